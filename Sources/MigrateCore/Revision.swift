@@ -1,0 +1,47 @@
+/// One migration: a node of the revision graph with the operations that move the schema across it.
+///
+/// Revisions are plain values read from migration files (SQL or Swift); the graph and the runner
+/// never look at the files again, so offline and online runs see exactly the same data.
+public struct Revision: Sendable, Hashable {
+    /// The revision identifier, by default 12 lowercase hex digits.
+    public var id: String
+    /// The parents: empty for a base, one for an ordinary step, several for a merge.
+    public var downRevisions: [String]
+    /// Names that `LABEL@head` and `LABEL@REV` resolve through.
+    public var branchLabels: [String]
+    /// Revisions that must be applied first without being parents (Alembic's `depends_on`).
+    public var dependsOn: [String]
+    /// The one-line description given to `revision -m`.
+    public var message: String
+    /// Where the revision was read from, for messages; nil for revisions built in code.
+    public var path: String?
+    /// False runs the migration outside a transaction (for `CREATE INDEX CONCURRENTLY` and the like).
+    public var isTransactional: Bool
+    public var upgrade: [Operation]
+    public var downgrade: [Operation]
+
+    public init(
+        id: String,
+        downRevisions: [String] = [],
+        branchLabels: [String] = [],
+        dependsOn: [String] = [],
+        message: String = "",
+        path: String? = nil,
+        isTransactional: Bool = true,
+        upgrade: [Operation] = [],
+        downgrade: [Operation] = []
+    ) {
+        self.id = id
+        self.downRevisions = downRevisions
+        self.branchLabels = branchLabels
+        self.dependsOn = dependsOn
+        self.message = message
+        self.path = path
+        self.isTransactional = isTransactional
+        self.upgrade = upgrade
+        self.downgrade = downgrade
+    }
+
+    public var isBase: Bool { downRevisions.isEmpty }
+    public var isMergePoint: Bool { downRevisions.count > 1 }
+}
