@@ -49,7 +49,7 @@ let package = Package(
             name: "DriverTests",
             dependencies: ["MigrateSQLite", "MigratePostgres", "MigrateSQL", "MigrateCore", "TestSupport"]),
         .testTarget(name: "MigrateKitTests", dependencies: ["MigrateKit", "TestSupport"]),
-        .testTarget(name: "CommandTests", dependencies: ["MigrateKit", "TestSupport"]),
+        .testTarget(name: "CommandTests", dependencies: ["MigrateKit", "TestSupport", "migrate"]),
     ],
     swiftLanguageModes: [.v6]
 )
