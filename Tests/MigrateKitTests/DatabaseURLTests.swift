@@ -1,0 +1,111 @@
+import MigrateCore
+import Testing
+import MigrateKit
+
+@Suite struct DatabaseURLTests {
+    static let base = "/srv/app"
+
+    static let valid: [(String, DatabaseURL.Kind)] = [
+        ("sqlite:///migrate.sqlite3", .sqlite(path: "/srv/app/migrate.sqlite3")),
+        ("sqlite:///data/dev.db", .sqlite(path: "/srv/app/data/dev.db")),
+        ("sqlite:///./data/../dev.db", .sqlite(path: "/srv/app/dev.db")),
+        ("sqlite:///../shared/dev.db", .sqlite(path: "/srv/shared/dev.db")),
+        ("sqlite:////var/lib/app.db", .sqlite(path: "/var/lib/app.db")),
+        ("sqlite:///my%20data/a%23b.db", .sqlite(path: "/srv/app/my data/a#b.db")),
+        ("sqlite::memory:", .sqlite(path: ":memory:")),
+        ("sqlite:///:memory:", .sqlite(path: ":memory:")),
+        ("sqlite://", .sqlite(path: ":memory:")),
+        ("SQLite:///x.db", .sqlite(path: "/srv/app/x.db")),
+        ("sqlite+pysqlite:///x.db", .sqlite(path: "/srv/app/x.db")),
+        ("  sqlite:///x.db  ", .sqlite(path: "/srv/app/x.db")),
+        ("postgresql://user:pass@localhost:5432/app?sslmode=require",
+         .postgresql(url: "postgresql://user:pass@localhost:5432/app?sslmode=require")),
+        ("postgres://user@db/app", .postgresql(url: "postgres://user@db/app")),
+        ("postgresql:///app", .postgresql(url: "postgresql:///app")),
+        ("postgresql://", .postgresql(url: "postgresql://")),
+        ("postgresql://user@/app?host=/tmp", .postgresql(url: "postgresql://user@/app?host=/tmp")),
+        ("postgresql:///app?host=/var/run/postgresql&port=5433",
+         .postgresql(url: "postgresql:///app?host=/var/run/postgresql&port=5433")),
+        ("postgresql://[::1]:5432/app", .postgresql(url: "postgresql://[::1]:5432/app")),
+        ("postgresql://a:5432,b:5433/app?target_session_attrs=read-write",
+         .postgresql(url: "postgresql://a:5432,b:5433/app?target_session_attrs=read-write")),
+        ("postgresql+psycopg2://u:p@h/app", .postgresql(url: "postgresql://u:p@h/app")),
+    ]
+
+    @Test(arguments: valid)
+    func parses(_ text: String, _ expected: DatabaseURL.Kind) throws {
+        let url = try DatabaseURL(text, relativeTo: Self.base)
+        #expect(url.kind == expected)
+    }
+
+    @Test func relativeBaseIsMadeAbsolute() throws {
+        let url = try DatabaseURL("sqlite:///x.db", relativeTo: "sub")
+        guard case .sqlite(let path) = url.kind else { Issue.record("not SQLite"); return }
+        #expect(path.hasPrefix("/") && path.hasSuffix("/sub/x.db"))
+    }
+
+    @Test func dialect() throws {
+        #expect(try DatabaseURL("sqlite::memory:", relativeTo: "/").dialect == .sqlite)
+        #expect(try DatabaseURL("postgres:///x", relativeTo: "/").dialect == .postgresql)
+    }
+
+    static let redactions: [(String, String)] = [
+        ("postgresql://user:s3cret@host:5432/db", "postgresql://user:***@host:5432/db"),
+        ("postgres://user@host/db", "postgres://user@host/db"),
+        ("postgresql://user:p%40ss@host/db?sslmode=disable", "postgresql://user:***@host/db?sslmode=disable"),
+        ("postgresql://user:pa/ss@host/db", "postgresql://user:***@host/db"),
+        ("postgresql://user:p@ss@host/db", "postgresql://user:***@host/db"),
+        ("postgresql:///db?user=u&password=secret&sslmode=require", "postgresql:///db?user=u&password=***&sslmode=require"),
+        ("postgresql:///db?PASSWORD=secret", "postgresql:///db?PASSWORD=***"),
+        ("mysql://root:hunter2@db/app", "mysql://root:***@db/app"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ]
+
+    @Test(arguments: redactions)
+    func redaction(_ text: String, _ expected: String) {
+        #expect(DatabaseURL.redact(text) == expected)
+    }
+
+    @Test func descriptionsNeverShowThePassword() throws {
+        let url = try DatabaseURL("postgresql://app:s3cret@db/app", relativeTo: "/")
+        #expect(url.description == "postgresql://app:***@db/app")
+        #expect(url.redacted == "postgresql://app:***@db/app")
+        #expect("\(url)" == "postgresql://app:***@db/app")
+        #expect(String(reflecting: url) == "DatabaseURL(postgresql://app:***@db/app)")
+        var dumped = ""
+        dump(url, to: &dumped)
+        #expect(!dumped.contains("s3cret"))
+        #expect(url.kind == .postgresql(url: "postgresql://app:s3cret@db/app"))
+    }
+
+    static let forms =
+        "use postgresql://user:password@host:port/database, sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite::memory:"
+
+    static let invalid: [(String, String)] = [
+        ("mysql://root:hunter2@db/app", "invalid database URL 'mysql://root:***@db/app': the scheme 'mysql' is not supported"),
+        ("migrate.sqlite3", "invalid database URL 'migrate.sqlite3': it has no scheme"),
+        ("", "invalid database URL '': it has no scheme"),
+        ("sqlite:x.db", "invalid database URL 'sqlite:x.db': a SQLite URL starts with sqlite:/// (three slashes) followed by the path"),
+        ("sqlite://host/x.db", "invalid database URL 'sqlite://host/x.db': a SQLite URL has no host; write three slashes before a relative path and four before an absolute one"),
+        ("sqlite:///", "invalid database URL 'sqlite:///': the path is empty"),
+        ("sqlite:///x.db?mode=ro", "invalid database URL 'sqlite:///x.db?mode=ro': a SQLite URL takes no parameters (percent-encode '?' as %3F and '#' as %23 in a file name)"),
+        ("sqlite:///a%zz.db", "invalid database URL 'sqlite:///a%zz.db': the path has an invalid percent-encoding"),
+        ("postgresql:app", "invalid database URL 'postgresql:app': a PostgreSQL URL starts with postgresql:// (two slashes)"),
+        ("postgresql://u:secret@host:54x2/db", "invalid database URL 'postgresql://u:***@host:54x2/db': the port '54x2' is not a number from 0 to 65535"),
+        ("postgresql://host:99999/db", "invalid database URL 'postgresql://host:99999/db': the port '99999' is not a number from 0 to 65535"),
+        ("postgresql://host:/db", "invalid database URL 'postgresql://host:/db': the port '' is not a number from 0 to 65535"),
+        ("postgresql://[::1/db", "invalid database URL 'postgresql://[::1/db': the IPv6 address '[::1' is missing its closing ']'"),
+        ("postgresql://host/db?sslmode", "invalid database URL 'postgresql://host/db?sslmode': the parameter 'sslmode' has no value (write name=value)"),
+        // A password with an unencoded '/' is never shown, even when the URL is malformed.
+        ("postgresql://user:pa/ss@host/db", "invalid database URL 'postgresql://user:***@host/db': the port 'pa' is not a number from 0 to 65535"),
+    ]
+
+    @Test(arguments: invalid)
+    func rejects(_ text: String, _ message: String) {
+        let error = #expect(throws: MigrateError.self) { try DatabaseURL(text, relativeTo: Self.base) }
+        #expect(error?.kind == .configuration)
+        #expect(error?.message == message)
+        #expect(error?.hint == Self.forms)
+        #expect(error.map { !String(describing: $0).contains("hunter2") && !String(describing: $0).contains("secret") } ?? false)
+    }
+}
