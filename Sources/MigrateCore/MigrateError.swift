@@ -53,14 +53,14 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
     /// The file position the failure comes from, when there is one.
     public var location: SourceLocation?
     /// The error underneath (a database error, a file system error), shown after the message.
-    public var cause: (any Error & Sendable)?
+    public var cause: (any Error)?
 
     public init(
         _ kind: Kind,
         _ message: String,
         hint: String? = nil,
         location: SourceLocation? = nil,
-        cause: (any Error & Sendable)? = nil
+        cause: (any Error)? = nil
     ) {
         self.kind = kind
         self.message = message

@@ -1,0 +1,256 @@
+import MigrateCore
+import Testing
+
+/// Builds a graph from lines like `"c <- a, b"`, `"d <- c @label"` and `"e <- d ~ x"` (depends on x).
+func makeGraph(_ lines: String...) throws -> RevisionGraph {
+    try RevisionGraph(lines.map { line in
+        var text = Substring(line)
+        var labels: [String] = []
+        var dependencies: [String] = []
+        if let tilde = text.firstIndex(of: "~") {
+            dependencies = text[text.index(after: tilde)...].split(separator: ",").map { $0.trimmingCharacters() }
+            text = text[..<tilde]
+        }
+        if let at = text.firstIndex(of: "@") {
+            labels = [text[text.index(after: at)...].trimmingCharacters()]
+            text = text[..<at]
+        }
+        let parts = text.split(separator: "<-", maxSplits: 1).map { String($0).trimmingCharacters() }
+        let parents = parts.count > 1 ? parts[1].split(separator: ",").map { $0.trimmingCharacters() } : []
+        return Revision(
+            id: parts[0], downRevisions: parents, branchLabels: labels, dependsOn: dependencies,
+            message: "m_\(parts[0])", path: "versions/\(parts[0]).sql")
+    })
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+}
+
+/// The ids of a plan, with `-` marking downgrades.
+func ids(_ steps: [MigrationStep]) -> [String] {
+    steps.map { ($0.direction == .upgrade ? "" : "-") + $0.revision.id }
+}
+
+@Suite struct RevisionGraphShapeTests {
+    @Test func linearHistory() throws {
+        let graph = try makeGraph("a", "b <- a", "c <- b")
+        #expect(graph.order == ["a", "b", "c"])
+        #expect(graph.heads == ["c"])
+        #expect(graph.bases == ["a"])
+    }
+
+    @Test func forkAndMerge() throws {
+        let graph = try makeGraph("a", "c <- a", "b <- a", "m <- b, c")
+        #expect(graph.order == ["a", "b", "c", "m"])
+        #expect(graph.isBranchPoint("a"))
+        #expect(graph.revisions["m"]!.isMergePoint)
+        #expect(graph.heads == ["m"])
+    }
+
+    @Test func orderDoesNotDependOnInputOrder() throws {
+        let one = try makeGraph("a", "b <- a", "c <- a", "d <- c", "e <- b, d")
+        let two = try makeGraph("e <- b, d", "d <- c", "c <- a", "b <- a", "a")
+        #expect(one.order == two.order)
+    }
+
+    @Test func dependencyIsOrderedFirstAndIsNotAHead() throws {
+        let graph = try makeGraph("a", "b <- a", "x", "c <- b ~ x")
+        #expect(graph.order.firstIndex(of: "x")! < graph.order.firstIndex(of: "c")!)
+        #expect(graph.heads == ["c"])
+    }
+
+    @Test func labelsAreInheritedAlongTheBranch() throws {
+        let graph = try makeGraph("a", "b <- a @feature", "c <- b", "d <- a")
+        #expect(graph.branchLabels(of: "c") == ["feature"])
+        #expect(graph.branchLabels(of: "b") == ["feature"])
+        // a is a branch point: the label does not climb above it.
+        #expect(graph.branchLabels(of: "a") == [])
+        #expect(graph.branchLabels(of: "d") == [])
+    }
+
+    @Test(arguments: [
+        (["a", "a"], "declared twice"),
+        (["a", "b <- z"], "names down_revision z"),
+        (["a <- b", "b <- a"], "form a cycle"),
+        (["a @x", "b <- a @x"], "branch label 'x' is used by both"),
+        (["a", "b <- a ~ nothing"], "depends on nothing"),
+        (["a <- a"], "form a cycle"),
+    ])
+    func badGraphsNameTheIdsInvolved(lines: [String], expected: String) throws {
+        let error = try #require(throws: MigrateError.self) {
+            try RevisionGraph(lines.map { line in
+                let parts = line.split(separator: " ")
+                var revision = Revision(id: String(parts[0]), path: "versions/\(parts[0]).sql")
+                var index = 1
+                while index < parts.count {
+                    switch parts[index] {
+                    case "<-": revision.downRevisions = [String(parts[index + 1])]
+                    case "@x": revision.branchLabels = ["x"]
+                    case "~": revision.dependsOn = [String(parts[index + 1])]
+                    default: break
+                    }
+                    index += parts[index].hasPrefix("@") ? 1 : 2
+                }
+                return revision
+            })
+        }
+        #expect(error.kind == .graph)
+        #expect(error.description.contains(expected), "\(error)")
+    }
+}
+
+@Suite struct IdentifierTests {
+    let graph: RevisionGraph
+
+    init() throws {
+        graph = try makeGraph(
+            "ae10", "ae27 <- ae10", "b1 <- ae27 @left", "b2 <- b1", "c1 <- ae27 @right", "c2 <- c1")
+    }
+
+    @Test(arguments: [
+        ("ae10", ["ae10"]),
+        ("ae1", ["ae10"]),
+        ("b1", ["b1"]),
+        ("base", []),
+        ("heads", ["b2", "c2"]),
+        ("left@head", ["b2"]),
+        ("right@head", ["c2"]),
+        ("left", ["b1"]),
+        ("right@c1", ["c1"]),
+        ("b2-1", ["b1"]),
+        ("ae10+1", ["ae27"]),
+        ("left@b1+1", ["b2"]),
+        ("ae10-1", []),
+        ("c1@head", ["c2"]),
+    ])
+    func resolvesOffline(identifier: String, expected: [String]) throws {
+        #expect(try graph.resolve(identifier) == expected)
+    }
+
+    @Test(arguments: [
+        ("+1", ["ae27"], ["ae10"]),
+        ("-1", ["ae10"], ["ae27"]),
+        ("+2", ["ae27"], []),
+        ("+1", ["b2"], ["b1"]),
+        ("heads+1", ["b2", "c2"], ["b1", "c1"]),
+        ("left@+1", ["b2"], ["b1", "c1"]),
+        ("-2", [], ["ae27"]),
+    ])
+    func resolvesRelativeToCurrent(identifier: String, expected: [String], current: [String]) throws {
+        #expect(try graph.resolve(identifier, current: Set(current)) == expected)
+    }
+
+    @Test(arguments: [
+        ("ae", "ambiguous: it is a prefix of 2 revisions (ae10, ae27)"),
+        ("zz", "no revision matches 'zz'"),
+        ("head", "'head' is ambiguous: there are 2 heads (b2, c2)"),
+        ("ae27+1", "ambiguous at ae27: it could go to b1 or c1"),
+        ("b2+1", "goes past the head"),
+        ("ae10-2", "goes below base"),
+        ("+1", "offline mode does not know"),
+        ("left@c1", "not on branch 'left'"),
+        ("nope@head", "neither a branch label nor a revision"),
+        ("a:b", "is a range"),
+    ])
+    func errorsExplainThemselves(identifier: String, expected: String) throws {
+        let error = try #require(throws: MigrateError.self) { try graph.resolve(identifier) }
+        #expect(error.kind == .usage)
+        #expect(error.description.contains(expected), "\(error)")
+    }
+
+    @Test func rangesResolveBothEnds() throws {
+        let range = try graph.resolveRange("ae10:left@head")
+        #expect(range.lower == ["ae10"])
+        #expect(range.upper == ["b2"])
+        #expect(try graph.resolveRange(":c1").lower == [])
+    }
+}
+
+@Suite struct PlanTests {
+    @Test func linearUpgradeAndDowngrade() throws {
+        let graph = try makeGraph("a", "b <- a", "c <- b")
+        let up = try graph.upgradeSteps(from: [], to: ["c"])
+        #expect(ids(up) == ["a", "b", "c"])
+        #expect(up.map(\.headsAfter) == [["a"], ["b"], ["c"]])
+        #expect(ids(try graph.upgradeSteps(from: ["a"], to: ["b"])) == ["b"])
+        #expect(ids(try graph.upgradeSteps(from: ["c"], to: ["c"])) == [])
+        #expect(ids(try graph.downgradeSteps(from: ["c"], to: ["a"])) == ["-c", "-b"])
+        #expect(ids(try graph.downgradeSteps(from: ["c"], to: [])) == ["-c", "-b", "-a"])
+        #expect(try graph.downgradeSteps(from: ["c"], to: []).last!.headsAfter == [])
+    }
+
+    @Test func branchPointAddsARowAndMergeCollapsesThem() throws {
+        let graph = try makeGraph("a", "b <- a", "c <- a", "m <- b, c")
+        let steps = try graph.upgradeSteps(from: [], to: ["m"])
+        #expect(ids(steps) == ["a", "b", "c", "m"])
+        #expect(steps.map(\.headsAfter) == [["a"], ["b"], ["b", "c"], ["m"]])
+        let down = try graph.downgradeSteps(from: ["m"], to: ["b"])
+        #expect(ids(down) == ["-m"])
+        #expect(down[0].headsAfter == ["b", "c"])
+    }
+
+    @Test func threeParentMerge() throws {
+        let graph = try makeGraph("a", "b <- a", "c <- a", "d <- a", "m <- b, c, d")
+        let steps = try graph.upgradeSteps(from: ["b"], to: ["m"])
+        #expect(ids(steps) == ["c", "d", "m"])
+        #expect(steps.last!.headsBefore == ["b", "c", "d"])
+        #expect(steps.last!.headsAfter == ["m"])
+        #expect(ids(try graph.downgradeSteps(from: ["m"], to: [])) == ["-m", "-d", "-c", "-b", "-a"])
+    }
+
+    @Test func downgradingOneBranchLeavesTheOtherAlone() throws {
+        let graph = try makeGraph("a", "b1 <- a", "b2 <- b1", "c1 <- a", "c2 <- c1")
+        let steps = try graph.downgradeSteps(from: ["b2", "c2"], to: ["b1"])
+        #expect(ids(steps) == ["-b2"])
+        #expect(steps[0].headsAfter == ["b1", "c2"])
+        // Reverting a whole branch: its branch point does not come back as a row while the
+        // other branch still builds on it.
+        let whole = try graph.downgradeSteps(from: ["b2", "c2"], to: ["a"])
+        #expect(ids(whole) == ["-c2", "-c1", "-b2", "-b1"])
+        #expect(whole.map(\.headsAfter) == [["b2", "c1"], ["b2"], ["b1"], ["a"]])
+    }
+
+    @Test func upgradingOneBranchAddsItsRow() throws {
+        let graph = try makeGraph("a", "b1 <- a", "c1 <- a")
+        let steps = try graph.upgradeSteps(from: ["b1"], to: ["c1"])
+        #expect(ids(steps) == ["c1"])
+        #expect(steps[0].headsAfter == ["b1", "c1"])
+    }
+
+    @Test func dependenciesArePulledInAndPushedOut() throws {
+        let graph = try makeGraph("a", "b <- a", "x", "y <- x", "c <- b ~ y")
+        let up = try graph.upgradeSteps(from: ["b"], to: ["c"])
+        #expect(ids(up) == ["x", "y", "c"])
+        #expect(up.last!.headsAfter == ["c"])
+        // Downgrading below the dependency reverts its dependent first.
+        let down = try graph.downgradeSteps(from: ["c"], to: ["x"])
+        #expect(ids(down) == ["-c", "-y"])
+        #expect(down.map(\.headsAfter) == [["b", "y"], ["b", "x"]])
+    }
+
+    @Test func upgradeToAnAppliedAncestorIsAnError() throws {
+        let graph = try makeGraph("a", "b <- a")
+        let error = try #require(throws: MigrateError.self) { try graph.upgradeSteps(from: ["b"], to: ["a"]) }
+        #expect(error.description.contains("already applied"))
+        let notApplied = try #require(throws: MigrateError.self) { try graph.downgradeSteps(from: ["a"], to: ["b"]) }
+        #expect(notApplied.description.contains("b is not applied"))
+    }
+
+    @Test func summariesMatchAlembic() throws {
+        let graph = try makeGraph("a", "b <- a", "c <- a", "m <- b, c")
+        let steps = try graph.upgradeSteps(from: [], to: ["m"])
+        #expect(steps[0].summary == "Running upgrade  -> a, m_a")
+        #expect(steps[3].summary == "Running upgrade b, c -> m, m_m")
+        let down = try graph.downgradeSteps(from: ["m"], to: [])
+        #expect(down[0].summary == "Running downgrade m -> b, c, m_m")
+    }
+
+    @Test func unknownDatabaseHeadIsReported() throws {
+        let graph = try makeGraph("a")
+        let error = try #require(throws: MigrateError.self) {
+            try graph.validateDatabaseHeads(["zz"], versionTable: "migrate_version")
+        }
+        #expect(error.description.contains("names revision zz, which no migration file declares"))
+    }
+}
