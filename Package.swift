@@ -49,7 +49,9 @@ let package = Package(
             name: "DriverTests",
             dependencies: ["MigrateSQLite", "MigratePostgres", "MigrateSQL", "MigrateCore", "TestSupport"]),
         .testTarget(name: "MigrateKitTests", dependencies: ["MigrateKit", "TestSupport"]),
-        .testTarget(name: "CommandTests", dependencies: ["MigrateKit", "TestSupport", "migrate"]),
+        .testTarget(
+            name: "CommandTests",
+            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,146 @@
+import Foundation
+import MigrateCore
+import MigrateSQL
+
+/// What a run reports while it works, for the command line to show as progress.
+public enum RunEvent: Sendable {
+    /// Another run holds the migration lock; this one waits for it.
+    case waitingForLock(table: String)
+    /// A step is about to run.
+    case stepStarted(MigrationStep)
+    /// A step committed, after `duration`.
+    case stepFinished(MigrationStep, duration: Duration)
+    /// Another run moved the database while this one waited; the plan was made again.
+    case replanned(heads: Set<String>)
+}
+
+/// Where the runner sends a migration's statements: a live database or an SQL script.
+///
+/// One runner drives both (DESIGN §5): online and offline runs cannot drift apart because the
+/// only difference is this sink.
+protocol MigrationSink: AnyObject {
+    var dialect: SQLDialect { get }
+    /// Creates the version table if needed and returns the heads the run starts from.
+    func prepare(versionTable: VersionTable) throws -> Set<String>
+    func beginTransaction() throws
+    func commit() throws
+    func rollback()
+    /// The heads as they are inside the transaction just begun (online), or as expected (offline).
+    func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String>
+    /// Marks the start of a step (a comment line in scripts).
+    func startStep(_ step: MigrationStep)
+    func execute(_ statement: String) throws
+    /// Called once at the end of a successful run.
+    func finish() throws
+}
+
+/// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
+/// together with its version-table update.
+struct Runner {
+    var graph: RevisionGraph
+    var versionTable: VersionTable
+    var transactionPerMigration: Bool
+    var onEvent: (RunEvent) -> Void
+
+    /// Runs the steps `plan` computes from the database's heads; returns the steps completed.
+    ///
+    /// If, inside a transaction, the heads are not the ones the plan expected (a concurrent run
+    /// on SQLite applied something meanwhile), the plan is made again from the new heads, so a
+    /// migration is never applied twice.
+    func run(sink: MigrationSink, plan: (Set<String>) throws -> [MigrationStep]) throws -> [MigrationStep] {
+        let dialect = sink.dialect
+        let startHeads = try sink.prepare(versionTable: versionTable)
+        try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
+        var steps = try plan(startHeads)
+        var completed: [MigrationStep] = []
+        var inRunTransaction = false
+        var index = 0
+        while index < steps.count {
+            let step = steps[index]
+            let transactional = step.revision.isTransactional
+            var inStepTransaction = false
+            if transactional && !inRunTransaction {
+                try sink.beginTransaction()
+                if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
+                let heads = try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
+                if heads != step.headsBefore {
+                    try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
+                    steps = try plan(heads)
+                    index = 0
+                    onEvent(.replanned(heads: heads))
+                    if steps.isEmpty {
+                        try sink.commit()
+                        inRunTransaction = false
+                    } else if inStepTransaction {
+                        sink.rollback()
+                    }
+                    continue
+                }
+            } else if !transactional && inRunTransaction {
+                // A migration that must run outside a transaction ends the run's transaction.
+                try sink.commit()
+                inRunTransaction = false
+            }
+
+            onEvent(.stepStarted(step))
+            sink.startStep(step)
+            let clock = ContinuousClock()
+            let started = clock.now
+            var executedCount = 0
+            let statements: [String]
+            do {
+                statements = try step.operations.flatMap { try dialect.statements(for: $0) }
+                    + versionTable.changeStatements(
+                        from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+                for statement in statements {
+                    try sink.execute(statement)
+                    executedCount += 1
+                }
+                if inStepTransaction { try sink.commit() }
+            } catch {
+                if transactional { sink.rollback() }
+                throw failure(step, error: error, statementIndex: executedCount, transactional: transactional,
+                              inRunTransaction: inRunTransaction, completed: completed)
+            }
+            completed.append(step)
+            onEvent(.stepFinished(step, duration: clock.now - started))
+            index += 1
+        }
+        if inRunTransaction { try sink.commit() }
+        try sink.finish()
+        return completed
+    }
+
+    /// Describes a failed step: which revision and file, which statement, the engine's error,
+    /// and where the database was left.
+    private func failure(
+        _ step: MigrationStep, error: any Error, statementIndex: Int, transactional: Bool,
+        inRunTransaction: Bool, completed: [MigrationStep]
+    ) -> MigrateError {
+        if let error = error as? MigrateError, error.kind != .database { return error }
+        let statementCount = step.operations.count
+        let place = statementIndex < statementCount
+            ? "statement \(statementIndex + 1) of \(statementCount)"
+            : "the version table update"
+        let left: String
+        if !transactional {
+            left = statementIndex == 0
+                ? "Nothing of it ran; the database is still at \(describe(step.headsBefore))."
+                : "It runs outside a transaction: statements 1–\(statementIndex) ran and stay applied; the version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
+        } else if inRunTransaction {
+            left = "The run's transaction was rolled back: the database is still at \(describe(completed.first?.headsBefore ?? step.headsBefore))."
+        } else {
+            left = "It was rolled back: the database is at \(describe(step.headsBefore))."
+        }
+        return MigrateError(
+            .migration,
+            "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message)) failed at \(place)",
+            hint: left + " Fix the migration and run the command again.",
+            location: step.revision.path.map { SourceLocation(path: $0) },
+            cause: error)
+    }
+
+    private func describe(_ heads: Set<String>) -> String {
+        heads.isEmpty ? "base" : graph.topologicallySorted(heads).joined(separator: ", ")
+    }
+}

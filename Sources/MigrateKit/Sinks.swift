@@ -1,0 +1,81 @@
+import MigrateCore
+import MigrateSQL
+
+/// Runs statements against a live database, under the migration lock.
+final class DatabaseSink: MigrationSink {
+    let connection: DatabaseConnection
+    var dialect: SQLDialect { connection.dialect }
+
+    init(connection: DatabaseConnection) {
+        self.connection = connection
+    }
+
+    func prepare(versionTable: VersionTable) throws -> Set<String> {
+        if try !connection.tableExists(versionTable.name, schema: versionTable.schema) {
+            try connection.beginTransaction()
+            do {
+                try connection.execute(versionTable.createStatement)
+                try connection.commit()
+            } catch {
+                rollback()
+                throw error
+            }
+        }
+        return try versionTable.readHeads(connection)
+    }
+
+    func beginTransaction() throws { try connection.beginTransaction() }
+    func commit() throws { try connection.commit() }
+    func rollback() { try? connection.rollback() }
+
+    func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String> {
+        try versionTable.readHeads(connection)
+    }
+
+    func startStep(_ step: MigrationStep) {}
+
+    func execute(_ statement: String) throws { try connection.execute(statement) }
+
+    func finish() throws {}
+}
+
+/// Writes the statements as a script for `psql -f` or `sqlite3`, byte for byte the same for the
+/// same input (DESIGN §5).
+final class ScriptSink: MigrationSink {
+    let dialect: SQLDialect
+    let startHeads: Set<String>
+    private(set) var text = ""
+
+    init(dialect: SQLDialect, startHeads: Set<String>) {
+        self.dialect = dialect
+        self.startHeads = startHeads
+    }
+
+    func prepare(versionTable: VersionTable) throws -> Set<String> {
+        emit(versionTable.createStatement)
+        return startHeads
+    }
+
+    func beginTransaction() throws { emit("BEGIN") }
+    func commit() throws { emit("COMMIT") }
+    func rollback() {}
+
+    func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String> {
+        expected
+    }
+
+    func startStep(_ step: MigrationStep) {
+        text += "-- \(step.summary)\n\n"
+    }
+
+    func execute(_ statement: String) throws { emit(statement) }
+
+    func finish() throws {}
+
+    /// Appends one statement and its terminator; a statement ending in a line comment gets the
+    /// `;` on a line of its own so the comment cannot swallow it.
+    private func emit(_ statement: String) {
+        let lastLine = statement.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        text += statement + (lastLine.contains("--") ? "\n;" : ";") + "\n\n"
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import MigrateKit
+
+struct CurrentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "current",
+        abstract: "Show the revisions the database is at.")
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    @Flag(name: .shortAndLong, help: "Show each revision's message and file.")
+    var verbose = false
+
+    func run() throws {
+        for current in try Commands.current(global.context()) {
+            let revision = current.revision
+            let mark = current.isHead ? " (head)" : ""
+            if verbose {
+                print("Rev: \(revision.id)\(mark)\nPath: \(revision.path ?? "")\n\n    \(revision.message)\n")
+            } else {
+                print("\(revision.id)\(mark)")
+            }
+        }
+    }
+}
+
+struct StampCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stamp",
+        abstract: "Set the version table to revisions without running migrations.")
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    @Argument(help: "The revisions to record (base removes all).")
+    var revisions: [String]
+
+    @Flag(help: "Print the SQL instead of running it (offline mode).")
+    var sql = false
+
+    @Flag(help: "Empty the version table first, even if it names unknown revisions.")
+    var purge = false
+
+    func validate() throws {
+        if revisions.isEmpty { throw ValidationError("name at least one revision to stamp") }
+    }
+
+    func run() throws {
+        let context = try global.context()
+        if sql {
+            print(try Commands.stampSQL(context, to: revisions, purge: purge), terminator: "")
+        } else {
+            let heads = try Commands.stamp(context, to: revisions, purge: purge)
+            StandardError.write("Stamped \(heads.isEmpty ? "base" : heads.joined(separator: ", "))\n")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MigrateKit
+
+/// The `migrate` command: parses arguments, runs one subcommand, and turns any error into a
+/// message and an exit status in one place (``ErrorReport``).
+@main
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Schema migrations for PostgreSQL and SQLite, in the manner of Alembic.",
+        discussion: """
+            Reads migrate.json, the migration files under versions/, and the database named by \
+            --url, MIGRATE_DATABASE_URL or the file's "url".
+            """,
+        subcommands: [
+            InitCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
+            CurrentCommand.self, StampCommand.self,
+        ])
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let error as MigrateError {
+            ErrorReport.print(error)
+            Foundation.exit(ErrorReport.exitStatus(for: error))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

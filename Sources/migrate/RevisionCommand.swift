@@ -1,0 +1,49 @@
+import ArgumentParser
+import MigrateKit
+
+struct RevisionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revision",
+        abstract: "Create a new migration file and print its path.")
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    @Option(name: .shortAndLong, help: "What the migration does, one line.")
+    var message: String
+
+    @Option(help: "The file format.")
+    var format: Commands.FileFormat = .sql
+
+    @Option(name: .customLong("rev-id"), help: "The revision id to use instead of a random one.")
+    var revisionID: String?
+
+    @Option(help: "The parent revision (default: the only head).")
+    var head: String = "head"
+
+    @Flag(help: "Allow a parent that is not a head, starting a new branch.")
+    var splice = false
+
+    @Option(name: .customLong("branch-label"), help: "A label naming the branch this revision starts.")
+    var branchLabels: [String] = []
+
+    @Option(name: .customLong("depends-on"), help: "A revision that must be applied before this one.")
+    var dependsOn: [String] = []
+
+    @Option(name: .customLong("version-path"), help: "The versions folder to write into.")
+    var versionPath: String?
+
+    func run() throws {
+        var options = Commands.RevisionOptions(message: message)
+        options.format = format
+        options.revisionID = revisionID
+        options.head = head
+        options.splice = splice
+        options.branchLabels = branchLabels
+        options.dependsOn = dependsOn
+        options.versionPath = versionPath
+        print(try Commands.revision(global.context(), options))
+    }
+}
+
+extension Commands.FileFormat: ExpressibleByArgument {}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import MigrateKit
+
+struct UpgradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade",
+        abstract: "Apply migrations up to a revision.",
+        discussion: "REVISION is an id or unique prefix, head, heads, +N, REV+N, LABEL@head; with --sql also a range A:B.")
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    @OptionGroup var target: TargetRevision
+
+    @Flag(help: "Print the SQL instead of running it (offline mode).")
+    var sql = false
+
+    func run() throws {
+        let context = try global.context()
+        if sql {
+            print(try Commands.upgradeSQL(context, to: target.revision), terminator: "")
+        } else {
+            try Commands.upgrade(context, to: target.revision)
+        }
+    }
+}
+
+struct DowngradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "downgrade",
+        abstract: "Revert migrations down to a revision.",
+        discussion: "REVISION is an id or unique prefix, base, -N, REV-N, LABEL@REV; with --sql a range FROM:TO.")
+
+    @OptionGroup(title: "Environment")
+    var global: GlobalOptions
+
+    @OptionGroup var target: TargetRevision
+
+    @Flag(help: "Print the SQL instead of running it (offline mode).")
+    var sql = false
+
+    func run() throws {
+        let context = try global.context()
+        if sql {
+            print(try Commands.downgradeSQL(context, to: target.revision), terminator: "")
+        } else {
+            try Commands.downgrade(context, to: target.revision)
+        }
+    }
+}
+
+/// The REVISION argument of upgrade and downgrade. It is collected as unrecognized input so that
+/// relative steps like `-1` are not taken for options.
+struct TargetRevision: ParsableArguments {
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The revision to reach.", valueName: "revision"))
+    var values: [String] = []
+
+    var revision: String { values[0] }
+
+    func validate() throws {
+        if values.isEmpty { throw ValidationError("Missing expected argument '<revision>'") }
+        if let option = values.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("Unknown option '\(option)'")
+        }
+        if values.count > 1 {
+            throw ValidationError("Expected one revision, got \(values.joined(separator: " ")); use `heads` for several")
+        }
+    }
+}
