@@ -3,6 +3,133 @@
 /// Keeping operations free of SQL lets one migration render for PostgreSQL, for SQLite and for
 /// offline scripts, and lets autogenerate compute reverses without parsing SQL.
 public enum Operation: Sendable, Hashable {
+    case createTable(Table)
+    /// `definition` is the table as it was, when known (autogenerate knows it): it makes the drop
+    /// reversible.
+    case dropTable(TableName, definition: Table? = nil)
+    case renameTable(TableName, to: String)
+    case addColumn(TableName, Column)
+    /// `definition` is the column as it was, when known, for the reverse.
+    case dropColumn(TableName, column: String, definition: Column? = nil)
+    case alterColumn(TableName, column: String, changes: ColumnChanges)
+    case createIndex(Index)
+    /// `definition` is the index as it was, when known, for the reverse.
+    case dropIndex(name: String, table: TableName, definition: Index? = nil)
+    case createUniqueConstraint(TableName, UniqueConstraint)
+    case createCheckConstraint(TableName, CheckConstraint)
+    case createForeignKey(TableName, ForeignKey)
+    case createPrimaryKey(TableName, name: String?, columns: [String])
+    /// `kind` tells engines that rebuild tables (SQLite) which part of the definition to remove.
+    case dropConstraint(TableName, name: String, kind: ConstraintKind)
+    /// nil removes the comment.
+    case setTableComment(TableName, comment: String?, previous: String? = nil)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
+    /// Data rows to insert; every row has a value for each of `columns`.
+    case bulkInsert(TableName, columns: [String], rows: [[SQLValue]])
+}
+
+public enum ConstraintKind: String, Sendable, Hashable, CaseIterable {
+    case unique, check, foreignKey, primaryKey
+}
+
+/// What `alterColumn` changes; nil fields stay as they are. The `existing…` fields describe the
+/// column before the change, which reverses need and SQLite's table rebuilds can use.
+public struct ColumnChanges: Sendable, Hashable {
+    public var newName: String?
+    public var type: ColumnType?
+    public var isNullable: Bool?
+    /// `.some(nil)` drops the default.
+    public var defaultValue: ServerDefault??
+    /// `.some(nil)` drops the comment.
+    public var comment: String??
+    public var existingType: ColumnType?
+    public var existingNullable: Bool?
+    public var existingDefault: ServerDefault??
+    public var existingComment: String??
+
+    public init(
+        newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
+        defaultValue: ServerDefault?? = nil, comment: String?? = nil, existingType: ColumnType? = nil,
+        existingNullable: Bool? = nil, existingDefault: ServerDefault?? = nil, existingComment: String?? = nil
+    ) {
+        self.newName = newName
+        self.type = type
+        self.isNullable = isNullable
+        self.defaultValue = defaultValue
+        self.comment = comment
+        self.existingType = existingType
+        self.existingNullable = existingNullable
+        self.existingDefault = existingDefault
+        self.existingComment = existingComment
+    }
+}
+
+/// A literal value for `bulkInsert`.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int)
+    case double(Double)
+    case string(String)
+    case boolean(Bool)
+}
+
+extension Operation {
+    /// The operation that undoes this one, or nil when it cannot be known from the operation
+    /// alone (a drop without the definition, raw SQL, inserted data).
+    public var reversed: Operation? {
+        switch self {
+        case .createTable(let table):
+            return .dropTable(table.name, definition: table)
+        case .dropTable(_, let definition):
+            return definition.map(Operation.createTable)
+        case .renameTable(let table, let newName):
+            return .renameTable(TableName(newName, schema: table.schema), to: table.name)
+        case .addColumn(let table, let column):
+            return .dropColumn(table, column: column.name, definition: column)
+        case .dropColumn(let table, _, let definition):
+            return definition.map { .addColumn(table, $0) }
+        case .alterColumn(let table, let column, let changes):
+            var back = ColumnChanges()
+            if changes.newName != nil { back.newName = column }
+            if changes.type != nil {
+                guard let existing = changes.existingType else { return nil }
+                back.type = existing
+                back.existingType = changes.type
+            }
+            if let nullable = changes.isNullable {
+                back.isNullable = changes.existingNullable ?? !nullable
+                back.existingNullable = nullable
+            }
+            if let newDefault = changes.defaultValue {
+                guard let existing = changes.existingDefault else { return nil }
+                back.defaultValue = .some(existing)
+                back.existingDefault = .some(newDefault)
+            }
+            if let newComment = changes.comment {
+                guard let existing = changes.existingComment else { return nil }
+                back.comment = .some(existing)
+                back.existingComment = .some(newComment)
+            }
+            return .alterColumn(table, column: changes.newName ?? column, changes: back)
+        case .createIndex(let index):
+            return .dropIndex(name: index.name, table: index.table, definition: index)
+        case .dropIndex(_, _, let definition):
+            return definition.map(Operation.createIndex)
+        case .createUniqueConstraint(let table, let constraint):
+            return constraint.name.map { .dropConstraint(table, name: $0, kind: .unique) }
+        case .createCheckConstraint(let table, let constraint):
+            return constraint.name.map { .dropConstraint(table, name: $0, kind: .check) }
+        case .createForeignKey(let table, let key):
+            return key.name.map { .dropConstraint(table, name: $0, kind: .foreignKey) }
+        case .createPrimaryKey(let table, let name, _):
+            return name.map { .dropConstraint(table, name: $0, kind: .primaryKey) }
+        case .dropConstraint:
+            return nil
+        case .setTableComment(let table, let comment, let previous):
+            return .setTableComment(table, comment: previous, previous: comment)
+        case .execute, .bulkInsert:
+            return nil
+        }
+    }
 }

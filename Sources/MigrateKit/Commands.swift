@@ -166,7 +166,9 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            try context.runner(graph: graph, dialect: connection.dialect)
+            try connection.beginMigrationSession()
+            defer { try? connection.endMigrationSession() }
+            return try context.runner(graph: graph, dialect: connection.dialect)
                 .run(sink: DatabaseSink(connection: connection)) { try plan(graph, $0) }
         }
     }

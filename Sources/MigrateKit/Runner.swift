@@ -20,9 +20,12 @@ public enum RunEvent: Sendable {
 /// only difference is this sink.
 protocol MigrationSink: AnyObject {
     var dialect: SQLDialect { get }
+    /// Where SQLite table rebuilds read the current definition of a table.
+    var inspector: SchemaInspector? { get }
     /// Creates the version table if needed and returns the heads the run starts from.
     func prepare(versionTable: VersionTable) throws -> Set<String>
     func beginTransaction() throws
+    /// Checks the transaction's work (SQLite's foreign keys) and commits it.
     func commit() throws
     func rollback()
     /// The heads as they are inside the transaction just begun (online), or as expected (offline).
@@ -89,7 +92,7 @@ struct Runner {
             var executedCount = 0
             let statements: [String]
             do {
-                statements = try step.operations.flatMap { try dialect.statements(for: $0) }
+                statements = try step.operations.flatMap { try dialect.statements(for: $0, inspector: sink.inspector) }
                     + versionTable.changeStatements(
                         from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
                 for statement in statements {

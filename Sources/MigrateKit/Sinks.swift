@@ -5,6 +5,7 @@ import MigrateSQL
 final class DatabaseSink: MigrationSink {
     let connection: DatabaseConnection
     var dialect: SQLDialect { connection.dialect }
+    var inspector: SchemaInspector? { nil }
 
     init(connection: DatabaseConnection) {
         self.connection = connection
@@ -25,7 +26,11 @@ final class DatabaseSink: MigrationSink {
     }
 
     func beginTransaction() throws { try connection.beginTransaction() }
-    func commit() throws { try connection.commit() }
+
+    func commit() throws {
+        try connection.verifyBeforeCommit()
+        try connection.commit()
+    }
     func rollback() { try? connection.rollback() }
 
     func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String> {
@@ -45,6 +50,7 @@ final class ScriptSink: MigrationSink {
     let dialect: SQLDialect
     let startHeads: Set<String>
     private(set) var text = ""
+    var inspector: SchemaInspector? { nil }
 
     init(dialect: SQLDialect, startHeads: Set<String>) {
         self.dialect = dialect

@@ -181,6 +181,11 @@ package final class PostgresConnection: DatabaseConnection {
 
     /// Whether an ordinary or partitioned table exists: in `schema` when given, else the first
     /// one the search path finds. The names are exact (quoted), not case-folded.
+    /// PostgreSQL checks constraints as statements run; a migration session needs nothing extra.
+    package func beginMigrationSession() throws {}
+    package func verifyBeforeCommit() throws {}
+    package func endMigrationSession() throws {}
+
     package func tableExists(_ name: String, schema: String?) throws -> Bool {
         let rows = try query(
             """

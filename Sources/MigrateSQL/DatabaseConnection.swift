@@ -34,6 +34,18 @@ package protocol DatabaseConnection: AnyObject {
 
     /// Whether a table exists (in `schema` when given, else in the search path / main database).
     func tableExists(_ name: String, schema: String?) throws -> Bool
+
+    /// Called once before a migration run. SQLite turns foreign key enforcement off, as its
+    /// documented table-rebuild procedure requires (a rebuild's DROP TABLE would otherwise fire
+    /// ON DELETE actions), and checks the keys before each commit instead.
+    func beginMigrationSession() throws
+
+    /// Called inside each migration's transaction just before it commits; throws if the
+    /// migration left the database inconsistent (SQLite: `PRAGMA foreign_key_check`).
+    func verifyBeforeCommit() throws
+
+    /// Undoes ``beginMigrationSession()``.
+    func endMigrationSession() throws
 }
 
 extension DatabaseConnection {

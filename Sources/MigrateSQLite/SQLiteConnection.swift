@@ -206,6 +206,32 @@ package final class SQLiteConnection: DatabaseConnection {
         sqlite3_busy_timeout(handle, Self.milliseconds(lockTimeout))
     }
 
+    // MARK: - Migration sessions
+
+    /// Turns foreign key enforcement off for the run (it cannot change inside a transaction),
+    /// as SQLite's table-rebuild procedure requires; ``verifyBeforeCommit()`` checks the keys.
+    package func beginMigrationSession() throws {
+        try execute("PRAGMA foreign_keys = OFF")
+    }
+
+    /// Fails when the transaction left rows whose foreign keys point nowhere, naming the first.
+    package func verifyBeforeCommit() throws {
+        let violations = try query("PRAGMA foreign_key_check")
+        guard let first = violations.first else { return }
+        let table = first[0] ?? "?"
+        let parent = first.count > 2 ? first[2] ?? "?" : "?"
+        throw DatabaseError(
+            engine: "SQLite", code: "FOREIGN KEY CHECK",
+            message: "\(violations.count) row(s) violate foreign keys, e.g. a row of \(table) (rowid \(first[1] ?? "?")) references a missing row of \(parent)",
+            hint: "make the migration delete or fix those rows, or create the parent rows first",
+            sql: "PRAGMA foreign_key_check")
+    }
+
+    /// Turns foreign key enforcement back on.
+    package func endMigrationSession() throws {
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
     // MARK: - Catalog
 
     /// Whether a table named `name` exists in `schema` (an attached database name; `main` when nil).
