@@ -19,6 +19,9 @@ public struct Revision: Sendable, Hashable {
     public var isTransactional: Bool
     public var upgrade: [Operation]
     public var downgrade: [Operation]
+    /// SHA-256 of the file's bytes, recorded when the revision is applied so that `verify` can
+    /// tell when an applied migration's file was edited afterwards.
+    public var checksum: String?
 
     public init(
         id: String,
@@ -29,7 +32,8 @@ public struct Revision: Sendable, Hashable {
         path: String? = nil,
         isTransactional: Bool = true,
         upgrade: [Operation] = [],
-        downgrade: [Operation] = []
+        downgrade: [Operation] = [],
+        checksum: String? = nil
     ) {
         self.id = id
         self.downRevisions = downRevisions
@@ -40,6 +44,7 @@ public struct Revision: Sendable, Hashable {
         self.isTransactional = isTransactional
         self.upgrade = upgrade
         self.downgrade = downgrade
+        self.checksum = checksum
     }
 
     public var isBase: Bool { downRevisions.isEmpty }

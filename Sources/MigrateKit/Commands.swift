@@ -124,7 +124,7 @@ public enum Commands {
     @discardableResult
     public static func downgrade(_ context: Context, to target: String) throws -> [MigrationStep] {
         try migrateOnline(context) { graph, heads in
-            try graph.downgradeSteps(from: heads, to: graph.resolve(target, current: heads))
+            try graph.downgradeSteps(from: heads, to: graph.resolveTarget(target, current: heads))
         }
     }
 
@@ -146,8 +146,8 @@ public enum Commands {
                 hint: "write `migrate downgrade FROM:TO --sql`")
         }
         return try migrateOffline(context) { graph in
-            let (from, to) = try graph.resolveRange(target)
-            let start = graph.minimalHeads(from)
+            let (from, to) = try graph.resolveRangeTargets(target)
+            let start = graph.minimalHeads(from.revisions)
             return (start, try graph.downgradeSteps(from: start, to: to))
         }
     }
@@ -166,6 +166,9 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
+            for problem in try verificationProblems(graph: graph, connection: connection, table: table) {
+                context.onEvent(.verificationProblem(problem))
+            }
             try connection.beginMigrationSession()
             defer { try? connection.endMigrationSession() }
             return try context.runner(graph: graph, dialect: connection.dialect)
@@ -219,7 +222,7 @@ public enum Commands {
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
             let sink = DatabaseSink(connection: connection)
-            var heads = try sink.prepare(versionTable: table)
+            var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
             if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
             try connection.beginTransaction()
             do {
@@ -240,7 +243,7 @@ public enum Commands {
         let graph = try context.scripts().graph
         let table = context.versionTable(dialect: try context.dialect())
         var text = ""
-        for statement in [table.createStatement, "BEGIN"]
+        for statement in [table.createStatement, HistoryTable(for: table).createStatement, "BEGIN"]
             + (try stampStatements(graph, table: table, current: [], targets: targets, purge: purge)) + ["COMMIT"]
         {
             text += statement + ";\n\n"
@@ -252,16 +255,31 @@ public enum Commands {
         _ graph: RevisionGraph, table: VersionTable, current: Set<String>, targets: [String], purge: Bool
     ) throws -> [String] {
         let resolved = try targets.flatMap { try graph.resolve($0, current: purge ? nil : current) }
+        let before: Set<String>
+        let after: Set<String>
+        var statements: [String] = []
         if purge {
-            return [table.deleteAllStatement]
-                + table.changeStatements(from: [], to: graph.minimalHeads(resolved), order: graph.topologicallySorted)
+            statements.append(table.deleteAllStatement)
+            before = []
+            after = graph.minimalHeads(resolved)
+        } else {
+            // Heads on the same line of history as a target are replaced; others stay.
+            let related = current.filter { head in
+                resolved.isEmpty
+                    || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
+            }
+            before = current
+            after = graph.minimalHeads(Array(current.subtracting(related)) + resolved)
         }
-        // Heads on the same line of history as a target are replaced; others stay.
-        let related = current.filter { head in
-            resolved.isEmpty
-                || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
-        }
-        let after = graph.minimalHeads(Array(current.subtracting(related)) + resolved)
-        return table.changeStatements(from: current, to: after, order: graph.topologicallySorted)
+        statements += table.changeStatements(from: before, to: after, order: graph.topologicallySorted)
+        // The history keeps only revisions that are still applied, so `verify` does not report
+        // files that were deliberately stamped away.
+        let history = HistoryTable(for: table)
+        let applied = graph.topologicallySorted(graph.appliedRevisions(heads: after))
+        statements.append(
+            applied.isEmpty
+                ? "DELETE FROM \(history.qualifiedName)"
+                : "DELETE FROM \(history.qualifiedName) WHERE revision NOT IN (\(applied.map(table.dialect.quoteString).joined(separator: ", ")))")
+        return statements
     }
 }

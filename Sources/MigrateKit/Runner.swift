@@ -12,6 +12,8 @@ public enum RunEvent: Sendable {
     case stepFinished(MigrationStep, duration: Duration)
     /// Another run moved the database while this one waited; the plan was made again.
     case replanned(heads: Set<String>)
+    /// An applied migration's file changed, or disappeared, since it ran (see `verify`).
+    case verificationProblem(Commands.VerificationProblem)
 }
 
 /// Where the runner sends a migration's statements: a live database or an SQL script.
@@ -22,8 +24,11 @@ protocol MigrationSink: AnyObject {
     var dialect: SQLDialect { get }
     /// Where SQLite table rebuilds read the current definition of a table.
     var inspector: SchemaInspector? { get }
-    /// Creates the version table if needed and returns the heads the run starts from.
-    func prepare(versionTable: VersionTable) throws -> Set<String>
+    /// Whether step durations are real (online) and go into the history table; scripts leave
+    /// them out so their text does not depend on timing.
+    var recordsDurations: Bool { get }
+    /// Creates the version and history tables if needed and returns the heads the run starts from.
+    func prepare(versionTable: VersionTable, historyTable: HistoryTable) throws -> Set<String>
     func beginTransaction() throws
     /// Checks the transaction's work (SQLite's foreign keys) and commits it.
     func commit() throws
@@ -52,7 +57,8 @@ struct Runner {
     /// migration is never applied twice.
     func run(sink: MigrationSink, plan: (Set<String>) throws -> [MigrationStep]) throws -> [MigrationStep] {
         let dialect = sink.dialect
-        let startHeads = try sink.prepare(versionTable: versionTable)
+        let historyTable = HistoryTable(for: versionTable)
+        let startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
         try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
         var steps = try plan(startHeads)
         var completed: [MigrationStep] = []
@@ -89,20 +95,35 @@ struct Runner {
             sink.startStep(step)
             let clock = ContinuousClock()
             let started = clock.now
-            var executedCount = 0
-            let statements: [String]
+            var progress = StepProgress()
             do {
-                statements = try step.operations.flatMap { try dialect.statements(for: $0, inspector: sink.inspector) }
-                    + versionTable.changeStatements(
-                        from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+                let statements = try step.operations.flatMap { try dialect.statements(for: $0, inspector: sink.inspector) }
+                progress.operationStatements = statements.count
                 for statement in statements {
                     try sink.execute(statement)
-                    executedCount += 1
+                    progress.executed += 1
                 }
+                for statement in versionTable.changeStatements(
+                    from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+                {
+                    try sink.execute(statement)
+                }
+                let history: [String]
+                switch step.direction {
+                case .upgrade:
+                    let elapsed = (clock.now - started).components
+                    let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+                    history = historyTable.recordStatements(
+                        revision: step.revision.id, checksum: step.revision.checksum,
+                        durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
+                case .downgrade:
+                    history = [historyTable.forgetStatement(revision: step.revision.id)]
+                }
+                for statement in history { try sink.execute(statement) }
                 if inStepTransaction { try sink.commit() }
             } catch {
                 if transactional { sink.rollback() }
-                throw failure(step, error: error, statementIndex: executedCount, transactional: transactional,
+                throw failure(step, error: error, progress: progress, transactional: transactional,
                               inRunTransaction: inRunTransaction, completed: completed)
             }
             completed.append(step)
@@ -117,19 +138,26 @@ struct Runner {
     /// Describes a failed step: which revision and file, which statement, the engine's error,
     /// and where the database was left.
     private func failure(
-        _ step: MigrationStep, error: any Error, statementIndex: Int, transactional: Bool,
+        _ step: MigrationStep, error: any Error, progress: StepProgress, transactional: Bool,
         inRunTransaction: Bool, completed: [MigrationStep]
     ) -> MigrateError {
-        if let error = error as? MigrateError, error.kind != .database { return error }
-        let statementCount = step.operations.count
-        let place = statementIndex < statementCount
-            ? "statement \(statementIndex + 1) of \(statementCount)"
+        let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
+        if let error = error as? MigrateError, error.kind != .database {
+            // Not the database's refusal (an operation the dialect cannot express, a lock
+            // timeout): nothing of this step ran.
+            var wrapped = error
+            wrapped.message = "\(title): \(error.message)"
+            wrapped.location = error.location ?? step.revision.path.map { SourceLocation(path: $0) }
+            return wrapped
+        }
+        let place = progress.executed < progress.operationStatements
+            ? "statement \(progress.executed + 1) of \(progress.operationStatements)"
             : "the version table update"
         let left: String
         if !transactional {
-            left = statementIndex == 0
+            left = progress.executed == 0
                 ? "Nothing of it ran; the database is still at \(describe(step.headsBefore))."
-                : "It runs outside a transaction: statements 1–\(statementIndex) ran and stay applied; the version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
+                : "It runs outside a transaction: statements 1–\(progress.executed) ran and stay applied; the version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
         } else if inRunTransaction {
             left = "The run's transaction was rolled back: the database is still at \(describe(completed.first?.headsBefore ?? step.headsBefore))."
         } else {
@@ -137,7 +165,7 @@ struct Runner {
         }
         return MigrateError(
             .migration,
-            "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message)) failed at \(place)",
+            "\(title) failed at \(place)",
             hint: left + " Fix the migration and run the command again.",
             location: step.revision.path.map { SourceLocation(path: $0) },
             cause: error)
@@ -146,4 +174,12 @@ struct Runner {
     private func describe(_ heads: Set<String>) -> String {
         heads.isEmpty ? "base" : graph.topologicallySorted(heads).joined(separator: ", ")
     }
+}
+
+/// How far a step got, for the failure message.
+private struct StepProgress {
+    /// How many statements the step's operations rendered to.
+    var operationStatements = 0
+    /// How many of them ran.
+    var executed = 0
 }

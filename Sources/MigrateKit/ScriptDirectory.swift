@@ -36,13 +36,8 @@ public struct ScriptDirectory: Sendable {
         return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
     }
 
+    /// Reads one file into a revision, with the checksum of its bytes.
     private static func readRevision(at path: String) throws -> Revision {
-        if path.hasSuffix(".swift") {
-            throw MigrateError(
-                .script, "Swift migration files are not supported by this version of migrate",
-                hint: "write the migration as a .sql file (`migrate revision --format sql`)",
-                location: SourceLocation(path: path))
-        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -51,6 +46,16 @@ public struct ScriptDirectory: Sendable {
                 .script, "cannot read the migration file", hint: "check that it exists and is UTF-8 text",
                 location: SourceLocation(path: path), cause: error)
         }
-        return try SQLMigrationFile(parsing: text, path: path).revision
+        var revision: Revision
+        if path.hasSuffix(".swift") {
+            throw MigrateError(
+                .script, "Swift migration files are not supported by this version of migrate",
+                hint: "write the migration as a .sql file (`migrate revision --format sql`)",
+                location: SourceLocation(path: path))
+        } else {
+            revision = try SQLMigrationFile(parsing: text, path: path).revision
+        }
+        revision.checksum = SHA256.hex(text.utf8)
+        return revision
     }
 }

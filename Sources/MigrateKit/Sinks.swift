@@ -11,11 +11,15 @@ final class DatabaseSink: MigrationSink {
         self.connection = connection
     }
 
-    func prepare(versionTable: VersionTable) throws -> Set<String> {
-        if try !connection.tableExists(versionTable.name, schema: versionTable.schema) {
+    var recordsDurations: Bool { true }
+
+    func prepare(versionTable: VersionTable, historyTable: HistoryTable) throws -> Set<String> {
+        let missing = try [(versionTable.name, versionTable.createStatement), (historyTable.name, historyTable.createStatement)]
+            .filter { try !connection.tableExists($0.0, schema: versionTable.schema) }
+        if !missing.isEmpty {
             try connection.beginTransaction()
             do {
-                try connection.execute(versionTable.createStatement)
+                for (_, statement) in missing { try connection.execute(statement) }
                 try connection.commit()
             } catch {
                 rollback()
@@ -57,8 +61,11 @@ final class ScriptSink: MigrationSink {
         self.startHeads = startHeads
     }
 
-    func prepare(versionTable: VersionTable) throws -> Set<String> {
+    var recordsDurations: Bool { false }
+
+    func prepare(versionTable: VersionTable, historyTable: HistoryTable) throws -> Set<String> {
         emit(versionTable.createStatement)
+        emit(historyTable.createStatement)
         return startHeads
     }
 

@@ -28,6 +28,8 @@ enum Progress {
             StandardError.write(step.summary)
         case .stepFinished(_, let duration):
             StandardError.write(" (\(format(duration)))\n")
+        case .verificationProblem(let problem):
+            StandardError.write("warning: \(problem) (`migrate verify` lists all)\n")
         case .replanned(let heads):
             StandardError.write(
                 "Another run moved the database to \(heads.isEmpty ? "base" : heads.sorted().joined(separator: ", ")) meanwhile; continuing from there.\n")

@@ -1,0 +1,68 @@
+import MigrateCore
+
+/// The table beside the version table that remembers, for each applied revision, the checksum
+/// of its file, when it was applied and how long it took.
+///
+/// The version table only says where the database is (Alembic's shape, kept for adoption); this
+/// one lets `verify` notice a migration file edited after it ran, or one deleted from versions/.
+public struct HistoryTable: Sendable, Hashable {
+    public var name: String
+    public var schema: String?
+    public var dialect: SQLDialect
+
+    /// The history table that belongs to a version table: `<version table>_history`.
+    public init(for versionTable: VersionTable) {
+        self.name = versionTable.name + "_history"
+        self.schema = versionTable.schema
+        self.dialect = versionTable.dialect
+    }
+
+    package var qualifiedName: String { dialect.quoteQualified(name, schema: schema) }
+
+    public var createStatement: String {
+        """
+        CREATE TABLE IF NOT EXISTS \(qualifiedName) (
+            revision VARCHAR(32) NOT NULL,
+            checksum VARCHAR(64),
+            applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            duration_ms INTEGER,
+            CONSTRAINT \(dialect.quoteIdentifier(name + "_pkc")) PRIMARY KEY (revision)
+        )
+        """
+    }
+
+    /// Records a revision as applied; `durationMilliseconds` is nil in offline scripts, whose
+    /// text must not depend on timing.
+    public func recordStatements(revision: String, checksum: String?, durationMilliseconds: Int?) -> [String] {
+        [
+            forgetStatement(revision: revision),
+            "INSERT INTO \(qualifiedName) (revision, checksum, duration_ms) VALUES (\(dialect.quoteString(revision)), "
+                + "\(checksum.map(dialect.quoteString) ?? "NULL"), \(durationMilliseconds.map(String.init) ?? "NULL"))",
+        ]
+    }
+
+    public func forgetStatement(revision: String) -> String {
+        "DELETE FROM \(qualifiedName) WHERE revision = \(dialect.quoteString(revision))"
+    }
+
+    /// One applied revision as the history table remembers it.
+    public struct Entry: Sendable, Hashable {
+        public var revision: String
+        public var checksum: String?
+        public var appliedAt: String
+        public var durationMilliseconds: Int?
+    }
+
+    /// Every remembered revision, or none when the table does not exist (a database migrated
+    /// before the table existed, or by Alembic).
+    package func entries(_ connection: DatabaseConnection) throws -> [Entry] {
+        guard try connection.tableExists(name, schema: schema) else { return [] }
+        return try connection.query(
+            "SELECT revision, checksum, CAST(applied_at AS VARCHAR(40)), duration_ms FROM \(qualifiedName) ORDER BY revision"
+        ).map { row in
+            Entry(
+                revision: row[0] ?? "", checksum: row[1], appliedAt: row[2] ?? "",
+                durationMilliseconds: row[3].flatMap { Int($0) })
+        }
+    }
+}
