@@ -18,6 +18,9 @@ public struct RevisionGraph: Sendable {
     let position: [String: Int]
     /// The revision that declares each branch label.
     let labelOwners: [String: String]
+    /// The labels each revision carries (see ``branchLabels(of:)``), computed once so that
+    /// listing a long history stays linear.
+    let labelsByRevision: [String: [String]]
 
     /// Builds and validates the graph. Throws ``MigrateError`` of kind `.graph` naming the ids
     /// and files involved.
@@ -50,6 +53,7 @@ public struct RevisionGraph: Sendable {
             if Set(revision.downRevisions).count != revision.downRevisions.count {
                 throw MigrateError(
                     .graph, "revision \(revision.id) lists the same down_revision twice",
+                    hint: "list each parent once in down_revision",
                     location: revision.path.map { SourceLocation(path: $0) })
             }
             for dependency in revision.dependsOn {
@@ -88,6 +92,13 @@ public struct RevisionGraph: Sendable {
         self.labelOwners = labelOwners
         self.order = try Self.topologicalOrder(revisions)
         self.position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        var labelsByRevision: [String: [String]] = [:]
+        for label in labelOwners.keys.sorted() {
+            for member in Self.members(ofLabelOwner: labelOwners[label]!, revisions: revisions, children: self.children) {
+                labelsByRevision[member, default: []].append(label)
+            }
+        }
+        self.labelsByRevision = labelsByRevision
     }
 
     /// Kahn's algorithm with the ready set kept sorted, so the order never depends on file
@@ -110,9 +121,15 @@ public struct RevisionGraph: Sendable {
                 remaining[later]! -= 1
                 if remaining[later] == 0 { released.append(later) }
             }
-            if !released.isEmpty {
-                ready.append(contentsOf: released)
-                ready.sort(by: >)
+            // Binary insertion keeps `ready` sorted descending without re-sorting it each time.
+            for id in released {
+                var low = 0
+                var high = ready.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if ready[middle] > id { low = middle + 1 } else { high = middle }
+                }
+                ready.insert(id, at: low)
             }
         }
         if order.count != revisions.count {
@@ -141,6 +158,13 @@ public struct RevisionGraph: Sendable {
     public func isBranchPoint(_ id: String) -> Bool { (children[id]?.count ?? 0) > 1 }
 
     public func isHead(_ id: String) -> Bool { children[id] == nil && dependents[id] == nil }
+
+    /// Revisions no revision names as down_revision, in topological order: the heads plus
+    /// those other branches only depend on (Alembic's "effective heads"), which `merge` and
+    /// `revision` may still build on.
+    public var tips: [String] {
+        order.filter { children[$0] == nil }
+    }
 
     /// Children of a revision along down_revision edges, sorted by id.
     public func children(of id: String) -> [String] { children[id] ?? [] }
@@ -190,20 +214,25 @@ public struct RevisionGraph: Sendable {
     /// branch after the revision that declares it), and those of descendants up to the nearest
     /// branch or merge point, as Alembic propagates them.
     public func branchLabels(of id: String) -> [String] {
-        labelOwners.filter { members(ofLabelOwner: $0.value).contains(id) }.map(\.key).sorted()
+        labelsByRevision[id] ?? []
     }
 
     /// The revisions a branch label names.
     public func members(ofLabel label: String) -> Set<String>? {
-        labelOwners[label].map { members(ofLabelOwner: $0) }
+        labelOwners[label].map { Self.members(ofLabelOwner: $0, revisions: revisions, children: children) }
     }
 
-    private func members(ofLabelOwner owner: String) -> Set<String> {
-        var members = descendants(of: [owner], includeDependencies: false)
-        members.insert(owner)
+    private static func members(
+        ofLabelOwner owner: String, revisions: [String: Revision], children: [String: [String]]
+    ) -> Set<String> {
+        var members: Set<String> = [owner]
+        var stack = children[owner] ?? []
+        while let id = stack.popLast() {
+            if members.insert(id).inserted { stack.append(contentsOf: children[id] ?? []) }
+        }
         var current = revisions[owner]!
         while current.downRevisions.count == 1, let parent = revisions[current.downRevisions[0]],
-            !isBranchPoint(parent.id), !parent.isMergePoint
+            (children[parent.id]?.count ?? 0) < 2, !parent.isMergePoint
         {
             members.insert(parent.id)
             current = parent

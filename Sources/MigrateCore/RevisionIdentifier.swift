@@ -8,6 +8,12 @@ extension RevisionGraph {
     ///   `heads+1`, `current`); nil when there is no database (offline), which makes those forms
     ///   an error.
     public func resolve(_ identifier: String, current: Set<String>? = nil) throws -> [String] {
+        try resolveTarget(identifier, current: current).revisions
+    }
+
+    /// Resolves one identifier like ``resolve(_:current:)`` and also returns the branch a
+    /// `LABEL@…` or `REV@…` form names, which a downgrade must stay within.
+    public func resolveTarget(_ identifier: String, current: Set<String>? = nil) throws -> RevisionTarget {
         let text = identifier.trimmingWhitespace()
         guard !text.isEmpty else {
             throw MigrateError(.usage, "empty revision identifier", hint: "name a revision, `head`, `heads` or `base`")
@@ -18,26 +24,50 @@ extension RevisionGraph {
                 hint: "ranges (A:B) are for `history -r` and offline `--sql` runs")
         }
 
-        // LABEL@REST scopes REST to one branch.
+        // LABEL@REST scopes REST to one branch: its own revisions, and the ancestors it grew
+        // from, so that `LABEL@-1` can step down to the branch point and `LABEL@ROOT` names
+        // a shared ancestor.
+        var branch: Set<String>? = nil
         var scope: Set<String>? = nil
         var scopeName: String? = nil
         var rest = Substring(text)
         if let at = text.firstIndex(of: "@") {
             let label = String(text[..<at])
             rest = text[text.index(after: at)...]
-            if let members = members(ofLabel: label) {
-                scope = members
+            let root: String
+            if let owner = labelOwners[label] {
+                root = owner
+                branch = members(ofLabel: label)
             } else if let id = try? resolveID(label) {
                 // REV@head: the branch that grows from REV.
-                scope = descendants(of: [id], includeDependencies: false).union([id])
+                root = id
+                branch = descendants(of: [id], includeDependencies: false).union([id])
             } else {
                 throw MigrateError(
                     .usage, "'\(label)' in '\(text)' is neither a branch label nor a revision",
                     hint: labelOwners.isEmpty ? "this project has no branch labels" : "known labels: \(labelOwners.keys.sorted().joined(separator: ", "))")
             }
+            scope = branch!.union(ancestors(of: [root], includeDependencies: false))
             scopeName = label
         }
+        return RevisionTarget(
+            revisions: try resolveScoped(text: text, rest: rest, scope: scope, scopeName: scopeName, current: current),
+            branch: branch)
+    }
 
+    /// Whether an identifier is relative to the database's heads (`current`, `+1`, `heads-1`,
+    /// `LABEL@-1`), so a read command must connect to resolve it.
+    public static func isRelativeToCurrent(_ identifier: String) -> Bool {
+        var text = Substring(identifier.trimmingWhitespace())
+        if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
+        if text == "current" { return true }
+        guard let (anchor, _) = splitRelative(text) else { return false }
+        return anchor.isEmpty || anchor == "current" || anchor == "heads"
+    }
+
+    private func resolveScoped(
+        text: String, rest: Substring, scope: Set<String>?, scopeName: String?, current: Set<String>?
+    ) throws -> [String] {
         // A trailing +N / -N is a relative step from what precedes it (or from the current heads).
         if let (anchor, steps) = Self.splitRelative(rest) {
             let starts: [String]
@@ -64,12 +94,19 @@ extension RevisionGraph {
     /// Resolves an `A:B` range to its two ends; either end may be empty (`:B` from base,
     /// `A:` to the heads). Ends are resolved like single identifiers.
     public func resolveRange(_ text: String, current: Set<String>? = nil) throws -> (lower: [String], upper: [String]) {
+        let (lower, upper) = try resolveRangeTargets(text, current: current)
+        return (lower.revisions, upper.revisions)
+    }
+
+    /// Resolves an `A:B` range like ``resolveRange(_:current:)``, keeping the branch each end
+    /// names (`head:LABEL@base` downgrades one branch).
+    public func resolveRangeTargets(_ text: String, current: Set<String>? = nil) throws -> (lower: RevisionTarget, upper: RevisionTarget) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else {
             throw MigrateError(.usage, "'\(text)' is not a range", hint: "write ranges as A:B, e.g. base:head")
         }
-        let lower = parts[0].isEmpty ? [] : try resolve(String(parts[0]), current: current)
-        let upper = parts[1].isEmpty ? heads : try resolve(String(parts[1]), current: current)
+        let lower = parts[0].isEmpty ? RevisionTarget(revisions: []) : try resolveTarget(String(parts[0]), current: current)
+        let upper = parts[1].isEmpty ? RevisionTarget(revisions: heads) : try resolveTarget(String(parts[1]), current: current)
         return (lower, upper)
     }
 
@@ -112,7 +149,7 @@ extension RevisionGraph {
             guard let current else {
                 throw MigrateError(.usage, "'current' needs a database, which offline mode does not have")
             }
-            return topologicallySorted(current)
+            return topologicallySorted(scope.map { current.intersection($0) } ?? current)
         default:
             let id = try resolveID(String(text))
             if let scope, !scope.contains(id) {
@@ -133,7 +170,8 @@ extension RevisionGraph {
     }
 
     /// Walks `steps` revisions up (positive) or down (negative) from `starts`; an empty start
-    /// means base. Stepping through a fork or a merge is ambiguous unless `scope` picks one way.
+    /// means base. Stepping through a fork or a merge is ambiguous unless `scope` picks one way,
+    /// except that a walk may end on all the parents of a merge.
     private func walk(from starts: [String], steps: Int, scope: Set<String>?, identifier: String) throws -> [String] {
         guard starts.count <= 1 else {
             throw MigrateError(
@@ -141,7 +179,7 @@ extension RevisionGraph {
                 hint: "name a branch: LABEL@+1, or an id with +N/-N")
         }
         var position = starts.first
-        for _ in 0..<abs(steps) {
+        for step in 0..<abs(steps) {
             var options: [String]
             if steps > 0 {
                 options = position.map { children(of: $0) } ?? bases
@@ -161,6 +199,10 @@ extension RevisionGraph {
                     .usage, "'\(identifier)' goes past \(steps > 0 ? "the head" : "base") (\(position ?? "base"))",
                     hint: "`migrate history` shows how many revisions there are")
             }
+            // One step down from a merge reverts just the merge: it lands on all its parents.
+            if options.count > 1 && steps < 0 && step == abs(steps) - 1 {
+                return topologicallySorted(options)
+            }
             if options.count > 1 {
                 throw MigrateError(
                     .usage,
@@ -170,6 +212,19 @@ extension RevisionGraph {
             position = options[0]
         }
         return position.map { [$0] } ?? []
+    }
+}
+
+/// What an identifier names: revisions (none for base), and the branch a `LABEL@…` form confines
+/// them to.
+public struct RevisionTarget: Sendable, Hashable {
+    public var revisions: [String]
+    /// The revisions of the branch named before `@`; nil when the identifier names no branch.
+    public var branch: Set<String>?
+
+    public init(revisions: [String], branch: Set<String>? = nil) {
+        self.revisions = revisions
+        self.branch = branch
     }
 }
 

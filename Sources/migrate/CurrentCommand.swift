@@ -12,7 +12,10 @@ struct CurrentCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Show each revision's message and file.")
     var verbose = false
 
+    @OptionGroup var output: JSONOption
+
     func run() throws {
+        if output.json { return try JSONOutput.print(Commands.currentState(global.context())) }
         for current in try Commands.current(global.context()) {
             let revision = current.revision
             let mark = current.isHead ? " (head)" : ""
@@ -33,8 +36,9 @@ struct StampCommand: ParsableCommand {
     @OptionGroup(title: "Environment")
     var global: GlobalOptions
 
-    @Argument(help: "The revisions to record (base removes all).")
-    var revisions: [String]
+    /// Collected as unrecognized input so that relative steps like `-1` are not taken for options.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The revisions to record (base removes all).", valueName: "revisions"))
+    var revisions: [String] = []
 
     @Flag(help: "Print the SQL instead of running it (offline mode).")
     var sql = false
@@ -44,6 +48,9 @@ struct StampCommand: ParsableCommand {
 
     func validate() throws {
         if revisions.isEmpty { throw ValidationError("name at least one revision to stamp") }
+        if let option = revisions.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("Unknown option '\(option)'")
+        }
     }
 
     func run() throws {

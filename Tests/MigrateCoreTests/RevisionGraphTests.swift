@@ -3,24 +3,7 @@ import Testing
 
 /// Builds a graph from lines like `"c <- a, b"`, `"d <- c @label"` and `"e <- d ~ x"` (depends on x).
 func makeGraph(_ lines: String...) throws -> RevisionGraph {
-    try RevisionGraph(lines.map { line in
-        var text = Substring(line)
-        var labels: [String] = []
-        var dependencies: [String] = []
-        if let tilde = text.firstIndex(of: "~") {
-            dependencies = text[text.index(after: tilde)...].split(separator: ",").map { $0.trimmingCharacters() }
-            text = text[..<tilde]
-        }
-        if let at = text.firstIndex(of: "@") {
-            labels = [text[text.index(after: at)...].trimmingCharacters()]
-            text = text[..<at]
-        }
-        let parts = text.split(separator: "<-", maxSplits: 1).map { String($0).trimmingCharacters() }
-        let parents = parts.count > 1 ? parts[1].split(separator: ",").map { $0.trimmingCharacters() } : []
-        return Revision(
-            id: parts[0], downRevisions: parents, branchLabels: labels, dependsOn: dependencies,
-            message: "m_\(parts[0])", path: "versions/\(parts[0]).sql")
-    })
+    try RevisionGraph(lines.map(parseScenarioLine))
 }
 
 extension StringProtocol {

@@ -1,0 +1,61 @@
+CREATE TABLE IF NOT EXISTS "migrate_version" (
+    version_num VARCHAR(32) NOT NULL,
+    CONSTRAINT "migrate_version_pkc" PRIMARY KEY (version_num)
+);
+
+CREATE TABLE IF NOT EXISTS "migrate_version_history" (
+    revision VARCHAR(32) NOT NULL,
+    checksum VARCHAR(64),
+    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    duration_ms INTEGER,
+    CONSTRAINT "migrate_version_history_pkc" PRIMARY KEY (revision)
+);
+
+BEGIN;
+
+-- Running downgrade fff666 -> eee555, add reviews
+
+DROP TABLE reviews;
+
+UPDATE "migrate_version" SET version_num = 'eee555' WHERE version_num = 'fff666';
+
+DELETE FROM "migrate_version_history" WHERE revision = 'fff666';
+
+COMMIT;
+
+BEGIN;
+
+-- Running downgrade eee555 -> ddd444, ccc333, merge left and right
+
+UPDATE "migrate_version" SET version_num = 'ccc333' WHERE version_num = 'eee555';
+
+INSERT INTO "migrate_version" (version_num) VALUES ('ddd444');
+
+DELETE FROM "migrate_version_history" WHERE revision = 'eee555';
+
+COMMIT;
+
+BEGIN;
+
+-- Running downgrade ddd444 -> bbb222, index books
+
+DROP INDEX ix_books_title;
+
+UPDATE "migrate_version" SET version_num = 'bbb222' WHERE version_num = 'ddd444';
+
+DELETE FROM "migrate_version_history" WHERE revision = 'ddd444';
+
+COMMIT;
+
+BEGIN;
+
+-- Running downgrade bbb222 -> aaa111, create books
+
+DROP TABLE books;
+
+DELETE FROM "migrate_version" WHERE version_num = 'bbb222';
+
+DELETE FROM "migrate_version_history" WHERE revision = 'bbb222';
+
+COMMIT;
+
