@@ -4,19 +4,382 @@ import MigrateCore
 /// rebuilding the table. Online runs read the database; offline SQLite scripts read a scratch
 /// in-memory database that the script's statements are also applied to.
 package protocol SchemaInspector: AnyObject {
+    /// The table as the database holds it now, or nil when there is no such table.
     func table(_ name: TableName) throws -> Table?
+    /// The table plus what a rebuild must carry over or refuse beyond the schema vocabulary:
+    /// the views and triggers to drop and recreate, and the clauses it cannot keep.
+    func rebuildSource(for name: TableName) throws -> TableRebuildSource?
+}
+
+/// What a table rebuild starts from: the table, and what lives outside the ``Table`` model.
+package struct TableRebuildSource: Sendable, Hashable {
+    package var table: Table
+    /// Views and triggers that mention the table (directly or through another view), in the
+    /// order they were created: dropped before the rebuild and created again after it.
+    package var dependents: [SchemaObjectDefinition]
+    /// Parts of the table's definition the vocabulary cannot hold (`WITHOUT ROWID`, a `COLLATE`
+    /// on a column, …), each a short phrase; a rebuild would lose them, so it refuses.
+    package var unrepresentable: [String]
+
+    package init(table: Table, dependents: [SchemaObjectDefinition] = [], unrepresentable: [String] = []) {
+        self.table = table
+        self.dependents = dependents
+        self.unrepresentable = unrepresentable
+    }
+}
+
+/// A view or trigger as its `CREATE` statement.
+package struct SchemaObjectDefinition: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
+        case view = "VIEW"
+        case trigger = "TRIGGER"
+    }
+
+    package var kind: Kind
+    package var name: String
+    package var sql: String
+
+    package init(kind: Kind, name: String, sql: String) {
+        self.kind = kind
+        self.name = name
+        self.sql = sql
+    }
 }
 
 extension SQLDialect {
     /// The statements that carry out one operation on this dialect.
     ///
+    /// `inspector` gives the current definition of tables that must be rebuilt (dialects with
+    /// ``canRebuildTables``); it is read, never written, so the statements of one operation are
+    /// rendered against the schema as it is before that operation runs.
     /// Throws when the dialect cannot express the operation: a clause is never silently dropped.
     package func statements(for operation: Operation, inspector: SchemaInspector?) throws -> [String] {
+        do {
+            return try render(operation, inspector: inspector)
+        } catch var error as MigrateError where error.kind == .script {
+            error.message = "\(operation.title): \(error.message)"
+            throw error
+        }
+    }
+
+    private func render(_ operation: Operation, inspector: SchemaInspector?) throws -> [String] {
         switch operation {
+        case .createTable(let table):
+            return try createTableStatements(table)
+
+        case .dropTable(let name, let definition):
+            try checkSchema(name)
+            var statements = ["DROP TABLE \(qualified(name))"]
+            if let definition {
+                statements += try dropEnumerationTypes(usedBy: definition.columns.map(\.type), schema: name.schema)
+            }
+            return statements
+
+        case .renameTable(let name, let newName):
+            try checkSchema(name)
+            return ["ALTER TABLE \(qualified(name)) RENAME TO \(quoteIdentifier(newName))"]
+
+        case .addColumn(let name, let column):
+            return try addColumnStatements(name, column, inspector: inspector)
+
+        case .dropColumn(let name, let column, let definition):
+            return try dropColumnStatements(name, column, definition: definition, inspector: inspector)
+
+        case .alterColumn(let name, let column, let changes):
+            return try alterColumnStatements(name, column, changes, inspector: inspector)
+
+        case .createIndex(let index):
+            try checkSchema(index.table)
+            return [try createIndexSQL(index)]
+
+        case .dropIndex(let indexName, let table, _):
+            try checkSchema(table)
+            return ["DROP INDEX \(quoteQualified(indexName, schema: table.schema))"]
+
+        case .createUniqueConstraint(let name, let constraint):
+            try checkSchema(name)
+            guard supportsAlterTableConstraints else {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    try requireColumns(constraint.columns, in: table, for: "the unique constraint")
+                    table.uniqueConstraints.append(constraint)
+                }
+            }
+            return ["ALTER TABLE \(qualified(name)) ADD \(uniqueSQL(constraint))"]
+
+        case .createCheckConstraint(let name, let constraint):
+            try checkSchema(name)
+            guard supportsAlterTableConstraints else {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    table.checkConstraints.append(constraint)
+                }
+            }
+            return ["ALTER TABLE \(qualified(name)) ADD \(checkSQL(constraint))"]
+
+        case .createForeignKey(let name, let key):
+            try checkSchema(name)
+            try checkSchema(key.referencedTable)
+            try checkForeignKey(key)
+            guard supportsAlterTableConstraints else {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    try requireColumns(key.columns, in: table, for: "the foreign key")
+                    table.foreignKeys.append(key)
+                }
+            }
+            return ["ALTER TABLE \(qualified(name)) ADD \(foreignKeySQL(key))"]
+
+        case .createPrimaryKey(let name, let constraintName, let columns):
+            try checkSchema(name)
+            guard !columns.isEmpty else {
+                throw MigrateError(.script, "a primary key needs at least one column", hint: "List the key's columns.")
+            }
+            guard supportsAlterTableConstraints else {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    try table.addPrimaryKey(name: constraintName, columns: columns)
+                }
+            }
+            return ["ALTER TABLE \(qualified(name)) ADD \(primaryKeySQL(name: constraintName, columns: columns))"]
+
+        case .dropConstraint(let name, let constraintName, let kind):
+            try checkSchema(name)
+            guard supportsAlterTableConstraints else {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    try table.removeConstraint(named: constraintName, kind: kind, dialect: self)
+                }
+            }
+            return ["ALTER TABLE \(qualified(name)) DROP CONSTRAINT \(quoteIdentifier(constraintName))"]
+
+        case .setTableComment(let name, let comment, _):
+            try checkSchema(name)
+            try requireComments("a table comment")
+            return ["COMMENT ON TABLE \(qualified(name)) IS \(comment.map(quoteString) ?? "NULL")"]
+
         case .execute(let sql):
             return [sql]
-        default:
-            throw MigrateError(.script, "\(name) cannot render \(operation) yet")
+
+        case .bulkInsert(let name, let columns, let rows):
+            return try bulkInsertStatements(name, columns: columns, rows: rows)
+        }
+    }
+
+    // MARK: - Tables
+
+    private func createTableStatements(_ table: Table) throws -> [String] {
+        try checkSchema(table.name)
+        if table.comment != nil { try requireComments("a table comment") }
+        if let commented = table.columns.first(where: { $0.comment != nil }) {
+            try requireComments("a comment on column \(commented.name)")
+        }
+        var statements = try createEnumerationTypes(usedBy: table.columns.map(\.type), schema: table.name.schema)
+        statements.append(try createTableSQL(table))
+        for index in table.indexes {
+            try checkSchema(index.table)
+            statements.append(try createIndexSQL(index))
+        }
+        if let comment = table.comment {
+            statements.append("COMMENT ON TABLE \(qualified(table.name)) IS \(quoteString(comment))")
+        }
+        for column in table.columns {
+            guard let comment = column.comment else { continue }
+            statements.append(
+                "COMMENT ON COLUMN \(qualified(table.name)).\(quoteIdentifier(column.name)) IS \(quoteString(comment))")
+        }
+        return statements
+    }
+
+    private func bulkInsertStatements(_ name: TableName, columns: [String], rows: [[SQLValue]]) throws -> [String] {
+        try checkSchema(name)
+        guard !columns.isEmpty else {
+            throw MigrateError(.script, "a bulk insert needs at least one column", hint: "Name the columns the rows fill.")
+        }
+        if let bad = rows.firstIndex(where: { $0.count != columns.count }) {
+            throw MigrateError(
+                .script, "row \(bad + 1) has \(rows[bad].count) value(s) for \(columns.count) column(s)",
+                hint: "Give every row one value per column, in the columns' order; use .null for none.")
+        }
+        let head = "INSERT INTO \(qualified(name)) (\(columns.map(quoteIdentifier).joined(separator: ", "))) VALUES "
+        var statements: [String] = []
+        // Chunks keep a huge data migration from becoming one statement the engine must parse at once.
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(rows.count, start + Self.rowsPerInsert)]
+            let values = try chunk.map { row in "(" + (try row.map(literal).joined(separator: ", ")) + ")" }
+            statements.append(head + values.joined(separator: ", "))
+            start += Self.rowsPerInsert
+        }
+        return statements
+    }
+
+    static let rowsPerInsert = 500
+
+    // MARK: - Columns
+
+    private func addColumnStatements(_ name: TableName, _ column: Column, inspector: SchemaInspector?) throws
+        -> [String]
+    {
+        try checkSchema(name)
+        if column.comment != nil { try requireComments("a column comment") }
+        let needsKey = column.isPrimaryKey || column.isIdentity
+        let needsExpression: Bool
+        if case .expression = column.defaultValue { needsExpression = true } else { needsExpression = false }
+        let needsNotNull = !column.isNullable && column.defaultValue == nil
+        if (needsKey && !supportsAddColumnWithKey) || (needsExpression && !supportsAddColumnWithExpressionDefault)
+            || (needsNotNull && !supportsAddNotNullColumnWithoutDefault)
+        {
+            return try rebuild(name, inspector: inspector) { table, _ in
+                guard table.column(named: column.name) == nil else {
+                    throw MigrateError(
+                        .script, "table \(table.name) already has a column \(column.name)",
+                        hint: "Pick another name, or alter the existing column.")
+                }
+                if column.isPrimaryKey, !table.primaryKey.isEmpty {
+                    throw MigrateError(
+                        .script, "table \(table.name) already has a primary key (\(table.primaryKey.joined(separator: ", ")))",
+                        hint: "Drop the existing primary key first.")
+                }
+                table.columns.append(column)
+            }
+        }
+        var statements = try createEnumerationTypes(usedBy: [column.type], schema: name.schema)
+        var definition = try columnDefinition(column, in: Table(name, columns: [column]))
+        if column.isPrimaryKey, !(identityStyle == .rowidAlias && column.isIdentity) {
+            definition += " PRIMARY KEY"
+        }
+        statements.append("ALTER TABLE \(qualified(name)) ADD COLUMN \(definition)")
+        if let comment = column.comment {
+            statements.append(
+                "COMMENT ON COLUMN \(qualified(name)).\(quoteIdentifier(column.name)) IS \(quoteString(comment))")
+        }
+        return statements
+    }
+
+    private func dropColumnStatements(
+        _ name: TableName, _ column: String, definition: Column?, inspector: SchemaInspector?
+    ) throws -> [String] {
+        try checkSchema(name)
+        let native = "ALTER TABLE \(qualified(name)) DROP COLUMN \(quoteIdentifier(column))"
+        if !supportsDropColumnWithDependents, let inspector {
+            guard let source = try inspector.rebuildSource(for: name) else { throw missingTable(name) }
+            guard source.table.column(named: column) != nil else {
+                throw MigrateError(
+                    .script, "table \(name) has no column \(column)",
+                    hint: "Columns: \(source.table.columns.map(\.name).joined(separator: ", ")).")
+            }
+            if source.table.hasDependents(onColumn: column) {
+                return try rebuild(name, inspector: inspector) { table, _ in
+                    try table.removeColumn(column)
+                }
+            }
+        }
+        var statements = [native]
+        if let definition {
+            statements += try dropEnumerationTypes(usedBy: [definition.type], schema: name.schema)
+        }
+        return statements
+    }
+
+    private func alterColumnStatements(
+        _ name: TableName, _ column: String, _ changes: ColumnChanges, inspector: SchemaInspector?
+    ) throws -> [String] {
+        try checkSchema(name)
+        if changes.comment != nil { try requireComments("a column comment") }
+        let rename = changes.newName.map {
+            "ALTER TABLE \(qualified(name)) RENAME COLUMN \(quoteIdentifier(column)) TO \(quoteIdentifier($0))"
+        }
+        let altersDefinition = changes.type != nil || changes.isNullable != nil || changes.defaultValue != nil
+        guard supportsAlterColumn else {
+            var statements: [String] = []
+            if altersDefinition {
+                // Rebuild under the old name, then rename natively so indexes, checks, views and
+                // triggers follow the new name the way SQLite itself rewrites them.
+                statements += try rebuild(name, inspector: inspector) { table, _ in
+                    try table.alterColumn(column, changes)
+                }
+            }
+            return statements + (rename.map { [$0] } ?? [])
+        }
+        var statements = rename.map { [$0] } ?? []
+        let target = "ALTER TABLE \(qualified(name)) ALTER COLUMN \(quoteIdentifier(changes.newName ?? column))"
+        if let type = changes.type {
+            statements += try createEnumerationTypes(usedBy: [type], schema: name.schema)
+            let typeText = try typeSQL(type, schema: name.schema)
+            statements.append(
+                "\(target) TYPE \(typeText) USING \(quoteIdentifier(changes.newName ?? column))::\(typeText)")
+        }
+        if let nullable = changes.isNullable {
+            statements.append("\(target) \(nullable ? "DROP" : "SET") NOT NULL")
+        }
+        if let newDefault = changes.defaultValue {
+            statements.append(try newDefault.map { "\(target) SET DEFAULT \(try defaultSQL($0))" } ?? "\(target) DROP DEFAULT")
+        }
+        if let comment = changes.comment {
+            statements.append(
+                "COMMENT ON COLUMN \(qualified(name)).\(quoteIdentifier(changes.newName ?? column)) IS "
+                    + (comment.map(quoteString) ?? "NULL"))
+        }
+        return statements
+    }
+
+    // MARK: - Checks shared by the operations
+
+    func qualified(_ name: TableName) -> String {
+        quoteQualified(name.name, schema: name.schema)
+    }
+
+    func checkSchema(_ name: TableName) throws {
+        guard let schema = name.schema, !supportsSchemas else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no schemas, but the table \(name.name) is placed in schema \(schema)",
+            hint: "Leave the schema out for \(self.name).")
+    }
+
+    private func requireComments(_ what: String) throws {
+        guard !supportsComments else { return }
+        throw MigrateError(
+            .script, "\(name) cannot store \(what): it has no table or column comments",
+            hint: "Remove the comment from the migration (or from the model) for \(name); comments work on PostgreSQL.")
+    }
+
+    func missingTable(_ name: TableName) -> MigrateError {
+        MigrateError(
+            .script, "table \(name) does not exist, so it cannot be rebuilt",
+            hint: "Check the table's name; an offline SQLite script only knows the tables its own earlier statements create, so start the range at base.")
+    }
+
+    func checkForeignKey(_ key: ForeignKey) throws {
+        guard !key.columns.isEmpty, key.referencedColumns.isEmpty || key.referencedColumns.count == key.columns.count
+        else {
+            throw MigrateError(
+                .script,
+                "the foreign key (\(key.columns.joined(separator: ", "))) references \(key.referencedColumns.count) column(s) of \(key.referencedTable)",
+                hint: "Give one referenced column per column of the key, in the same order.")
+        }
+    }
+}
+
+extension Operation {
+    /// How messages name an operation: its kind and the table (and column) it works on.
+    package var title: String {
+        switch self {
+        case .createTable(let table): return "createTable \(table.name)"
+        case .dropTable(let name, _): return "dropTable \(name)"
+        case .renameTable(let name, let newName): return "renameTable \(name) to \(newName)"
+        case .addColumn(let name, let column): return "addColumn \(name).\(column.name)"
+        case .dropColumn(let name, let column, _): return "dropColumn \(name).\(column)"
+        case .alterColumn(let name, let column, _): return "alterColumn \(name).\(column)"
+        case .createIndex(let index): return "createIndex \(index.name) on \(index.table)"
+        case .dropIndex(let name, let table, _): return "dropIndex \(name) on \(table)"
+        case .createUniqueConstraint(let name, let constraint):
+            return "createUniqueConstraint \(constraint.name ?? "(unnamed)") on \(name)"
+        case .createCheckConstraint(let name, let constraint):
+            return "createCheckConstraint \(constraint.name ?? "(unnamed)") on \(name)"
+        case .createForeignKey(let name, let key): return "createForeignKey \(key.name ?? "(unnamed)") on \(name)"
+        case .createPrimaryKey(let name, let constraintName, _):
+            return "createPrimaryKey \(constraintName ?? "(unnamed)") on \(name)"
+        case .dropConstraint(let name, let constraintName, let kind):
+            return "dropConstraint \(constraintName) (\(kind.rawValue)) on \(name)"
+        case .setTableComment(let name, _, _): return "setTableComment \(name)"
+        case .execute: return "execute"
+        case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
         }
     }
 }

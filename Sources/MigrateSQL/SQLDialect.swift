@@ -14,12 +14,65 @@ public struct SQLDialect: Sendable, Hashable {
     /// Whether tables live in named schemas (`schema.table`).
     public var supportsSchemas: Bool
 
+    /// How each portable column type is spelled.
+    public var typeNames: ColumnTypeNames
+    /// How `.enumeration` columns are stored.
+    public var enumerationStyle: EnumerationStyle
+    /// How a column whose values come from the database (`isIdentity`) is declared.
+    public var identityStyle: IdentityStyle
+    /// The boolean literals of defaults and inserted rows: `TRUE`/`FALSE`, or `1`/`0` where
+    /// booleans are integers (SQLite).
+    public var trueLiteral: String
+    public var falseLiteral: String
+    /// Whether `DEFAULT` takes only literals bare, so expressions are wrapped in parentheses (SQLite).
+    public var parenthesizesDefaultExpressions: Bool
+    /// Whether tables and columns carry comments (`COMMENT ON`); without them a comment is an error.
+    public var supportsComments: Bool
+    /// Whether `ALTER COLUMN` changes a column's type, nullability and default in place.
+    public var supportsAlterColumn: Bool
+    /// Whether `ALTER TABLE … ADD/DROP CONSTRAINT` exists for keys, unique and check constraints.
+    public var supportsAlterTableConstraints: Bool
+    /// Whether `DROP COLUMN` works on a column used by an index or constraint (dropping those too).
+    public var supportsDropColumnWithDependents: Bool
+    /// Whether `ADD COLUMN` accepts a primary key or identity column.
+    public var supportsAddColumnWithKey: Bool
+    /// Whether `ADD COLUMN` accepts any default expression (SQLite refuses non-constant ones).
+    public var supportsAddColumnWithExpressionDefault: Bool
+    /// Whether `ADD COLUMN … NOT NULL` without a default is accepted (failing only if rows exist).
+    public var supportsAddNotNullColumnWithoutDefault: Bool
+    /// Whether what `ALTER TABLE` cannot do is done by rebuilding the table (create, copy, drop,
+    /// rename); when false such an operation is an error.
+    public var canRebuildTables: Bool
+
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
-        supportsSchemas: true)
+        supportsSchemas: true,
+        typeNames: ColumnTypeNames(
+            integer: "INTEGER", bigInteger: "BIGINT", smallInteger: "SMALLINT", varchar: "VARCHAR", text: "TEXT",
+            boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP",
+            timestampWithTimeZone: "TIMESTAMP WITH TIME ZONE", time: "TIME", numeric: "NUMERIC", float: "REAL",
+            double: "DOUBLE PRECISION", binary: "BYTEA", uuid: "UUID", json: "JSON", jsonb: "JSONB"),
+        enumerationStyle: .namedType, identityStyle: .generatedByDefault, trueLiteral: "TRUE",
+        falseLiteral: "FALSE", parenthesizesDefaultExpressions: false, supportsComments: true,
+        supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
+        supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
+        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false)
+
+    /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
+    /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).
     public static let sqlite = SQLDialect(
         name: "SQLite", supportsDollarQuoting: false, supportsTransactionalDDL: true,
-        supportsSchemas: false)
+        supportsSchemas: false,
+        typeNames: ColumnTypeNames(
+            integer: "INTEGER", bigInteger: "BIGINT", smallInteger: "SMALLINT", varchar: "VARCHAR", text: "TEXT",
+            boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP",
+            timestampWithTimeZone: "TIMESTAMP WITH TIME ZONE", time: "TIME", numeric: "NUMERIC", float: "REAL",
+            double: "DOUBLE PRECISION", binary: "BLOB", uuid: "CHAR(36)", json: "JSON", jsonb: "JSONB"),
+        enumerationStyle: .checkConstraint, identityStyle: .rowidAlias, trueLiteral: "1", falseLiteral: "0",
+        parenthesizesDefaultExpressions: true, supportsComments: false, supportsAlterColumn: false,
+        supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
+        supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
+        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {

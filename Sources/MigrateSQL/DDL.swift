@@ -1,0 +1,236 @@
+import MigrateCore
+
+/// The pieces of DDL every operation is built from: a table definition, its columns, its
+/// constraints and indexes, and PostgreSQL's enumeration types.
+extension SQLDialect {
+    /// `CREATE TABLE` for `table`, under `name` when given (a rebuild's temporary name).
+    ///
+    /// One definition per line, so offline scripts read like hand-written DDL.
+    package func createTableSQL(_ table: Table, as name: TableName? = nil) throws -> String {
+        guard !table.columns.isEmpty else {
+            throw MigrateError(.script, "table \(table.name) has no columns", hint: "Give the table at least one column.")
+        }
+        var seen = Set<String>()
+        for column in table.columns where !seen.insert(column.name.lowercased()).inserted {
+            throw MigrateError(
+                .script, "table \(table.name) has two columns named \(column.name)", hint: "Give each column its own name.")
+        }
+        let primaryKey = table.primaryKey
+        let rowidAlias = try rowidAliasColumn(of: table)
+        var lines: [String] = []
+        for column in table.columns {
+            lines.append(try columnDefinition(column, in: table, isRowidAlias: column.name == rowidAlias))
+        }
+        if !primaryKey.isEmpty, rowidAlias == nil {
+            lines.append(primaryKeySQL(name: table.primaryKeyName, columns: primaryKey))
+        }
+        for constraint in table.uniqueConstraints {
+            try requireColumns(constraint.columns, in: table, for: "a unique constraint")
+            lines.append(uniqueSQL(constraint))
+        }
+        for constraint in table.checkConstraints {
+            lines.append(checkSQL(constraint))
+        }
+        for key in table.foreignKeys {
+            try requireColumns(key.columns, in: table, for: "a foreign key")
+            try checkSchema(key.referencedTable)
+            try checkForeignKey(key)
+            lines.append(foreignKeySQL(key))
+        }
+        return "CREATE TABLE \(qualified(name ?? table.name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
+    }
+
+    /// The identity column that becomes SQLite's rowid alias, checked: it must be the table's only
+    /// primary key column and an integer. Nil for other identity styles or no identity.
+    private func rowidAliasColumn(of table: Table) throws -> String? {
+        guard identityStyle == .rowidAlias else { return nil }
+        let identities = table.columns.filter(\.isIdentity)
+        guard let identity = identities.first else { return nil }
+        if identities.count > 1 {
+            throw MigrateError(
+                .script, "table \(table.name) has \(identities.count) identity columns",
+                hint: "On \(name) a table has at most one identity column: its rowid.")
+        }
+        guard identity.isPrimaryKey, table.primaryKey == [identity.name] else {
+            throw MigrateError(
+                .script,
+                "on \(name) an identity column is the table's INTEGER PRIMARY KEY (its rowid), but \(identity.name) is "
+                    + (identity.isPrimaryKey ? "part of a composite primary key" : "not the primary key"),
+                hint: "Make \(identity.name) the only primary key column, or drop isIdentity and fill it yourself.")
+        }
+        return identity.name
+    }
+
+    /// One column's definition: name, type, identity, nullability, default, and on SQLite an
+    /// enumeration's check; `isRowidAlias` makes it SQLite's `INTEGER PRIMARY KEY`.
+    func columnDefinition(_ column: Column, in table: Table, isRowidAlias: Bool = false) throws -> String {
+        var parts = [quoteIdentifier(column.name)]
+        if column.isIdentity {
+            switch column.type {
+            case .integer, .bigInteger, .smallInteger: break
+            default:
+                throw MigrateError(
+                    .script, "identity column \(column.name) must be an integer, not \(column.type)",
+                    hint: "Use .integer or .bigInteger for columns the database numbers.")
+            }
+            if column.defaultValue != nil {
+                throw MigrateError(
+                    .script, "identity column \(column.name) also has a default",
+                    hint: "An identity column's values come from the database; remove the default.")
+            }
+        }
+        if isRowidAlias {
+            // Exactly INTEGER: only that spelling makes the column an alias of the rowid.
+            parts.append("INTEGER")
+            if let name = table.primaryKeyName { parts.append("CONSTRAINT \(quoteIdentifier(name))") }
+            parts.append("PRIMARY KEY")
+        } else {
+            // A column without a declared type (SQLite allows it) reflects as `.custom("")`.
+            let typeText = try typeSQL(column.type, schema: table.name.schema)
+            if !typeText.isEmpty { parts.append(typeText) }
+            if column.isIdentity, identityStyle == .generatedByDefault {
+                parts.append("GENERATED BY DEFAULT AS IDENTITY")
+            }
+            if !column.isNullable { parts.append("NOT NULL") }
+        }
+        if let value = column.defaultValue {
+            parts.append("DEFAULT \(try defaultSQL(value))")
+        }
+        if case .enumeration(let enumName, let values) = column.type, enumerationStyle == .checkConstraint {
+            parts.append(
+                "CONSTRAINT \(quoteIdentifier(enumName)) CHECK (\(quoteIdentifier(column.name)) IN ("
+                    + values.map(quoteString).joined(separator: ", ") + "))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    func primaryKeySQL(name: String?, columns: [String]) -> String {
+        constraintPrefix(name) + "PRIMARY KEY (\(columns.map(quoteIdentifier).joined(separator: ", ")))"
+    }
+
+    func uniqueSQL(_ constraint: UniqueConstraint) -> String {
+        constraintPrefix(constraint.name) + "UNIQUE (\(constraint.columns.map(quoteIdentifier).joined(separator: ", ")))"
+    }
+
+    func checkSQL(_ constraint: CheckConstraint) -> String {
+        constraintPrefix(constraint.name) + "CHECK (\(constraint.expression))"
+    }
+
+    func foreignKeySQL(_ key: ForeignKey) -> String {
+        var text = constraintPrefix(key.name) + "FOREIGN KEY (\(key.columns.map(quoteIdentifier).joined(separator: ", "))) "
+        text += "REFERENCES \(qualified(key.referencedTable))"
+        if !key.referencedColumns.isEmpty {
+            text += " (\(key.referencedColumns.map(quoteIdentifier).joined(separator: ", ")))"
+        }
+        if let action = key.onDelete { text += " ON DELETE \(action.rawValue)" }
+        if let action = key.onUpdate { text += " ON UPDATE \(action.rawValue)" }
+        return text
+    }
+
+    private func constraintPrefix(_ name: String?) -> String {
+        name.map { "CONSTRAINT \(quoteIdentifier($0)) " } ?? ""
+    }
+
+    /// `CREATE [UNIQUE] INDEX`; expression keys and the predicate are used as written.
+    func createIndexSQL(_ index: Index) throws -> String {
+        guard !index.keys.isEmpty else {
+            throw MigrateError(.script, "index \(index.name) has no keys", hint: "Index at least one column or expression.")
+        }
+        let keys = index.keys.map { key -> String in
+            switch key {
+            case .column(let column): return quoteIdentifier(column)
+            case .expression(let sql): return sql
+            }
+        }
+        var text = "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(quoteIdentifier(index.name)) "
+        text += "ON \(qualified(index.table)) (\(keys.joined(separator: ", ")))"
+        if let predicate = index.predicate { text += " WHERE \(predicate)" }
+        return text
+    }
+
+    // MARK: - Enumeration types
+
+    /// Creates the named enumeration types among `types` that do not exist yet, and fails when
+    /// one exists with other values; nothing for dialects that keep enumerations in checks.
+    ///
+    /// The guard lets several tables share one enumeration, which a bare `CREATE TYPE` would refuse.
+    func createEnumerationTypes(usedBy types: [ColumnType], schema: String?) throws -> [String] {
+        guard enumerationStyle == .namedType else { return [] }
+        return try enumerations(in: types).map { name, values in
+            let type = quoteQualified(name, schema: schema)
+            let list = values.map(quoteString).joined(separator: ", ")
+            return try dollarQuotedBlock(
+                """
+                BEGIN
+                    IF to_regtype(\(quoteString(type))) IS NULL THEN
+                        CREATE TYPE \(type) AS ENUM (\(list));
+                    ELSIF enum_range(NULL::\(type))::text[] <> ARRAY[\(list)]::text[] THEN
+                        RAISE EXCEPTION 'enumeration type % already exists with other values', \(quoteString(type));
+                    END IF;
+                END
+                """)
+        }
+    }
+
+    /// Drops the named enumeration types among `types` once no column uses them any more.
+    func dropEnumerationTypes(usedBy types: [ColumnType], schema: String?) throws -> [String] {
+        guard enumerationStyle == .namedType else { return [] }
+        return try enumerations(in: types).map { name, _ in
+            let type = quoteQualified(name, schema: schema)
+            return try dollarQuotedBlock(
+                """
+                BEGIN
+                    IF to_regtype(\(quoteString(type))) IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM pg_attribute
+                        WHERE atttypid = to_regtype(\(quoteString(type))) AND NOT attisdropped
+                    ) THEN
+                        DROP TYPE \(type);
+                    END IF;
+                END
+                """)
+        }
+    }
+
+    /// The distinct enumerations among `types`, in first-use order.
+    private func enumerations(in types: [ColumnType]) throws -> [(String, [String])] {
+        var result: [(String, [String])] = []
+        for case .enumeration(let name, let values) in types {
+            if let earlier = result.first(where: { $0.0 == name }) {
+                guard earlier.1 == values else {
+                    throw MigrateError(
+                        .script, "enumeration \(name) is used with two different value lists",
+                        hint: "Use one list of values for every column of the enumeration.")
+                }
+                continue
+            }
+            guard !values.isEmpty else {
+                throw MigrateError(.script, "the enumeration \(name) has no values", hint: "List the values the column may hold.")
+            }
+            result.append((name, values))
+        }
+        return result
+    }
+
+    private func dollarQuotedBlock(_ body: String) throws -> String {
+        let tag = "$migrate$"
+        guard !body.contains(tag) else {
+            throw MigrateError(
+                .script, "an enumeration's name or values contain \(tag)", hint: "Remove \(tag) from the enumeration.")
+        }
+        return "DO \(tag)\n\(body)\n\(tag)"
+    }
+}
+
+/// Fails unless every column of `columns` is one of `table`'s, naming what is missing.
+func requireColumns(_ columns: [String], in table: Table, for what: String) throws {
+    guard !columns.isEmpty else {
+        throw MigrateError(.script, "\(what) on \(table.name) names no columns", hint: "List its columns.")
+    }
+    for column in columns where table.column(named: column) == nil && !table.columns.contains(where: {
+        $0.name.lowercased() == column.lowercased()
+    }) {
+        throw MigrateError(
+            .script, "\(what) on \(table.name) names column \(column), which the table does not have",
+            hint: "Columns: \(table.columns.map(\.name).joined(separator: ", ")).")
+    }
+}

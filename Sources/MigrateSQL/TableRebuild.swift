@@ -1,0 +1,227 @@
+import MigrateCore
+
+extension SQLDialect {
+    /// The statements that rebuild table `name` with the definition `change` makes from its
+    /// current one, following SQLite's documented procedure for schema changes ALTER TABLE
+    /// cannot make: create the new table under a temporary name, copy the rows (rowids
+    /// included), drop the old table, rename the new one, then recreate indexes, views and triggers.
+    ///
+    /// The runner holds the migration's transaction, and foreign key enforcement is off for the
+    /// session (checked before commit), as the procedure requires. `change` receives the table
+    /// and, for each of its columns, the old column it is copied from; a column it adds has none.
+    func rebuild(
+        _ name: TableName, inspector: SchemaInspector?,
+        change: (inout Table, inout [String: String]) throws -> Void
+    ) throws -> [String] {
+        guard canRebuildTables else {
+            throw MigrateError(
+                .script, "\(self.name) cannot make this change with ALTER TABLE",
+                hint: "Write the change as SQL with execute.")
+        }
+        guard let inspector else {
+            throw MigrateError(
+                .script, "on \(self.name) this change rebuilds the table, which needs its current definition, "
+                    + "but no schema inspector was given",
+                hint: "Run it through migrate, which reads the definition from the database (or, offline, from the script so far).")
+        }
+        guard let source = try inspector.rebuildSource(for: name) else { throw missingTable(name) }
+        guard source.unrepresentable.isEmpty else {
+            throw MigrateError(
+                .script,
+                "on \(self.name) this change rebuilds table \(name), which would lose "
+                    + source.unrepresentable.joined(separator: ", "),
+                hint: "Make the change with execute and hand-written SQL following SQLite's 12-step ALTER TABLE procedure.")
+        }
+        let old = source.table
+        var table = old
+        var sources = [String: String](uniqueKeysWithValues: old.columns.map { ($0.name, $0.name) })
+        try change(&table, &sources)
+
+        let temporary = TableName("_migrate_rebuild_" + old.name.name)
+        var statements: [String] = []
+        for dependent in source.dependents.reversed() {
+            statements.append("DROP \(dependent.kind.rawValue) \(quoteIdentifier(dependent.name))")
+        }
+        var created = table
+        created.indexes = []
+        statements.append(try createTableSQL(created, as: temporary))
+
+        let copied = table.columns.compactMap { column in sources[column.name].map { (column.name, $0) } }
+        let rowidNames: Set<String> = ["rowid", "oid", "_rowid_"]
+        let aliasCopied = table.columns.contains { column in
+            column.isIdentity && identityStyle == .rowidAlias && sources[column.name] != nil
+        }
+        let nameClash = (old.columns + table.columns).contains { rowidNames.contains($0.name.lowercased()) }
+        // Copying the rowid keeps rows' identities (and anything that refers to them) when no
+        // column is the rowid's alias to carry them.
+        let copiesRowid = !aliasCopied && !nameClash
+        var targets = copied.map { quoteIdentifier($0.0) }
+        var values = copied.map { quoteIdentifier($0.1) }
+        if copiesRowid {
+            targets.insert("rowid", at: 0)
+            values.insert("rowid", at: 0)
+        }
+        if !targets.isEmpty {
+            statements.append(
+                "INSERT INTO \(qualified(temporary)) (\(targets.joined(separator: ", "))) SELECT "
+                    + "\(values.joined(separator: ", ")) FROM \(qualified(old.name))")
+        }
+        statements.append("DROP TABLE \(qualified(old.name))")
+        statements.append("ALTER TABLE \(qualified(temporary)) RENAME TO \(quoteIdentifier(old.name.name))")
+        for index in table.indexes {
+            var index = index
+            index.table = old.name
+            statements.append(try createIndexSQL(index))
+        }
+        statements += source.dependents.map(\.sql)
+        return statements
+    }
+}
+
+extension Table {
+    /// Whether removing `column` needs more than SQLite's `DROP COLUMN`, which refuses columns
+    /// used by a key, a unique constraint, an index, a foreign key or another column's check.
+    package func hasDependents(onColumn column: String) -> Bool {
+        let name = column.lowercased()
+        let named: ([String]) -> Bool = { $0.contains { $0.lowercased() == name } }
+        if named(primaryKey) || foreignKeys.contains(where: { named($0.columns) })
+            || uniqueConstraints.contains(where: { named($0.columns) })
+        {
+            return true
+        }
+        if indexes.contains(where: { $0.mentions(column) }) { return true }
+        return checkConstraints.contains { SQLTokenizer.mentions($0.expression, identifier: column) }
+    }
+
+    /// Removes a column and, as PostgreSQL's `DROP COLUMN` does, every index and constraint that
+    /// uses it; a primary key that includes it goes entirely.
+    mutating func removeColumn(_ column: String) throws {
+        let name = column.lowercased()
+        guard let position = columns.firstIndex(where: { $0.name.lowercased() == name }) else {
+            throw MigrateError(
+                .script, "table \(self.name) has no column \(column)",
+                hint: "Columns: \(columns.map(\.name).joined(separator: ", ")).")
+        }
+        guard columns.count > 1 else {
+            throw MigrateError(
+                .script, "\(column) is the last column of table \(self.name)", hint: "Drop the table instead.")
+        }
+        if columns[position].isPrimaryKey {
+            for index in columns.indices {
+                columns[index].isPrimaryKey = false
+                columns[index].isIdentity = false
+            }
+            primaryKeyName = nil
+        }
+        columns.remove(at: position)
+        let named: ([String]) -> Bool = { $0.contains { $0.lowercased() == name } }
+        foreignKeys.removeAll { named($0.columns) }
+        uniqueConstraints.removeAll { named($0.columns) }
+        indexes.removeAll { $0.mentions(column) }
+        checkConstraints.removeAll { SQLTokenizer.mentions($0.expression, identifier: column) }
+    }
+
+    /// Applies an `alterColumn`'s type, nullability and default changes (renames are done apart).
+    mutating func alterColumn(_ column: String, _ changes: ColumnChanges) throws {
+        guard let position = columns.firstIndex(where: { $0.name.lowercased() == column.lowercased() }) else {
+            throw MigrateError(
+                .script, "table \(name) has no column \(column)",
+                hint: "Columns: \(columns.map(\.name).joined(separator: ", ")).")
+        }
+        if let type = changes.type { columns[position].type = type }
+        if let nullable = changes.isNullable {
+            if nullable, columns[position].isPrimaryKey {
+                throw MigrateError(
+                    .script, "column \(column) is part of the primary key of \(name), so it cannot allow NULL",
+                    hint: "Drop the primary key first.")
+            }
+            columns[position].isNullable = nullable
+        }
+        if let newDefault = changes.defaultValue {
+            if newDefault != nil, columns[position].isIdentity {
+                throw MigrateError(
+                    .script, "identity column \(column) cannot have a default",
+                    hint: "Its values come from the database.")
+            }
+            columns[position].defaultValue = newDefault
+        }
+    }
+
+    /// Makes `columns` the primary key (none may exist yet).
+    mutating func addPrimaryKey(name constraintName: String?, columns keyColumns: [String]) throws {
+        guard primaryKey.isEmpty else {
+            throw MigrateError(
+                .script, "table \(name) already has a primary key (\(primaryKey.joined(separator: ", ")))",
+                hint: "Drop it first with dropConstraint.")
+        }
+        try requireColumns(keyColumns, in: self, for: "the primary key")
+        let inColumnOrder = columns.map(\.name).filter { name in keyColumns.contains { $0.lowercased() == name.lowercased() } }
+        guard inColumnOrder.map({ $0.lowercased() }) == keyColumns.map({ $0.lowercased() }) else {
+            throw MigrateError(
+                .script, "the primary key's columns (\(keyColumns.joined(separator: ", "))) are not in the table's column order",
+                hint: "A rebuilt table lists its key in column order: \(inColumnOrder.joined(separator: ", ")).")
+        }
+        for index in columns.indices where keyColumns.contains(where: { $0.lowercased() == columns[index].name.lowercased() }) {
+            columns[index].isPrimaryKey = true
+            columns[index].isNullable = false
+        }
+        primaryKeyName = constraintName
+    }
+
+    /// Removes the constraint `constraintName` of `kind`, failing when there is none by that name.
+    ///
+    /// An unnamed primary key matches any name: a table has only one, and PostgreSQL's
+    /// generated name (`<table>_pkey`) is what portable migrations use for it.
+    mutating func removeConstraint(named constraintName: String, kind: ConstraintKind, dialect: SQLDialect) throws {
+        let matches: (String?) -> Bool = { $0?.lowercased() == constraintName.lowercased() }
+        let known: [String?]
+        switch kind {
+        case .unique:
+            let before = uniqueConstraints.count
+            uniqueConstraints.removeAll { matches($0.name) }
+            if uniqueConstraints.count < before { return }
+            known = uniqueConstraints.map(\.name)
+        case .check:
+            let before = checkConstraints.count
+            checkConstraints.removeAll { matches($0.name) }
+            if checkConstraints.count < before { return }
+            known = checkConstraints.map(\.name)
+        case .foreignKey:
+            let before = foreignKeys.count
+            foreignKeys.removeAll { matches($0.name) }
+            if foreignKeys.count < before { return }
+            known = foreignKeys.map(\.name)
+        case .primaryKey:
+            if !primaryKey.isEmpty, primaryKeyName == nil || matches(primaryKeyName) {
+                if let identity = columns.first(where: \.isIdentity), dialect.identityStyle == .rowidAlias {
+                    throw MigrateError(
+                        .script,
+                        "the primary key of \(name) is its identity column \(identity.name), the rowid alias on \(dialect.name)",
+                        hint: "Add a new primary key column instead, or drop \(identity.name)'s identity first.")
+                }
+                for index in columns.indices { columns[index].isPrimaryKey = false }
+                primaryKeyName = nil
+                return
+            }
+            known = primaryKey.isEmpty ? [] : [primaryKeyName]
+        }
+        let names = known.map { $0 ?? "(unnamed)" }
+        throw MigrateError(
+            .script, "table \(name) has no \(kind.rawValue) constraint named \(constraintName)",
+            hint: names.isEmpty
+                ? "It has no \(kind.rawValue) constraints."
+                : "Its \(kind.rawValue) constraints: \(names.joined(separator: ", ")). Unnamed ones cannot be dropped by name on \(dialect.name); name constraints when you create them.")
+    }
+}
+
+extension Index {
+    /// Whether the index uses `column`, as a key, in a key expression or in its predicate.
+    func mentions(_ column: String) -> Bool {
+        keys.contains { key in
+            switch key {
+            case .column(let name): return name.lowercased() == column.lowercased()
+            case .expression(let sql): return SQLTokenizer.mentions(sql, identifier: column)
+            }
+        } || predicate.map { SQLTokenizer.mentions($0, identifier: column) } == true
+    }
+}

@@ -1,0 +1,283 @@
+import MigrateCore
+import MigrateSQL
+
+/// What only the `CREATE TABLE` text in `sqlite_master` tells: constraint names, check
+/// expressions, which key is a column's own `PRIMARY KEY`, and clauses the vocabulary lacks.
+///
+/// SQLite's pragmas give columns, keys and indexes but drop constraint names and checks, so
+/// reflection reads those from the text with ``SQLTokenizer`` and takes the rest from pragmas.
+struct SQLiteTableDefinition {
+    struct Check {
+        var name: String?
+        var expression: String
+        /// The column a column-level check belongs to; nil for a table constraint.
+        var column: String?
+    }
+
+    struct NamedColumns {
+        var name: String?
+        var columns: [String]
+    }
+
+    /// The column declared `… PRIMARY KEY` in its own definition, if any.
+    var inlinePrimaryKey: String?
+    var primaryKeyName: String?
+    var uniques: [NamedColumns] = []
+    var foreignKeys: [NamedColumns] = []
+    var checks: [Check] = []
+    /// Clauses a rebuild could not carry over, as phrases for messages.
+    var unrepresentable: [String] = []
+
+    private static let columnConstraintKeywords: Set<String> = [
+        "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS",
+    ]
+
+    init(sql: String) {
+        let tokens = SQLTokenizer.tokenize(sql)[...]
+        guard let open = tokens.firstIndex(where: { $0.isSymbol("(") }),
+            let close = SQLTokenizer.closingParenthesis(tokens, from: open)
+        else {
+            unrepresentable.append("a definition that is not a column list")
+            return
+        }
+        if tokens[..<open].contains(where: { $0.isKeyword("VIRTUAL") }) {
+            unrepresentable.append("being a virtual table")
+        }
+        let options = tokens[(close + 1)...]
+        if options.contains(where: { $0.isKeyword("ROWID") }) { unrepresentable.append("WITHOUT ROWID") }
+        if options.contains(where: { $0.isKeyword("STRICT") }) { unrepresentable.append("STRICT") }
+        for part in SQLTokenizer.splitTopLevel(tokens[(open + 1)..<close]) where !part.isEmpty {
+            var cursor = Cursor(tokens: part, sql: sql)
+            if let first = cursor.peek,
+                ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(first.text.uppercased()),
+                first.kind == .word
+            {
+                parseTableConstraint(&cursor)
+            } else {
+                parseColumn(&cursor)
+            }
+        }
+    }
+
+    private mutating func parseColumn(_ cursor: inout Cursor) {
+        guard let nameToken = cursor.next() else { return }
+        let column = nameToken.value
+        // The type: every token up to the first constraint keyword outside parentheses.
+        while let token = cursor.peek, !(token.kind == .word && Self.columnConstraintKeywords.contains(token.text.uppercased())) {
+            cursor.skipGroup()
+        }
+        var pendingName: String?
+        while let token = cursor.next() {
+            switch token.text.uppercased() {
+            case "CONSTRAINT":
+                pendingName = cursor.next()?.value
+                continue
+            case "PRIMARY":
+                cursor.skip("KEY")
+                if cursor.skip("DESC") { unrepresentable.append("PRIMARY KEY DESC on column \(column)") }
+                cursor.skip("ASC")
+                noteConflictClause(&cursor, on: column)
+                if cursor.skip("AUTOINCREMENT") { unrepresentable.append("AUTOINCREMENT on column \(column)") }
+                inlinePrimaryKey = column
+                primaryKeyName = pendingName
+            case "NOT":
+                cursor.skip("NULL")
+                noteConflictClause(&cursor, on: column)
+            case "NULL":
+                noteConflictClause(&cursor, on: column)
+            case "UNIQUE":
+                noteConflictClause(&cursor, on: column)
+                uniques.append(NamedColumns(name: pendingName, columns: [column]))
+            case "CHECK":
+                if let expression = cursor.parenthesized() {
+                    checks.append(Check(name: pendingName, expression: expression, column: column))
+                }
+            case "DEFAULT":
+                if cursor.peek?.isSymbol("+") == true || cursor.peek?.isSymbol("-") == true { _ = cursor.next() }
+                cursor.skipGroup()
+            case "COLLATE":
+                let collation = cursor.next()?.value ?? ""
+                unrepresentable.append("COLLATE \(collation) on column \(column)")
+            case "REFERENCES":
+                parseReferences(&cursor)
+                foreignKeys.append(NamedColumns(name: pendingName, columns: [column]))
+            case "GENERATED", "AS":
+                unrepresentable.append("generated column \(column)")
+                cursor.skip("ALWAYS")
+                cursor.skip("AS")
+                cursor.skipGroup()
+                if !cursor.skip("STORED") { cursor.skip("VIRTUAL") }
+            default:
+                unrepresentable.append("the clause \(token.text) on column \(column)")
+            }
+            pendingName = nil
+        }
+    }
+
+    private mutating func parseTableConstraint(_ cursor: inout Cursor) {
+        var name: String?
+        if cursor.skip("CONSTRAINT") { name = cursor.next()?.value }
+        guard let keyword = cursor.next() else { return }
+        switch keyword.text.uppercased() {
+        case "PRIMARY":
+            cursor.skip("KEY")
+            _ = cursor.columnList()
+            noteConflictClause(&cursor, on: "the primary key")
+            primaryKeyName = name
+        case "UNIQUE":
+            let columns = cursor.columnList()
+            noteConflictClause(&cursor, on: "a unique constraint")
+            uniques.append(NamedColumns(name: name, columns: columns))
+        case "CHECK":
+            if let expression = cursor.parenthesized() {
+                checks.append(Check(name: name, expression: expression, column: nil))
+            }
+        case "FOREIGN":
+            cursor.skip("KEY")
+            let columns = cursor.columnList()
+            if cursor.skip("REFERENCES") { parseReferences(&cursor) }
+            foreignKeys.append(NamedColumns(name: name, columns: columns))
+        default:
+            unrepresentable.append("the table constraint \(keyword.text)")
+        }
+    }
+
+    /// Skips `table [(columns)]` and the actions, noting what the vocabulary cannot hold.
+    private mutating func parseReferences(_ cursor: inout Cursor) {
+        _ = cursor.next()
+        if cursor.peek?.isSymbol("(") == true { _ = cursor.columnList() }
+        while let token = cursor.peek {
+            if token.isKeyword("ON") {
+                _ = cursor.next()
+                _ = cursor.next()  // DELETE or UPDATE
+                if cursor.skip("SET") || cursor.skip("NO") { _ = cursor.next() } else { _ = cursor.next() }
+            } else if token.isKeyword("MATCH") {
+                _ = cursor.next()
+                _ = cursor.next()
+            } else if token.isKeyword("NOT"), cursor.peek(1)?.isKeyword("DEFERRABLE") == true {
+                _ = cursor.next()
+                _ = cursor.next()
+                if cursor.skip("INITIALLY") { _ = cursor.next() }
+            } else if token.isKeyword("DEFERRABLE") {
+                _ = cursor.next()
+                // Only INITIALLY DEFERRED changes behaviour; the rest are SQLite's immediate default.
+                if cursor.skip("INITIALLY"), cursor.next()?.isKeyword("DEFERRED") == true {
+                    unrepresentable.append("a DEFERRABLE INITIALLY DEFERRED foreign key")
+                }
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func noteConflictClause(_ cursor: inout Cursor, on what: String) {
+        guard cursor.peek?.isKeyword("ON") == true, cursor.peek(1)?.isKeyword("CONFLICT") == true else { return }
+        _ = cursor.next()
+        _ = cursor.next()
+        let resolution = cursor.next()?.text.uppercased() ?? ""
+        unrepresentable.append("ON CONFLICT \(resolution) on \(what)")
+    }
+
+    /// Reads a `CREATE INDEX` statement's keys and `WHERE` predicate.
+    static func indexKeys(sql: String) -> (keys: [IndexKey], predicate: String?)? {
+        let tokens = SQLTokenizer.tokenize(sql)[...]
+        guard let on = tokens.firstIndex(where: { $0.isKeyword("ON") }),
+            let open = tokens[on...].firstIndex(where: { $0.isSymbol("(") }),
+            let close = SQLTokenizer.closingParenthesis(tokens, from: open)
+        else { return nil }
+        let keys = SQLTokenizer.splitTopLevel(tokens[(open + 1)..<close]).compactMap { part -> IndexKey? in
+            guard let first = part.first, let last = part.last else { return nil }
+            if part.count == 1, first.isIdentifier { return .column(first.value) }
+            return .expression(SQLTokenizer.text(sql, from: first, through: last))
+        }
+        var predicate: String?
+        let rest = tokens[(close + 1)...]
+        if let whereIndex = rest.firstIndex(where: { $0.isKeyword("WHERE") }), whereIndex + 1 < rest.endIndex,
+            let last = rest.last
+        {
+            predicate = SQLTokenizer.text(sql, from: rest[whereIndex + 1], through: last)
+        }
+        return (keys, predicate)
+    }
+
+    /// The values of a check `"column" IN ('a', 'b', …)` on `column`, which is how an enumeration
+    /// is stored on SQLite; nil for any other check.
+    static func enumerationValues(_ expression: String, column: String) -> [String]? {
+        let tokens = SQLTokenizer.tokenize(expression)
+        guard tokens.count >= 4, tokens[0].isIdentifier, tokens[0].value == column, tokens[1].isKeyword("IN"),
+            tokens[2].isSymbol("("), tokens.last?.isSymbol(")") == true
+        else { return nil }
+        let inner = tokens[3..<(tokens.count - 1)]
+        var values: [String] = []
+        for (offset, token) in inner.enumerated() {
+            if offset % 2 == 0 {
+                guard token.kind == .string else { return nil }
+                values.append(token.value)
+            } else {
+                guard token.isSymbol(",") else { return nil }
+            }
+        }
+        return values.isEmpty || inner.count % 2 == 0 ? nil : values
+    }
+}
+
+/// Walks the tokens of one definition.
+private struct Cursor {
+    var tokens: ArraySlice<SQLToken>
+    let sql: String
+    var position: Int
+
+    init(tokens: ArraySlice<SQLToken>, sql: String) {
+        self.tokens = tokens
+        self.sql = sql
+        self.position = tokens.startIndex
+    }
+
+    var peek: SQLToken? { peek(0) }
+
+    func peek(_ offset: Int) -> SQLToken? {
+        position + offset < tokens.endIndex ? tokens[position + offset] : nil
+    }
+
+    mutating func next() -> SQLToken? {
+        defer { if position < tokens.endIndex { position += 1 } }
+        return peek
+    }
+
+    /// Consumes the keyword if it is next.
+    @discardableResult
+    mutating func skip(_ keyword: String) -> Bool {
+        guard peek?.isKeyword(keyword) == true else { return false }
+        position += 1
+        return true
+    }
+
+    /// Consumes one token, or a whole parenthesized group.
+    mutating func skipGroup() {
+        guard let token = peek else { return }
+        if token.isSymbol("("), let close = SQLTokenizer.closingParenthesis(tokens, from: position) {
+            position = close + 1
+        } else {
+            position += 1
+        }
+    }
+
+    /// The text inside the parentheses that come next, consumed.
+    mutating func parenthesized() -> String? {
+        guard peek?.isSymbol("(") == true, let close = SQLTokenizer.closingParenthesis(tokens, from: position) else {
+            return nil
+        }
+        defer { position = close + 1 }
+        guard close > position + 1 else { return "" }
+        return SQLTokenizer.text(sql, from: tokens[position + 1], through: tokens[close - 1])
+    }
+
+    /// The column names of a parenthesized list (each part's first identifier), consumed.
+    mutating func columnList() -> [String] {
+        guard peek?.isSymbol("(") == true, let close = SQLTokenizer.closingParenthesis(tokens, from: position) else {
+            return []
+        }
+        defer { position = close + 1 }
+        return SQLTokenizer.splitTopLevel(tokens[(position + 1)..<close]).compactMap { $0.first?.value }
+    }
+}

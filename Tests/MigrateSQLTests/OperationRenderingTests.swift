@@ -1,0 +1,680 @@
+import MigrateCore
+import MigrateSQL
+import Testing
+
+/// One operation and the exact statements each dialect renders for it.
+struct RenderingCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let operation: Operation
+    let postgresql: [String]
+    /// nil: SQLite refuses the operation (tested apart); statements rendered against ``Fixtures/inspector``.
+    let sqlite: [String]?
+
+    var testDescription: String { label }
+}
+
+/// A fixed schema for the rebuilds SQLite renders, standing in for a database.
+final class FixtureInspector: SchemaInspector {
+    var sources: [String: TableRebuildSource]
+
+    init(_ sources: [TableRebuildSource]) {
+        self.sources = Dictionary(uniqueKeysWithValues: sources.map { ($0.table.name.name, $0) })
+    }
+
+    func table(_ name: TableName) throws -> Table? { sources[name.name]?.table }
+    func rebuildSource(for name: TableName) throws -> TableRebuildSource? { sources[name.name] }
+}
+
+enum Fixtures {
+    static let accountsName = TableName("accounts")
+
+    /// accounts(id identity, email unique, team_id → teams, an index, a check), with a view on it.
+    static let accounts = Table(
+        accountsName,
+        columns: [
+            Column("id", .integer, isPrimaryKey: true, isIdentity: true),
+            Column("email", .string(length: 100), isNullable: false),
+            Column("team_id", .integer),
+            Column("score", .integer, defaultValue: .integer(0)),
+        ],
+        foreignKeys: [
+            ForeignKey(
+                name: "fk_team", columns: ["team_id"], references: TableName("teams"), referencedColumns: ["id"],
+                onDelete: .cascade)
+        ],
+        uniqueConstraints: [UniqueConstraint(name: "uq_email", columns: ["email"])],
+        checkConstraints: [CheckConstraint(name: "ck_score", expression: "\"score\" >= 0")],
+        indexes: [Index(name: "ix_team", table: accountsName, columns: ["team_id"])])
+
+    static let view = SchemaObjectDefinition(kind: .view, name: "account_emails", sql: "CREATE VIEW account_emails AS SELECT email FROM accounts")
+
+    static var inspector: FixtureInspector {
+        FixtureInspector([TableRebuildSource(table: accounts, dependents: [view])])
+    }
+
+    static let rebuildHead = "DROP VIEW \"account_emails\""
+    static func rebuildBody(columns: [String], constraints: [String] = defaultConstraints) -> String {
+        "CREATE TABLE \"_migrate_rebuild_accounts\" (\n    " + (columns + constraints).joined(separator: ",\n    ") + "\n)"
+    }
+    static let defaultColumns = [
+        "\"id\" INTEGER PRIMARY KEY", "\"email\" VARCHAR(100) NOT NULL", "\"team_id\" INTEGER",
+        "\"score\" INTEGER DEFAULT 0",
+    ]
+    static let defaultConstraints = [
+        "CONSTRAINT \"uq_email\" UNIQUE (\"email\")", "CONSTRAINT \"ck_score\" CHECK (\"score\" >= 0)",
+        "CONSTRAINT \"fk_team\" FOREIGN KEY (\"team_id\") REFERENCES \"teams\" (\"id\") ON DELETE CASCADE",
+    ]
+    static func rebuildTail(copy: String = "\"id\", \"email\", \"team_id\", \"score\"", index: Bool = true) -> [String] {
+        [
+            "INSERT INTO \"_migrate_rebuild_accounts\" (\(copy)) SELECT \(copy) FROM \"accounts\"",
+            "DROP TABLE \"accounts\"",
+            "ALTER TABLE \"_migrate_rebuild_accounts\" RENAME TO \"accounts\"",
+        ] + (index ? ["CREATE INDEX \"ix_team\" ON \"accounts\" (\"team_id\")"] : []) + [view.sql]
+    }
+    static func rebuild(columns: [String] = defaultColumns, constraints: [String] = defaultConstraints, copy: String = "\"id\", \"email\", \"team_id\", \"score\"", index: Bool = true) -> [String] {
+        [rebuildHead, rebuildBody(columns: columns, constraints: constraints)] + rebuildTail(copy: copy, index: index)
+    }
+}
+
+@Suite struct OperationRenderingTests {
+    static let mood = ColumnType.enumeration(name: "mood", values: ["happy", "it's ok"])
+
+    static let cases: [RenderingCase] = [
+        RenderingCase(
+            label: "createTable with identity, types, defaults, constraints and an index",
+            operation: .createTable(
+                Table(
+                    TableName("user"),
+                    columns: [
+                        Column("id", .bigInteger, isPrimaryKey: true, isIdentity: true),
+                        Column("Name", .string(length: 50), isNullable: false, defaultValue: .string("it's")),
+                        Column("active", .boolean, isNullable: false, defaultValue: .boolean(true)),
+                        Column("created", .dateTime(timezone: true), defaultValue: .expression("CURRENT_TIMESTAMP")),
+                        Column("price", .numeric(precision: 10, scale: 2), defaultValue: .double(1.5)),
+                        Column("team id", .integer),
+                    ],
+                    foreignKeys: [
+                        ForeignKey(
+                            columns: ["team id"], references: TableName("team"), referencedColumns: ["id"],
+                            onDelete: .setNull, onUpdate: .cascade)
+                    ],
+                    uniqueConstraints: [UniqueConstraint(columns: ["Name"])],
+                    checkConstraints: [CheckConstraint(name: "price_positive", expression: "price > 0")],
+                    indexes: [
+                        Index(name: "ix_user_created", table: TableName("user"), columns: ["created"])
+                    ])),
+            postgresql: [
+                """
+                CREATE TABLE "user" (
+                    "id" BIGINT GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+                    "Name" VARCHAR(50) NOT NULL DEFAULT 'it''s',
+                    "active" BOOLEAN NOT NULL DEFAULT TRUE,
+                    "created" TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP,
+                    "price" NUMERIC(10, 2) DEFAULT 1.5,
+                    "team id" INTEGER,
+                    PRIMARY KEY ("id"),
+                    UNIQUE ("Name"),
+                    CONSTRAINT "price_positive" CHECK (price > 0),
+                    FOREIGN KEY ("team id") REFERENCES "team" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+                )
+                """,
+                "CREATE INDEX \"ix_user_created\" ON \"user\" (\"created\")",
+            ],
+            sqlite: [
+                """
+                CREATE TABLE "user" (
+                    "id" INTEGER PRIMARY KEY,
+                    "Name" VARCHAR(50) NOT NULL DEFAULT 'it''s',
+                    "active" BOOLEAN NOT NULL DEFAULT 1,
+                    "created" TIMESTAMP WITH TIME ZONE DEFAULT (CURRENT_TIMESTAMP),
+                    "price" NUMERIC(10, 2) DEFAULT 1.5,
+                    "team id" INTEGER,
+                    UNIQUE ("Name"),
+                    CONSTRAINT "price_positive" CHECK (price > 0),
+                    FOREIGN KEY ("team id") REFERENCES "team" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+                )
+                """,
+                "CREATE INDEX \"ix_user_created\" ON \"user\" (\"created\")",
+            ]),
+        RenderingCase(
+            label: "createTable with every portable type",
+            operation: .createTable(
+                Table(
+                    TableName("types"),
+                    columns: [
+                        Column("a", .integer), Column("b", .bigInteger), Column("c", .smallInteger),
+                        Column("d", .string(length: nil)), Column("e", .text), Column("f", .date),
+                        Column("g", .dateTime(timezone: false)), Column("h", .time),
+                        Column("i", .numeric(precision: 5, scale: nil)), Column("j", .numeric(precision: nil, scale: nil)),
+                        Column("k", .float), Column("l", .double), Column("m", .binary), Column("n", .uuid),
+                        Column("o", .json), Column("p", .jsonb), Column("q", .custom("int4range")),
+                    ])),
+            postgresql: [
+                """
+                CREATE TABLE "types" (
+                    "a" INTEGER,
+                    "b" BIGINT,
+                    "c" SMALLINT,
+                    "d" VARCHAR,
+                    "e" TEXT,
+                    "f" DATE,
+                    "g" TIMESTAMP,
+                    "h" TIME,
+                    "i" NUMERIC(5),
+                    "j" NUMERIC,
+                    "k" REAL,
+                    "l" DOUBLE PRECISION,
+                    "m" BYTEA,
+                    "n" UUID,
+                    "o" JSON,
+                    "p" JSONB,
+                    "q" int4range
+                )
+                """
+            ],
+            sqlite: [
+                """
+                CREATE TABLE "types" (
+                    "a" INTEGER,
+                    "b" BIGINT,
+                    "c" SMALLINT,
+                    "d" VARCHAR,
+                    "e" TEXT,
+                    "f" DATE,
+                    "g" TIMESTAMP,
+                    "h" TIME,
+                    "i" NUMERIC(5),
+                    "j" NUMERIC,
+                    "k" REAL,
+                    "l" DOUBLE PRECISION,
+                    "m" BLOB,
+                    "n" CHAR(36),
+                    "o" JSON,
+                    "p" JSONB,
+                    "q" int4range
+                )
+                """
+            ]),
+        RenderingCase(
+            label: "createTable with an enumeration, a named composite key and hostile names",
+            operation: .createTable(
+                Table(
+                    TableName("weird \"name\""),
+                    columns: [
+                        Column("select", .integer, isPrimaryKey: true),
+                        Column("Ünïcode ✓", .integer, isPrimaryKey: true),
+                        Column("feeling", mood, isNullable: false, defaultValue: .string("happy")),
+                    ],
+                    primaryKeyName: "pk \"weird\"")),
+            postgresql: [
+                """
+                DO $migrate$
+                BEGIN
+                    IF to_regtype('"mood"') IS NULL THEN
+                        CREATE TYPE "mood" AS ENUM ('happy', 'it''s ok');
+                    ELSIF enum_range(NULL::"mood")::text[] <> ARRAY['happy', 'it''s ok']::text[] THEN
+                        RAISE EXCEPTION 'enumeration type % already exists with other values', '"mood"';
+                    END IF;
+                END
+                $migrate$
+                """,
+                #"""
+                CREATE TABLE "weird ""name""" (
+                    "select" INTEGER NOT NULL,
+                    "Ünïcode ✓" INTEGER NOT NULL,
+                    "feeling" "mood" NOT NULL DEFAULT 'happy',
+                    CONSTRAINT "pk ""weird""" PRIMARY KEY ("select", "Ünïcode ✓")
+                )
+                """#,
+            ],
+            sqlite: [
+                #"""
+                CREATE TABLE "weird ""name""" (
+                    "select" INTEGER NOT NULL,
+                    "Ünïcode ✓" INTEGER NOT NULL,
+                    "feeling" VARCHAR(7) NOT NULL DEFAULT 'happy' CONSTRAINT "mood" CHECK ("feeling" IN ('happy', 'it''s ok')),
+                    CONSTRAINT "pk ""weird""" PRIMARY KEY ("select", "Ünïcode ✓")
+                )
+                """#
+            ]),
+        RenderingCase(
+            label: "createTable in a schema (PostgreSQL) with comments",
+            operation: .createTable(
+                Table(
+                    TableName("notes", schema: "App"),
+                    columns: [Column("body", .text, comment: "what's said")], comment: "the notes")),
+            postgresql: [
+                "CREATE TABLE \"App\".\"notes\" (\n    \"body\" TEXT\n)",
+                "COMMENT ON TABLE \"App\".\"notes\" IS 'the notes'",
+                "COMMENT ON COLUMN \"App\".\"notes\".\"body\" IS 'what''s said'",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropTable without a definition",
+            operation: .dropTable(TableName("order")),
+            postgresql: ["DROP TABLE \"order\""], sqlite: ["DROP TABLE \"order\""]),
+        RenderingCase(
+            label: "dropTable with an enumeration drops the type when unused",
+            operation: .dropTable(TableName("t"), definition: Table(TableName("t"), columns: [Column("m", mood)])),
+            postgresql: [
+                "DROP TABLE \"t\"",
+                """
+                DO $migrate$
+                BEGIN
+                    IF to_regtype('"mood"') IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM pg_attribute
+                        WHERE atttypid = to_regtype('"mood"') AND NOT attisdropped
+                    ) THEN
+                        DROP TYPE "mood";
+                    END IF;
+                END
+                $migrate$
+                """,
+            ],
+            sqlite: ["DROP TABLE \"t\""]),
+        RenderingCase(
+            label: "renameTable",
+            operation: .renameTable(TableName("group"), to: "Groups"),
+            postgresql: ["ALTER TABLE \"group\" RENAME TO \"Groups\""],
+            sqlite: ["ALTER TABLE \"group\" RENAME TO \"Groups\""]),
+        RenderingCase(
+            label: "addColumn nullable with a literal default",
+            operation: .addColumn(Fixtures.accountsName, Column("nick", .string(length: 20), defaultValue: .string("x"))),
+            postgresql: ["ALTER TABLE \"accounts\" ADD COLUMN \"nick\" VARCHAR(20) DEFAULT 'x'"],
+            sqlite: ["ALTER TABLE \"accounts\" ADD COLUMN \"nick\" VARCHAR(20) DEFAULT 'x'"]),
+        RenderingCase(
+            label: "addColumn NOT NULL with a default",
+            operation: .addColumn(Fixtures.accountsName, Column("flag", .boolean, isNullable: false, defaultValue: .boolean(false))),
+            postgresql: ["ALTER TABLE \"accounts\" ADD COLUMN \"flag\" BOOLEAN NOT NULL DEFAULT FALSE"],
+            sqlite: ["ALTER TABLE \"accounts\" ADD COLUMN \"flag\" BOOLEAN NOT NULL DEFAULT 0"]),
+        RenderingCase(
+            label: "addColumn with an enumeration",
+            operation: .addColumn(Fixtures.accountsName, Column("feeling", mood)),
+            postgresql: [
+                """
+                DO $migrate$
+                BEGIN
+                    IF to_regtype('"mood"') IS NULL THEN
+                        CREATE TYPE "mood" AS ENUM ('happy', 'it''s ok');
+                    ELSIF enum_range(NULL::"mood")::text[] <> ARRAY['happy', 'it''s ok']::text[] THEN
+                        RAISE EXCEPTION 'enumeration type % already exists with other values', '"mood"';
+                    END IF;
+                END
+                $migrate$
+                """,
+                "ALTER TABLE \"accounts\" ADD COLUMN \"feeling\" \"mood\"",
+            ],
+            sqlite: [
+                "ALTER TABLE \"accounts\" ADD COLUMN \"feeling\" VARCHAR(7) CONSTRAINT \"mood\" CHECK (\"feeling\" IN ('happy', 'it''s ok'))"
+            ]),
+        RenderingCase(
+            label: "addColumn with an expression default rebuilds on SQLite",
+            operation: .addColumn(
+                Fixtures.accountsName, Column("seen", .dateTime(timezone: false), defaultValue: .expression("CURRENT_TIMESTAMP"))),
+            postgresql: ["ALTER TABLE \"accounts\" ADD COLUMN \"seen\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP"],
+            sqlite: Fixtures.rebuild(columns: Fixtures.defaultColumns + ["\"seen\" TIMESTAMP DEFAULT (CURRENT_TIMESTAMP)"])),
+        RenderingCase(
+            label: "addColumn NOT NULL without a default rebuilds on SQLite",
+            operation: .addColumn(Fixtures.accountsName, Column("code", .text, isNullable: false)),
+            postgresql: ["ALTER TABLE \"accounts\" ADD COLUMN \"code\" TEXT NOT NULL"],
+            sqlite: Fixtures.rebuild(columns: Fixtures.defaultColumns + ["\"code\" TEXT NOT NULL"])),
+        RenderingCase(
+            label: "dropColumn of the primary key rebuilds on SQLite and copies the rowid",
+            operation: .dropColumn(Fixtures.accountsName, column: "id"),
+            postgresql: ["ALTER TABLE \"accounts\" DROP COLUMN \"id\""],
+            sqlite: Fixtures.rebuild(
+                columns: Array(Fixtures.defaultColumns.dropFirst()), copy: "rowid, \"email\", \"team_id\", \"score\"")),
+        RenderingCase(
+            label: "dropColumn used by a foreign key and an index rebuilds on SQLite",
+            operation: .dropColumn(Fixtures.accountsName, column: "team_id"),
+            postgresql: ["ALTER TABLE \"accounts\" DROP COLUMN \"team_id\""],
+            sqlite: Fixtures.rebuild(
+                columns: ["\"id\" INTEGER PRIMARY KEY", "\"email\" VARCHAR(100) NOT NULL", "\"score\" INTEGER DEFAULT 0"],
+                constraints: Array(Fixtures.defaultConstraints.dropLast()), copy: "\"id\", \"email\", \"score\"",
+                index: false)),
+        RenderingCase(
+            label: "dropColumn used by a check rebuilds on SQLite and drops the check",
+            operation: .dropColumn(Fixtures.accountsName, column: "score"),
+            postgresql: ["ALTER TABLE \"accounts\" DROP COLUMN \"score\""],
+            sqlite: Fixtures.rebuild(
+                columns: Array(Fixtures.defaultColumns.dropLast()),
+                constraints: [Fixtures.defaultConstraints[0], Fixtures.defaultConstraints[2]],
+                copy: "\"id\", \"email\", \"team_id\"")),
+        RenderingCase(
+            label: "alterColumn rename only",
+            operation: .alterColumn(Fixtures.accountsName, column: "email", changes: ColumnChanges(newName: "e-mail")),
+            postgresql: ["ALTER TABLE \"accounts\" RENAME COLUMN \"email\" TO \"e-mail\""],
+            sqlite: ["ALTER TABLE \"accounts\" RENAME COLUMN \"email\" TO \"e-mail\""]),
+        RenderingCase(
+            label: "alterColumn type, nullability and default, with a rename",
+            operation: .alterColumn(
+                Fixtures.accountsName, column: "score",
+                changes: ColumnChanges(newName: "points", type: .bigInteger, isNullable: false, defaultValue: .some(.integer(1)))),
+            postgresql: [
+                "ALTER TABLE \"accounts\" RENAME COLUMN \"score\" TO \"points\"",
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"points\" TYPE BIGINT USING \"points\"::BIGINT",
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"points\" SET NOT NULL",
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"points\" SET DEFAULT 1",
+            ],
+            sqlite: Fixtures.rebuild(columns: Array(Fixtures.defaultColumns.dropLast()) + ["\"score\" BIGINT NOT NULL DEFAULT 1"])
+                + ["ALTER TABLE \"accounts\" RENAME COLUMN \"score\" TO \"points\""]),
+        RenderingCase(
+            label: "alterColumn drops the default and NOT NULL",
+            operation: .alterColumn(
+                Fixtures.accountsName, column: "email", changes: ColumnChanges(isNullable: true, defaultValue: .some(nil))),
+            postgresql: [
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"email\" DROP NOT NULL",
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"email\" DROP DEFAULT",
+            ],
+            sqlite: Fixtures.rebuild(
+                columns: ["\"id\" INTEGER PRIMARY KEY", "\"email\" VARCHAR(100)", "\"team_id\" INTEGER", "\"score\" INTEGER DEFAULT 0"])),
+        RenderingCase(
+            label: "alterColumn to an enumeration",
+            operation: .alterColumn(Fixtures.accountsName, column: "email", changes: ColumnChanges(type: mood)),
+            postgresql: [
+                """
+                DO $migrate$
+                BEGIN
+                    IF to_regtype('"mood"') IS NULL THEN
+                        CREATE TYPE "mood" AS ENUM ('happy', 'it''s ok');
+                    ELSIF enum_range(NULL::"mood")::text[] <> ARRAY['happy', 'it''s ok']::text[] THEN
+                        RAISE EXCEPTION 'enumeration type % already exists with other values', '"mood"';
+                    END IF;
+                END
+                $migrate$
+                """,
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"email\" TYPE \"mood\" USING \"email\"::\"mood\"",
+            ],
+            sqlite: Fixtures.rebuild(
+                columns: [
+                    "\"id\" INTEGER PRIMARY KEY",
+                    "\"email\" VARCHAR(7) NOT NULL CONSTRAINT \"mood\" CHECK (\"email\" IN ('happy', 'it''s ok'))",
+                    "\"team_id\" INTEGER", "\"score\" INTEGER DEFAULT 0",
+                ])),
+        RenderingCase(
+            label: "createIndex unique, partial, with an expression",
+            operation: .createIndex(
+                Index(
+                    name: "ix lower", table: Fixtures.accountsName, keys: [.expression("lower(\"email\")"), .column("team_id")],
+                    isUnique: true, predicate: "\"score\" > 0")),
+            postgresql: ["CREATE UNIQUE INDEX \"ix lower\" ON \"accounts\" (lower(\"email\"), \"team_id\") WHERE \"score\" > 0"],
+            sqlite: ["CREATE UNIQUE INDEX \"ix lower\" ON \"accounts\" (lower(\"email\"), \"team_id\") WHERE \"score\" > 0"]),
+        RenderingCase(
+            label: "dropIndex",
+            operation: .dropIndex(name: "ix_team", table: Fixtures.accountsName),
+            postgresql: ["DROP INDEX \"ix_team\""], sqlite: ["DROP INDEX \"ix_team\""]),
+        RenderingCase(
+            label: "dropIndex in a schema",
+            operation: .dropIndex(name: "ix", table: TableName("t", schema: "s")),
+            postgresql: ["DROP INDEX \"s\".\"ix\""], sqlite: nil),
+        RenderingCase(
+            label: "createUniqueConstraint",
+            operation: .createUniqueConstraint(Fixtures.accountsName, UniqueConstraint(name: "uq_pair", columns: ["team_id", "score"])),
+            postgresql: ["ALTER TABLE \"accounts\" ADD CONSTRAINT \"uq_pair\" UNIQUE (\"team_id\", \"score\")"],
+            sqlite: Fixtures.rebuild(
+                constraints: [Fixtures.defaultConstraints[0], "CONSTRAINT \"uq_pair\" UNIQUE (\"team_id\", \"score\")"]
+                    + Fixtures.defaultConstraints.dropFirst())),
+        RenderingCase(
+            label: "createCheckConstraint unnamed",
+            operation: .createCheckConstraint(Fixtures.accountsName, CheckConstraint(expression: "length(email) > 3")),
+            postgresql: ["ALTER TABLE \"accounts\" ADD CHECK (length(email) > 3)"],
+            sqlite: Fixtures.rebuild(
+                constraints: Array(Fixtures.defaultConstraints.prefix(2)) + ["CHECK (length(email) > 3)", Fixtures.defaultConstraints[2]])),
+        RenderingCase(
+            label: "createForeignKey",
+            operation: .createForeignKey(
+                Fixtures.accountsName,
+                ForeignKey(name: "fk_self", columns: ["score"], references: Fixtures.accountsName, referencedColumns: ["id"], onUpdate: .restrict)),
+            postgresql: [
+                "ALTER TABLE \"accounts\" ADD CONSTRAINT \"fk_self\" FOREIGN KEY (\"score\") REFERENCES \"accounts\" (\"id\") ON UPDATE RESTRICT"
+            ],
+            sqlite: Fixtures.rebuild(
+                constraints: Fixtures.defaultConstraints
+                    + ["CONSTRAINT \"fk_self\" FOREIGN KEY (\"score\") REFERENCES \"accounts\" (\"id\") ON UPDATE RESTRICT"])),
+        RenderingCase(
+            label: "createPrimaryKey",
+            operation: .createPrimaryKey(TableName("pairs"), name: "pk_pairs", columns: ["a", "b"]),
+            postgresql: ["ALTER TABLE \"pairs\" ADD CONSTRAINT \"pk_pairs\" PRIMARY KEY (\"a\", \"b\")"],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropConstraint",
+            operation: .dropConstraint(Fixtures.accountsName, name: "uq_email", kind: .unique),
+            postgresql: ["ALTER TABLE \"accounts\" DROP CONSTRAINT \"uq_email\""],
+            sqlite: Fixtures.rebuild(constraints: Array(Fixtures.defaultConstraints.dropFirst()))),
+        RenderingCase(
+            label: "dropConstraint of a foreign key",
+            operation: .dropConstraint(Fixtures.accountsName, name: "fk_team", kind: .foreignKey),
+            postgresql: ["ALTER TABLE \"accounts\" DROP CONSTRAINT \"fk_team\""],
+            sqlite: Fixtures.rebuild(constraints: Array(Fixtures.defaultConstraints.dropLast()))),
+        RenderingCase(
+            label: "setTableComment",
+            operation: .setTableComment(Fixtures.accountsName, comment: "people's accounts"),
+            postgresql: ["COMMENT ON TABLE \"accounts\" IS 'people''s accounts'"], sqlite: nil),
+        RenderingCase(
+            label: "setTableComment removing it",
+            operation: .setTableComment(Fixtures.accountsName, comment: nil, previous: "x"),
+            postgresql: ["COMMENT ON TABLE \"accounts\" IS NULL"], sqlite: nil),
+        RenderingCase(
+            label: "execute",
+            operation: .execute("UPDATE accounts SET score = 1"),
+            postgresql: ["UPDATE accounts SET score = 1"], sqlite: ["UPDATE accounts SET score = 1"]),
+        RenderingCase(
+            label: "bulkInsert with every literal",
+            operation: .bulkInsert(
+                Fixtures.accountsName, columns: ["id", "email", "ok", "ratio"],
+                rows: [[.integer(1), .string("o'brien; --"), .boolean(true), .double(0.25)], [.integer(-2), .null, .boolean(false), .null]]),
+            postgresql: [
+                "INSERT INTO \"accounts\" (\"id\", \"email\", \"ok\", \"ratio\") VALUES (1, 'o''brien; --', TRUE, 0.25), (-2, NULL, FALSE, NULL)"
+            ],
+            sqlite: [
+                "INSERT INTO \"accounts\" (\"id\", \"email\", \"ok\", \"ratio\") VALUES (1, 'o''brien; --', 1, 0.25), (-2, NULL, 0, NULL)"
+            ]),
+        RenderingCase(
+            label: "bulkInsert of no rows",
+            operation: .bulkInsert(Fixtures.accountsName, columns: ["id"], rows: []),
+            postgresql: [], sqlite: []),
+    ]
+
+    @Test(arguments: cases)
+    func postgresql(_ rendering: RenderingCase) throws {
+        #expect(try SQLDialect.postgresql.statements(for: rendering.operation, inspector: nil) == rendering.postgresql)
+    }
+
+    @Test(arguments: cases.filter { $0.sqlite != nil })
+    func sqlite(_ rendering: RenderingCase) throws {
+        let statements = try SQLDialect.sqlite.statements(for: rendering.operation, inspector: Fixtures.inspector)
+        #expect(statements == rendering.sqlite)
+    }
+
+    @Test func bulkInsertSplitsLargeDataIntoChunks() throws {
+        let rows = (0..<1201).map { [SQLValue.integer($0)] }
+        let statements = try SQLDialect.sqlite.statements(for: .bulkInsert(TableName("n"), columns: ["v"], rows: rows), inspector: nil)
+        #expect(statements.count == 3)
+        #expect(statements[2].hasPrefix("INSERT INTO \"n\" (\"v\") VALUES (1000), (1001), "))
+        #expect(statements[2].hasSuffix(", (1200)"))
+    }
+
+    @Test func identifiersAreQuotedWithDoubledQuotes() {
+        #expect(SQLDialect.postgresql.quoteIdentifier("weird \"name\"") == "\"weird \"\"name\"\"\"")
+        #expect(SQLDialect.sqlite.quoteQualified("t", schema: "my schema") == "\"my schema\".\"t\"")
+    }
+
+    @Test func sqliteRebuildWithoutAnIdentityCopiesTheRowid() throws {
+        let plain = Table(TableName("plain"), columns: [Column("a", .text), Column("b", .integer)])
+        let inspector = FixtureInspector([TableRebuildSource(table: plain)])
+        let statements = try SQLDialect.sqlite.statements(
+            for: .alterColumn(TableName("plain"), column: "b", changes: ColumnChanges(type: .text)), inspector: inspector)
+        #expect(
+            statements == [
+                "CREATE TABLE \"_migrate_rebuild_plain\" (\n    \"a\" TEXT,\n    \"b\" TEXT\n)",
+                "INSERT INTO \"_migrate_rebuild_plain\" (rowid, \"a\", \"b\") SELECT rowid, \"a\", \"b\" FROM \"plain\"",
+                "DROP TABLE \"plain\"",
+                "ALTER TABLE \"_migrate_rebuild_plain\" RENAME TO \"plain\"",
+            ])
+    }
+
+    @Test func sqliteDropsAColumnWithoutDependentsNatively() throws {
+        let plain = Table(TableName("plain"), columns: [Column("a", .text), Column("b", .integer)])
+        let statements = try SQLDialect.sqlite.statements(
+            for: .dropColumn(TableName("plain"), column: "b"), inspector: FixtureInspector([TableRebuildSource(table: plain)]))
+        #expect(statements == ["ALTER TABLE \"plain\" DROP COLUMN \"b\""])
+    }
+
+    @Test func sqliteAddsAPrimaryKeyByRebuilding() throws {
+        let pairs = Table(TableName("pairs"), columns: [Column("a", .integer, isNullable: false), Column("b", .text)])
+        let inspector = FixtureInspector([TableRebuildSource(table: pairs)])
+        let statements = try SQLDialect.sqlite.statements(
+            for: .createPrimaryKey(TableName("pairs"), name: "pk_pairs", columns: ["a", "b"]), inspector: inspector)
+        #expect(
+            statements.first
+                == "CREATE TABLE \"_migrate_rebuild_pairs\" (\n    \"a\" INTEGER NOT NULL,\n    \"b\" TEXT NOT NULL,\n    CONSTRAINT \"pk_pairs\" PRIMARY KEY (\"a\", \"b\")\n)"
+        )
+    }
+
+    // MARK: - What a dialect cannot express
+
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        let label: String
+        let dialect: SQLDialect
+        let operation: Operation
+        /// Words the message must contain.
+        let message: [String]
+        var testDescription: String { label }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal(
+            label: "table comment on SQLite", dialect: .sqlite,
+            operation: .setTableComment(Fixtures.accountsName, comment: "x"),
+            message: ["setTableComment accounts", "SQLite cannot store a table comment"]),
+        Refusal(
+            label: "column comment in createTable on SQLite", dialect: .sqlite,
+            operation: .createTable(Table(TableName("t"), columns: [Column("c", .text, comment: "x")])),
+            message: ["createTable t", "a comment on column c"]),
+        Refusal(
+            label: "column comment in addColumn on SQLite", dialect: .sqlite,
+            operation: .addColumn(TableName("t"), Column("c", .text, comment: "x")),
+            message: ["addColumn t.c", "column comment"]),
+        Refusal(
+            label: "column comment in alterColumn on SQLite", dialect: .sqlite,
+            operation: .alterColumn(TableName("t"), column: "c", changes: ColumnChanges(comment: .some("x"))),
+            message: ["alterColumn t.c", "column comment"]),
+        Refusal(
+            label: "schema on SQLite", dialect: .sqlite,
+            operation: .dropTable(TableName("t", schema: "s")),
+            message: ["SQLite has no schemas", "schema s"]),
+        Refusal(
+            label: "identity on a text column", dialect: .postgresql,
+            operation: .createTable(Table(TableName("t"), columns: [Column("id", .text, isPrimaryKey: true, isIdentity: true)])),
+            message: ["identity column id must be an integer"]),
+        Refusal(
+            label: "identity outside the primary key on SQLite", dialect: .sqlite,
+            operation: .createTable(Table(TableName("t"), columns: [Column("id", .integer, isIdentity: true)])),
+            message: ["not the primary key"]),
+        Refusal(
+            label: "identity in a composite key on SQLite", dialect: .sqlite,
+            operation: .createTable(
+                Table(
+                    TableName("t"),
+                    columns: [Column("id", .integer, isPrimaryKey: true, isIdentity: true), Column("b", .integer, isPrimaryKey: true)])),
+            message: ["part of a composite primary key"]),
+        Refusal(
+            label: "identity with a default", dialect: .postgresql,
+            operation: .createTable(
+                Table(TableName("t"), columns: [Column("id", .integer, isIdentity: true, defaultValue: .integer(1))])),
+            message: ["also has a default"]),
+        Refusal(
+            label: "scale without precision", dialect: .postgresql,
+            operation: .addColumn(TableName("t"), Column("n", .numeric(precision: nil, scale: 2))),
+            message: ["scale needs a precision"]),
+        Refusal(
+            label: "enumeration without values", dialect: .sqlite,
+            operation: .addColumn(TableName("t"), Column("e", .enumeration(name: "e", values: []))),
+            message: ["has no values"]),
+        Refusal(
+            label: "non-finite double", dialect: .postgresql,
+            operation: .bulkInsert(TableName("t"), columns: ["x"], rows: [[.double(.nan)]]),
+            message: ["nan has no SQL literal"]),
+        Refusal(
+            label: "bulkInsert row of the wrong width", dialect: .sqlite,
+            operation: .bulkInsert(TableName("t"), columns: ["a", "b"], rows: [[.integer(1)]]),
+            message: ["row 1 has 1 value(s) for 2 column(s)"]),
+        Refusal(
+            label: "rebuild without an inspector", dialect: .sqlite,
+            operation: .createCheckConstraint(TableName("t"), CheckConstraint(expression: "1")),
+            message: ["rebuilds the table", "no schema inspector"]),
+        Refusal(
+            label: "foreign key column count mismatch", dialect: .postgresql,
+            operation: .createForeignKey(
+                TableName("t"), ForeignKey(columns: ["a", "b"], references: TableName("p"), referencedColumns: ["id"])),
+            message: ["references 1 column(s) of p"]),
+    ]
+
+    @Test(arguments: refusals)
+    func refuses(_ refusal: Refusal) throws {
+        let error = try #require(throws: MigrateError.self) {
+            try refusal.dialect.statements(for: refusal.operation, inspector: nil)
+        }
+        #expect(error.kind == .script)
+        #expect(error.hint != nil)
+        for part in refusal.message {
+            #expect(error.message.contains(part), "\(error.message)")
+        }
+    }
+
+    @Test func sqliteRebuildRefusals() throws {
+        let inspector = Fixtures.inspector
+        let cases: [(Operation, String)] = [
+            (.dropConstraint(Fixtures.accountsName, name: "nope", kind: .check), "no check constraint named nope"),
+            (.dropConstraint(Fixtures.accountsName, name: "accounts_pkey", kind: .primaryKey), "its identity column id"),
+            (.createPrimaryKey(Fixtures.accountsName, name: nil, columns: ["email"]), "already has a primary key"),
+            (.alterColumn(Fixtures.accountsName, column: "id", changes: ColumnChanges(isNullable: true)), "cannot allow NULL"),
+            (.alterColumn(Fixtures.accountsName, column: "nope", changes: ColumnChanges(type: .text)), "has no column nope"),
+            (.createUniqueConstraint(Fixtures.accountsName, UniqueConstraint(columns: ["nope"])), "names column nope"),
+            (.addColumn(TableName("missing"), Column("a", .integer, isNullable: false)), "table missing does not exist"),
+        ]
+        for (operation, message) in cases {
+            let error = try #require(throws: MigrateError.self) {
+                try SQLDialect.sqlite.statements(for: operation, inspector: inspector)
+            }
+            #expect(error.message.contains(message), "\(operation.title): \(error.message)")
+        }
+        let lossy = FixtureInspector([
+            TableRebuildSource(table: Table(TableName("t"), columns: [Column("a", .text)]), unrepresentable: ["COLLATE NOCASE on column a"])
+        ])
+        let error = try #require(throws: MigrateError.self) {
+            try SQLDialect.sqlite.statements(for: .createCheckConstraint(TableName("t"), CheckConstraint(expression: "a <> ''")), inspector: lossy)
+        }
+        #expect(error.message.contains("would lose COLLATE NOCASE on column a"))
+    }
+
+    // MARK: - Types read back
+
+    @Test func declaredTypesReadBackAsPortableTypes() {
+        let sqlite = SQLDialect.sqlite
+        #expect(sqlite.columnType(declared: "CHAR(36)") == .uuid)
+        #expect(sqlite.columnType(declared: "varchar(20)") == .string(length: 20))
+        #expect(sqlite.columnType(declared: "NUMERIC(10, 2)") == .numeric(precision: 10, scale: 2))
+        #expect(sqlite.columnType(declared: "timestamp with time zone") == .dateTime(timezone: true))
+        #expect(sqlite.columnType(declared: "JSONB") == .jsonb)
+        #expect(sqlite.columnType(declared: "geometry(Point)") == .custom("geometry(Point)"))
+        #expect(SQLDialect.postgresql.columnType(declared: "CHAR(36)") == .custom("CHAR(36)"))
+        #expect(SQLDialect.postgresql.columnType(declared: "character varying(5)") == .string(length: 5))
+        for type: ColumnType in [.integer, .bigInteger, .smallInteger, .text, .boolean, .date, .time, .float, .double, .binary, .uuid, .json, .jsonb, .dateTime(timezone: false)] {
+            for dialect in [SQLDialect.sqlite, .postgresql] {
+                #expect(dialect.columnType(declared: (try? dialect.typeSQL(type)) ?? "") == type, "\(dialect.name) \(type)")
+            }
+        }
+    }
+
+    @Test func tokenizerRespectsQuotesCommentsAndNesting() {
+        let sql = "CHECK (\"a \"\"b\"\" c\" IN ('x'',y', 'z')) -- (not this\n/* nor ( this */ [br]"
+        let tokens = SQLTokenizer.tokenize(sql)
+        #expect(tokens.map(\.text) == ["CHECK", "(", "\"a \"\"b\"\" c\"", "IN", "(", "'x'',y'", ",", "'z'", ")", ")", "[br]"])
+        #expect(tokens[2].value == "a \"b\" c")
+        #expect(tokens[5].value == "x',y")
+        #expect(SQLTokenizer.closingParenthesis(tokens[...], from: 1) == 9)
+        #expect(SQLTokenizer.mentions("lower(\"Email\") || x", identifier: "email"))
+        #expect(!SQLTokenizer.mentions("'email'", identifier: "email"))
+    }
+}
