@@ -1,5 +1,10 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The demo environment's SQL migrations, left out of the target that compiles its Swift ones.
+let demoSQLMigrations = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/versions")) ?? [])
+    .filter { !$0.hasSuffix(".swift") }
 
 let package = Package(
     name: "migrate",
@@ -10,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "602.0.0"),
     ],
     targets: [
         // C libraries, linked through pkg-config.
@@ -26,10 +32,22 @@ let package = Package(
         .target(name: "MigrateSQL", dependencies: ["MigrateCore"]),
         .target(name: "MigrateSQLite", dependencies: ["MigrateCore", "MigrateSQL", "CSQLite"]),
         .target(name: "MigratePostgres", dependencies: ["MigrateCore", "MigrateSQL", "CLibPQ"]),
+        // Reading (without compiling) and writing Swift migration files, through swift-syntax.
+        .target(
+            name: "MigrateScript",
+            dependencies: [
+                "MigrateCore",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftBasicFormat", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            ]),
         // Configuration, script directory, runner and one function per command.
         .target(
             name: "MigrateKit",
-            dependencies: ["MigrateCore", "MigrateSQL", "MigrateSQLite", "MigratePostgres"]),
+            dependencies: ["MigrateCore", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "MigrateScript"]),
         // The command-line front end: parses arguments, calls MigrateKit, prints.
         .executableTarget(
             name: "migrate",
@@ -43,15 +61,26 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["MigratePostgres", "MigrateSQL", "MigrateCore"],
             path: "Tests/TestSupport"),
+        // Times reflection and comparison of a 300-table schema (scripts/bench-reflect); shares
+        // TestSupport's sample schemas with the tests.
+        .executableTarget(
+            name: "MigrateBenchmarks",
+            dependencies: ["MigratePostgres", "MigrateSQL", "MigrateSQLite", "MigrateCore", "TestSupport"]),
         .testTarget(name: "MigrateCoreTests", dependencies: ["MigrateCore"]),
         .testTarget(name: "MigrateSQLTests", dependencies: ["MigrateSQL"]),
         .testTarget(
             name: "DriverTests",
             dependencies: ["MigrateSQLite", "MigratePostgres", "MigrateSQL", "MigrateCore", "TestSupport"]),
-        .testTarget(name: "MigrateKitTests", dependencies: ["MigrateKit", "TestSupport"]),
+        .testTarget(name: "MigrateKitTests", dependencies: ["MigrateKit", "MigrateScript", "TestSupport"]),
+        .testTarget(name: "MigrateScriptTests", dependencies: ["MigrateScript", "MigrateCore"]),
+        // The repository's own Swift migrations, compiled against MigrateKit to prove the API they use is real.
+        .target(name: "DemoVersions", dependencies: ["MigrateKit"], path: "versions", exclude: demoSQLMigrations),
+        .testTarget(name: "VersionsCompileTests", dependencies: ["DemoVersions", "MigrateKit", "MigrateScript"]),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"]),
+            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"],
+            // Golden offline scripts, read through #filePath rather than as bundle resources.
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,8 +12,8 @@ struct RevisionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "What the migration does, one line.")
     var message: String
 
-    @Option(help: "The file format.")
-    var format: Commands.FileFormat = .sql
+    @Option(help: "The file format: swift (operations, for every database) or sql (raw SQL).")
+    var format: Commands.FileFormat = .swift
 
     @Option(name: .customLong("rev-id"), help: "The revision id to use instead of a random one.")
     var revisionID: String?

@@ -1,0 +1,64 @@
+import MigrateCore
+
+/// A migration written in Swift: one type per file in `versions/`, named `Rev_<revision>`.
+///
+/// The command line reads these files without compiling them (it parses them and interprets
+/// the calls on `op`), and an app can compile the same files and run them through MigrateKit,
+/// so one file serves both. The type's doc comment is the migration's message.
+///
+/// ```swift
+/// import MigrateKit
+///
+/// /// add accounts
+/// enum Rev_1975ea83b712: Migration {
+///     static let revision = "1975ea83b712"
+///     static let downRevision: [String] = ["27c6a30d7c24"]
+///
+///     static func upgrade(_ op: Operations) {
+///         op.createTable("accounts",
+///             Column("id", .integer, primaryKey: true),
+///             Column("name", .string(length: 50), nullable: false))
+///     }
+///
+///     static func downgrade(_ op: Operations) {
+///         op.dropTable("accounts")
+///     }
+/// }
+/// ```
+public protocol Migration {
+    /// The revision id, by default 12 lowercase hex digits.
+    static var revision: String { get }
+    /// The parents: empty for a first migration, several for a merge.
+    static var downRevision: [String] { get }
+    /// Names that `LABEL@head` resolves through; none by default.
+    static var branchLabels: [String] { get }
+    /// Revisions that must be applied first without being parents; none by default.
+    static var dependsOn: [String] { get }
+    /// False runs the migration outside a transaction (for `CREATE INDEX CONCURRENTLY`); true by default.
+    static var transactional: Bool { get }
+
+    /// Describes the changes from the parents to this revision.
+    static func upgrade(_ op: Operations)
+    /// Describes the changes back from this revision to its parents.
+    static func downgrade(_ op: Operations)
+}
+
+extension Migration {
+    public static var branchLabels: [String] { [] }
+    public static var dependsOn: [String] { [] }
+    public static var transactional: Bool { true }
+
+    /// The revision this migration describes, with the operations its bodies record, so an app
+    /// can run compiled migrations; `message` stands in for the doc comment, which compiled code
+    /// cannot see.
+    public static func makeRevision(message: String = "", path: String? = nil) -> Revision {
+        let upgradeOperations = Operations()
+        upgrade(upgradeOperations)
+        let downgradeOperations = Operations()
+        downgrade(downgradeOperations)
+        return Revision(
+            id: revision, downRevisions: downRevision, branchLabels: branchLabels, dependsOn: dependsOn,
+            message: message, path: path, isTransactional: transactional,
+            upgrade: upgradeOperations.operations, downgrade: downgradeOperations.operations)
+    }
+}

@@ -1,0 +1,148 @@
+import MigrateCore
+
+/// Something a table definition lists: a column, a constraint or an index.
+///
+/// One protocol lets ``Operations/createTable(_:_:schema:comment:)`` and ``MigrateCore/Table``
+/// take columns and constraints in one list, the way Alembic's `op.create_table` does:
+///
+/// ```swift
+/// op.createTable("tasks",
+///     Column("id", .integer, primaryKey: true),
+///     Column("project_id", .integer, nullable: false),
+///     ForeignKey(["project_id"], references: "projects", ["id"], onDelete: .cascade),
+///     UniqueConstraint(["project_id", "title"], name: "uq_tasks_title"))
+/// ```
+public protocol TableElement: Sendable {
+    /// Adds this element to `table`.
+    func add(to table: inout Table)
+}
+
+extension Column: TableElement {
+    /// A column as migration files write it: type second, then only what differs from a plain
+    /// nullable column.
+    ///
+    /// ```swift
+    /// Column("id", .integer, primaryKey: true)
+    /// Column("name", .string(length: 50), nullable: false, default: .string("anonymous"))
+    /// ```
+    ///
+    /// Disfavoured so that `Column("id", .integer)`, which the core initializer also matches,
+    /// is not ambiguous (both build the same column).
+    @_disfavoredOverload
+    public init(
+        _ name: String, _ type: ColumnType, primaryKey: Bool = false, nullable: Bool = true,
+        identity: Bool = false, default defaultValue: ServerDefault? = nil, comment: String? = nil
+    ) {
+        self.init(
+            name, type, isNullable: nullable, isPrimaryKey: primaryKey, isIdentity: identity,
+            defaultValue: defaultValue, comment: comment)
+    }
+
+    public func add(to table: inout Table) { table.columns.append(self) }
+}
+
+extension ForeignKey: TableElement {
+    /// A foreign key as migration files write it: local columns, the referenced table, its columns.
+    ///
+    /// ```swift
+    /// ForeignKey(["owner_id"], references: "accounts", ["id"], onDelete: .cascade)
+    /// ```
+    public init(
+        _ columns: [String], references table: String, _ referencedColumns: [String],
+        referencedSchema: String? = nil, onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil,
+        name: String? = nil
+    ) {
+        self.init(
+            name: name, columns: columns, references: TableName(table, schema: referencedSchema),
+            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate)
+    }
+
+    public func add(to table: inout Table) { table.foreignKeys.append(self) }
+}
+
+extension UniqueConstraint: TableElement {
+    /// A unique constraint on `columns`, e.g. `UniqueConstraint(["email"], name: "uq_accounts_email")`.
+    public init(_ columns: [String], name: String? = nil) {
+        self.init(name: name, columns: columns)
+    }
+
+    public func add(to table: inout Table) { table.uniqueConstraints.append(self) }
+}
+
+extension CheckConstraint: TableElement {
+    /// A check constraint from its SQL condition, e.g. `CheckConstraint("position > 0", name: "ck_position")`.
+    public init(_ condition: String, name: String? = nil) {
+        self.init(name: name, expression: condition)
+    }
+
+    public func add(to table: inout Table) { table.checkConstraints.append(self) }
+}
+
+extension Index: TableElement {
+    /// An index declared inside a table definition, which supplies the table.
+    ///
+    /// ```swift
+    /// Index("ix_tasks_title", columns: ["title"], unique: true, where: "title <> ''")
+    /// ```
+    public init(_ name: String, columns: [String], unique: Bool = false, where predicate: String? = nil) {
+        self.init(name: name, table: TableName(""), columns: columns, isUnique: unique, predicate: predicate)
+    }
+
+    /// An index with expression keys, e.g. `keys: [.expression("lower(email)"), .column("id")]`.
+    public init(_ name: String, keys: [IndexKey], unique: Bool = false, where predicate: String? = nil) {
+        self.init(name: name, table: TableName(""), keys: keys, isUnique: unique, predicate: predicate)
+    }
+
+    public func add(to table: inout Table) {
+        var index = self
+        index.table = table.name
+        table.indexes.append(index)
+    }
+}
+
+/// A named primary key; an unnamed one is `primaryKey: true` on its columns (the key's columns
+/// are in column order either way).
+///
+/// ```swift
+/// PrimaryKey(["account_id", "project_id"], name: "pk_memberships")
+/// ```
+public struct PrimaryKey: TableElement, Hashable {
+    public var columns: [String]
+    public var name: String?
+
+    public init(_ columns: [String], name: String? = nil) {
+        self.columns = columns
+        self.name = name
+    }
+
+    public func add(to table: inout Table) {
+        table.primaryKeyName = name
+        for index in table.columns.indices where columns.contains(table.columns[index].name) {
+            table.columns[index].isPrimaryKey = true
+            table.columns[index].isNullable = false
+        }
+    }
+}
+
+extension Table {
+    /// A table definition as migration and model files write it: columns and constraints in one
+    /// list.
+    ///
+    /// ```swift
+    /// Table("accounts",
+    ///     Column("id", .integer, primaryKey: true),
+    ///     Column("email", .string(length: 255), nullable: false),
+    ///     comment: "people who sign in")
+    /// ```
+    public init(_ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil) {
+        self.init(name, elements: elements, schema: schema, comment: comment)
+    }
+
+    /// The array form of ``init(_:_:schema:comment:)``, for callers that build the list.
+    public init(_ name: String, elements: [any TableElement], schema: String? = nil, comment: String? = nil) {
+        self.init(TableName(name, schema: schema), columns: [], comment: comment)
+        // Columns first, so that a PrimaryKey listed before its columns still marks them.
+        for element in elements where element is Column { element.add(to: &self) }
+        for element in elements where !(element is Column) { element.add(to: &self) }
+    }
+}

@@ -1,0 +1,203 @@
+import MigrateCore
+
+/// The recorder a migration's `upgrade` and `downgrade` describe their changes to.
+///
+/// Each method appends one ``MigrateCore/Operation``; nothing touches a database while a
+/// migration runs its body, so the same recording renders for PostgreSQL, for SQLite and for
+/// offline `--sql` scripts. The command line never compiles migration files: it reads these calls
+/// from the source, so each argument must be a literal (see the README's "Swift migration files").
+///
+/// ```swift
+/// static func upgrade(_ op: Operations) {
+///     op.addColumn("accounts", Column("last_seen", .dateTime(timezone: true)))
+///     op.createIndex("ix_accounts_last_seen", on: "accounts", columns: ["last_seen"])
+/// }
+/// ```
+public final class Operations {
+    /// What the migration recorded, in call order.
+    public private(set) var operations: [Operation] = []
+
+    public init() {}
+
+    /// Appends an operation built elsewhere (by autogenerate, or an app's own code).
+    public func record(_ operation: Operation) {
+        operations.append(operation)
+    }
+
+    // MARK: Tables
+
+    /// Creates a table from columns, constraints and indexes in one list.
+    ///
+    /// ```swift
+    /// op.createTable("accounts",
+    ///     Column("id", .integer, primaryKey: true),
+    ///     Column("email", .string(length: 255), nullable: false),
+    ///     UniqueConstraint(["email"], name: "uq_accounts_email"))
+    /// ```
+    public func createTable(_ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil) {
+        record(.createTable(Table(name, elements: elements, schema: schema, comment: comment)))
+    }
+
+    /// Drops a table; `definition` (the table as it was) lets tools reverse the drop.
+    public func dropTable(_ name: String, schema: String? = nil, definition: Table? = nil) {
+        record(.dropTable(TableName(name, schema: schema), definition: definition))
+    }
+
+    /// Renames a table (within its schema).
+    public func renameTable(_ name: String, to newName: String, schema: String? = nil) {
+        record(.renameTable(TableName(name, schema: schema), to: newName))
+    }
+
+    /// Sets a table's comment; nil removes it. `previous` is the comment it replaces, for reverses.
+    public func setTableComment(_ table: String, _ comment: String?, previous: String? = nil, schema: String? = nil) {
+        record(.setTableComment(TableName(table, schema: schema), comment: comment, previous: previous))
+    }
+
+    // MARK: Columns
+
+    /// Adds a column, e.g. `op.addColumn("tasks", Column("done", .boolean, nullable: false, default: .boolean(false)))`.
+    public func addColumn(_ table: String, _ column: Column, schema: String? = nil) {
+        record(.addColumn(TableName(table, schema: schema), column))
+    }
+
+    /// Drops a column; `definition` (the column as it was) lets tools reverse the drop.
+    public func dropColumn(_ table: String, _ column: String, schema: String? = nil, definition: Column? = nil) {
+        record(.dropColumn(TableName(table, schema: schema), column: column, definition: definition))
+    }
+
+    /// Changes a column: only the arguments given change.
+    ///
+    /// `dropDefault` and `dropComment` remove the default and the comment (a `nil` argument
+    /// would read as "unchanged"). The `existing…` arguments describe the column before the
+    /// change: SQLite's table rebuilds and reverses use them; `existingDefault: .some(nil)`
+    /// says the column had no default.
+    ///
+    /// ```swift
+    /// op.alterColumn("accounts", "name", type: .string(length: 100), nullable: false)
+    /// op.alterColumn("accounts", "created", newName: "created_at", dropDefault: true)
+    /// ```
+    public func alterColumn(
+        _ table: String, _ column: String, newName: String? = nil, type: ColumnType? = nil, nullable: Bool? = nil,
+        default defaultValue: ServerDefault? = nil, dropDefault: Bool = false, comment: String? = nil,
+        dropComment: Bool = false, existingType: ColumnType? = nil, existingNullable: Bool? = nil,
+        existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, schema: String? = nil
+    ) {
+        let changes = ColumnChanges(
+            newName: newName, type: type, isNullable: nullable,
+            defaultValue: dropDefault ? .some(nil) : defaultValue.map { .some($0) },
+            comment: dropComment ? .some(nil) : comment.map { .some($0) },
+            existingType: existingType, existingNullable: existingNullable, existingDefault: existingDefault,
+            existingComment: existingComment)
+        record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
+    }
+
+    // MARK: Indexes
+
+    /// Creates an index on columns; `where` makes it partial.
+    ///
+    /// ```swift
+    /// op.createIndex("ix_tasks_open", on: "tasks", columns: ["project_id"], where: "state <> 'done'")
+    /// ```
+    public func createIndex(
+        _ name: String, on table: String, columns: [String], unique: Bool = false, where predicate: String? = nil,
+        schema: String? = nil
+    ) {
+        createIndex(name, on: table, keys: columns.map(IndexKey.column), unique: unique, where: predicate, schema: schema)
+    }
+
+    /// Creates an index whose keys may be SQL expressions, e.g. `keys: [.expression("lower(email)")]`.
+    public func createIndex(
+        _ name: String, on table: String, keys: [IndexKey], unique: Bool = false, where predicate: String? = nil,
+        schema: String? = nil
+    ) {
+        record(.createIndex(Index(
+            name: name, table: TableName(table, schema: schema), keys: keys, isUnique: unique, predicate: predicate)))
+    }
+
+    /// Drops an index; `definition` (the index as it was, e.g. `Index("ix", columns: ["a"])`)
+    /// lets tools reverse the drop.
+    public func dropIndex(_ name: String, on table: String, schema: String? = nil, definition: Index? = nil) {
+        let tableName = TableName(table, schema: schema)
+        let definition = definition.map { index -> Index in
+            var index = index
+            index.table = tableName
+            return index
+        }
+        record(.dropIndex(name: name, table: tableName, definition: definition))
+    }
+
+    // MARK: Constraints
+
+    /// Adds a unique constraint, e.g. `op.createUniqueConstraint("uq_accounts_email", on: "accounts", columns: ["email"])`.
+    public func createUniqueConstraint(_ name: String?, on table: String, columns: [String], schema: String? = nil) {
+        record(.createUniqueConstraint(TableName(table, schema: schema), UniqueConstraint(name: name, columns: columns)))
+    }
+
+    /// Adds a check constraint from its SQL condition, e.g. `condition: "position > 0"`.
+    public func createCheckConstraint(_ name: String?, on table: String, condition: String, schema: String? = nil) {
+        record(.createCheckConstraint(TableName(table, schema: schema), CheckConstraint(name: name, expression: condition)))
+    }
+
+    /// Adds a foreign key from `columns` of `table` to `referencedColumns` of `references`.
+    ///
+    /// ```swift
+    /// op.createForeignKey("fk_tasks_owner", on: "tasks", columns: ["owner_id"],
+    ///                     references: "accounts", referencedColumns: ["id"], onDelete: .setNull)
+    /// ```
+    public func createForeignKey(
+        _ name: String?, on table: String, columns: [String], references referencedTable: String,
+        referencedColumns: [String], onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil,
+        schema: String? = nil, referencedSchema: String? = nil
+    ) {
+        let key = ForeignKey(
+            name: name, columns: columns, references: TableName(referencedTable, schema: referencedSchema),
+            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate)
+        record(.createForeignKey(TableName(table, schema: schema), key))
+    }
+
+    /// Adds a primary key on `columns` (a table created without one).
+    public func createPrimaryKey(_ name: String?, on table: String, columns: [String], schema: String? = nil) {
+        record(.createPrimaryKey(TableName(table, schema: schema), name: name, columns: columns))
+    }
+
+    /// Drops a named constraint; `kind` tells engines that rebuild tables (SQLite) what to remove.
+    ///
+    /// ```swift
+    /// op.dropConstraint("uq_accounts_email", on: "accounts", kind: .unique)
+    /// ```
+    public func dropConstraint(_ name: String, on table: String, kind: ConstraintKind, schema: String? = nil) {
+        record(.dropConstraint(TableName(table, schema: schema), name: name, kind: kind))
+    }
+
+    // MARK: SQL and data
+
+    /// Runs one SQL statement as written: the way out for anything the other methods do not say.
+    ///
+    /// ```swift
+    /// op.execute("""
+    ///     UPDATE tasks SET state = 'done' WHERE closed_at IS NOT NULL
+    ///     """)
+    /// ```
+    public func execute(_ sql: String) {
+        record(.execute(sql))
+    }
+
+    /// Inserts rows given as dictionaries; the columns are the rows' keys in sorted order
+    /// (a dictionary has no order of its own), and a key a row lacks inserts NULL.
+    ///
+    /// ```swift
+    /// op.bulkInsert("task_states", rows: [
+    ///     ["name": "todo", "position": 1, "is_closed": false],
+    ///     ["name": "done", "position": 2, "is_closed": true],
+    /// ])
+    /// ```
+    public func bulkInsert(_ table: String, rows: [[String: SQLValue]], schema: String? = nil) {
+        let columns = Set(rows.flatMap(\.keys)).sorted()
+        bulkInsert(table, columns: columns, rows: rows.map { row in columns.map { row[$0] ?? .null } }, schema: schema)
+    }
+
+    /// Inserts rows given positionally, in the order of `columns`.
+    public func bulkInsert(_ table: String, columns: [String], rows: [[SQLValue]], schema: String? = nil) {
+        record(.bulkInsert(TableName(table, schema: schema), columns: columns, rows: rows))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import MigrateCore
+
+/// Revisions already read from Swift files, stored by the SHA-256 of each file's text, so that
+/// commands on a long Swift history skip parsing the files that did not change.
+///
+/// The cache is one file, read once and rewritten (to a temporary name, then renamed) only when
+/// the set of files changed: a thousand small files would cost more to create and open than
+/// parsing saves. It is safe to delete at any time; a missing or damaged file only means the
+/// migrations are parsed again.
+package struct ParseCache: Sendable {
+    /// The cache file; its name carries the encoding's version.
+    package let path: String
+    private let entries: [String: [UInt8]]
+
+    /// The cache stored in `folder` (nothing yet if it has no cache file).
+    package init(folder: String) {
+        path = (folder as NSString).appendingPathComponent("swift-v\(RevisionCoding.formatVersion).cache")
+        entries = FileManager.default.contents(atPath: path)
+            .flatMap { RevisionCoding.decode(entries: [UInt8]($0)) } ?? [:]
+    }
+
+    /// The encoded revision stored for a file with this checksum.
+    package func entry(checksum: String) -> [UInt8]? { entries[checksum] }
+
+    /// The revision stored for a file with this checksum, with `path` as its path.
+    package func revision(checksum: String, path: String) -> Revision? {
+        entries[checksum].flatMap { RevisionCoding.decode($0, path: path) }
+    }
+
+    /// Rewrites the cache to hold exactly `current` (checksum to encoded revision: the files just
+    /// read), unless it already does. Failures are ignored: the cache is an optimisation, and a
+    /// read-only checkout must still work.
+    package func update(_ current: [String: [UInt8]]) {
+        guard Set(current.keys) != Set(entries.keys) else { return }
+        let bytes = RevisionCoding.encode(entries: current)
+        let folder = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // A unique temporary name renamed into place: a reader sees a whole file or none.
+        let temporary = path + ".\(UInt64.random(in: 0...UInt64.max)).tmp"
+        guard (try? Data(bytes).write(to: URL(fileURLWithPath: temporary))) != nil else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+}

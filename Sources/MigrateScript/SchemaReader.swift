@@ -1,0 +1,247 @@
+import MigrateCore
+import SwiftSyntax
+
+/// Reading the schema vocabulary (`Column(…)`, `.string(length: 50)`, `ForeignKey(…)`…) with the
+/// same names and labels as MigrateKit's Swift API, so a file means the same compiled or read.
+extension ScriptSource {
+    // MARK: Enums
+
+    func columnType(_ expression: ExprSyntax) throws -> ColumnType {
+        let plain: [String: ColumnType] = [
+            "integer": .integer, "bigInteger": .bigInteger, "smallInteger": .smallInteger, "text": .text,
+            "boolean": .boolean, "date": .date, "time": .time, "float": .float, "double": .double,
+            "binary": .binary, "uuid": .uuid, "json": .json, "jsonb": .jsonb,
+        ]
+        var cases = plain.mapValues { type in EnumCase<ColumnType>(parameters: nil) { _ in type } }
+        cases["string"] = EnumCase(parameters: Parameter.list("length")) { .string(length: try self.optionalInteger($0["length"])) }
+        cases["dateTime"] = EnumCase(parameters: Parameter.list("timezone")) { .dateTime(timezone: try self.bool($0["timezone"]!)) }
+        cases["numeric"] = EnumCase(parameters: Parameter.list("precision scale")) {
+            .numeric(precision: try self.optionalInteger($0["precision"]), scale: try self.optionalInteger($0["scale"]))
+        }
+        cases["enumeration"] = EnumCase(parameters: Parameter.list("name values")) {
+            .enumeration(name: try self.string($0["name"]!), values: try self.strings($0["values"]!))
+        }
+        cases["custom"] = EnumCase(parameters: Parameter.list("_sql")) { .custom(try self.string($0["sql"]!)) }
+        return try enumValue(expression, typeName: "ColumnType", cases: cases, expected: "a column type such as `.integer`")
+    }
+
+    func serverDefault(_ expression: ExprSyntax) throws -> ServerDefault {
+        let cases: [String: EnumCase<ServerDefault>] = [
+            "string": EnumCase(parameters: Parameter.list("_value")) { .string(try self.string($0["value"]!)) },
+            "integer": EnumCase(parameters: Parameter.list("_value")) { .integer(try self.integer($0["value"]!)) },
+            "double": EnumCase(parameters: Parameter.list("_value")) { .double(try self.double($0["value"]!)) },
+            "boolean": EnumCase(parameters: Parameter.list("_value")) { .boolean(try self.bool($0["value"]!)) },
+            "expression": EnumCase(parameters: Parameter.list("_sql")) { .expression(try self.string($0["sql"]!)) },
+        ]
+        return try enumValue(
+            expression, typeName: "ServerDefault", cases: cases,
+            expected: "a server default such as `.expression(\"CURRENT_TIMESTAMP\")`")
+    }
+
+    func optionalServerDefault(_ expression: ExprSyntax?) throws -> ServerDefault? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try serverDefault(expression)
+    }
+
+    /// A double optional as Swift writes it: `nil` (unknown), `.some(nil)` (known to be none), or a value.
+    func doubleOptional<Value>(_ expression: ExprSyntax?, _ read: (ExprSyntax) throws -> Value) throws -> Value?? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        if let call = expression.as(FunctionCallExprSyntax.self),
+            let member = call.calledExpression.as(MemberAccessExprSyntax.self), member.base == nil,
+            member.declName.baseName.text == "some", call.arguments.count == 1, let inner = call.arguments.first
+        {
+            if inner.expression.is(NilLiteralExprSyntax.self) { return .some(nil) }
+            return .some(.some(try read(inner.expression)))
+        }
+        return .some(.some(try read(expression)))
+    }
+
+    func referentialAction(_ expression: ExprSyntax) throws -> ReferentialAction {
+        let names: [String: ReferentialAction] = [
+            "noAction": .noAction, "restrict": .restrict, "cascade": .cascade, "setNull": .setNull,
+            "setDefault": .setDefault,
+        ]
+        return try enumValue(
+            expression, typeName: "ReferentialAction",
+            cases: names.mapValues { action in EnumCase(parameters: nil) { _ in action } },
+            expected: "a referential action such as `.cascade`")
+    }
+
+    func optionalReferentialAction(_ expression: ExprSyntax?) throws -> ReferentialAction? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try referentialAction(expression)
+    }
+
+    func constraintKind(_ expression: ExprSyntax) throws -> ConstraintKind {
+        let names: [String: ConstraintKind] = [
+            "unique": .unique, "check": .check, "foreignKey": .foreignKey, "primaryKey": .primaryKey,
+        ]
+        return try enumValue(
+            expression, typeName: "ConstraintKind",
+            cases: names.mapValues { kind in EnumCase(parameters: nil) { _ in kind } },
+            expected: "a constraint kind such as `.unique`")
+    }
+
+    func indexKeys(_ expression: ExprSyntax) throws -> [IndexKey] {
+        let cases: [String: EnumCase<IndexKey>] = [
+            "column": EnumCase(parameters: Parameter.list("_name")) { .column(try self.string($0["name"]!)) },
+            "expression": EnumCase(parameters: Parameter.list("_sql")) { .expression(try self.string($0["sql"]!)) },
+        ]
+        return try array(expression, of: "index keys").map {
+            try enumValue($0, typeName: "IndexKey", cases: cases, expected: "an index key such as `.column(\"name\")`")
+        }
+    }
+
+    /// A value of a `bulkInsert` row: a literal, `nil`, or an `SQLValue` case.
+    func sqlValue(_ expression: ExprSyntax) throws -> SQLValue {
+        if expression.is(NilLiteralExprSyntax.self) { return .null }
+        if expression.is(StringLiteralExprSyntax.self) { return .string(try string(expression)) }
+        if expression.is(BooleanLiteralExprSyntax.self) { return .boolean(try bool(expression)) }
+        let number = expression.as(PrefixOperatorExprSyntax.self)?.expression ?? expression
+        if number.is(IntegerLiteralExprSyntax.self) { return .integer(try integer(expression)) }
+        if number.is(FloatLiteralExprSyntax.self) { return .double(try double(expression)) }
+        let cases: [String: EnumCase<SQLValue>] = [
+            "null": EnumCase(parameters: nil) { _ in .null },
+            "string": EnumCase(parameters: Parameter.list("_value")) { .string(try self.string($0["value"]!)) },
+            "integer": EnumCase(parameters: Parameter.list("_value")) { .integer(try self.integer($0["value"]!)) },
+            "double": EnumCase(parameters: Parameter.list("_value")) { .double(try self.double($0["value"]!)) },
+            "boolean": EnumCase(parameters: Parameter.list("_value")) { .boolean(try self.bool($0["value"]!)) },
+        ]
+        return try enumValue(
+            expression, typeName: "SQLValue", cases: cases, expected: "a literal value (string, number, true/false or nil)")
+    }
+
+    // MARK: Initializers
+
+    static let columnParameters = Parameter.list("_name _type primaryKey? nullable? identity? default? comment?")
+
+    func column(_ expression: ExprSyntax) throws -> Column {
+        guard let construct = try initializer(expression, typeNames: ["Column"]) else {
+            throw notLiteral(expression, expected: "a column, `Column(\"name\", .type, …)`")
+        }
+        return try column(construct)
+    }
+
+    func column(_ construct: Construct) throws -> Column {
+        let arguments = try bind(construct.arguments!, to: Self.columnParameters, callee: "Column", anchor: construct.node)
+        return Column(
+            try string(arguments["name"]!), try columnType(arguments["type"]!),
+            isNullable: try optionalBool(arguments["nullable"]) ?? true,
+            isPrimaryKey: try optionalBool(arguments["primaryKey"]) ?? false,
+            isIdentity: try optionalBool(arguments["identity"]) ?? false,
+            defaultValue: try optionalServerDefault(arguments["default"]),
+            comment: try optionalString(arguments["comment"]))
+    }
+
+    func optionalColumn(_ expression: ExprSyntax?) throws -> Column? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try column(expression)
+    }
+
+    static let elementTypes = ["Column", "ForeignKey", "UniqueConstraint", "CheckConstraint", "Index", "PrimaryKey"]
+
+    /// Adds one `createTable`/`Table` element to `table`, as `TableElement.add(to:)` does.
+    /// Primary keys are applied by the caller after the columns, as `Table.init` does.
+    func addElement(_ expression: ExprSyntax, to table: inout Table, primaryKeys: inout [(columns: [String], name: String?)]) throws {
+        guard let construct = try initializer(expression, typeNames: Self.elementTypes) else {
+            throw notLiteral(
+                expression,
+                expected: "a table element: " + Self.elementTypes.map { "`\($0)(…)`" }.joined(separator: ", "))
+        }
+        let arguments = construct.arguments!
+        switch construct.name {
+        case "Column":
+            table.columns.append(try column(construct))
+        case "ForeignKey":
+            let bound = try bind(
+                arguments, to: Parameter.list("_columns references _referencedColumns referencedSchema? onDelete? onUpdate? name?"),
+                callee: "ForeignKey", anchor: construct.node)
+            table.foreignKeys.append(ForeignKey(
+                name: try optionalString(bound["name"]), columns: try strings(bound["columns"]!),
+                references: TableName(try string(bound["references"]!), schema: try optionalString(bound["referencedSchema"])),
+                referencedColumns: try strings(bound["referencedColumns"]!),
+                onDelete: try optionalReferentialAction(bound["onDelete"]),
+                onUpdate: try optionalReferentialAction(bound["onUpdate"])))
+        case "UniqueConstraint":
+            let bound = try bind(arguments, to: Parameter.list("_columns name?"), callee: "UniqueConstraint", anchor: construct.node)
+            table.uniqueConstraints.append(
+                UniqueConstraint(name: try optionalString(bound["name"]), columns: try strings(bound["columns"]!)))
+        case "CheckConstraint":
+            let bound = try bind(arguments, to: Parameter.list("_condition name?"), callee: "CheckConstraint", anchor: construct.node)
+            table.checkConstraints.append(
+                CheckConstraint(name: try optionalString(bound["name"]), expression: try string(bound["condition"]!)))
+        case "Index":
+            var index = try index(construct)
+            index.table = table.name
+            table.indexes.append(index)
+        default:
+            let bound = try bind(arguments, to: Parameter.list("_columns name?"), callee: "PrimaryKey", anchor: construct.node)
+            primaryKeys.append((try strings(bound["columns"]!), try optionalString(bound["name"])))
+        }
+    }
+
+    /// `Index("name", columns: […] | keys: […], unique:, where:)`, with an empty table the
+    /// caller fills in.
+    func index(_ construct: Construct) throws -> Index {
+        let bound = try bind(
+            construct.arguments!, to: Parameter.list("_name columns? keys? unique? where?"), callee: "Index",
+            anchor: construct.node)
+        return Index(
+            name: try string(bound["name"]!), table: TableName(""), keys: try indexKeys(bound, callee: "Index"),
+            isUnique: try optionalBool(bound["unique"]) ?? false, predicate: try optionalString(bound["where"]))
+    }
+
+    /// The keys given as `columns:` or as `keys:`, exactly one of them.
+    func indexKeys(_ bound: BoundArguments, callee: String) throws -> [IndexKey] {
+        switch (bound["columns"], bound["keys"]) {
+        case (let columns?, nil):
+            return try strings(columns).map(IndexKey.column)
+        case (nil, let keys?):
+            return try indexKeys(keys)
+        case (.some, .some(let keys)):
+            throw error("give either `columns:` or `keys:`, not both", at: keys, hint: "`keys:` can list columns too: `.column(\"name\")`")
+        case (nil, nil):
+            throw error(
+                "missing argument `columns:` in \(callee)(…)", at: bound.anchor.endPositionBeforeTrailingTrivia,
+                hint: "list the indexed columns, `columns: [\"name\"]`, or expressions, `keys: [.expression(\"lower(name)\")]`")
+        }
+    }
+
+    /// Builds a table from `name` and its elements, as MigrateKit's `Table.init` does.
+    func table(name: TableName, elements: [ExprSyntax], comment: String?) throws -> Table {
+        var table = Table(name, columns: [], comment: comment)
+        var primaryKeys: [(columns: [String], name: String?)] = []
+        var others: [ExprSyntax] = []
+        // Columns first, then the rest, as Table.init(_:elements:) adds them.
+        for element in elements {
+            if let construct = try initializer(element, typeNames: ["Column"]) {
+                table.columns.append(try column(construct))
+            } else {
+                others.append(element)
+            }
+        }
+        for element in others { try addElement(element, to: &table, primaryKeys: &primaryKeys) }
+        for key in primaryKeys {
+            table.primaryKeyName = key.name
+            for index in table.columns.indices where key.columns.contains(table.columns[index].name) {
+                table.columns[index].isPrimaryKey = true
+                table.columns[index].isNullable = false
+            }
+        }
+        return table
+    }
+
+    /// `Table("name", elements…, schema:, comment:)`.
+    func tableDefinition(_ expression: ExprSyntax?) throws -> Table? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        guard let construct = try initializer(expression, typeNames: ["Table"]) else {
+            throw notLiteral(expression, expected: "a table definition, `Table(\"name\", Column(…), …)`")
+        }
+        let bound = try bind(
+            construct.arguments!, to: Parameter.list("_name _elements... schema? comment?"), callee: "Table",
+            anchor: construct.node)
+        return try table(
+            name: TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"])),
+            elements: bound.variadic, comment: try optionalString(bound["comment"]))
+    }
+}

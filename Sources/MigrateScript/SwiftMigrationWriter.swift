@@ -1,0 +1,417 @@
+import Foundation
+import MigrateCore
+import SwiftBasicFormat
+import SwiftSyntax
+import SwiftSyntaxBuilder
+
+/// Writes Swift migration files through swift-syntax's builders, so that every string is escaped
+/// correctly and every ``Operation`` comes out as the call the interpreter reads back to the same
+/// operation (autogenerate relies on that round trip).
+package enum SwiftMigrationWriter {
+    /// The type name of a revision's migration: `Rev_<id>`.
+    package static func typeName(revision id: String) -> String { "Rev_\(id)" }
+
+    /// The text of a migration file declaring `Rev_<id>: Migration`.
+    package static func render(
+        revision id: String,
+        downRevisions: [String],
+        branchLabels: [String] = [],
+        dependsOn: [String] = [],
+        message: String,
+        isTransactional: Bool = true,
+        upgrade: [MigrateCore.Operation] = [],
+        downgrade: [MigrateCore.Operation] = []
+    ) -> String {
+        var members: [DeclSyntax] = [
+            property("revision", value: ExprSyntax(literal(id))),
+            property("downRevision", type: "[String]", value: strings(downRevisions)),
+        ]
+        if !branchLabels.isEmpty { members.append(property("branchLabels", type: "[String]", value: strings(branchLabels))) }
+        if !dependsOn.isEmpty { members.append(property("dependsOn", type: "[String]", value: strings(dependsOn))) }
+        if !isTransactional { members.append(property("transactional", value: ExprSyntax(BooleanLiteralExprSyntax(false)))) }
+        members.append(function("upgrade", operations: upgrade))
+        members.append(function("downgrade", operations: downgrade))
+
+        let oneLine = message.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        var docComment: Trivia = [.newlines(2)]
+        if !oneLine.isEmpty { docComment = docComment + [.docLineComment("/// \(oneLine)"), .newlines(1)] }
+        let migration = EnumDeclSyntax(
+            leadingTrivia: docComment,
+            name: .identifier(typeName(revision: id)),
+            inheritanceClause: InheritanceClauseSyntax {
+                InheritedTypeSyntax(type: IdentifierTypeSyntax(name: .identifier("Migration")))
+            },
+            memberBlock: MemberBlockSyntax {
+                for member in members { MemberBlockItemSyntax(decl: member) }
+            })
+        let file = SourceFileSyntax {
+            ImportDeclSyntax(path: ImportPathComponentListSyntax {
+                ImportPathComponentSyntax(name: .identifier("MigrateKit"))
+            })
+            migration
+        }
+        return file.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description + "\n"
+    }
+
+    // MARK: Declarations
+
+    private static func property(_ name: String, type: String? = nil, value: ExprSyntax) -> DeclSyntax {
+        DeclSyntax(VariableDeclSyntax(
+            modifiers: [DeclModifierSyntax(name: .keyword(.static))], .let,
+            name: PatternSyntax(IdentifierPatternSyntax(identifier: .identifier(name))),
+            type: type.map { TypeAnnotationSyntax(type: TypeSyntax(stringLiteral: $0)) },
+            initializer: InitializerClauseSyntax(value: value)))
+    }
+
+    /// `static func name(_ op: Operations) { … }`, after a blank line.
+    private static func function(_ name: String, operations: [MigrateCore.Operation]) -> DeclSyntax {
+        let parameter = FunctionParameterSyntax(
+            firstName: .wildcardToken(), secondName: .identifier("op"),
+            type: IdentifierTypeSyntax(name: .identifier("Operations")))
+        let body = CodeBlockSyntax {
+            for operation in operations { bodyItem(operation) }
+        }
+        return DeclSyntax(FunctionDeclSyntax(
+            leadingTrivia: .newlines(2),
+            modifiers: [DeclModifierSyntax(name: .keyword(.static))],
+            name: .identifier(name),
+            signature: FunctionSignatureSyntax(
+                parameterClause: FunctionParameterClauseSyntax { parameter }),
+            body: body))
+    }
+
+    // MARK: Operations
+
+    /// The `op.…` call that records `operation`.
+    package static func statement(_ operation: MigrateCore.Operation) -> ExprSyntax {
+        switch operation {
+        case .createTable(let table):
+            return call("op.createTable", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
+                .appending(schema(table.name) + [arg("comment", table.comment.map(literal))])
+                .expression
+        case .dropTable(let table, let definition):
+            return call("op.dropTable", [arg(literal(table.name))] + schema(table)
+                + [arg("definition", definition.map { tableDefinition($0) })]).expression
+        case .renameTable(let table, let newName):
+            return call("op.renameTable", [arg(literal(table.name)), arg("to", literal(newName))] + schema(table)).expression
+        case .addColumn(let table, let column):
+            return call("op.addColumn", [arg(literal(table.name)), arg(columnExpression(column))] + schema(table)).expression
+        case .dropColumn(let table, let column, let definition):
+            return call("op.dropColumn", [arg(literal(table.name)), arg(literal(column))] + schema(table)
+                + [arg("definition", definition.map(columnExpression))]).expression
+        case .alterColumn(let table, let column, let changes):
+            var arguments = [arg(literal(table.name)), arg(literal(column))]
+            arguments.append(arg("newName", optional(changes.newName)))
+            arguments.append(arg("type", changes.type.map(columnType)))
+            arguments.append(arg("nullable", changes.isNullable.map(bool)))
+            switch changes.defaultValue {
+            case .some(.some(let value)): arguments.append(arg("default", serverDefault(value)))
+            case .some(.none): arguments.append(arg("dropDefault", bool(true)))
+            case .none: break
+            }
+            switch changes.comment {
+            case .some(.some(let value)): arguments.append(arg("comment", literal(value)))
+            case .some(.none): arguments.append(arg("dropComment", bool(true)))
+            case .none: break
+            }
+            arguments.append(arg("existingType", changes.existingType.map(columnType)))
+            arguments.append(arg("existingNullable", changes.existingNullable.map(bool)))
+            arguments.append(arg("existingDefault", changes.existingDefault.map { someOrNil($0.map(serverDefault)) }))
+            arguments.append(arg("existingComment", changes.existingComment.map { someOrNil($0.map(literal)) }))
+            return call("op.alterColumn", arguments + schema(table)).expression
+        case .createIndex(let index):
+            return call("op.createIndex", [arg(literal(index.name)), arg("on", literal(index.table.name))]
+                + indexArguments(index) + schema(index.table)).expression
+        case .dropIndex(let name, let table, let definition):
+            return call("op.dropIndex", [arg(literal(name)), arg("on", literal(table.name))] + schema(table)
+                + [arg("definition", definition.map(indexElement))]).expression
+        case .createUniqueConstraint(let table, let constraint):
+            return call("op.createUniqueConstraint", [
+                arg(optional(constraint.name)), arg("on", literal(table.name)), arg("columns", strings(constraint.columns)),
+            ] + schema(table)).expression
+        case .createCheckConstraint(let table, let constraint):
+            return call("op.createCheckConstraint", [
+                arg(optional(constraint.name)), arg("on", literal(table.name)), arg("condition", literal(constraint.expression)),
+            ] + schema(table)).expression
+        case .createForeignKey(let table, let key):
+            return call("op.createForeignKey", [
+                arg(optional(key.name)), arg("on", literal(table.name)), arg("columns", strings(key.columns)),
+                arg("references", literal(key.referencedTable.name)),
+                arg("referencedColumns", strings(key.referencedColumns)),
+                arg("onDelete", key.onDelete.map(referentialAction)), arg("onUpdate", key.onUpdate.map(referentialAction)),
+            ] + schema(table) + [arg("referencedSchema", key.referencedTable.schema.map(literal))]).expression
+        case .createPrimaryKey(let table, let name, let columns):
+            return call("op.createPrimaryKey", [
+                arg(optional(name)), arg("on", literal(table.name)), arg("columns", strings(columns)),
+            ] + schema(table)).expression
+        case .dropConstraint(let table, let name, let kind):
+            return call("op.dropConstraint", [
+                arg(literal(name)), arg("on", literal(table.name)), arg("kind", member(kind.caseName)),
+            ] + schema(table)).expression
+        case .setTableComment(let table, let comment, let previous):
+            return call("op.setTableComment", [
+                arg(literal(table.name)), arg(optional(comment)), arg("previous", previous.map(literal)),
+            ] + schema(table)).expression
+        case .execute(let sql):
+            return call("op.execute", [arg(literal(sql))]).expression
+        case .bulkInsert(let table, let columns, let rows):
+            let asDictionaries = !rows.isEmpty && columns == Array(Set(columns)).sorted()
+            if asDictionaries {
+                let rowList = rows.map { row in
+                    ExprSyntax(DictionaryExprSyntax {
+                        for (column, value) in zip(columns, row) {
+                            DictionaryElementSyntax(key: literal(column), value: sqlValue(value))
+                        }
+                    })
+                }
+                return call("op.bulkInsert", [arg(literal(table.name)), arg("rows", list(rowList, multiline: true))]
+                    + schema(table)).expression
+            }
+            let rowList = rows.map { row in list(row.map(sqlValue), multiline: false) }
+            return call("op.bulkInsert", [
+                arg(literal(table.name)), arg("columns", strings(columns)), arg("rows", list(rowList, multiline: true)),
+            ] + schema(table)).expression
+        }
+    }
+
+    // MARK: Schema values
+
+    /// The elements of `createTable`/`Table`: columns, then the named primary key, foreign keys,
+    /// unique and check constraints, indexes.
+    private static func elements(of table: Table) -> [Argument] {
+        var elements: [ExprSyntax] = []
+        for var column in table.columns {
+            // A named key is written once, as PrimaryKey(…), after the columns.
+            if table.primaryKeyName != nil { column.isPrimaryKey = false }
+            elements.append(columnExpression(column))
+        }
+        if let name = table.primaryKeyName {
+            elements.append(call("PrimaryKey", [arg(strings(table.primaryKey)), arg("name", literal(name))]).expression)
+        }
+        for key in table.foreignKeys {
+            elements.append(call("ForeignKey", [
+                arg(strings(key.columns)), arg("references", literal(key.referencedTable.name)),
+                arg(strings(key.referencedColumns)), arg("referencedSchema", key.referencedTable.schema.map(literal)),
+                arg("onDelete", key.onDelete.map(referentialAction)), arg("onUpdate", key.onUpdate.map(referentialAction)),
+                arg("name", key.name.map(literal)),
+            ]).expression)
+        }
+        for constraint in table.uniqueConstraints {
+            elements.append(call("UniqueConstraint", [arg(strings(constraint.columns)), arg("name", constraint.name.map(literal))]).expression)
+        }
+        for constraint in table.checkConstraints {
+            elements.append(call("CheckConstraint", [arg(literal(constraint.expression)), arg("name", constraint.name.map(literal))]).expression)
+        }
+        for index in table.indexes { elements.append(indexElement(index)) }
+        return elements.map { arg($0) }
+    }
+
+    private static func tableDefinition(_ table: Table) -> ExprSyntax {
+        call("Table", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
+            .appending([arg("schema", table.name.schema.map(literal)), arg("comment", table.comment.map(literal))])
+            .expression
+    }
+
+    private static func columnExpression(_ column: Column) -> ExprSyntax {
+        call("Column", [
+            arg(literal(column.name)), arg(columnType(column.type)),
+            arg("primaryKey", column.isPrimaryKey ? bool(true) : nil),
+            // A primary key column is never nullable; saying so again adds nothing.
+            arg("nullable", !column.isNullable && !column.isPrimaryKey ? bool(false) : nil),
+            arg("identity", column.isIdentity ? bool(true) : nil),
+            arg("default", column.defaultValue.map(serverDefault)),
+            arg("comment", column.comment.map(literal)),
+        ]).expression
+    }
+
+    private static func indexElement(_ index: Index) -> ExprSyntax {
+        call("Index", [arg(literal(index.name))] + indexArguments(index)).expression
+    }
+
+    /// `columns:`/`keys:`, `unique:`, `where:` of an index.
+    private static func indexArguments(_ index: Index) -> [Argument] {
+        let columns = index.keys.compactMap { key -> String? in
+            if case .column(let name) = key { return name }
+            return nil
+        }
+        let keys: Argument = columns.count == index.keys.count
+            ? arg("columns", strings(columns))
+            : arg("keys", list(index.keys.map { key in
+                switch key {
+                case .column(let name): return call(".column", [arg(literal(name))]).expression
+                case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
+                }
+            }, multiline: false))
+        return [keys, arg("unique", index.isUnique ? bool(true) : nil), arg("where", index.predicate.map(literal))]
+    }
+
+    private static func columnType(_ type: ColumnType) -> ExprSyntax {
+        switch type {
+        case .integer: return member("integer")
+        case .bigInteger: return member("bigInteger")
+        case .smallInteger: return member("smallInteger")
+        case .string(let length): return call(".string", [arg("length", length.map(integer) ?? nilLiteral)]).expression
+        case .text: return member("text")
+        case .boolean: return member("boolean")
+        case .date: return member("date")
+        case .dateTime(let timezone): return call(".dateTime", [arg("timezone", bool(timezone))]).expression
+        case .time: return member("time")
+        case .numeric(let precision, let scale):
+            return call(".numeric", [
+                arg("precision", precision.map(integer) ?? nilLiteral), arg("scale", scale.map(integer) ?? nilLiteral),
+            ]).expression
+        case .float: return member("float")
+        case .double: return member("double")
+        case .binary: return member("binary")
+        case .uuid: return member("uuid")
+        case .json: return member("json")
+        case .jsonb: return member("jsonb")
+        case .enumeration(let name, let values):
+            return call(".enumeration", [arg("name", literal(name)), arg("values", strings(values))]).expression
+        case .custom(let sql): return call(".custom", [arg(literal(sql))]).expression
+        }
+    }
+
+    private static func serverDefault(_ value: ServerDefault) -> ExprSyntax {
+        switch value {
+        case .string(let text): return call(".string", [arg(literal(text))]).expression
+        case .integer(let number): return call(".integer", [arg(integer(number))]).expression
+        case .double(let number): return call(".double", [arg(double(number))]).expression
+        case .boolean(let flag): return call(".boolean", [arg(bool(flag))]).expression
+        case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
+        }
+    }
+
+    private static func referentialAction(_ action: ReferentialAction) -> ExprSyntax {
+        switch action {
+        case .noAction: return member("noAction")
+        case .restrict: return member("restrict")
+        case .cascade: return member("cascade")
+        case .setNull: return member("setNull")
+        case .setDefault: return member("setDefault")
+        }
+    }
+
+    private static func sqlValue(_ value: SQLValue) -> ExprSyntax {
+        switch value {
+        case .null: return nilLiteral
+        case .integer(let number): return integer(number)
+        case .double(let number): return double(number)
+        case .string(let text): return literal(text)
+        case .boolean(let flag): return bool(flag)
+        }
+    }
+
+    // MARK: Literals
+
+    private static func literal(_ text: String) -> ExprSyntax { ExprSyntax(StringLiteralExprSyntax(content: text)) }
+    private static func optional(_ text: String?) -> ExprSyntax { text.map(literal) ?? nilLiteral }
+    private static var nilLiteral: ExprSyntax { ExprSyntax(NilLiteralExprSyntax()) }
+    private static func bool(_ flag: Bool) -> ExprSyntax { ExprSyntax(BooleanLiteralExprSyntax(flag)) }
+
+    private static func integer(_ number: Int) -> ExprSyntax {
+        let digits = ExprSyntax(IntegerLiteralExprSyntax(literal: .integerLiteral(String(number.magnitude))))
+        return number < 0 ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
+    }
+
+    private static func double(_ number: Double) -> ExprSyntax {
+        let digits = ExprSyntax(FloatLiteralExprSyntax(literal: .floatLiteral(String(number.magnitude))))
+        return number.sign == .minus
+            ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
+    }
+
+    private static func strings(_ values: [String]) -> ExprSyntax { list(values.map(literal), multiline: false) }
+
+    /// `.some(value)` for a known value, `.some(nil)` for "known to be none".
+    private static func someOrNil(_ value: ExprSyntax?) -> ExprSyntax {
+        value ?? call(".some", [arg(nilLiteral)]).expression
+    }
+
+    private static func member(_ name: String) -> ExprSyntax {
+        ExprSyntax(MemberAccessExprSyntax(period: .periodToken(), declName: DeclReferenceExprSyntax(baseName: .identifier(name))))
+    }
+
+    private static func list(_ elements: [ExprSyntax], multiline: Bool) -> ExprSyntax {
+        ExprSyntax(ArrayExprSyntax(
+            elements: ArrayElementListSyntax(elements.enumerated().map { index, element in
+                ArrayElementSyntax(
+                    leadingTrivia: multiline ? .newline : [],
+                    expression: element,
+                    trailingComma: multiline || index < elements.count - 1 ? .commaToken() : nil)
+            }),
+            rightSquare: .rightSquareToken(leadingTrivia: multiline && !elements.isEmpty ? .newline : [])))
+    }
+
+    // MARK: Calls
+
+    /// An argument; a nil value leaves it out (an optional parameter at its default).
+    private struct Argument {
+        var label: String?
+        var value: ExprSyntax?
+    }
+
+    private static func arg(_ value: ExprSyntax) -> Argument { Argument(label: nil, value: value) }
+    private static func arg(_ label: String, _ value: ExprSyntax?) -> Argument { Argument(label: label, value: value) }
+
+    private static func schema(_ table: TableName) -> [Argument] { [arg("schema", table.schema.map(literal))] }
+
+    /// A call being built: arguments can be appended before it becomes an expression.
+    private struct Call {
+        var callee: String
+        var arguments: [Argument]
+        /// Puts every argument after the first on a line of its own (long `createTable` calls).
+        var multiline: Bool
+
+        func appending(_ more: [Argument]) -> Call {
+            Call(callee: callee, arguments: arguments + more, multiline: multiline)
+        }
+
+        var expression: ExprSyntax {
+            let present = arguments.filter { $0.value != nil }
+            let calleeExpression: ExprSyntax
+            if callee.hasPrefix(".") {
+                calleeExpression = SwiftMigrationWriter.member(String(callee.dropFirst()))
+            } else if let dot = callee.firstIndex(of: ".") {
+                calleeExpression = ExprSyntax(MemberAccessExprSyntax(
+                    base: DeclReferenceExprSyntax(baseName: .identifier(String(callee[..<dot]))),
+                    period: .periodToken(),
+                    declName: DeclReferenceExprSyntax(baseName: .identifier(String(callee[callee.index(after: dot)...])))))
+            } else {
+                calleeExpression = ExprSyntax(DeclReferenceExprSyntax(baseName: .identifier(callee)))
+            }
+            let list = LabeledExprListSyntax(present.enumerated().map { index, argument in
+                LabeledExprSyntax(
+                    leadingTrivia: multiline && index > 0 ? .newline : [],
+                    label: argument.label.map { .identifier($0) },
+                    colon: argument.label == nil ? nil : .colonToken(),
+                    expression: argument.value!,
+                    trailingComma: index < present.count - 1 ? .commaToken() : nil)
+            })
+            return ExprSyntax(FunctionCallExprSyntax(
+                calledExpression: calleeExpression, leftParen: .leftParenToken(), arguments: list,
+                rightParen: .rightParenToken()))
+        }
+    }
+
+    private static func call(_ callee: String, _ arguments: [Argument], multiline: Bool = false) -> Call {
+        Call(callee: callee, arguments: arguments, multiline: multiline)
+    }
+
+    /// A statement of a function body.
+    private static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
+        CodeBlockItemSyntax(item: .expr(statement(operation)))
+    }
+}
+
+extension ConstraintKind {
+    /// The Swift case name, as files write it (`.foreignKey`).
+    fileprivate var caseName: String {
+        switch self {
+        case .unique: return "unique"
+        case .check: return "check"
+        case .foreignKey: return "foreignKey"
+        case .primaryKey: return "primaryKey"
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import MigrateKit
+import MigrateScript
+import Testing
+import TestSupport
+
+/// A versions folder may mix SQL and Swift migrations; both read into one graph.
+@Suite struct ScriptDirectorySwiftTests {
+    @Test func readsAMixedFolder() throws {
+        let folder = try makeTemporaryDirectory()
+        try """
+            -- first, in SQL
+            -- revision: a1
+            -- down_revision:
+
+            -- migrate:upgrade
+            CREATE TABLE t (id integer);
+
+            -- migrate:downgrade
+            DROP TABLE t;
+            """.write(to: folder.appendingPathComponent("a1_first.sql"), atomically: true, encoding: .utf8)
+        try """
+            import MigrateKit
+
+            /// second, in Swift
+            enum Rev_b2: Migration {
+                static let revision = "b2"
+                static let downRevision: [String] = ["a1"]
+
+                static func upgrade(_ op: Operations) {
+                    op.addColumn("t", Column("name", .string(length: 20), nullable: false, default: .string("")))
+                }
+
+                static func downgrade(_ op: Operations) {
+                    op.dropColumn("t", "name")
+                }
+            }
+            """.write(to: folder.appendingPathComponent("b2_second.swift"), atomically: true, encoding: .utf8)
+        try "notes".write(to: folder.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+
+        let scripts = try ScriptDirectory.load(folders: [folder.path])
+        #expect(scripts.revisions.map(\.id) == ["a1", "b2"])
+        let swift = try #require(scripts.graph.revisions["b2"])
+        #expect(swift.message == "second, in Swift")
+        #expect(swift.downRevisions == ["a1"])
+        #expect(swift.path == folder.appendingPathComponent("b2_second.swift").path)
+        #expect(swift.upgrade == [
+            .addColumn(TableName("t"), Column("name", .string(length: 20), isNullable: false, defaultValue: .string(""))),
+        ])
+        #expect(swift.upgradeLines == [9])
+        #expect(swift.downgrade == [.dropColumn(TableName("t"), column: "name")])
+        #expect(scripts.graph.revisions["a1"]?.upgrade == [.execute("CREATE TABLE t (id integer)")])
+    }
+
+    @Test func manyFilesReadInParallelKeepTheirOrder() throws {
+        let folder = try makeTemporaryDirectory()
+        var parent = ""
+        for number in 0..<60 {
+            let id = String(format: "r%03d", number)
+            try """
+                import MigrateKit
+                /// step \(number)
+                enum Rev_\(id): Migration {
+                    static let revision = "\(id)"
+                    static let downRevision: [String] = [\(parent.isEmpty ? "" : "\"\(parent)\"")]
+                    static func upgrade(_ op: Operations) { op.execute("SELECT \(number)") }
+                    static func downgrade(_ op: Operations) {}
+                }
+                """.write(to: folder.appendingPathComponent("\(id)_step.swift"), atomically: true, encoding: .utf8)
+            parent = id
+        }
+        let scripts = try ScriptDirectory.load(folders: [folder.path])
+        #expect(scripts.revisions.map(\.id) == (0..<60).map { String(format: "r%03d", $0) })
+        #expect(scripts.revisions.map(\.upgrade) == (0..<60).map { [.execute("SELECT \($0)")] })
+    }
+
+    @Test func theFirstBadFileIsReported() throws {
+        let folder = try makeTemporaryDirectory()
+        for id in ["a1", "b2"] {
+            try """
+                import MigrateKit
+                enum Rev_\(id): Migration {
+                    static let revision = "\(id)"
+                    static let downRevision: [String] = []
+                    static func upgrade(_ op: Operations) { op.execute(sql) }
+                    static func downgrade(_ op: Operations) {}
+                }
+                """.write(to: folder.appendingPathComponent("\(id)_bad.swift"), atomically: true, encoding: .utf8)
+        }
+        #expect {
+            try ScriptDirectory.load(folders: [folder.path])
+        } throws: { error in
+            let error = error as? MigrateError
+            return error?.location == SourceLocation(path: folder.appendingPathComponent("a1_bad.swift").path, line: 5, column: 56)
+        }
+    }
+}
+
+/// Swift files read once are not parsed again while their text is unchanged.
+@Suite struct ParseCacheTests {
+    @Test func aCachedRevisionIsReusedAndAnEditIsNoticed() throws {
+        let environment = try makeTemporaryDirectory()
+        let versions = environment.appendingPathComponent("versions")
+        try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
+        let file = versions.appendingPathComponent("a1_first.swift")
+        func write(_ sql: String) throws {
+            try """
+                import MigrateKit
+                /// first
+                enum Rev_a1: Migration {
+                    static let revision = "a1"
+                    static let downRevision: [String] = []
+                    static func upgrade(_ op: Operations) { op.execute("\(sql)") }
+                    static func downgrade(_ op: Operations) {}
+                }
+                """.write(to: file, atomically: true, encoding: .utf8)
+        }
+        try write("SELECT 1")
+        let first = try ScriptDirectory.load(folders: [versions.path])
+        let cacheFile = environment.appendingPathComponent(".migrate-cache/swift-v\(RevisionCoding.formatVersion).cache").path
+        let written = try #require(FileManager.default.contents(atPath: cacheFile))
+        #expect(RevisionCoding.decode(entries: [UInt8](written))?.count == 1)
+
+        // Read from the cache: the same revision, checksum included, and the file is not rewritten.
+        let before = try FileManager.default.attributesOfItem(atPath: cacheFile)[.modificationDate] as? Date
+        let second = try ScriptDirectory.load(folders: [versions.path])
+        #expect(second.revisions == first.revisions)
+        #expect(try FileManager.default.attributesOfItem(atPath: cacheFile)[.modificationDate] as? Date == before)
+
+        // An edit changes the key, so the new text is parsed, and the stale entry is dropped.
+        try write("SELECT 2")
+        let third = try ScriptDirectory.load(folders: [versions.path])
+        #expect(third.revisions.first?.upgrade == [.execute("SELECT 2")])
+        let rewritten = try #require(FileManager.default.contents(atPath: cacheFile))
+        #expect(RevisionCoding.decode(entries: [UInt8](rewritten))?.keys.sorted() == [third.revisions[0].checksum!])
+
+        // A damaged cache is parsed again, not trusted.
+        try Data([0xFF]).write(to: URL(fileURLWithPath: cacheFile))
+        #expect(try ScriptDirectory.load(folders: [versions.path]).revisions == third.revisions)
+        #expect(try ScriptDirectory.load(folders: [versions.path], useCache: false).revisions == third.revisions)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import MigrateCore
+import MigrateScript
+import Testing
+
+/// Every operation the writer renders reads back as the same operation: autogenerate writes
+/// files through the writer, and the command line reads them through the interpreter.
+@Suite struct WriterTests {
+    struct Example: CustomTestStringConvertible, Sendable {
+        var name: String
+        var operation: MigrateCore.Operation
+        var testDescription: String { name }
+    }
+
+    static let accounts = TableName("accounts")
+    static let audit = TableName("events", schema: "audit")
+
+    static let fullTable = Table(
+        TableName("memberships", schema: "app"),
+        columns: [
+            Column("account_id", .bigInteger, isPrimaryKey: true),
+            Column("project_id", .integer, isPrimaryKey: true),
+            Column("role", .enumeration(name: "role", values: ["owner", "member"]), isNullable: false,
+                   defaultValue: .string("member"), comment: "what the account may do"),
+            Column("joined_at", .dateTime(timezone: true), isNullable: false, defaultValue: .expression("now()")),
+            Column("score", .numeric(precision: 8, scale: 3), defaultValue: .double(-0.25)),
+            Column("data", .custom("tsvector")),
+        ],
+        primaryKeyName: "pk_memberships",
+        foreignKeys: [
+            ForeignKey(name: "fk_account", columns: ["account_id"], references: TableName("accounts", schema: "auth"),
+                       referencedColumns: ["id"], onDelete: .cascade, onUpdate: .noAction),
+            ForeignKey(columns: ["project_id"], references: TableName("projects"), referencedColumns: ["id"]),
+        ],
+        uniqueConstraints: [UniqueConstraint(name: "uq_role", columns: ["project_id", "role"]), UniqueConstraint(columns: ["data"])],
+        checkConstraints: [CheckConstraint(name: "ck_score", expression: "score >= 0"), CheckConstraint(expression: "role <> ''")],
+        indexes: [
+            Index(name: "ix_joined", table: TableName("memberships", schema: "app"), columns: ["joined_at"], isUnique: true,
+                  predicate: "role = 'owner'"),
+            Index(name: "ix_lower", table: TableName("memberships", schema: "app"), keys: [.expression("lower(role)"), .column("project_id")]),
+        ],
+        comment: "who belongs where")
+
+    static let examples: [Example] = [
+        Example(name: "createTable, plain", operation: .createTable(Table(accounts, columns: [
+            Column("id", .integer, isPrimaryKey: true, isIdentity: true),
+            Column("email", .string(length: 255), isNullable: false),
+            Column("bio", .text), Column("tiny", .smallInteger), Column("flag", .boolean, defaultValue: .boolean(true)),
+            Column("born", .date), Column("wake", .time), Column("f", .float), Column("d", .double),
+            Column("blob", .binary), Column("key", .uuid), Column("doc", .json), Column("docb", .jsonb),
+            Column("name", .string(length: nil), defaultValue: .integer(-3)),
+            Column("plain", .dateTime(timezone: false)),
+        ]))),
+        Example(name: "createTable, every element", operation: .createTable(fullTable)),
+        Example(name: "dropTable", operation: .dropTable(accounts)),
+        Example(name: "dropTable with definition", operation: .dropTable(fullTable.name, definition: fullTable)),
+        Example(name: "renameTable", operation: .renameTable(audit, to: "audit_events")),
+        Example(name: "addColumn", operation: .addColumn(accounts, Column("nick", .string(length: 20), comment: "shown"))),
+        Example(name: "dropColumn", operation: .dropColumn(audit, column: "payload")),
+        Example(name: "dropColumn with definition", operation: .dropColumn(
+            accounts, column: "nick", definition: Column("nick", .string(length: 20), isNullable: false))),
+        Example(name: "alterColumn, everything set", operation: .alterColumn(audit, column: "kind", changes: ColumnChanges(
+            newName: "event_kind", type: .string(length: 40), isNullable: false, defaultValue: .some(.string("x")),
+            comment: .some("the kind"), existingType: .text, existingNullable: true,
+            existingDefault: .some(.expression("'y'")), existingComment: .some("old")))),
+        Example(name: "alterColumn, drops", operation: .alterColumn(accounts, column: "email", changes: ColumnChanges(
+            defaultValue: .some(nil), comment: .some(nil), existingDefault: .some(nil), existingComment: .some(nil)))),
+        Example(name: "alterColumn, nothing", operation: .alterColumn(accounts, column: "email", changes: ColumnChanges())),
+        Example(name: "createIndex", operation: .createIndex(Index(name: "ix_email", table: accounts, columns: ["email", "id"]))),
+        Example(name: "createIndex, expressions, partial", operation: .createIndex(Index(
+            name: "ix_expr", table: audit, keys: [.expression("lower(kind)"), .column("id")], isUnique: true,
+            predicate: "kind IS NOT NULL"))),
+        Example(name: "dropIndex", operation: .dropIndex(name: "ix_email", table: accounts)),
+        Example(name: "dropIndex with definition", operation: .dropIndex(
+            name: "ix_expr", table: audit,
+            definition: Index(name: "ix_expr", table: audit, keys: [.expression("lower(kind)")], isUnique: true))),
+        Example(name: "createUniqueConstraint", operation: .createUniqueConstraint(
+            accounts, UniqueConstraint(name: "uq_email", columns: ["email"]))),
+        Example(name: "createUniqueConstraint, unnamed", operation: .createUniqueConstraint(
+            audit, UniqueConstraint(columns: ["a", "b"]))),
+        Example(name: "createCheckConstraint", operation: .createCheckConstraint(
+            accounts, CheckConstraint(name: "ck_email", expression: "email LIKE '%@%'"))),
+        Example(name: "createCheckConstraint, unnamed", operation: .createCheckConstraint(
+            accounts, CheckConstraint(expression: "id > 0"))),
+        Example(name: "createForeignKey", operation: .createForeignKey(audit, ForeignKey(
+            name: "fk_events_account", columns: ["account_id"], references: TableName("accounts", schema: "auth"),
+            referencedColumns: ["id"], onDelete: .setNull, onUpdate: .restrict))),
+        Example(name: "createForeignKey, unnamed", operation: .createForeignKey(accounts, ForeignKey(
+            columns: ["a", "b"], references: TableName("other"), referencedColumns: ["x", "y"], onDelete: .setDefault))),
+        Example(name: "createPrimaryKey", operation: .createPrimaryKey(audit, name: "pk_events", columns: ["id"])),
+        Example(name: "createPrimaryKey, unnamed", operation: .createPrimaryKey(accounts, name: nil, columns: ["a", "b"])),
+        Example(name: "dropConstraint unique", operation: .dropConstraint(accounts, name: "uq_email", kind: .unique)),
+        Example(name: "dropConstraint check", operation: .dropConstraint(accounts, name: "ck", kind: .check)),
+        Example(name: "dropConstraint foreign key", operation: .dropConstraint(audit, name: "fk", kind: .foreignKey)),
+        Example(name: "dropConstraint primary key", operation: .dropConstraint(audit, name: "pk", kind: .primaryKey)),
+        Example(name: "setTableComment", operation: .setTableComment(audit, comment: "what happened", previous: "old")),
+        Example(name: "setTableComment, remove", operation: .setTableComment(accounts, comment: nil)),
+        Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
+        Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
+            [.integer(1), .string("o'k \"q\""), .null],
+            [.integer(-7), .double(2.5), .boolean(false)],
+        ])),
+        Example(name: "bulkInsert, column order kept", operation: .bulkInsert(audit, columns: ["z", "a"], rows: [
+            [.boolean(true), .double(-1e-7)],
+        ])),
+        Example(name: "bulkInsert, no rows", operation: .bulkInsert(accounts, columns: ["a"], rows: [])),
+    ]
+
+    @Test(arguments: examples)
+    func roundTrip(_ example: Example) throws {
+        let text = SwiftMigrationWriter.render(
+            revision: "r1", downRevisions: ["r0"], message: example.name, upgrade: [example.operation],
+            downgrade: example.operation.reversed.map { [$0] } ?? [])
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "r1.swift")
+        #expect(revision.upgrade == [example.operation], "\(text)")
+        #expect(revision.downgrade == (example.operation.reversed.map { [$0] } ?? []))
+    }
+
+    @Test func everyOperationCaseHasAnExample() {
+        func caseName(_ operation: MigrateCore.Operation) -> String {
+            String(String(describing: operation).prefix { $0 != "(" })
+        }
+        let covered = Set(Self.examples.map { caseName($0.operation) })
+        #expect(covered == [
+            "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
+            "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
+            "dropConstraint", "setTableComment", "execute", "bulkInsert",
+        ])
+    }
+
+    @Test func newRevisionSkeleton() {
+        let text = SwiftMigrationWriter.render(
+            revision: "1975ea83b712", downRevisions: ["27c6a30d7c24", "0a1b2c3d4e5f"], branchLabels: ["accounts"],
+            dependsOn: ["99aa"], message: "add accounts\n  and \"quotes\"", isTransactional: false)
+        #expect(text == """
+            import MigrateKit
+
+            /// add accounts and "quotes"
+            enum Rev_1975ea83b712: Migration {
+                static let revision = "1975ea83b712"
+                static let downRevision: [String] = ["27c6a30d7c24", "0a1b2c3d4e5f"]
+                static let branchLabels: [String] = ["accounts"]
+                static let dependsOn: [String] = ["99aa"]
+                static let transactional = false
+
+                static func upgrade(_ op: Operations) {
+                }
+
+                static func downgrade(_ op: Operations) {
+                }
+            }
+
+            """)
+        let revision = try? SwiftMigrationFile.revision(parsing: text, path: "x.swift")
+        #expect(revision == Revision(
+            id: "1975ea83b712", downRevisions: ["27c6a30d7c24", "0a1b2c3d4e5f"], branchLabels: ["accounts"],
+            dependsOn: ["99aa"], message: "add accounts and \"quotes\"", path: "x.swift", isTransactional: false))
+    }
+
+    @Test func operationsLayout() {
+        let text = SwiftMigrationWriter.render(
+            revision: "b2", downRevisions: [], message: "labels",
+            upgrade: [
+                .createTable(Table(TableName("labels"), columns: [
+                    Column("id", .integer, isPrimaryKey: true),
+                    Column("name", .string(length: 50), isNullable: false),
+                ], foreignKeys: [ForeignKey(columns: ["id"], references: TableName("x"), referencedColumns: ["id"], onDelete: .cascade)])),
+                .bulkInsert(TableName("labels"), columns: ["id", "name"], rows: [[.integer(1), .string("a")]]),
+            ],
+            downgrade: [.dropTable(TableName("labels"))])
+        #expect(text == """
+            import MigrateKit
+
+            /// labels
+            enum Rev_b2: Migration {
+                static let revision = "b2"
+                static let downRevision: [String] = []
+
+                static func upgrade(_ op: Operations) {
+                    op.createTable("labels",
+                        Column("id", .integer, primaryKey: true),
+                        Column("name", .string(length: 50), nullable: false),
+                        ForeignKey(["id"], references: "x", ["id"], onDelete: .cascade))
+                    op.bulkInsert("labels", rows: [
+                            ["id": 1, "name": "a"],
+                        ])
+                }
+
+                static func downgrade(_ op: Operations) {
+                    op.dropTable("labels")
+                }
+            }
+
+            """)
+    }
+}
+
+/// The parse cache's encoding restores exactly what the interpreter read.
+@Suite struct RevisionCodingTests {
+    @Test(arguments: WriterTests.examples)
+    func encodingRoundTrips(_ example: WriterTests.Example) {
+        var revision = Revision(
+            id: "r1", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m é",
+            isTransactional: false, upgrade: [example.operation], downgrade: [.execute("x"), example.operation])
+        revision.upgradeLines = [3]
+        revision.downgradeLines = [7, 8000]
+        let decoded = RevisionCoding.decode(RevisionCoding.encode(revision), path: "p.swift")
+        revision.path = "p.swift"
+        #expect(decoded == revision)
+    }
+
+    @Test func truncatedBytesAreRejected() {
+        let bytes = RevisionCoding.encode(Revision(id: "r1", upgrade: [.execute("SELECT 1")]))
+        for length in 0..<bytes.count {
+            #expect(RevisionCoding.decode(Array(bytes.prefix(length)), path: "p") == nil)
+        }
+        #expect(RevisionCoding.decode(bytes + [0], path: "p") == nil)
+    }
+
+    @Test func cacheStoresAndReturnsByChecksum() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parse-cache-\(UInt64.random(in: 0...UInt64.max))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let empty = ParseCache(folder: folder)
+        #expect(empty.revision(checksum: "abc", path: "x.swift") == nil)
+        let nine = Revision(id: "r9", message: "nine", upgrade: [.execute("SELECT 9")])
+        empty.update(["abc": RevisionCoding.encode(nine)])
+
+        let cache = ParseCache(folder: folder)
+        #expect(cache.revision(checksum: "abc", path: "y.swift")
+            == Revision(id: "r9", message: "nine", path: "y.swift", upgrade: [.execute("SELECT 9")]))
+        #expect(cache.entry(checksum: "abc") == RevisionCoding.encode(nine))
+        #expect(cache.revision(checksum: "abd", path: "y.swift") == nil)
+
+        // A damaged file is an empty cache.
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: cache.path))
+        #expect(ParseCache(folder: folder).revision(checksum: "abc", path: "y.swift") == nil)
+    }
+
+    @Test func entriesRoundTrip() {
+        let entries = ["b": [UInt8](), "a": [1, 2, 255]]
+        #expect(RevisionCoding.decode(entries: RevisionCoding.encode(entries: entries)) == entries)
+        #expect(RevisionCoding.decode(entries: Array(RevisionCoding.encode(entries: entries).dropLast())) == nil)
+    }
+}

@@ -1,0 +1,85 @@
+import MigrateKit
+
+/// every operation and schema form the interpreter reads, compiled too
+enum Rev_everything: Migration {
+    static let revision = "everything"
+    static let downRevision: [String] = ["a1", "b2"]
+    static let branchLabels: [String] = ["all"]
+    static let dependsOn: [String] = ["c3"]
+    static let transactional = false
+
+    static func upgrade(_ op: Operations) {
+        op.createTable("memberships",
+            Column("account_id", .bigInteger, nullable: false),
+            Column("project_id", .integer, nullable: false, comment: "the project"),
+            Column("role", .enumeration(name: "role", values: ["owner", "member"]), default: .string("member")),
+            Column("joined_at", .dateTime(timezone: true), nullable: false, default: .expression("now()")),
+            Column("score", .numeric(precision: 8, scale: 3), default: .double(-0.5)),
+            Column("rank", .smallInteger, default: .integer(-1)),
+            Column("active", .boolean, default: .boolean(true)),
+            Column("key", .uuid, identity: false),
+            Column("seq", .integer, identity: true),
+            Column("doc", .custom("tsvector")),
+            PrimaryKey(["account_id", "project_id"], name: "pk_memberships"),
+            ForeignKey(["account_id"], references: "accounts", ["id"], referencedSchema: "auth", onDelete: .cascade,
+                       onUpdate: .restrict, name: "fk_account"),
+            ForeignKey(["project_id"], references: "projects", ["id"], onDelete: .setNull),
+            UniqueConstraint(["project_id", "role"], name: "uq_role"),
+            UniqueConstraint(["key"]),
+            CheckConstraint("rank >= -1", name: "ck_rank"),
+            Index("ix_joined", columns: ["joined_at"], unique: true, where: "active"),
+            Index("ix_lower_role", keys: [.expression("lower(role)"), .column("account_id")]),
+            schema: "app", comment: "who belongs where")
+        op.createTable("plain", Column("id", .integer, primaryKey: true), Column("t", .text))
+        op.dropTable("old", schema: "app", definition: Table("old",
+            Column("id", .integer, primaryKey: true), Column("b", .binary), Column("j", .json), Column("jb", .jsonb),
+            schema: "app", comment: "gone"))
+        op.renameTable("plain", to: "simple")
+        op.setTableComment("simple", "simple things", previous: nil)
+        op.setTableComment("simple", nil, previous: "simple things")
+        op.addColumn("simple", Column("d", .date))
+        op.addColumn("simple", Column("tm", .time), schema: "app")
+        op.dropColumn("simple", "tm", schema: "app", definition: Column("tm", .time))
+        op.dropColumn("simple", "d")
+        op.alterColumn("simple", "t", newName: "body", type: .string(length: nil), nullable: false, default: .string(""),
+                       comment: "text", existingType: .text, existingNullable: true, existingDefault: .some(nil),
+                       existingComment: .some(nil))
+        op.alterColumn("simple", "body", dropDefault: true, dropComment: true, existingDefault: .string(""),
+                       existingComment: "text")
+        op.alterColumn("simple", "id", type: .float, existingType: .double)
+        op.createIndex("ix_body", on: "simple", columns: ["body"])
+        op.createIndex("ix_expr", on: "simple", keys: [.expression("lower(body)")], unique: true, where: "id > 0",
+                       schema: "app")
+        op.dropIndex("ix_body", on: "simple")
+        op.dropIndex("ix_expr", on: "simple", schema: "app", definition: Index("ix_expr", keys: [.expression("lower(body)")]))
+        op.createUniqueConstraint("uq_body", on: "simple", columns: ["body"])
+        op.createUniqueConstraint(nil, on: "simple", columns: ["id", "body"], schema: "app")
+        op.createCheckConstraint("ck_id", on: "simple", condition: "id > 0")
+        op.createCheckConstraint(nil, on: "simple", condition: "body <> ''")
+        op.createForeignKey("fk_simple", on: "simple", columns: ["id"], references: "memberships",
+                            referencedColumns: ["seq"], onDelete: .setDefault, onUpdate: .noAction, schema: "app",
+                            referencedSchema: "app")
+        op.createForeignKey(nil, on: "simple", columns: ["id"], references: "plain", referencedColumns: ["id"])
+        op.createPrimaryKey("pk_simple", on: "simple", columns: ["id"])
+        op.createPrimaryKey(nil, on: "simple", columns: ["id"], schema: "app")
+        op.dropConstraint("uq_body", on: "simple", kind: .unique)
+        op.dropConstraint("ck_id", on: "simple", kind: .check)
+        op.dropConstraint("fk_simple", on: "simple", kind: .foreignKey, schema: "app")
+        op.dropConstraint("pk_simple", on: "simple", kind: .primaryKey)
+        op.execute("UPDATE simple SET body = 'a\\b \"c\"'")
+        op.execute(#"SELECT '\d'"#)
+        op.execute("""
+            INSERT INTO simple (id, body)
+            VALUES (1, 'x')
+            """)
+        op.bulkInsert("simple", rows: [
+            ["id": 1, "body": "a", "ratio": 0.5, "flag": true, "none": nil],
+            ["id": -2, "body": "b"],
+        ])
+        op.bulkInsert("simple", columns: ["body", "id"], rows: [["c", 3], [nil, 4]], schema: "app")
+    }
+
+    static func downgrade(_ op: Operations) {
+        op.dropTable("memberships", schema: "app")
+    }
+}
