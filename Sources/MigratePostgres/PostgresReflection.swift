@@ -1,0 +1,398 @@
+import MigrateCore
+import MigrateSQL
+
+extension PostgresConnection {
+    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in five
+    /// catalog queries whatever the number of tables: tables, columns, enumeration values,
+    /// constraints, indexes.
+    ///
+    /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
+    /// bulk queries over `pg_catalog` keyed by the tables' oids cost the same for 3 tables or 3000.
+    /// Tables in the current schema get unqualified names, as declarations write them; others are
+    /// qualified. Types the portable model lacks stay `.custom` with `format_type`'s text, so
+    /// reflection never fails on an exotic column.
+    ///
+    /// Decisions worth knowing:
+    /// - A `serial` column (a `nextval(…)` default on a sequence the column owns) reads as an
+    ///   identity column without a default, like `GENERATED … AS IDENTITY`: both mean "the database
+    ///   numbers the rows", and databases made by Alembic use `serial` for integer keys.
+    /// - Defaults that are literals read as `ServerDefault` literals through the casts PostgreSQL
+    ///   adds (`'abc'::character varying` is `.string("abc")`, `'-1'::integer` is `.integer(-1)`);
+    ///   `NULL` is no default; anything else is `.expression` with `pg_get_expr`'s text.
+    /// - Generated columns (`GENERATED ALWAYS AS (…) STORED`) have no default in the model.
+    /// - Indexes that back a primary key, unique or exclusion constraint are not listed as indexes;
+    ///   an index's `INCLUDE` columns and per-key ordering are not part of the model.
+    ///
+    /// ```swift
+    /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
+    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 5
+    /// ```
+    package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName] = []) throws
+        -> SchemaReflection
+    {
+        var reader = PostgresCatalogReader(connection: self)
+        return try reader.read(includeSchemas: includeSchemas, excluding: excludedTables)
+    }
+}
+
+/// One reflection's queries and the rows they returned, assembled into tables at the end.
+private struct PostgresCatalogReader {
+    let connection: PostgresConnection
+    var queryCount = 0
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// A column as the catalog describes it, before the constraints say which ones form the key.
+    struct ColumnRow {
+        var name: String
+        var type: ColumnType
+        var isNullable: Bool
+        var isIdentity: Bool
+        var defaultValue: ServerDefault?
+        var comment: String?
+    }
+
+    struct TableRow {
+        var name: TableName
+        var comment: String?
+        var columns: [Int: ColumnRow] = [:]
+        var columnOrder: [Int] = []
+        var primaryKey: [Int] = []
+        var primaryKeyName: String?
+        var foreignKeys: [ForeignKey] = []
+        var uniqueConstraints: [UniqueConstraint] = []
+        var checkConstraints: [CheckConstraint] = []
+        var indexes: [Index] = []
+
+        func columnName(_ number: Int) -> String? { columns[number]?.name }
+    }
+
+    mutating func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]] {
+        queryCount += 1
+        return try connection.query(sql, parameters: parameters)
+    }
+
+    mutating func read(includeSchemas: [String], excluding excludedTables: [TableName]) throws -> SchemaReflection {
+        let tableRows = try query(
+            """
+            SELECT s.name, c.oid::text, n.nspname, c.relname, d.description
+            FROM (SELECT pg_catalog.current_schema() AS name) AS s
+            LEFT JOIN (pg_catalog.pg_class AS c
+                JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace)
+              ON c.relkind IN ('r', 'p') AND NOT c.relispartition
+                AND (n.nspname = s.name OR n.nspname = ANY($1::text[]))
+            LEFT JOIN pg_catalog.pg_description AS d
+              ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+            ORDER BY n.nspname, c.relname
+            """,
+            [PostgresArrayLiteral.text(includeSchemas)])
+        let defaultSchema = tableRows.first?[0] ?? nil
+        func tableName(_ name: String, schema: String) -> TableName {
+            TableName(name, schema: schema == defaultSchema ? nil : schema)
+        }
+        let excluded = Set(excludedTables.map { TableName($0.name, schema: $0.schema == defaultSchema ? nil : $0.schema) })
+
+        var tables: [String: TableRow] = [:]
+        var order: [String] = []
+        for row in tableRows {
+            guard let oid = row[1], let schema = row[2], let name = row[3] else { continue }
+            let table = tableName(name, schema: schema)
+            guard !excluded.contains(table) else { continue }
+            tables[oid] = TableRow(name: table, comment: row[4])
+            order.append(oid)
+        }
+        guard !order.isEmpty else {
+            return SchemaReflection(schema: Schema(), defaultSchema: defaultSchema, queryCount: queryCount)
+        }
+        let oids = "{" + order.joined(separator: ",") + "}"
+
+        let columnRows = try query(
+            """
+            SELECT a.attrelid::text, a.attnum::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+              a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+              d.description, t.typtype, a.atttypid::text, t.typname, tn.nspname,
+              ad.oid IS NOT NULL AND EXISTS (
+                SELECT 1 FROM pg_catalog.pg_depend AS dep
+                JOIN pg_catalog.pg_class AS seq ON seq.oid = dep.objid AND seq.relkind = 'S'
+                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
+                  AND dep.refobjsubid = a.attnum AND dep.deptype = 'a')
+            FROM pg_catalog.pg_attribute AS a
+            JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
+            JOIN pg_catalog.pg_namespace AS tn ON tn.oid = t.typnamespace
+            LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+            LEFT JOIN pg_catalog.pg_description AS d
+              ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+            WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attrelid, a.attnum
+            """,
+            [oids])
+
+        let enumRows = try query(
+            """
+            SELECT e.enumtypid::text, e.enumlabel
+            FROM pg_catalog.pg_enum AS e
+            WHERE e.enumtypid IN (
+              SELECT a.atttypid FROM pg_catalog.pg_attribute AS a
+              WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped)
+            ORDER BY e.enumtypid, e.enumsortorder
+            """,
+            [oids])
+        var enumValues: [String: [String]] = [:]
+        for row in enumRows {
+            guard let type = row[0], let label = row[1] else { continue }
+            enumValues[type, default: []].append(label)
+        }
+
+        let dialect = connection.dialect
+        for row in columnRows {
+            guard let oid = row[0], let number = row[1].flatMap({ Int($0) }), let name = row[2], let typeText = row[3]
+            else { continue }
+            let type: ColumnType
+            if row[9] == "e", let typeOID = row[10], let typeName = row[11], let typeSchema = row[12] {
+                // Declarations name an enumeration in the table's own schema (or the default one) bare.
+                let tableSchema = tables[oid]?.name.schema ?? defaultSchema
+                let bare = typeSchema == tableSchema || typeSchema == defaultSchema
+                type = .enumeration(name: bare ? typeName : "\(typeSchema).\(typeName)", values: enumValues[typeOID] ?? [])
+            } else {
+                type = dialect.columnType(declared: typeText)
+            }
+            let identity = row[6] ?? ""
+            let generated = row[7] ?? ""
+            let ownsSequence = row[13] == "t"
+            var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
+            var isIdentity = !identity.isEmpty
+            if ownsSequence, let sql = row[5], sql.hasPrefix("nextval(") {
+                isIdentity = true
+                defaultValue = nil
+            }
+            if !generated.isEmpty { defaultValue = nil }
+            tables[oid]?.columns[number] = ColumnRow(
+                name: name, type: type, isNullable: row[4] != "t", isIdentity: isIdentity, defaultValue: defaultValue,
+                comment: row[8])
+            tables[oid]?.columnOrder.append(number)
+        }
+
+        let constraintRows = try query(
+            """
+            SELECT con.conrelid::text, con.conname, con.contype, con.conkey::text, fn.nspname, fc.relname,
+              ARRAY(
+                SELECT fa.attname FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+                JOIN pg_catalog.pg_attribute AS fa ON fa.attrelid = con.confrelid AND fa.attnum = k.attnum
+                ORDER BY k.position)::text,
+              con.confupdtype, con.confdeltype,
+              CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END
+            FROM pg_catalog.pg_constraint AS con
+            LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
+            LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
+            WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c')
+            ORDER BY con.conrelid, con.conname
+            """,
+            [oids])
+        for row in constraintRows {
+            guard let oid = row[0], let name = row[1], let kind = row[2], var table = tables[oid] else { continue }
+            let numbers = PostgresArrayLiteral.integers(row[3] ?? "{}")
+            let columns = numbers.compactMap(table.columnName)
+            switch kind {
+            case "p":
+                table.primaryKey = numbers
+                table.primaryKeyName = name
+            case "u":
+                table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns))
+            case "f":
+                guard let schema = row[4], let referenced = row[5] else { continue }
+                table.foreignKeys.append(
+                    ForeignKey(
+                        name: name, columns: columns, references: tableName(referenced, schema: schema),
+                        referencedColumns: PostgresArrayLiteral.strings(row[6] ?? "{}"),
+                        onDelete: Self.action(row[8]), onUpdate: Self.action(row[7])))
+            case "c":
+                table.checkConstraints.append(
+                    CheckConstraint(name: name, expression: Self.checkExpression(row[9] ?? "")))
+            default:
+                continue
+            }
+            tables[oid] = table
+        }
+
+        let indexRows = try query(
+            """
+            SELECT i.indrelid::text, ic.relname, i.indisunique, i.indkey::text,
+              ARRAY(
+                SELECT CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n) ORDER BY k.n)::text,
+              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)
+            FROM pg_catalog.pg_index AS i
+            JOIN pg_catalog.pg_class AS ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_constraint AS con
+                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+            ORDER BY i.indrelid, ic.relname
+            """,
+            [oids])
+        for row in indexRows {
+            guard let oid = row[0], let name = row[1], var table = tables[oid] else { continue }
+            let numbers = (row[3] ?? "").split(separator: " ").compactMap { Int($0) }
+            let expressions = PostgresArrayLiteral.optionalStrings(row[4] ?? "{}")
+            var keys: [IndexKey] = []
+            for (position, expression) in expressions.enumerated() {
+                let number = position < numbers.count ? numbers[position] : 0
+                if number != 0, let column = table.columnName(number) {
+                    keys.append(.column(column))
+                } else {
+                    keys.append(.expression(expression ?? ""))
+                }
+            }
+            table.indexes.append(
+                Index(name: name, table: table.name, keys: keys, isUnique: row[2] == "t", predicate: row[5]))
+            tables[oid] = table
+        }
+
+        let schema = Schema(
+            tables: order.compactMap { oid in
+                guard let table = tables[oid] else { return nil }
+                let primaryKey = Set(table.primaryKey)
+                let columns = table.columnOrder.compactMap { number -> Column? in
+                    guard let column = table.columns[number] else { return nil }
+                    return Column(
+                        column.name, column.type, isNullable: column.isNullable,
+                        isPrimaryKey: primaryKey.contains(number), isIdentity: column.isIdentity,
+                        defaultValue: column.defaultValue, comment: column.comment)
+                }
+                return Table(
+                    table.name, columns: columns, primaryKeyName: table.primaryKeyName,
+                    foreignKeys: table.foreignKeys, uniqueConstraints: table.uniqueConstraints,
+                    checkConstraints: table.checkConstraints, indexes: table.indexes, comment: table.comment)
+            })
+        return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
+    }
+
+    /// `pg_get_expr`'s text of a default as a ``ServerDefault``: literals through their casts
+    /// (numbers when the cast is to a numeric type), NULL as no default, the rest as expressions.
+    static func serverDefault(_ sql: String, dialect: SQLDialect) -> ServerDefault? {
+        switch SQLLiteral.parse(sql) {
+        case .null:
+            return nil
+        case .boolean(let flag):
+            return .boolean(flag)
+        case .number(let text, _):
+            return Int(text).map(ServerDefault.integer) ?? Double(text).map(ServerDefault.double) ?? .expression(sql)
+        case .string(let text, let cast):
+            switch cast.map(dialect.columnType(declared:)) {
+            case .integer?, .bigInteger?, .smallInteger?, .numeric?, .float?, .double?:
+                return Int(text).map(ServerDefault.integer) ?? Double(text).map(ServerDefault.double) ?? .string(text)
+            default:
+                return .string(text)
+            }
+        case nil:
+            return .expression(sql)
+        }
+    }
+
+    /// `confupdtype`/`confdeltype` codes; NO ACTION, the default, reads as unspecified.
+    static func action(_ code: String?) -> ReferentialAction? {
+        switch code {
+        case "r": .restrict
+        case "c": .cascade
+        case "n": .setNull
+        case "d": .setDefault
+        default: nil
+        }
+    }
+
+    /// The condition of `CHECK (…)` as `pg_get_constraintdef` prints it, without the keyword, the
+    /// parentheses around it and a trailing `NOT VALID`.
+    static func checkExpression(_ definition: String) -> String {
+        var text = Substring(definition)
+        if text.hasSuffix(" NOT VALID") { text = text.dropLast(" NOT VALID".count) }
+        if text.hasSuffix(" NO INHERIT") { text = text.dropLast(" NO INHERIT".count) }
+        guard text.hasPrefix("CHECK ") else { return String(text) }
+        text = text.dropFirst("CHECK ".count)
+        while text.first == "(", text.last == ")", enclosesWhole(text) {
+            text = text.dropFirst().dropLast()
+        }
+        return String(text)
+    }
+
+    /// Whether the parenthesis opening `text` is the one closing it (quotes respected).
+    static func enclosesWhole(_ text: Substring) -> Bool {
+        var depth = 0
+        var quote: Character?
+        for (offset, character) in text.enumerated() {
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "'", "\"": quote = character
+            case "(": depth += 1
+            case ")":
+                depth -= 1
+                if depth == 0 { return offset == text.count - 1 }
+            default: break
+            }
+        }
+        return false
+    }
+}
+
+/// PostgreSQL's text form of one-dimensional arrays (`{a,"b c",NULL}`), read and written, so
+/// bulk queries can pass lists in and return lists per row.
+enum PostgresArrayLiteral {
+    /// A `text[]` literal of `values`, every element quoted.
+    static func text(_ values: [String]) -> String {
+        let elements = values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+
+    static func strings(_ literal: String) -> [String] {
+        optionalStrings(literal).compactMap { $0 }
+    }
+
+    static func integers(_ literal: String) -> [Int] {
+        strings(literal).compactMap { Int($0) }
+    }
+
+    /// The elements, NULL as nil; quoted elements unescaped.
+    static func optionalStrings(_ literal: String) -> [String?] {
+        let characters = Array(literal)
+        guard characters.first == "{", characters.last == "}" else { return [] }
+        var elements: [String?] = []
+        var index = 1
+        let end = characters.count - 1
+        guard index < end else { return [] }
+        while index <= end {
+            if characters[index] == "\"" {
+                var value = ""
+                index += 1
+                while index < end, characters[index] != "\"" {
+                    if characters[index] == "\\", index + 1 < end { index += 1 }
+                    value.append(characters[index])
+                    index += 1
+                }
+                elements.append(value)
+                index += 1  // the closing quote
+            } else {
+                var value = ""
+                while index < end, characters[index] != "," {
+                    value.append(characters[index])
+                    index += 1
+                }
+                elements.append(value == "NULL" ? nil : value)
+            }
+            index += 1  // the comma, or the closing brace
+        }
+        return elements
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,454 @@
+import MigrateCore
+
+/// What autogenerate compares and what it leaves alone; Alembic's `compare_type`,
+/// `compare_server_default`, `include_schemas` and `exclude_tables`.
+package struct SchemaComparisonOptions: Sendable, Hashable {
+    /// Whether a changed column type is a difference (on by default, as in Alembic).
+    package var compareTypes: Bool
+    /// Whether a changed server default is a difference (off by default, as in Alembic: engines
+    /// print defaults back in their own words, so only normalised literals compare reliably).
+    package var compareServerDefaults: Bool
+    /// Schemas compared besides the default one; tables in any other schema are left alone.
+    package var includeSchemas: [String]
+    /// Globs (`*`, `?`) of table names left alone, matched against `name` and `schema.name`.
+    package var excludeTables: [String]
+    /// The schema unqualified names mean (PostgreSQL's `current_schema()`): a name qualified with
+    /// it is the same table as the unqualified one.
+    package var defaultSchema: String?
+
+    package init(
+        compareTypes: Bool = true, compareServerDefaults: Bool = false, includeSchemas: [String] = [],
+        excludeTables: [String] = [], defaultSchema: String? = nil
+    ) {
+        self.compareTypes = compareTypes
+        self.compareServerDefaults = compareServerDefaults
+        self.includeSchemas = includeSchemas
+        self.excludeTables = excludeTables
+        self.defaultSchema = defaultSchema
+    }
+}
+
+/// Compares a declared schema with a reflected one and says, as operations, how to turn the
+/// database into the declaration; pure, so it is tested without a database.
+///
+/// Operations come in an order that runs: new tables (referenced ones first) and their indexes;
+/// then, on tables both sides have, dropped foreign keys, indexes and constraints; added and
+/// altered columns; created keys, constraints and indexes; created foreign keys; dropped
+/// columns; and last the dropped tables, referencing ones first. Each drop and alter carries the
+/// definition it replaces, so the reversed list, each operation ``Operation/reversed``, is the
+/// downgrade; only a dropped constraint has no reverse, since `dropConstraint` keeps no definition.
+///
+/// ```swift
+/// let operations = SchemaDiff.compare(
+///     declared: models, reflected: try connection.reflectSchema().schema, dialect: .postgresql,
+///     options: SchemaComparisonOptions(excludeTables: ["spatial_*"], defaultSchema: "public"))
+/// ```
+package enum SchemaDiff {
+    package static func compare(
+        declared: Schema, reflected: Schema, dialect: SQLDialect,
+        options: SchemaComparisonOptions = SchemaComparisonOptions()
+    ) -> [Operation] {
+        var comparison = Comparison(dialect: dialect, options: options)
+        return comparison.run(declared: declared, reflected: reflected)
+    }
+}
+
+/// One comparison's working state: the operations of each phase, concatenated at the end.
+private struct Comparison {
+    let dialect: SQLDialect
+    let options: SchemaComparisonOptions
+
+    var createTables: [Operation] = []
+    var dropForeignKeys: [Operation] = []
+    var dropIndexes: [Operation] = []
+    var dropConstraints: [Operation] = []
+    var addColumns: [Operation] = []
+    var alterColumns: [Operation] = []
+    var createConstraints: [Operation] = []
+    var createIndexes: [Operation] = []
+    var createForeignKeys: [Operation] = []
+    var dropColumns: [Operation] = []
+    var dropTables: [Operation] = []
+    /// Comparable forms already computed: a schema repeats a handful of types thousands of times.
+    var comparableTypes: [ColumnType: ColumnType] = [:]
+
+    init(dialect: SQLDialect, options: SchemaComparisonOptions) {
+        self.dialect = dialect
+        self.options = options
+    }
+
+    mutating func run(declared: Schema, reflected: Schema) -> [Operation] {
+        let declaredTables = declared.tables.filter { isIncluded($0.name) }.map(normalized)
+        let reflectedTables = reflected.tables.filter { isIncluded($0.name) }.map(normalized)
+        let declaredNames = Set(declaredTables.map(\.name))
+        let reflectedByName = Dictionary(reflectedTables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        let added = declaredTables.filter { reflectedByName[$0.name] == nil }
+        addTables(added)
+        for table in declaredTables {
+            if let existing = reflectedByName[table.name] { compareTable(table, existing) }
+        }
+        removeTables(reflectedTables.filter { !declaredNames.contains($0.name) })
+
+        return createTables + dropForeignKeys + dropIndexes + dropConstraints + addColumns + alterColumns
+            + createConstraints + createIndexes + createForeignKeys + dropColumns + dropTables
+    }
+
+    // MARK: - Names and filters
+
+    func normalized(_ name: TableName) -> TableName {
+        guard dialect.supportsSchemas, let schema = name.schema, !schema.isEmpty, schema != options.defaultSchema else {
+            return TableName(name.name)
+        }
+        return name
+    }
+
+    func isIncluded(_ name: TableName) -> Bool {
+        let name = normalized(name)
+        if let schema = name.schema, !options.includeSchemas.contains(schema) { return false }
+        return !options.excludeTables.contains { Glob.matches($0, name.name) || Glob.matches($0, name.description) }
+    }
+
+    /// The table with every name in it (its own, its indexes', its keys' targets) normalised.
+    func normalized(_ table: Table) -> Table {
+        var table = table
+        table.name = normalized(table.name)
+        table.indexes = table.indexes.map { index in
+            var index = index
+            index.table = table.name
+            return index
+        }
+        table.foreignKeys = table.foreignKeys.map { key in
+            var key = key
+            key.referencedTable = normalized(key.referencedTable)
+            return key
+        }
+        return table
+    }
+
+    // MARK: - New tables
+
+    /// Creates tables so that a table comes after those its foreign keys point to; keys that
+    /// would point forward (a cycle) are created after every table, as separate operations.
+    mutating func addTables(_ tables: [Table]) {
+        var pending = tables
+        var created = Set<TableName>()
+        let newNames = Set(tables.map(\.name))
+        while !pending.isEmpty {
+            let ready =
+                pending.firstIndex { table in
+                    table.foreignKeys.allSatisfy { key in
+                        key.referencedTable == table.name || !newNames.contains(key.referencedTable)
+                            || created.contains(key.referencedTable)
+                    }
+                } ?? 0
+            var table = pending.remove(at: ready)
+            let (inline, deferred) = partition(table.foreignKeys) { key in
+                key.referencedTable == table.name || !newNames.contains(key.referencedTable)
+                    || created.contains(key.referencedTable)
+            }
+            let indexes = table.indexes
+            table.foreignKeys = inline
+            table.indexes = []
+            createTables.append(.createTable(table))
+            createTables += indexes.map(Operation.createIndex)
+            for key in deferred {
+                createForeignKeys.append(.createForeignKey(table.name, named(key, in: table)))
+            }
+            created.insert(table.name)
+        }
+    }
+
+    // MARK: - Removed tables
+
+    /// Drops tables so that a table goes before those its foreign keys point to; in a cycle, the
+    /// keys of the other tables that point at the next one to go are dropped first.
+    mutating func removeTables(_ tables: [Table]) {
+        var pending = tables
+        while !pending.isEmpty {
+            // A table no other pending table points to can go now.
+            let ready = pending.firstIndex { candidate in
+                !pending.contains { other in
+                    other.name != candidate.name && other.foreignKeys.contains { $0.referencedTable == candidate.name }
+                }
+            }
+            if ready == nil {
+                let target = pending[0].name
+                for position in pending.indices where pending[position].name != target {
+                    let (blocking, kept) = partition(pending[position].foreignKeys) { $0.referencedTable == target }
+                    for key in blocking {
+                        dropTables.append(
+                            .dropConstraint(
+                                pending[position].name, name: constraintName(key, in: pending[position]),
+                                kind: .foreignKey))
+                    }
+                    pending[position].foreignKeys = kept
+                }
+            }
+            var table = pending.remove(at: ready ?? 0)
+            for index in table.indexes {
+                dropTables.append(.dropIndex(name: index.name, table: table.name, definition: index))
+            }
+            table.indexes = []
+            dropTables.append(.dropTable(table.name, definition: table))
+        }
+    }
+
+    // MARK: - Tables on both sides
+
+    mutating func compareTable(_ declared: Table, _ reflected: Table) {
+        let name = declared.name
+        compareColumns(declared, reflected)
+        comparePrimaryKey(declared, reflected)
+        compareForeignKeys(declared, reflected)
+        compareUniqueConstraints(declared, reflected)
+        compareCheckConstraints(declared, reflected)
+        compareIndexes(declared, reflected)
+        if dialect.supportsComments, Self.comment(declared.comment) != Self.comment(reflected.comment) {
+            alterColumns.append(.setTableComment(name, comment: declared.comment, previous: reflected.comment))
+        }
+    }
+
+    mutating func compareColumns(_ declared: Table, _ reflected: Table) {
+        let name = declared.name
+        for column in declared.columns {
+            guard let existing = reflected.column(named: column.name) else {
+                // The primary key is compared as a whole, so a new key column is added as a plain
+                // NOT NULL column and the key created by `createPrimaryKey`.
+                var added = column
+                added.isPrimaryKey = false
+                addColumns.append(.addColumn(name, added))
+                continue
+            }
+            if let changes = changes(from: existing, to: column) {
+                alterColumns.append(.alterColumn(name, column: column.name, changes: changes))
+            }
+        }
+        for column in reflected.columns where declared.column(named: column.name) == nil {
+            dropColumns.append(.dropColumn(name, column: column.name, definition: column))
+        }
+    }
+
+    /// The changes turning `existing` into `column`, with every `existing…` field filled in (for
+    /// the reverse, and for engines that rebuild the table), or nil when nothing differs.
+    mutating func changes(from existing: Column, to column: Column) -> ColumnChanges? {
+        var changes = ColumnChanges(
+            existingType: existing.type, existingNullable: existing.isNullable,
+            existingDefault: .some(existing.defaultValue), existingComment: .some(existing.comment))
+        var changed = false
+        if column.isNullable != existing.isNullable {
+            changes.isNullable = column.isNullable
+            changed = true
+        }
+        if options.compareTypes, comparable(column.type) != comparable(existing.type) {
+            changes.type = column.type
+            changed = true
+        }
+        // An identity column's values come from the database, whatever its default says.
+        if options.compareServerDefaults, !column.isIdentity, !existing.isIdentity,
+            dialect.comparableDefault(column.defaultValue) != dialect.comparableDefault(existing.defaultValue)
+        {
+            changes.defaultValue = .some(column.defaultValue)
+            changed = true
+        }
+        if dialect.supportsComments, Self.comment(column.comment) != Self.comment(existing.comment) {
+            changes.comment = .some(column.comment)
+            changed = true
+        }
+        return changed ? changes : nil
+    }
+
+    mutating func comparePrimaryKey(_ declared: Table, _ reflected: Table) {
+        guard declared.primaryKey != reflected.primaryKey else { return }
+        if !reflected.primaryKey.isEmpty {
+            dropConstraints.append(
+                .dropConstraint(
+                    declared.name, name: reflected.primaryKeyName ?? "\(reflected.name.name)_pkey", kind: .primaryKey))
+        }
+        if !declared.primaryKey.isEmpty {
+            createConstraints.append(
+                .createPrimaryKey(declared.name, name: declared.primaryKeyName, columns: declared.primaryKey))
+        }
+    }
+
+    mutating func compareForeignKeys(_ declared: Table, _ reflected: Table) {
+        let name = declared.name
+        var unmatched = reflected.foreignKeys
+        for key in declared.foreignKeys {
+            if let match = unmatched.firstIndex(where: { sameTarget(key, $0) }) {
+                let existing = unmatched.remove(at: match)
+                if Self.action(key.onDelete) == Self.action(existing.onDelete)
+                    && Self.action(key.onUpdate) == Self.action(existing.onUpdate)
+                {
+                    continue
+                }
+                dropForeignKeys.append(
+                    .dropConstraint(name, name: constraintName(existing, in: reflected), kind: .foreignKey))
+                var replacement = key
+                replacement.name = key.name ?? existing.name
+                createForeignKeys.append(.createForeignKey(name, named(replacement, in: declared)))
+            } else {
+                createForeignKeys.append(.createForeignKey(name, named(key, in: declared)))
+            }
+        }
+        for key in unmatched {
+            dropForeignKeys.append(.dropConstraint(name, name: constraintName(key, in: reflected), kind: .foreignKey))
+        }
+    }
+
+    /// Keys are the same when they join the same columns to the same table; names are not
+    /// compared, since a database names what a declaration leaves unnamed.
+    func sameTarget(_ key: ForeignKey, _ other: ForeignKey) -> Bool {
+        guard key.columns == other.columns, key.referencedTable == other.referencedTable else { return false }
+        // An empty list means the referenced table's primary key.
+        return key.referencedColumns.isEmpty || other.referencedColumns.isEmpty
+            || key.referencedColumns == other.referencedColumns
+    }
+
+    mutating func compareUniqueConstraints(_ declared: Table, _ reflected: Table) {
+        let name = declared.name
+        var unmatched = reflected.uniqueConstraints
+        for constraint in declared.uniqueConstraints {
+            if let match = unmatched.firstIndex(where: { $0.columns == constraint.columns }) {
+                unmatched.remove(at: match)
+                continue
+            }
+            var created = constraint
+            created.name = constraint.name ?? conventionalName(declared, constraint.columns, suffix: "key")
+            createConstraints.append(.createUniqueConstraint(name, created))
+        }
+        for constraint in unmatched {
+            let dropped = constraint.name ?? "\(reflected.name.name)_\(constraint.columns.joined(separator: "_"))_key"
+            dropConstraints.append(.dropConstraint(name, name: dropped, kind: .unique))
+        }
+    }
+
+    /// Checks are matched by name, then by their loosely normalised condition, and an unnamed
+    /// declared check finally by the database's automatic name (`<table>_…check`): engines print a
+    /// condition back in their own words, so a changed condition under the same name is not
+    /// detected (as in Alembic).
+    mutating func compareCheckConstraints(_ declared: Table, _ reflected: Table) {
+        let name = declared.name
+        var unmatched = reflected.checkConstraints
+        var unpaired: [CheckConstraint] = []
+        for check in declared.checkConstraints {
+            if let checkName = check.name, let match = unmatched.firstIndex(where: { $0.name == checkName }) {
+                unmatched.remove(at: match)
+            } else if let match = unmatched.firstIndex(where: {
+                ($0.name == nil || check.name == nil)
+                    && SQLExpressionText.comparable($0.expression) == SQLExpressionText.comparable(check.expression)
+            }) {
+                unmatched.remove(at: match)
+            } else {
+                unpaired.append(check)
+            }
+        }
+        for check in unpaired {
+            if check.name == nil, let match = unmatched.firstIndex(where: { isAutomaticCheckName($0.name, reflected) }) {
+                unmatched.remove(at: match)
+                continue
+            }
+            var created = check
+            if created.name == nil {
+                let taken = Set((declared.checkConstraints + reflected.checkConstraints).compactMap(\.name))
+                created.name = (0...).lazy.map { "\(declared.name.name)_check" + ($0 == 0 ? "" : String($0)) }
+                    .first { !taken.contains($0) }
+                    .flatMap { $0.utf8.count <= Self.maximumNameLength ? $0 : nil }
+            }
+            createConstraints.append(.createCheckConstraint(name, created))
+        }
+        for check in unmatched {
+            dropConstraints.append(
+                .dropConstraint(name, name: check.name ?? "\(reflected.name.name)_check", kind: .check))
+        }
+    }
+
+    func isAutomaticCheckName(_ name: String?, _ table: Table) -> Bool {
+        guard let name else { return true }
+        return name.hasPrefix(table.name.name + "_") && name.hasSuffix("check")
+    }
+
+    mutating func compareIndexes(_ declared: Table, _ reflected: Table) {
+        for index in declared.indexes {
+            guard let existing = reflected.indexes.first(where: { $0.name == index.name }) else {
+                createIndexes.append(.createIndex(index))
+                continue
+            }
+            if !sameDefinition(index, existing) {
+                dropIndexes.append(.dropIndex(name: existing.name, table: existing.table, definition: existing))
+                createIndexes.append(.createIndex(index))
+            }
+        }
+        for index in reflected.indexes where !declared.indexes.contains(where: { $0.name == index.name }) {
+            dropIndexes.append(.dropIndex(name: index.name, table: index.table, definition: index))
+        }
+    }
+
+    func sameDefinition(_ index: Index, _ other: Index) -> Bool {
+        func keys(_ index: Index) -> [String] {
+            index.keys.map { key in
+                switch key {
+                case .column(let name): return SQLExpressionText.comparable(dialect.quoteIdentifier(name))
+                case .expression(let sql): return SQLExpressionText.comparable(sql)
+                }
+            }
+        }
+        // Unquoted identifiers fold to lowercase, so a bare column read back as an expression matches.
+        func unquoted(_ keys: [String]) -> [String] {
+            keys.map { $0.hasPrefix("\"") && $0.hasSuffix("\"") && $0.count > 1 ? String($0.dropFirst().dropLast()) : $0 }
+        }
+        return index.isUnique == other.isUnique
+            && unquoted(keys(index)) == unquoted(keys(other))
+            && index.predicate.map(SQLExpressionText.comparable) == other.predicate.map(SQLExpressionText.comparable)
+    }
+
+    // MARK: - Constraint names
+
+    /// PostgreSQL's limit on identifiers, which generated names must respect to be kept whole.
+    static let maximumNameLength = 63
+
+    /// The key with a name, so its creation can be reversed: the declared one, else the name
+    /// PostgreSQL would give it (`<table>_<columns>_fkey`), when that fits.
+    func named(_ key: ForeignKey, in table: Table) -> ForeignKey {
+        var key = key
+        if key.name == nil { key.name = conventionalName(table, key.columns, suffix: "fkey") }
+        return key
+    }
+
+    func constraintName(_ key: ForeignKey, in table: Table) -> String {
+        key.name ?? "\(table.name.name)_\(key.columns.joined(separator: "_"))_fkey"
+    }
+
+    func conventionalName(_ table: Table, _ columns: [String], suffix: String) -> String? {
+        let name = ([table.name.name] + columns + [suffix]).joined(separator: "_")
+        return name.utf8.count <= Self.maximumNameLength ? name : nil
+    }
+
+    // MARK: - Helpers
+
+    mutating func comparable(_ type: ColumnType) -> ColumnType {
+        if let known = comparableTypes[type] { return known }
+        let comparable = dialect.comparableType(type)
+        comparableTypes[type] = comparable
+        return comparable
+    }
+
+    /// NO ACTION is what an unspecified action means.
+    static func action(_ action: ReferentialAction?) -> ReferentialAction {
+        action ?? .noAction
+    }
+
+    /// An empty comment is no comment (PostgreSQL removes a comment set to '').
+    static func comment(_ comment: String?) -> String? {
+        comment?.isEmpty == true ? nil : comment
+    }
+
+    func partition<Element>(_ elements: [Element], by isFirst: (Element) -> Bool) -> ([Element], [Element]) {
+        var first: [Element] = []
+        var second: [Element] = []
+        for element in elements {
+            if isFirst(element) { first.append(element) } else { second.append(element) }
+        }
+        return (first, second)
+    }
+}
