@@ -16,6 +16,13 @@ public struct MigrationStep: Sendable, Hashable {
         direction == .upgrade ? revision.upgrade : revision.downgrade
     }
 
+    /// Where the operation at `index` is written, when the file reader recorded it.
+    public func location(ofOperation index: Int) -> SourceLocation? {
+        guard let path = revision.path else { return nil }
+        let lines = direction == .upgrade ? revision.upgradeLines : revision.downgradeLines
+        return SourceLocation(path: path, line: lines.indices.contains(index) ? lines[index] : nil)
+    }
+
     /// Alembic's progress line, `Running upgrade a, b -> c, message`, also the marker comment
     /// of offline scripts.
     public var summary: String {
@@ -75,9 +82,14 @@ extension RevisionGraph {
     /// The steps that take a database at `current` heads down to `targets`: every applied
     /// descendant of a target is reverted, children before parents. An empty target list means
     /// base (revert everything); other branches are left alone.
-    public func downgradeSteps(from current: Set<String>, to targets: [String]) throws -> [MigrationStep] {
+    ///
+    /// - Parameter branch: for `LABEL@REV` and `LABEL@base`, the branch's revisions: only they
+    ///   (and what builds on them) are reverted, so a shared ancestor stays with the other branches.
+    public func downgradeSteps(
+        from current: Set<String>, to targets: [String], within branch: Set<String>? = nil
+    ) throws -> [MigrationStep] {
         var applied = appliedRevisions(heads: current)
-        let removing: Set<String>
+        var removing: Set<String>
         if targets.isEmpty {
             removing = applied
         } else {
@@ -89,7 +101,16 @@ extension RevisionGraph {
             }
             removing = descendants(of: targets).intersection(applied)
         }
+        if let branch {
+            let confined = removing.intersection(branch)
+            removing = confined.union(descendants(of: confined)).intersection(applied)
+        }
         return revertSteps(removing, applied: &applied, heads: current)
+    }
+
+    /// The steps of a downgrade to what `target` names, confined to its branch if it names one.
+    public func downgradeSteps(from current: Set<String>, to target: RevisionTarget) throws -> [MigrationStep] {
+        try downgradeSteps(from: current, to: target.revisions, within: target.branch)
     }
 
     /// The steps that revert exactly `removing` (which must be closed under applied descendants).

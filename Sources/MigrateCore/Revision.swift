@@ -19,6 +19,11 @@ public struct Revision: Sendable, Hashable {
     public var isTransactional: Bool
     public var upgrade: [Operation]
     public var downgrade: [Operation]
+    /// The file line each upgrade operation starts on, parallel to `upgrade` (empty when
+    /// unknown), so a failing statement can be reported as `file:line`.
+    public var upgradeLines: [Int] = []
+    /// The file line each downgrade operation starts on, parallel to `downgrade`.
+    public var downgradeLines: [Int] = []
     /// SHA-256 of the file's bytes, recorded when the revision is applied so that `verify` can
     /// tell when an applied migration's file was edited afterwards.
     public var checksum: String?

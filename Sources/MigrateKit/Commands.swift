@@ -1,6 +1,7 @@
 import Foundation
 import MigrateCore
 import MigrateSQL
+import MigrateScript
 
 /// One function per command of the command line (Alembic's `command.py`): each takes a
 /// ``Context``, does its work and returns what the caller should show. None prints.
@@ -35,7 +36,8 @@ public enum Commands {
     /// Options of `migrate revision`.
     public struct RevisionOptions: Sendable {
         public var message: String
-        public var format: FileFormat = .sql
+        /// Swift by default (operations that render for every dialect); `.sql` for raw SQL.
+        public var format: FileFormat = .swift
         public var revisionID: String?
         /// The parent: a revision, or `head` (the only head) by default.
         public var head: String = "head"
@@ -70,11 +72,6 @@ public enum Commands {
         for label in options.branchLabels where graph.labelOwner(label) != nil {
             throw MigrateError(.usage, "branch label '\(label)' is already used by \(graph.labelOwner(label)!)")
         }
-        guard options.format == .sql else {
-            throw MigrateError(
-                .usage, "Swift migration files are not supported by this version of migrate",
-                hint: "use --format sql")
-        }
         let folder = options.versionPath.map { Configuration.absolutePath($0, relativeTo: context.configuration.directory) }
             ?? scripts.folders[0]
         if !scripts.folders.contains(folder) {
@@ -83,9 +80,17 @@ public enum Commands {
                 hint: "add it to `versions` in migrate.json")
         }
         let path = (folder as NSString).appendingPathComponent("\(id)_\(slug(options.message)).\(options.format.rawValue)")
-        let text = SQLMigrationFile.render(
-            revision: id, downRevisions: parents, branchLabels: options.branchLabels,
-            dependsOn: dependencies, message: options.message, upgradeSQL: "", downgradeSQL: "")
+        let text: String
+        switch options.format {
+        case .sql:
+            text = SQLMigrationFile.render(
+                revision: id, downRevisions: parents, branchLabels: options.branchLabels,
+                dependsOn: dependencies, message: options.message, upgradeSQL: "", downgradeSQL: "")
+        case .swift:
+            text = SwiftMigrationWriter.render(
+                revision: id, downRevisions: parents, branchLabels: options.branchLabels,
+                dependsOn: dependencies, message: options.message)
+        }
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw MigrateError(.script, "cannot write \(path)", hint: "check that the folder is writable")
         }
@@ -254,7 +259,19 @@ public enum Commands {
     private static func stampStatements(
         _ graph: RevisionGraph, table: VersionTable, current: Set<String>, targets: [String], purge: Bool
     ) throws -> [String] {
-        let resolved = try targets.flatMap { try graph.resolve($0, current: purge ? nil : current) }
+        var resolved: [String] = []
+        var kept = current
+        var clearsAll = false
+        for target in targets {
+            let named = try graph.resolveTarget(target, current: purge ? nil : current)
+            if named.revisions.isEmpty, named.branch != nil, !purge {
+                // LABEL@base stamps that branch away and keeps the other branches' rows.
+                kept = try graph.downgradeSteps(from: kept, to: named).last?.headsAfter ?? kept
+            } else if named.revisions.isEmpty {
+                clearsAll = true
+            }
+            resolved += named.revisions
+        }
         let before: Set<String>
         let after: Set<String>
         var statements: [String] = []
@@ -264,12 +281,12 @@ public enum Commands {
             after = graph.minimalHeads(resolved)
         } else {
             // Heads on the same line of history as a target are replaced; others stay.
-            let related = current.filter { head in
-                resolved.isEmpty
+            let related = kept.filter { head in
+                clearsAll
                     || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
             }
             before = current
-            after = graph.minimalHeads(Array(current.subtracting(related)) + resolved)
+            after = graph.minimalHeads(Array(kept.subtracting(related)) + resolved)
         }
         statements += table.changeStatements(from: before, to: after, order: graph.topologicallySorted)
         // The history keeps only revisions that are still applied, so `verify` does not report

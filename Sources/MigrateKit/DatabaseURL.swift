@@ -126,6 +126,19 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         if let at = authority.lastIndex(of: "@") {
             hostList = authority[authority.index(after: at)...]
         }
+        // An '@' after the first '/' (and before the query) means the user name or password
+        // holds an unencoded '/', which ends the authority for libpq: what would be read as the
+        // host and port is part of the password, so it must be neither used nor quoted.
+        let queryStart = afterSlashes.firstIndex(of: "?") ?? afterSlashes.endIndex
+        if queryStart < afterSlashes.endIndex, Self.atAfterUnencodedQuestionMark(afterSlashes, queryStart) != nil {
+            throw invalid(
+                redacted, "an '@' follows a '?': a '?' in the user name or password must be percent-encoded as %3F")
+        }
+        if authorityEnd < queryStart, afterSlashes[authorityEnd..<queryStart].contains("@") {
+            throw invalid(
+                redacted,
+                "an '@' follows the first '/': a '/' in the user name or password must be percent-encoded as %2F (and an '@' in the database name as %40)")
+        }
         for host in hostList.split(separator: ",", omittingEmptySubsequences: false) {
             var port: Substring?
             if host.hasPrefix("[") {
@@ -157,6 +170,13 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
 
     // MARK: Redaction
 
+    /// The '@' that ends user information holding an unencoded '?': an '@' after the first '?'
+    /// with no '=' or '&' between them, which no query parameter looks like.
+    private static func atAfterUnencodedQuestionMark(_ text: Substring, _ question: Substring.Index) -> Substring.Index? {
+        guard let at = text[question...].firstIndex(of: "@") else { return nil }
+        return text[question..<at].contains { $0 == "=" || $0 == "&" } ? nil : at
+    }
+
     /// `text` with the password (in the user information or a `password=` parameter) replaced by `***`.
     ///
     /// Works on malformed URLs too, erring on the side of hiding more, because error messages
@@ -167,7 +187,11 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
             let afterScheme = result[schemeEnd.upperBound...]
             // The user information ends at the last '@' before the query: an unencoded '/' or
             // '@' in a password must not make its rest visible.
-            let queryStart = afterScheme.firstIndex(of: "?") ?? afterScheme.endIndex
+            var queryStart = afterScheme.firstIndex(of: "?") ?? afterScheme.endIndex
+            if let question = afterScheme.firstIndex(of: "?"), let at = Self.atAfterUnencodedQuestionMark(afterScheme, question) {
+                // "user:pa?ss@host": the '?' is the password's, not the start of the query.
+                queryStart = afterScheme.index(after: at)
+            }
             if let at = afterScheme[..<queryStart].lastIndex(of: "@"),
                 let colon = afterScheme[..<at].firstIndex(of: ":")
             {

@@ -95,14 +95,18 @@ struct Runner {
             sink.startStep(step)
             let clock = ContinuousClock()
             let started = clock.now
-            var progress = StepProgress()
+            var progress = StepProgress(operationCount: step.operations.count)
             do {
-                let statements = try step.operations.flatMap { try dialect.statements(for: $0, inspector: sink.inspector) }
-                progress.operationStatements = statements.count
-                for statement in statements {
-                    try sink.execute(statement)
-                    progress.executed += 1
+                // Each operation is rendered just before it runs: a SQLite table rebuild must
+                // see the table as the operations before it in the same migration left it.
+                for (operationIndex, operation) in step.operations.enumerated() {
+                    progress.operation = operationIndex
+                    for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
+                        try sink.execute(statement)
+                        progress.executed += 1
+                    }
                 }
+                progress.operationsDone = true
                 for statement in versionTable.changeStatements(
                     from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
                 {
@@ -142,32 +146,39 @@ struct Runner {
         inRunTransaction: Bool, completed: [MigrationStep]
     ) -> MigrateError {
         let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
-        if let error = error as? MigrateError, error.kind != .database {
+        if let error = error as? MigrateError, error.kind != .database, progress.executed == 0 || transactional {
             // Not the database's refusal (an operation the dialect cannot express, a lock
-            // timeout): nothing of this step ran.
+            // timeout), and nothing of the step stays applied.
             var wrapped = error
             wrapped.message = "\(title): \(error.message)"
-            wrapped.location = error.location ?? step.revision.path.map { SourceLocation(path: $0) }
+            wrapped.location = error.location ?? step.location(ofOperation: progress.operation)
+            wrapped.hint = [error.hint, "The migration was rolled back: the database is at \(describe(step.headsBefore))."]
+                .compactMap { $0 }.joined(separator: " ")
             return wrapped
         }
-        let place = progress.executed < progress.operationStatements
-            ? "statement \(progress.executed + 1) of \(progress.operationStatements)"
-            : "the version table update"
+        let place = progress.operationsDone
+            ? "the version table update"
+            : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
         let left: String
         if !transactional {
             left = progress.executed == 0
                 ? "Nothing of it ran; the database is still at \(describe(step.headsBefore))."
-                : "It runs outside a transaction: statements 1–\(progress.executed) ran and stay applied; the version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
+                : "It runs outside a transaction: \(progress.outcome) The version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
         } else if inRunTransaction {
             left = "The run's transaction was rolled back: the database is still at \(describe(completed.first?.headsBefore ?? step.headsBefore))."
         } else {
             left = "It was rolled back: the database is at \(describe(step.headsBefore))."
         }
+        let remedy = (error as? DatabaseError)?.isConnectionLost == true
+            ? " The statement did not fail: the server ended the connection. Check the server, then run the command again."
+            : " Fix the migration and run the command again."
         return MigrateError(
             .migration,
             "\(title) failed at \(place)",
-            hint: left + " Fix the migration and run the command again.",
-            location: step.revision.path.map { SourceLocation(path: $0) },
+            hint: left + remedy,
+            location: progress.operationsDone
+                ? step.revision.path.map { SourceLocation(path: $0) }
+                : step.location(ofOperation: progress.operation),
             cause: error)
     }
 
@@ -178,8 +189,28 @@ struct Runner {
 
 /// How far a step got, for the failure message.
 private struct StepProgress {
-    /// How many statements the step's operations rendered to.
-    var operationStatements = 0
-    /// How many of them ran.
+    /// How many operations the step has.
+    var operationCount: Int
+    /// The operation running when it stopped.
+    var operation = 0
+    /// How many statements ran.
     var executed = 0
+    /// Whether every operation ran (so the failure is in the version table update).
+    var operationsDone = false
+
+    /// Which statements ran (and, outside a transaction, stay applied), which failed and what
+    /// did not run: "statements 1–2 ran and stay applied; statement 3 failed; operation 4 did not run."
+    var outcome: String {
+        func numbered(_ word: String, _ range: ClosedRange<Int>) -> String {
+            range.count == 1 ? "\(word) \(range.lowerBound)" : "\(word)s \(range.lowerBound)–\(range.upperBound)"
+        }
+        guard !operationsDone else {
+            return "\(numbered("statement", 1...executed)) ran and stay applied, but recording the revision failed."
+        }
+        var parts = ["\(numbered("statement", 1...executed)) ran and stay applied", "statement \(executed + 1) failed"]
+        if operation + 2 <= operationCount {
+            parts.append("\(numbered("operation", (operation + 2)...operationCount)) did not run")
+        }
+        return parts.joined(separator: "; ") + "."
+    }
 }

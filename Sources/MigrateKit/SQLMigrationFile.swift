@@ -67,6 +67,8 @@ package struct SQLMigrationFile: Sendable, Hashable {
             isTransactional: header.isTransactional,
             upgrade: upgradeStatements.map { .execute($0.text) },
             downgrade: downgradeStatements.map { .execute($0.text) })
+        revision.upgradeLines = upgradeStatements.map(\.line)
+        revision.downgradeLines = downgradeStatements.map(\.line)
     }
 
     private static func statements(in text: String, section: Section?) -> [SQLStatement] {
@@ -217,8 +219,8 @@ private struct HeaderParser {
             let name = rest.prefix { !$0.isWhitespace }
             return .marker(String(name), trailing: Self.trim(rest.dropFirst(name.count)))
         }
-        let key = comment.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-        guard let first = key.first, first.isLetter else { return .message }
+        let key = comment.prefix { $0.isASCIILetterOrDigit || $0 == "_" || $0 == "-" }
+        guard let first = key.first, first.isASCIILetter else { return .message }
         let afterKey = comment[key.endIndex...].drop { $0 == " " || $0 == "\t" }
         guard afterKey.first == ":" else { return .message }
         let value = Self.trim(afterKey.dropFirst())
@@ -393,8 +395,8 @@ private struct HeaderParser {
     }
 
     static func trim(_ text: Substring) -> Substring {
-        let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
-        let end = text[start...].lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? start
+        let start = text.firstIndex { !$0.isQuickWhitespace } ?? text.endIndex
+        let end = text[start...].lastIndex { !$0.isQuickWhitespace }.map { text.index(after: $0) } ?? start
         return text[start..<end]
     }
 
@@ -404,7 +406,7 @@ private struct HeaderParser {
     }
 
     func checkIdentifier(_ value: Substring, what: String, in field: Substring, line: Line) throws {
-        let valid = value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        let valid = value.allSatisfy { $0.isASCIILetterOrDigit || $0 == "_" }
         guard valid else {
             let offset = column(of: field.range(of: value)?.lowerBound ?? field.startIndex, in: line)
             throw error(
@@ -422,3 +424,21 @@ private struct HeaderParser {
     }
 }
 
+extension Character {
+    /// `a`–`z`, `A`–`Z`, `0`–`9`, tested on the ASCII value: header parsing spent a tenth of a
+    /// 1000-file load in the Unicode property lookups of `isLetter` and `isWhitespace`.
+    fileprivate var isASCIILetterOrDigit: Bool {
+        isASCIILetter || (asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false)
+    }
+
+    fileprivate var isASCIILetter: Bool {
+        guard let value = asciiValue else { return false }
+        return (value >= 97 && value <= 122) || (value >= 65 && value <= 90)
+    }
+
+    /// `isWhitespace`, answered without a Unicode lookup for ASCII characters.
+    fileprivate var isQuickWhitespace: Bool {
+        guard let value = asciiValue else { return isWhitespace }
+        return value == 32 || (value >= 9 && value <= 13)
+    }
+}

@@ -67,6 +67,7 @@ package final class PostgresConnection: DatabaseConnection {
     ///
     /// Outside an explicit transaction PostgreSQL runs such a script in one implicit transaction.
     package func execute(_ sql: String) throws {
+        try rejectNUL(in: sql)
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -74,6 +75,8 @@ package final class PostgresConnection: DatabaseConnection {
 
     /// Runs one statement with `$1`… parameters sent as text; returns each value as text, NULL as nil.
     package func query(_ sql: String, parameters: [String?]) throws -> [[String?]] {
+        try rejectNUL(in: sql)
+        for case let value? in parameters { try rejectNUL(in: value) }
         let cValues = parameters.map { $0.flatMap { strdup($0) } }
         defer { cValues.forEach { free($0) } }
         let result = PQexecParams(
@@ -198,6 +201,17 @@ package final class PostgresConnection: DatabaseConnection {
 
     // MARK: - Errors
 
+    /// libpq sends SQL and parameters as C strings, which end at a NUL character: the rest of a
+    /// statement would be dropped without a word (`DELETE FROM t\0 WHERE …` would empty the table).
+    private func rejectNUL(in sql: String) throws {
+        guard let nul = sql.firstIndex(of: "\0") else { return }
+        throw DatabaseError(
+            engine: "PostgreSQL", code: "22021",
+            message: "the SQL holds a NUL character, which would cut the statement short",
+            hint: "Remove the NUL character (a binary byte in a text file); PostgreSQL text cannot hold it.",
+            position: sql.distance(from: sql.startIndex, to: nul) + 1, sql: String(sql.map { $0 == "\0" ? "␀" : $0 }))
+    }
+
     /// The one result checker: success statuses pass, anything else becomes a ``DatabaseError``.
     private func check(_ result: OpaquePointer?, sql: String) throws {
         switch PQresultStatus(result) {
@@ -224,12 +238,15 @@ package final class PostgresConnection: DatabaseConnection {
             ?? result.flatMap { PQresultErrorMessage($0) }.map { Self.trimmed(String(cString: $0)) }
             ?? ""
         if message.isEmpty { message = Self.trimmed(String(cString: PQerrorMessage(handle))) }
-        if PQstatus(handle) == CONNECTION_BAD {
+        let lost = PQstatus(handle) == CONNECTION_BAD
+        if lost {
             message = "the connection to the server was lost: \(message)"
         }
-        return DatabaseError(
+        var error = DatabaseError(
             engine: "PostgreSQL", code: field("C"), message: message, detail: field("D"),
             hint: field("H"), position: field("P").flatMap { Int($0) }, sql: sql)
+        error.isConnectionLost = lost
+        return error
     }
 
     /// Ends a COPY the server started, so the connection is usable again after the error.

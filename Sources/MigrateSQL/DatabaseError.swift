@@ -15,6 +15,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var position: Int?
     /// The statement that failed, when the failure came from one.
     public var sql: String?
+    /// Whether the connection died (server stopped, backend terminated): the failure says
+    /// nothing about the statement, and an open transaction did not commit.
+    public var isConnectionLost = false
 
     public init(
         engine: String, code: String? = nil, message: String, detail: String? = nil,

@@ -2,11 +2,20 @@ import CSQLite
 import MigrateCore
 import MigrateSQL
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A connection to one SQLite database file; it owns the `sqlite3` handle and closes it in `deinit`.
 ///
-/// SQLite has no advisory locks, so concurrent migration runs serialize on the database's own
-/// write lock: ``beginTransaction()`` is `BEGIN IMMEDIATE`, which takes that lock up front and
-/// waits for another writer as long as ``acquireMigrationLock(name:timeout:onWait:)`` allows.
+/// SQLite has no advisory locks, so concurrent migration runs serialize on a file lock beside the
+/// database (``acquireMigrationLock(name:timeout:onWait:)``) and on the database's own write
+/// lock: ``beginTransaction()`` is `BEGIN IMMEDIATE`, which takes that lock up front and waits
+/// for another writer as long as ``acquireMigrationLock(name:timeout:onWait:)`` allows.
 ///
 /// ```swift
 /// let connection = try SQLiteConnection(path: "migrate.sqlite3")
@@ -31,6 +40,9 @@ package final class SQLiteConnection: DatabaseConnection {
     private var onLockWait: (() -> Void)?
 
     private static let defaultLockTimeout: Duration = .seconds(60)
+
+    /// The descriptor of the `-migrate-lock` file while this connection holds the run's lock, else -1.
+    private var runLockDescriptor: Int32 = -1
 
     /// Opens (creating if missing) the database at `path`, or a private in-memory one for `:memory:`.
     ///
@@ -61,6 +73,7 @@ package final class SQLiteConnection: DatabaseConnection {
 
     deinit {
         sqlite3_close_v2(handle)
+        if runLockDescriptor >= 0 { close(runLockDescriptor) }
     }
 
     // MARK: - Statements
@@ -70,6 +83,7 @@ package final class SQLiteConnection: DatabaseConnection {
     /// Unlike PostgreSQL's multi-statement `execute`, statements before a failing one stay applied
     /// unless the caller wrapped them in a transaction.
     package func execute(_ sql: String) throws {
+        try rejectNUL(in: sql)
         try sql.withCString { start in
             var cursor = start
             while cursor.pointee != 0 {
@@ -99,7 +113,8 @@ package final class SQLiteConnection: DatabaseConnection {
     ///
     /// Values are returned as SQLite renders them as text (integers and reals in decimal), NULL as nil.
     package func query(_ sql: String, parameters: [String?]) throws -> [[String?]] {
-        try sql.withCString { start in
+        try rejectNUL(in: sql)
+        return try sql.withCString { start in
             var prepared: OpaquePointer?
             var tail: UnsafePointer<CChar>?
             let code = sqlite3_prepare_v2(handle, start, -1, &prepared, &tail)
@@ -191,19 +206,55 @@ package final class SQLiteConnection: DatabaseConnection {
         try execute("ROLLBACK")
     }
 
-    /// Records how long ``beginTransaction()`` may wait for the write lock and whom to tell when it
-    /// waits; SQLite takes the lock per transaction, so nothing is locked here.
+    /// Takes the run's lock: an exclusive `flock` on `<database>-migrate-lock` beside the file,
+    /// polled every 50 ms until `timeout`; and records how long ``beginTransaction()`` may wait for
+    /// the write lock and whom to tell when either waits.
+    ///
+    /// `BEGIN IMMEDIATE` alone serializes transactions, not runs: a migration with
+    /// `transactional: false` runs outside any transaction, and two runs would both apply it.
+    /// The kernel drops the file lock when the process dies, so a killed run never leaves it held.
+    /// Where the file cannot be created (a read-only folder, `:memory:`), runs rely on
+    /// `BEGIN IMMEDIATE` alone.
     package func acquireMigrationLock(name: String, timeout: Duration, onWait: @escaping () -> Void) throws {
         lockTimeout = timeout
         onLockWait = onWait
         sqlite3_busy_timeout(handle, Self.milliseconds(timeout))
+        guard runLockDescriptor < 0, path != ":memory:", !path.isEmpty else { return }
+        let lockPath = path + "-migrate-lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+            runLockDescriptor = descriptor
+            return
+        }
+        onWait()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
+            nanosleep(&pause, nil)
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                runLockDescriptor = descriptor
+                return
+            }
+        }
+        close(descriptor)
+        throw MigrateError(
+            .lockTimeout,
+            "another migration run held the migration lock of the SQLite database \(path) (\(lockPath)) for more than \(Self.describe(timeout))",
+            hint: "Wait for the other run to finish and try again; the lock goes away with the process holding it.")
     }
 
-    /// Forgets the timeout and callback recorded by ``acquireMigrationLock(name:timeout:onWait:)``.
+    /// Releases the run's file lock and forgets the timeout and callback recorded by
+    /// ``acquireMigrationLock(name:timeout:onWait:)``.
     package func releaseMigrationLock() throws {
         lockTimeout = Self.defaultLockTimeout
         onLockWait = nil
         sqlite3_busy_timeout(handle, Self.milliseconds(lockTimeout))
+        if runLockDescriptor >= 0 {
+            close(runLockDescriptor)  // closing the descriptor releases its flock
+            runLockDescriptor = -1
+        }
     }
 
     // MARK: - Migration sessions
@@ -246,6 +297,16 @@ package final class SQLiteConnection: DatabaseConnection {
     }
 
     // MARK: - Errors
+
+    /// SQLite reads SQL as a C string, which ends at a NUL character: the rest of the statement
+    /// would be dropped without a word (`DELETE FROM t\0 WHERE …` would empty the table).
+    private func rejectNUL(in sql: String) throws {
+        guard let nul = sql.firstIndex(of: "\0") else { return }
+        throw DatabaseError(
+            engine: "SQLite", message: "the SQL holds a NUL character, which would cut the statement short",
+            hint: "Remove the NUL character (a binary byte in a text file); write it as char(0) if a value needs it.",
+            position: sql.distance(from: sql.startIndex, to: nul) + 1, sql: String(sql.map { $0 == "\0" ? "␀" : $0 }))
+    }
 
     /// The one return-code checker: anything but OK, ROW or DONE becomes a ``DatabaseError``.
     private func check(_ code: Int32, sql: String?) throws {

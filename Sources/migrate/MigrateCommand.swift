@@ -16,6 +16,7 @@ struct MigrateCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
             CurrentCommand.self, StampCommand.self, VerifyCommand.self,
+            HeadsCommand.self, BranchesCommand.self, HistoryCommand.self, ShowCommand.self, MergeCommand.self,
         ])
 
     @OptionGroup(title: "Environment")

@@ -97,7 +97,7 @@ import MigrateKit
         ("postgresql://[::1/db", "invalid database URL 'postgresql://[::1/db': the IPv6 address '[::1' is missing its closing ']'"),
         ("postgresql://host/db?sslmode", "invalid database URL 'postgresql://host/db?sslmode': the parameter 'sslmode' has no value (write name=value)"),
         // A password with an unencoded '/' is never shown, even when the URL is malformed.
-        ("postgresql://user:pa/ss@host/db", "invalid database URL 'postgresql://user:***@host/db': the port 'pa' is not a number from 0 to 65535"),
+        ("postgresql://user:pa/ss@host/db", "invalid database URL 'postgresql://user:***@host/db': an '@' follows the first '/': a '/' in the user name or password must be percent-encoded as %2F (and an '@' in the database name as %40)"),
     ]
 
     @Test(arguments: invalid)

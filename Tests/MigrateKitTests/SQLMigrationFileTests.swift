@@ -43,12 +43,13 @@ private let example = """
 @Suite struct SQLMigrationFileTests {
     @Test func parsesTheDesignExample() throws {
         let file = try parse(example)
-        #expect(
-            file.revision
-                == Revision(
-                    id: "1975ea83b712", downRevisions: ["27c6a30d7c24"], message: "add accounts", path: path,
-                    upgrade: [.execute("CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)")],
-                    downgrade: [.execute("DROP TABLE accounts")]))
+        var expected = Revision(
+            id: "1975ea83b712", downRevisions: ["27c6a30d7c24"], message: "add accounts", path: path,
+            upgrade: [.execute("CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)")],
+            downgrade: [.execute("DROP TABLE accounts")])
+        expected.upgradeLines = [9]
+        expected.downgradeLines = [12]
+        #expect(file.revision == expected)
         #expect(file.upgradeStatements.map(\.line) == [9])
         #expect(file.downgradeStatements.map(\.line) == [12])
     }
