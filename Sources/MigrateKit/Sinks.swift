@@ -56,19 +56,15 @@ final class ScriptSink: MigrationSink {
     let dialect: SQLDialect
     let startHeads: Set<String>
     private(set) var text = ""
-    /// Where the dialect rebuilds tables, an in-memory SQLite database that every emitted
-    /// statement is also applied to, so a rebuild reads the schema as the script leaves it.
-    private let scratch: SQLiteConnection?
+    /// Where the dialect rebuilds tables, an in-memory SQLite database that the emitted
+    /// statements are applied to, so a rebuild reads the schema as the script leaves it.
+    private let scratch: ScratchSchema?
     var inspector: SchemaInspector? { scratch }
 
     init(dialect: SQLDialect, startHeads: Set<String>) {
         self.dialect = dialect
         self.startHeads = startHeads
-        // Opening an in-memory database fails only without memory; then a rebuild says it has no
-        // inspector. As in online runs, foreign keys are off so a rebuild's DROP TABLE fires no actions.
-        let scratch = dialect.canRebuildTables ? try? SQLiteConnection(path: ":memory:") : nil
-        try? scratch?.beginMigrationSession()
-        self.scratch = scratch
+        self.scratch = dialect.canRebuildTables ? ScratchSchema() : nil
     }
 
     var recordsDurations: Bool { false }
@@ -98,13 +94,49 @@ final class ScriptSink: MigrationSink {
     /// Appends one statement and its terminator; a statement ending in a line comment gets the
     /// `;` on a line of its own so the comment cannot swallow it.
     private func emit(_ statement: String) {
-        // The scratch database only models the schema: a statement it cannot run (one that needs
-        // tables created before the script's range) is skipped, and a later rebuild of such a
-        // table reports that the table is unknown.
-        try? scratch?.execute(statement)
+        scratch?.record(statement)
         // Only the last line matters; splitting every statement into lines was a tenth of an
         // offline run's time on long histories.
         let lastLine = statement.lastIndex(of: "\n").map { statement[statement.index(after: $0)...] } ?? statement[...]
         text += statement + (lastLine.contains("--") ? "\n;" : ";") + "\n\n"
+    }
+}
+
+/// The schema an offline SQLite script builds, for table rebuilds to inspect.
+///
+/// Statements are only recorded as the script is written, and replayed into an in-memory
+/// database when a rebuild first asks: most scripts never rebuild, and replaying every statement
+/// of a long history was most of an offline run's time.
+final class ScratchSchema: SchemaInspector {
+    private var pending: [String] = []
+    private var database: SQLiteConnection?
+
+    func record(_ statement: String) {
+        pending.append(statement)
+    }
+
+    func table(_ name: TableName) throws -> Table? {
+        try replayed().table(name)
+    }
+
+    func rebuildSource(for name: TableName) throws -> TableRebuildSource? {
+        try replayed().rebuildSource(for: name)
+    }
+
+    /// The scratch database with every recorded statement applied.
+    private func replayed() throws -> SQLiteConnection {
+        let database = try self.database ?? {
+            let opened = try SQLiteConnection(path: ":memory:")
+            // As in online runs, foreign keys are off so a rebuild's DROP TABLE fires no actions.
+            try opened.beginMigrationSession()
+            return opened
+        }()
+        self.database = database
+        // The scratch database only models the schema: a statement it cannot run (one that needs
+        // tables created before the script's range) is skipped, and a later rebuild of such a
+        // table reports that the table is unknown.
+        for statement in pending { try? database.execute(statement) }
+        pending.removeAll()
+        return database
     }
 }
