@@ -33,6 +33,12 @@ struct RevisionCommand: ParsableCommand {
     @Option(name: .customLong("version-path"), help: "The versions folder to write into.")
     var versionPath: String?
 
+    @Flag(help: "Compare the models (migrate.json `models`) with the database and write the operations that make them match.")
+    var autogenerate = false
+
+    @Flag(name: .customLong("allow-empty"), help: "With --autogenerate, write the file even when nothing changed.")
+    var allowEmpty = false
+
     func run() throws {
         var options = Commands.RevisionOptions(message: message)
         options.format = format
@@ -42,7 +48,19 @@ struct RevisionCommand: ParsableCommand {
         options.branchLabels = branchLabels
         options.dependsOn = dependsOn
         options.versionPath = versionPath
-        print(try Commands.revision(global.context(), options))
+        guard autogenerate else {
+            if allowEmpty { throw ValidationError("--allow-empty goes with --autogenerate") }
+            print(try Commands.revision(global.context(), options))
+            return
+        }
+        let result = try Commands.autogenerateRevision(global.context(), options, allowEmpty: allowEmpty)
+        for change in result.changes { StandardError.write("Detected \(change.summary)\n") }
+        guard let path = result.path else {
+            StandardError.write("No changes in schema detected; no revision written (pass --allow-empty to write one anyway)\n")
+            return
+        }
+        if result.changes.isEmpty { StandardError.write("No changes in schema detected; writing an empty revision\n") }
+        print(path)
     }
 }
 

@@ -7,21 +7,10 @@ struct UpgradeCommand: ParsableCommand {
         abstract: "Apply migrations up to a revision.",
         discussion: "REVISION is an id or unique prefix, head, heads, +N, REV+N, LABEL@head; with --sql also a range A:B.")
 
-    @OptionGroup(title: "Environment")
-    var global: GlobalOptions
-
-    @OptionGroup var target: TargetRevision
-
-    @Flag(help: "Print the SQL instead of running it (offline mode).")
-    var sql = false
+    @OptionGroup var options: MigrationRunOptions
 
     func run() throws {
-        let context = try global.context()
-        if sql {
-            print(try Commands.upgradeSQL(context, to: target.revision), terminator: "")
-        } else {
-            try Commands.upgrade(context, to: target.revision)
-        }
+        try options.run(online: Commands.upgrade, offline: Commands.upgradeSQL)
     }
 }
 
@@ -31,6 +20,15 @@ struct DowngradeCommand: ParsableCommand {
         abstract: "Revert migrations down to a revision.",
         discussion: "REVISION is an id or unique prefix, base, -N, REV-N, LABEL@REV; with --sql a range FROM:TO.")
 
+    @OptionGroup var options: MigrationRunOptions
+
+    func run() throws {
+        try options.run(online: Commands.downgrade, offline: Commands.downgradeSQL)
+    }
+}
+
+/// What upgrade and downgrade share: the environment, the target, and online or offline mode.
+struct MigrationRunOptions: ParsableArguments {
     @OptionGroup(title: "Environment")
     var global: GlobalOptions
 
@@ -39,12 +37,15 @@ struct DowngradeCommand: ParsableCommand {
     @Flag(help: "Print the SQL instead of running it (offline mode).")
     var sql = false
 
-    func run() throws {
+    /// Runs the migrations, or prints the script that would.
+    func run(
+        online: (Context, String) throws -> [MigrationStep], offline: (Context, String) throws -> String
+    ) throws {
         let context = try global.context()
         if sql {
-            print(try Commands.downgradeSQL(context, to: target.revision), terminator: "")
+            print(try offline(context, target.revision), terminator: "")
         } else {
-            try Commands.downgrade(context, to: target.revision)
+            _ = try online(context, target.revision)
         }
     }
 }
