@@ -76,6 +76,10 @@ let package = Package(
         // The repository's own Swift migrations, compiled against MigrateKit to prove the API they use is real.
         .target(name: "DemoVersions", dependencies: ["MigrateKit"], path: "versions", exclude: demoSQLMigrations),
         .testTarget(name: "VersionsCompileTests", dependencies: ["DemoVersions", "MigrateKit", "MigrateScript"]),
+        // The demo's declared models (migrate.json `models`), compiled to prove the model API is
+        // real, and checked against what the command line reads from the same file.
+        .target(name: "DemoModels", dependencies: ["MigrateKit"], path: "Models"),
+        .testTarget(name: "ModelsCompileTests", dependencies: ["DemoModels", "MigrateKit", "MigrateScript"]),
         .testTarget(
             name: "CommandTests",
             dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"],

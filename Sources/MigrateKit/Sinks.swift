@@ -97,8 +97,10 @@ final class ScriptSink: MigrationSink {
         scratch?.record(statement)
         // Only the last line matters; splitting every statement into lines was a tenth of an
         // offline run's time on long histories.
-        let lastLine = statement.lastIndex(of: "\n").map { statement[statement.index(after: $0)...] } ?? statement[...]
-        text += statement + (lastLine.contains("--") ? "\n;" : ";") + "\n\n"
+        let bytes = statement.utf8
+        let lastLine = bytes.lastIndex(of: UInt8(ascii: "\n")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
+        let endsInComment = zip(lastLine, lastLine.dropFirst()).contains { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") }
+        text += statement + (endsInComment ? "\n;" : ";") + "\n\n"
     }
 }
 

@@ -76,7 +76,7 @@ public struct SQLDialect: Sendable, Hashable {
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + name.doublingASCII(UInt8(ascii: "\"")) + "\""
     }
 
     /// Quotes a possibly schema-qualified name.
@@ -87,7 +87,7 @@ public struct SQLDialect: Sendable, Hashable {
 
     /// A string literal with embedded quotes doubled (standard SQL; both engines accept it).
     public func quoteString(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + value.doublingASCII(UInt8(ascii: "'")) + "'"
     }
 }
 
@@ -95,5 +95,20 @@ extension String {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty, contains(target) else { return self }
         return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+extension String {
+    /// The string with every `quote` byte doubled, scanning UTF-8 bytes: quoting runs for every
+    /// identifier and literal of a script, and most hold no quote at all.
+    fileprivate func doublingASCII(_ quote: UInt8) -> String {
+        guard utf8.contains(quote) else { return self }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 2)
+        for byte in utf8 {
+            bytes.append(byte)
+            if byte == quote { bytes.append(quote) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
