@@ -1,0 +1,142 @@
+import Foundation
+import MigrateCore
+import MigrateScript
+import Testing
+
+/// The error reading models `text` produces.
+func modelError(_ text: String) -> MigrateError? {
+    do {
+        _ = try ModelFile.tables(parsing: text, path: "models/App.swift")
+        return nil
+    } catch let error as MigrateError {
+        return error
+    } catch {
+        Issue.record("unexpected error type: \(error)")
+        return nil
+    }
+}
+
+/// A models file whose `tables` array holds `body`, starting on line 5, indented by 8 spaces.
+func modelsFile(_ body: String) -> String {
+    """
+    import MigrateKit
+
+    enum AppSchema: ModelSchema {
+        static let tables: [Table] = [
+            \(body)
+        ]
+    }
+
+    """
+}
+
+@Suite struct ModelFileTests {
+    @Test func readsTablesWithEveryElement() throws {
+        let tables = try ModelFile.tables(parsing: modelsFile("""
+            Table("accounts",
+                    Column("id", .integer, primaryKey: true),
+                    Column("email", .string(length: 255), nullable: false, comment: "sign-in"),
+                    UniqueConstraint(["email"], name: "uq_accounts_email"),
+                    CheckConstraint("email LIKE '%@%'", name: "ck_email"),
+                    Index("ix_lower_email", keys: [.expression("lower(email)")]),
+                    comment: "people"),
+                Table("memberships",
+                    Column("account_id", .integer),
+                    Column("team", .string(length: 20)),
+                    PrimaryKey(["account_id", "team"], name: "pk_memberships"),
+                    ForeignKey(["account_id"], references: "accounts", ["id"], onDelete: .cascade),
+                    schema: "app"),
+            """), path: "models/App.swift")
+        #expect(tables.map(\.name) == [TableName("accounts"), TableName("memberships", schema: "app")])
+        let accounts = tables[0]
+        #expect(accounts.comment == "people")
+        #expect(accounts.column(named: "email") == Column(
+            "email", .string(length: 255), isNullable: false, comment: "sign-in"))
+        #expect(accounts.uniqueConstraints == [UniqueConstraint(name: "uq_accounts_email", columns: ["email"])])
+        #expect(accounts.checkConstraints == [CheckConstraint(name: "ck_email", expression: "email LIKE '%@%'")])
+        #expect(accounts.indexes == [Index(
+            name: "ix_lower_email", table: TableName("accounts"), keys: [.expression("lower(email)")])])
+        let memberships = tables[1]
+        #expect(memberships.primaryKey == ["account_id", "team"])
+        #expect(memberships.primaryKeyName == "pk_memberships")
+        #expect(memberships.foreignKeys.first?.onDelete == .cascade)
+    }
+
+    @Test func anEmptyTablesListIsNoTables() throws {
+        #expect(try ModelFile.tables(parsing: modelsFile(""), path: "m.swift").isEmpty)
+    }
+
+    @Test func aNameInsteadOfALiteralIsLocated() throws {
+        let error = try #require(modelError(modelsFile(#"Table("accounts", Column("id", kind)),"#)))
+        #expect(error.kind == .script)
+        #expect(error.location == SourceLocation(path: "models/App.swift", line: 5, column: 40))
+        #expect(error.message.hasPrefix("`kind` is a name, not a literal"))
+        #expect(error.message.contains("\n        Table(\"accounts\", Column(\"id\", kind)),\n"))
+    }
+
+    @Test func aComputedTableIsLocated() throws {
+        let error = try #require(modelError(modelsFile("makeTable(\"accounts\"),")))
+        #expect(error.location?.line == 5)
+        #expect(error.location?.column == 9)
+        #expect(error.message.contains("a call to `makeTable` is computed at run time"))
+    }
+
+    @Test func aMisspeltLabelIsLocatedWithASuggestion() throws {
+        let error = try #require(modelError(modelsFile(#"Table("a", Column("id", .integer, nulable: false)),"#)))
+        #expect(error.location?.line == 5)
+        #expect(error.location?.column == 43)
+        #expect(error.hint?.contains("did you mean `nullable:`?") == true)
+    }
+
+    @Test func topLevelCodeIsRefused() throws {
+        let error = try #require(modelError("import MigrateKit\n\nlet accounts = Table(\"accounts\")\n"))
+        #expect(error.location == SourceLocation(path: "models/App.swift", line: 3, column: 1))
+        #expect(error.message.hasPrefix("a models file declares types conforming to `ModelSchema`"))
+    }
+
+    @Test func aTypeWithoutTheProtocolOrWithOtherMembersIsRefused() throws {
+        let plain = try #require(modelError("enum Schema {\n    static let tables: [Table] = []\n}\n"))
+        #expect(plain.location?.line == 1)
+        #expect(plain.message.contains("does not conform to `ModelSchema`"))
+
+        let extra = try #require(modelError(
+            "enum S: ModelSchema {\n    static let tables: [Table] = []\n    static var count = 1\n}\n"))
+        #expect(extra.location == SourceLocation(path: "models/App.swift", line: 3, column: 5))
+        #expect(extra.message.contains("only member is `static let tables"))
+    }
+
+    @Test func aFileWithoutModelsIsRefused() throws {
+        let error = try #require(modelError("import MigrateKit\n"))
+        #expect(error.location?.line == 1)
+        #expect(error.message.contains("declares no type conforming to `ModelSchema`"))
+    }
+
+    @Test func aSyntaxErrorIsLocated() throws {
+        let error = try #require(modelError(modelsFile(#"Table("a", Column("id", .integer),"#)))
+        #expect(error.message.hasPrefix("syntax error"))
+        #expect(error.location?.line != nil)
+    }
+
+    @Test func aTableDeclaredTwiceAcrossFilesIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try modelsFile(#"Table("a", Column("id", .integer)),"#)
+            .write(to: folder.appendingPathComponent("1.swift"), atomically: true, encoding: .utf8)
+        try modelsFile(#"Table("b"), Table("a", Column("id", .integer)),"#)
+            .write(to: folder.appendingPathComponent("2.swift"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ModelFile.schema(paths: [folder.path])
+            Issue.record("a table declared twice was accepted")
+        } catch let error as MigrateError {
+            #expect(error.location?.path.hasSuffix("2.swift") == true)
+            #expect(error.location?.line == 5)
+            #expect(error.location?.column == 21)
+            #expect(error.message.hasPrefix("table a is declared twice; first in"))
+        }
+    }
+
+    @Test func aMissingPathIsAConfigurationError() throws {
+        #expect(throws: MigrateError.self) { try ModelFile.schema(paths: ["/nonexistent/models"]) }
+    }
+}
