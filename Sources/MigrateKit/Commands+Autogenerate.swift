@@ -25,6 +25,11 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         try requireUpToDate(graph, connection: connection, context: context, target: "heads")
+        // Drift can also come from an applied migration edited afterwards: say so too.
+        let table = context.versionTable(dialect: connection.dialect)
+        for problem in try verificationProblems(graph: graph, connection: connection, table: table) {
+            context.onEvent(.verificationProblem(problem))
+        }
         return try comparison(context, connection).upgrade.map(SchemaChange.init)
     }
 

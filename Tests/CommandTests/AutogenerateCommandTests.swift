@@ -295,6 +295,17 @@ import TestSupport
         #expect(check.stdout == "No new upgrade operations detected.\n", "\(check)")
     }
 
+    /// `check` also warns about an applied migration whose file was edited afterwards.
+    @Test func checkWarnsAboutAnEditedAppliedMigration() throws {
+        let env = try Self.baseEnvironment(.sqlite)
+        let path = env.directory.appendingPathComponent("versions/base01_m.sql")
+        try (try String(contentsOf: path, encoding: .utf8) + "\n-- edited after it ran\n")
+            .write(to: path, atomically: true, encoding: .utf8)
+        let check = try env.run("check")
+        #expect(check.status == 0, "\(check)")
+        #expect(check.stderr.contains("warning: revision base01 was applied at"), "\(check)")
+    }
+
     @Test func checkWithoutModelsSaysWhatToConfigure() throws {
         let env = try Environment(.sqlite)
         let check = try env.run("check")
