@@ -8,24 +8,47 @@ import MigrateScript
 public enum Commands {
     // MARK: init
 
-    /// Writes a new environment into `directory`: migrate.json and an empty versions folder.
+    /// Writes a new environment into `directory`: migrate.json, an empty versions folder, and a
+    /// models file with no tables yet (what `check` and `revision --autogenerate` compare with).
     /// Returns the paths it created. Refuses to overwrite an existing migrate.json.
     public static func initialize(directory: String) throws -> [String] {
         let fileManager = FileManager.default
         let configPath = (directory as NSString).appendingPathComponent("migrate.json")
         let versionsPath = (directory as NSString).appendingPathComponent("versions")
+        let modelsPath = (directory as NSString).appendingPathComponent("Models/Schema.swift")
         if fileManager.fileExists(atPath: configPath) {
             throw MigrateError(
                 .usage, "\(configPath) already exists", hint: "init writes a new environment; edit the existing migrate.json instead")
         }
         do {
             try fileManager.createDirectory(atPath: versionsPath, withIntermediateDirectories: true)
-            try Configuration.renderFile().write(toFile: configPath, atomically: true, encoding: .utf8)
+            try Configuration.renderFile(models: ["Models"]).write(toFile: configPath, atomically: true, encoding: .utf8)
+            if !fileManager.fileExists(atPath: modelsPath) {
+                try fileManager.createDirectory(
+                    atPath: (modelsPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Self.initialModelsFile.write(toFile: modelsPath, atomically: true, encoding: .utf8)
+            }
         } catch {
             throw MigrateError(.configuration, "cannot write the new environment in \(directory)", cause: error)
         }
-        return [configPath, versionsPath]
+        return [configPath, versionsPath, modelsPath]
     }
+
+    /// The models file `init` writes: the place to declare tables for autogenerate.
+    static let initialModelsFile = """
+        import MigrateKit
+
+        /// The schema the database should have. `migrate revision --autogenerate -m "…"` writes a
+        /// migration that makes the database match it; `migrate check` fails while they differ.
+        enum AppSchema: ModelSchema {
+            static let tables: [Table] = [
+                // Table("accounts",
+                //     Column("id", .integer, primaryKey: true),
+                //     Column("email", .string(length: 255), nullable: false)),
+            ]
+        }
+
+        """
 
     // MARK: revision
 

@@ -24,6 +24,21 @@ import TestSupport
         #expect(path.hasPrefix(folder.appendingPathComponent("versions").path), "\(revision)")
         #expect(try env.run("-c", config, "upgrade", "head").status == 0)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("migrate.sqlite3").path))
+
+        // The models file init wrote is read by check, and autogenerate works from it.
+        #expect(try env.run("-c", config, "check").status == 0)
+        let models = folder.appendingPathComponent("Models/Schema.swift")
+        let declared = try String(contentsOf: models, encoding: .utf8).replacingOccurrences(
+            of: "static let tables: [Table] = [",
+            with: "static let tables: [Table] = [\n        Table(\"notes\", Column(\"id\", .integer, primaryKey: true), Column(\"body\", .text)),")
+        try declared.write(to: models, atomically: true, encoding: .utf8)
+        let drift = try env.run("-c", config, "check")
+        #expect(drift.status == 1, "\(drift)")
+        #expect(drift.stdout.contains("notes"), "\(drift)")
+        let autogenerate = try env.run("-c", config, "revision", "--autogenerate", "-m", "add notes")
+        #expect(autogenerate.status == 0, "\(autogenerate)")
+        #expect(try env.run("-c", config, "upgrade", "head").status == 0)
+        #expect(try env.run("-c", config, "check").status == 0)
     }
 
     @Test func revisionChainsOntoTheHead() throws {
