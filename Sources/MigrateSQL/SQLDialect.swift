@@ -92,7 +92,8 @@ public struct SQLDialect: Sendable, Hashable {
 }
 
 extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
+    /// Foundation's replacement, for the modules that keep Foundation out (core, SQL, drivers).
+    package func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty, contains(target) else { return self }
         return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
