@@ -17,7 +17,7 @@ public struct ScriptDirectory: Sendable {
     /// parsed again; `useCache: false` reads everything afresh and writes nothing.
     public static func load(folders: [String], useCache: Bool = true) throws -> ScriptDirectory {
         let fileManager = FileManager.default
-        var paths: [String] = []
+        var files: [MigrationFile] = []
         for folder in folders {
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -31,35 +31,46 @@ public struct ScriptDirectory: Sendable {
             } catch {
                 throw MigrateError(.configuration, "cannot list the versions folder \(folder)", cause: error)
             }
+            let handle = DirectoryHandle(path: folder)
             for name in names.sorted() where !name.hasPrefix(".") {
                 if name.hasSuffix(".sql") || name.hasSuffix(".swift") {
-                    paths.append((folder as NSString).appendingPathComponent(name))
+                    files.append(MigrationFile(
+                        path: (folder as NSString).appendingPathComponent(name), name: name, folder: handle))
                 }
             }
         }
-        var cache: ParseCache?
-        if useCache, let first = folders.first {
-            let environment = (first as NSString).deletingLastPathComponent as NSString
-            cache = ParseCache(folder: environment.appendingPathComponent(".migrate-cache"))
-        }
-        let read = try readRevisions(at: paths, cache: cache)
+        let cache = useCache ? cacheFolder(versions: folders).map { ParseCache(folder: $0) } : nil
+        let read = try readRevisions(files, cache: cache)
         cache?.update(read.cacheEntries)
         let revisions = read.revisions
         return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
     }
 
+    /// A migration file to read: its path, and its name in its (open) folder.
+    private struct MigrationFile: Sendable {
+        var path: String
+        var name: String
+        var folder: DirectoryHandle?
+    }
+
+    /// Where parse caches are kept: `.migrate-cache/` beside the first versions folder (in the
+    /// environment's folder, usually).
+    static func cacheFolder(versions: [String]) -> String? {
+        versions.first.map { (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".migrate-cache") }
+    }
+
     /// Reads the files on all cores, since parsing a long Swift history one file at a time would
     /// make every command slow; the first failing file (in path order) is reported.
     private static func readRevisions(
-        at paths: [String], cache: ParseCache?
+        _ files: [MigrationFile], cache: ParseCache?
     ) throws -> (revisions: [Revision], cacheEntries: [String: [UInt8]]) {
-        let results = UnsafeMutableBufferPointer<Result<ReadFile, any Error>>.allocate(capacity: paths.count)
+        let results = UnsafeMutableBufferPointer<Result<ReadFile, any Error>>.allocate(capacity: files.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            (slots.baseAddress! + index).initialize(to: Result { try readRevision(at: paths[index], cache: cache) })
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache) })
         }
-        defer { _ = results.baseAddress.map { $0.deinitialize(count: paths.count) } }
+        defer { _ = results.baseAddress.map { $0.deinitialize(count: files.count) } }
         let files = try results.map { try $0.get() }
         var entries: [String: [UInt8]] = [:]
         for file in files {
@@ -75,10 +86,11 @@ public struct ScriptDirectory: Sendable {
     }
 
     /// Reads one file into a revision, with the checksum of its bytes.
-    private static func readRevision(at path: String, cache: ParseCache?) throws -> ReadFile {
+    private static func readRevision(_ file: MigrationFile, cache: ParseCache?) throws -> ReadFile {
+        let path = file.path
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try FileText.contents(of: path, name: file.name, in: file.folder?.descriptor)
         } catch {
             throw MigrateError(
                 .script, "cannot read the migration file", hint: "check that it exists and is UTF-8 text",

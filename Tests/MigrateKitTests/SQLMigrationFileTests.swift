@@ -92,6 +92,9 @@ private let example = """
         ("-- first\n-- second\n-- revision: a1\n-- migrate:upgrade", "first"),
         ("-- free text\n-- message: revision: explicit\n-- revision: a1\n-- migrate:upgrade", "revision: explicit"),
         ("--\n\n-- revision: a1\n\n-- after blank lines\n-- migrate:upgrade", "after blank lines"),
+        ("-- 🚀 lancer la fusée\n-- revision: a1\n-- migrate:upgrade", "🚀 lancer la fusée"),
+        // Unicode whitespace (no-break space, em space) is trimmed like ASCII spaces.
+        ("--\u{00A0}ajouter les comptes\u{2003}\n-- revision: a1\n-- migrate:upgrade", "ajouter les comptes"),
     ]
 
     @Test(arguments: messageCases)
@@ -148,6 +151,12 @@ private let example = """
     @Test func missingOrEmptyDowngrade() throws {
         #expect(try parse("-- revision: a\n-- migrate:upgrade\nSELECT 1;").revision.downgrade == [])
         #expect(try parse("-- revision: a\n-- migrate:upgrade\nSELECT 1;\n-- migrate:downgrade\n-- nothing to undo\n").revision.downgrade == [])
+    }
+
+    @Test func valuesTrimUnicodeWhitespace() throws {
+        let file = try parse("-- revision:\u{00A0}abc\u{3000}\n-- down_revision: a1 ,\u{2003}b2\n-- migrate:upgrade\nSELECT 1;")
+        #expect(file.revision.id == "abc")
+        #expect(file.revision.downRevisions == ["a1", "b2"])
     }
 
     @Test func windowsLineEndingsAndByteOrderMark() throws {
@@ -271,6 +280,11 @@ private let example = """
         ("-- revision: abc\n-- depends_on: x:y\n-- migrate:upgrade",
          "2:16: depends_on entry 'x:y' may not contain spaces, '@' or ':'", "separate several with commas"),
         ("-- revision: abc\n-- revision: def\n-- migrate:upgrade", "2:4: duplicate header key 'revision' (first given on line 1)", nil),
+        // Columns count characters, not bytes: the no-break space is one column and two bytes.
+        ("--\u{00A0}revision: abc-def\n-- migrate:upgrade", "1:14: revision id 'abc-def' may contain only letters, digits and underscores", nil),
+        ("-- revision: abc\n-- branch_labels: é, a\u{2003}b\n-- migrate:upgrade",
+         "2:22: branch label 'a\u{2003}b' may not contain spaces, '@' or ':'", "separate several with commas"),
+        ("-- revision: abc\n-- migrate:upgrade\n-- migrate:ùp\n", "3:4: unknown marker '-- migrate:ùp'", "the markers are '-- migrate:upgrade' and '-- migrate:downgrade'"),
     ]
 
     @Test(arguments: errorCases)

@@ -140,3 +140,51 @@ import TestSupport
         #expect(try ScriptDirectory.load(folders: [versions.path], useCache: false).revisions == third.revisions)
     }
 }
+
+/// How migration files are read: bytes as written, a byte order mark left out, bad text refused.
+@Suite struct MigrationFileReadingTests {
+    static let sqlFile = "-- first\n-- revision: a1\n-- down_revision:\n\n-- migrate:upgrade\nSELECT 1;\n"
+
+    @Test func theChecksumIsTheSHA256OfTheTextWithoutAByteOrderMark() throws {
+        let plain = try makeTemporaryDirectory()
+        try Data(Self.sqlFile.utf8).write(to: plain.appendingPathComponent("a1_first.sql"))
+        let marked = try makeTemporaryDirectory()
+        try Data([0xEF, 0xBB, 0xBF] + Array(Self.sqlFile.utf8)).write(to: marked.appendingPathComponent("a1_first.sql"))
+
+        let expected = SHA256.hex(Self.sqlFile.utf8)
+        #expect(try ScriptDirectory.load(folders: [plain.path]).revisions.map(\.checksum) == [expected])
+        #expect(try ScriptDirectory.load(folders: [marked.path]).revisions.map(\.checksum) == [expected])
+        #expect(try ScriptDirectory.load(folders: [marked.path]).revisions.map(\.message) == ["first"])
+    }
+
+    @Test func aFileThatIsNotUTF8IsRefusedWithItsPath() throws {
+        let folder = try makeTemporaryDirectory()
+        let path = folder.appendingPathComponent("a1_first.sql").path
+        try Data(Array(Self.sqlFile.utf8) + [0xC3, 0x28]).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: MigrateError.self) { try ScriptDirectory.load(folders: [folder.path]) }
+        #expect(error.kind == .script)
+        #expect(error.location?.path == path)
+        #expect(error.message == "cannot read the migration file")
+        #expect(String(describing: error.cause!) == "the file is not valid UTF-8 text")
+    }
+
+    @Test func anUnreadableEntryIsReportedWithTheSystemsReason() throws {
+        let folder = try makeTemporaryDirectory()
+        // A folder named like a migration file cannot be read as one.
+        let path = folder.appendingPathComponent("a1_first.sql").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let error = try #require(throws: MigrateError.self) { try ScriptDirectory.load(folders: [folder.path]) }
+        #expect(error.location?.path == path)
+        #expect(String(describing: error.cause!).contains("(errno 21)"))
+    }
+
+    @Test func largeFilesAreReadWhole() throws {
+        let folder = try makeTemporaryDirectory()
+        let statements = (1...5000).map { "INSERT INTO t VALUES (\($0), 'row \($0)');" }
+        try (Self.sqlFile + statements.joined(separator: "\n") + "\n")
+            .write(to: folder.appendingPathComponent("a1_first.sql"), atomically: true, encoding: .utf8)
+        let revision = try #require(try ScriptDirectory.load(folders: [folder.path]).revisions.first)
+        #expect(revision.upgrade.count == 5001)
+        #expect(revision.upgrade.last == .execute("INSERT INTO t VALUES (5000, 'row 5000')"))
+    }
+}
