@@ -91,7 +91,10 @@ extension Commands {
                 .configuration, "no models are configured, so there is nothing to compare the database with",
                 hint: "list the Swift files or folders declaring your tables under `models` in migrate.json")
         }
-        let declared = try ModelFile.schema(paths: configuration.models)
+        let cache = ScriptDirectory.cacheFolder(versions: configuration.versions).map {
+            ParseCache(folder: $0, kind: "models")
+        }
+        let declared = try ModelFile.schema(paths: configuration.models, cache: cache)
         let versionTable = context.versionTable(dialect: connection.dialect)
         let history = HistoryTable(for: versionTable)
         let excluded = [

@@ -40,9 +40,13 @@ package enum ModelFile {
 
     /// The schema declared by `paths`: files, or folders whose `*.swift` files (recursively, in
     /// name order) are read. A table declared twice is an error at its second declaration.
-    package static func schema(paths: [String]) throws -> Schema {
+    ///
+    /// With a `cache`, a file whose text is unchanged since it was last read is not parsed again
+    /// (a 300-table models file costs `check` more to parse than the database costs to reflect).
+    package static func schema(paths: [String], cache: ParseCache? = nil) throws -> Schema {
         var tables: [Table] = []
         var seen: [TableName: String] = [:]
+        var entries: [String: [UInt8]] = [:]
         for file in try swiftFiles(paths) {
             let text: String
             do {
@@ -50,17 +54,28 @@ package enum ModelFile {
             } catch {
                 throw MigrateError(.script, "cannot read the models file \(file)", cause: error)
             }
-            let (source, tree) = try parse(text, path: file)
-            for model in try source.readModels(tree) {
-                if let first = seen[model.table.name] {
+            let checksum = SHA256.hex(text.utf8)
+            let declared: [Table]
+            if let cached = cache?.tables(checksum: checksum) {
+                declared = cached
+            } else {
+                declared = try Self.tables(parsing: text, path: file)
+            }
+            if cache != nil { entries[checksum] = RevisionCoding.encode(tables: declared) }
+            for (index, table) in declared.enumerated() {
+                if let first = seen[table.name] {
+                    // Parsed again (the tables may come from the cache) to point at the declaration.
+                    let (source, tree) = try parse(text, path: file)
+                    let node = try source.readModels(tree)[index].node
                     throw source.error(
-                        "table \(model.table.name) is declared twice; first in \(first)", at: model.node,
+                        "table \(table.name) is declared twice; first in \(first)", at: node,
                         hint: "declare each table once across the files listed under `models`")
                 }
-                seen[model.table.name] = file
-                tables.append(model.table)
+                seen[table.name] = file
+                tables.append(table)
             }
         }
+        cache?.update(entries)
         return Schema(tables: tables)
     }
 

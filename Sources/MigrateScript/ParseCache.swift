@@ -1,8 +1,9 @@
 import Foundation
 import MigrateCore
 
-/// Revisions already read from Swift files, stored by the SHA-256 of each file's text, so that
-/// commands on a long Swift history skip parsing the files that did not change.
+/// What Swift files were read into (the revision of a migration file, the tables of a models
+/// file), stored by the SHA-256 of each file's text, so that commands skip parsing the files that
+/// did not change: a long Swift history for every command, a large models file for `check`.
 ///
 /// The cache is one file, read once and rewritten (to a temporary name, then renamed) only when
 /// the set of files changed: a thousand small files would cost more to create and open than
@@ -13,11 +14,17 @@ package struct ParseCache: Sendable {
     package let path: String
     private let entries: [String: [UInt8]]
 
-    /// The cache stored in `folder` (nothing yet if it has no cache file).
-    package init(folder: String) {
-        path = (folder as NSString).appendingPathComponent("swift-v\(RevisionCoding.formatVersion).cache")
+    /// The cache of one kind of file (`swift` for migrations, `models`) stored in `folder`
+    /// (nothing yet if it has no cache file).
+    package init(folder: String, kind: String = "swift") {
+        path = (folder as NSString).appendingPathComponent("\(kind)-v\(RevisionCoding.formatVersion).cache")
         entries = FileManager.default.contents(atPath: path)
             .flatMap { RevisionCoding.decode(entries: [UInt8]($0)) } ?? [:]
+    }
+
+    /// The tables stored for a models file with this checksum.
+    package func tables(checksum: String) -> [Table]? {
+        entries[checksum].flatMap { RevisionCoding.decode(tables: $0) }
     }
 
     /// The encoded revision stored for a file with this checksum.

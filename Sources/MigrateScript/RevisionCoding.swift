@@ -27,6 +27,23 @@ package enum RevisionCoding {
         return writer.bytes
     }
 
+    /// The tables a models file declares, for the models cache.
+    package static func encode(tables: [Table]) -> [UInt8] {
+        var writer = Writer()
+        writer.int(tables.count)
+        for table in tables { writer.table(table) }
+        return writer.bytes
+    }
+
+    /// The tables of a models cache entry, or nil when the bytes are not a valid encoding.
+    package static func decode(tables bytes: [UInt8]) -> [Table]? {
+        var reader = Reader(bytes: bytes)
+        guard let tables = try? (0..<reader.count()).map({ _ in try reader.table() }), reader.isAtEnd else {
+            return nil
+        }
+        return tables
+    }
+
     /// Entries of the parse cache file: checksum and encoded revision, in checksum order so that
     /// the same files give the same bytes.
     package static func encode(entries: [String: [UInt8]]) -> [UInt8] {

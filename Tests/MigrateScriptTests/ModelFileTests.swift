@@ -136,7 +136,62 @@ func modelsFile(_ body: String) -> String {
         }
     }
 
+    @Test func aDuplicateIsStillLocatedWhenTheTablesComeFromTheCache() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try modelsFile(#"Table("a", Column("id", .integer)), Table("b"), Table("a"),"#)
+            .write(to: folder.appendingPathComponent("1.swift"), atomically: true, encoding: .utf8)
+        let cache = folder.appendingPathComponent(".cache").path
+        for _ in 0..<2 {
+            let error = try #require(throws: MigrateError.self) {
+                try ModelFile.schema(paths: [folder.appendingPathComponent("1.swift").path], cache: ParseCache(folder: cache, kind: "models"))
+            }
+            // The second `a`, not the first.
+            #expect(error.location?.line == 5)
+            #expect(error.location?.column == 57)
+        }
+    }
+
     @Test func aMissingPathIsAConfigurationError() throws {
         #expect(throws: MigrateError.self) { try ModelFile.schema(paths: ["/nonexistent/models"]) }
+    }
+}
+
+/// A models file read once is not parsed again while its text is unchanged.
+@Suite struct ModelsCacheTests {
+    @Test func cachedTablesAreReusedAndAnEditIsNoticed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("Schema.swift")
+        let text = modelsFile(#"Table("accounts", Column("id", .integer, primaryKey: true)),"#)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let cacheFolder = folder.appendingPathComponent(".migrate-cache").path
+        func read() throws -> Schema {
+            try ModelFile.schema(paths: [file.path], cache: ParseCache(folder: cacheFolder, kind: "models"))
+        }
+
+        let parsed = try read()
+        #expect(parsed == (try ModelFile.schema(paths: [file.path])))
+        let cacheFile = cacheFolder + "/models-v\(RevisionCoding.formatVersion).cache"
+        let entries = try #require(FileManager.default.contents(atPath: cacheFile).flatMap { RevisionCoding.decode(entries: [UInt8]($0)) })
+        #expect(entries.keys.sorted() == [SHA256.hex(text.utf8)])
+
+        // What the cache holds for this text is what is used: plant a different table under its key.
+        ParseCache(folder: cacheFolder, kind: "models").update([
+            SHA256.hex(text.utf8): RevisionCoding.encode(tables: [Table(TableName("planted"), columns: [])]),
+            "another key, so the cache file is rewritten": [],
+        ])
+        #expect(try read().tables.map(\.name.name) == ["planted"])
+
+        // An edit changes the key, so the file is parsed again.
+        try modelsFile(#"Table("users", Column("id", .integer, primaryKey: true)),"#)
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try read().tables.map(\.name.name) == ["users"])
+
+        // A damaged cache is not trusted.
+        try Data([0x01, 0xFF]).write(to: URL(fileURLWithPath: cacheFile))
+        #expect(try read().tables.map(\.name.name) == ["users"])
     }
 }
