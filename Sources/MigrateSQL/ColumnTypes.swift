@@ -45,7 +45,33 @@ public struct ColumnTypeNames: Sendable, Hashable {
         self.json = json
         self.jsonb = jsonb
     }
+
+    /// This dialect's spellings and the types they stand for, in the order
+    /// ``SQLDialect/columnType(declared:)`` tries them (the first wins where two share a spelling).
+    var spellings: [(String, ColumnType)] {
+        [
+            (uuid, .uuid), (integer, .integer), (bigInteger, .bigInteger), (smallInteger, .smallInteger),
+            (text, .text), (boolean, .boolean), (date, .date), (timestamp, .dateTime(timezone: false)),
+            (timestampWithTimeZone, .dateTime(timezone: true)), (time, .time), (float, .float), (double, .double),
+            (binary, .binary), (json, .json), (jsonb, .jsonb), (varchar, .string(length: nil)),
+            (numeric, .numeric(precision: nil, scale: nil)),
+        ]
+    }
 }
+
+/// The usual spellings of both engines' types, upper-cased with single spaces.
+private let declaredTypeSynonyms: [String: ColumnType] = [
+    "INT": .integer, "INT4": .integer, "BIGINT": .bigInteger, "INT8": .bigInteger,
+    "SMALLINT": .smallInteger, "INT2": .smallInteger, "CHARACTER VARYING": .string(length: nil),
+    "VARCHAR": .string(length: nil), "TEXT": .text, "BOOL": .boolean, "BOOLEAN": .boolean,
+    "DATE": .date, "TIMESTAMP": .dateTime(timezone: false), "DATETIME": .dateTime(timezone: false),
+    "TIMESTAMP WITHOUT TIME ZONE": .dateTime(timezone: false), "TIMESTAMPTZ": .dateTime(timezone: true),
+    "TIMESTAMP WITH TIME ZONE": .dateTime(timezone: true), "TIME": .time,
+    "TIME WITHOUT TIME ZONE": .time, "NUMERIC": .numeric(precision: nil, scale: nil),
+    "DECIMAL": .numeric(precision: nil, scale: nil), "REAL": .float, "FLOAT4": .float,
+    "DOUBLE PRECISION": .double, "FLOAT8": .double, "DOUBLE": .double, "BYTEA": .binary, "BLOB": .binary,
+    "UUID": .uuid, "JSON": .json, "JSONB": .jsonb,
+]
 
 /// Where an `.enumeration`'s allowed values live.
 public enum EnumerationStyle: Sendable, Hashable {
@@ -129,29 +155,9 @@ extension SQLDialect {
         let trimmed = text.trimmingSpaces
         let normalized = trimmed.uppercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
             .joined(separator: " ")
-        let exact: [(String, ColumnType)] = [
-            (typeNames.uuid, .uuid), (typeNames.integer, .integer), (typeNames.bigInteger, .bigInteger),
-            (typeNames.smallInteger, .smallInteger), (typeNames.text, .text), (typeNames.boolean, .boolean),
-            (typeNames.date, .date), (typeNames.timestamp, .dateTime(timezone: false)),
-            (typeNames.timestampWithTimeZone, .dateTime(timezone: true)), (typeNames.time, .time),
-            (typeNames.float, .float), (typeNames.double, .double), (typeNames.binary, .binary),
-            (typeNames.json, .json), (typeNames.jsonb, .jsonb), (typeNames.varchar, .string(length: nil)),
-            (typeNames.numeric, .numeric(precision: nil, scale: nil)),
-        ]
-        if let match = exact.first(where: { $0.0.uppercased() == normalized }) { return match.1 }
-        let synonyms: [String: ColumnType] = [
-            "INT": .integer, "INT4": .integer, "BIGINT": .bigInteger, "INT8": .bigInteger,
-            "SMALLINT": .smallInteger, "INT2": .smallInteger, "CHARACTER VARYING": .string(length: nil),
-            "VARCHAR": .string(length: nil), "TEXT": .text, "BOOL": .boolean, "BOOLEAN": .boolean,
-            "DATE": .date, "TIMESTAMP": .dateTime(timezone: false), "DATETIME": .dateTime(timezone: false),
-            "TIMESTAMP WITHOUT TIME ZONE": .dateTime(timezone: false), "TIMESTAMPTZ": .dateTime(timezone: true),
-            "TIMESTAMP WITH TIME ZONE": .dateTime(timezone: true), "TIME": .time,
-            "TIME WITHOUT TIME ZONE": .time, "NUMERIC": .numeric(precision: nil, scale: nil),
-            "DECIMAL": .numeric(precision: nil, scale: nil), "REAL": .float, "FLOAT4": .float,
-            "DOUBLE PRECISION": .double, "FLOAT8": .double, "DOUBLE": .double, "BYTEA": .binary, "BLOB": .binary,
-            "UUID": .uuid, "JSON": .json, "JSONB": .jsonb,
-        ]
-        if let type = synonyms[normalized] { return type }
+        // Reflection asks this for every column: no allocation per spelling tried.
+        if let match = typeNames.spellings.first(where: { $0.0.equalsUppercased(normalized) }) { return match.1 }
+        if let type = declaredTypeSynonyms[normalized] { return type }
         // NAME(arguments): lengths and precisions.
         if let open = normalized.firstIndex(of: "("), normalized.hasSuffix(")") {
             let base = normalized[..<open].trimmingSpaces
@@ -205,6 +211,15 @@ extension SQLDialect {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
+    /// Whether `self.uppercased() == uppercased`, without building the upper-cased copy when
+    /// `self` is ASCII.
+    func equalsUppercased(_ uppercased: String) -> Bool {
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return self.uppercased() == uppercased }
+        return utf8.elementsEqual(uppercased.utf8) { byte, other in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte) == other
+        }
+    }
+
     var trimmingSpaces: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {

@@ -43,7 +43,7 @@ package struct SQLToken: Sendable, Hashable {
 
     /// Whether this is the keyword `keyword` (case-insensitive, ASCII).
     package func isKeyword(_ keyword: String) -> Bool {
-        kind == .word && text.uppercased() == keyword
+        kind == .word && text.equalsUppercased(keyword)
     }
 
     /// Whether this is an identifier, quoted or not (keywords included: SQLite accepts many as names).
