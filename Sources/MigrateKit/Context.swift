@@ -31,9 +31,9 @@ public struct Context: Sendable {
         try configuration.resolveURL(flag: urlFlag, environment: environment)
     }
 
-    /// Reads the migration files.
-    public func scripts() throws -> ScriptDirectory {
-        try ScriptDirectory.load(folders: configuration.versions)
+    /// Reads the migration files; `checksums: false` for commands that only read the graph.
+    public func scripts(checksums: Bool = true) throws -> ScriptDirectory {
+        try ScriptDirectory.load(folders: configuration.versions, checksums: checksums)
     }
 
     /// Opens a connection to the configured database.

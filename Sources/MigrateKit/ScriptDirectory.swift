@@ -15,7 +15,11 @@ public struct ScriptDirectory: Sendable {
     /// What Swift files were read into is kept in `.migrate-cache/` beside the first folder (the
     /// environment's folder, usually), keyed by each file's content, so unchanged files are not
     /// parsed again; `useCache: false` reads everything afresh and writes nothing.
-    public static func load(folders: [String], useCache: Bool = true) throws -> ScriptDirectory {
+    ///
+    /// `checksums: false` leaves ``Revision/checksum`` nil where no cache needs it, for commands
+    /// that only read the graph (`heads`, `history`): hashing every file is a noticeable part of
+    /// their time on a long history.
+    public static func load(folders: [String], useCache: Bool = true, checksums: Bool = true) throws -> ScriptDirectory {
         let fileManager = FileManager.default
         var files: [MigrationFile] = []
         for folder in folders {
@@ -40,7 +44,7 @@ public struct ScriptDirectory: Sendable {
             }
         }
         let cache = useCache ? cacheFolder(versions: folders).map { ParseCache(folder: $0) } : nil
-        let read = try readRevisions(files, cache: cache)
+        let read = try readRevisions(files, cache: cache, checksums: checksums)
         cache?.update(read.cacheEntries)
         let revisions = read.revisions
         return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
@@ -62,19 +66,19 @@ public struct ScriptDirectory: Sendable {
     /// Reads the files on all cores, since parsing a long Swift history one file at a time would
     /// make every command slow; the first failing file (in path order) is reported.
     private static func readRevisions(
-        _ files: [MigrationFile], cache: ParseCache?
+        _ files: [MigrationFile], cache: ParseCache?, checksums: Bool
     ) throws -> (revisions: [Revision], cacheEntries: [String: [UInt8]]) {
         let results = UnsafeMutableBufferPointer<Result<ReadFile, any Error>>.allocate(capacity: files.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache) })
+            (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache, checksums: checksums) })
         }
         defer { _ = results.baseAddress.map { $0.deinitialize(count: files.count) } }
         let files = try results.map { try $0.get() }
         var entries: [String: [UInt8]] = [:]
         for file in files {
-            if let entry = file.cacheEntry, let checksum = file.revision.checksum { entries[checksum] = entry }
+            if let entry = file.cacheEntry, let checksum = file.checksum { entries[checksum] = entry }
         }
         return (files.map(\.revision), entries)
     }
@@ -82,11 +86,12 @@ public struct ScriptDirectory: Sendable {
     /// A file read: its revision, and for a Swift file the revision's encoding for the parse cache.
     private struct ReadFile {
         var revision: Revision
+        var checksum: String?
         var cacheEntry: [UInt8]?
     }
 
     /// Reads one file into a revision, with the checksum of its bytes.
-    private static func readRevision(_ file: MigrationFile, cache: ParseCache?) throws -> ReadFile {
+    private static func readRevision(_ file: MigrationFile, cache: ParseCache?, checksums: Bool) throws -> ReadFile {
         let path = file.path
         let text: String
         do {
@@ -96,11 +101,12 @@ public struct ScriptDirectory: Sendable {
                 .script, "cannot read the migration file", hint: "check that it exists and is UTF-8 text",
                 location: SourceLocation(path: path), cause: error)
         }
-        let checksum = SHA256.hex(text.utf8)
+        let isSwift = path.hasSuffix(".swift")
+        let checksum = checksums || (isSwift && cache != nil) ? SHA256.hex(text.utf8) : nil
         var revision: Revision
         var cacheEntry: [UInt8]?
-        if path.hasSuffix(".swift") {
-            if let cached = cache?.revision(checksum: checksum, path: path) {
+        if isSwift {
+            if let checksum, let cached = cache?.revision(checksum: checksum, path: path) {
                 revision = cached
                 cacheEntry = cache?.entry(checksum: checksum)
             } else {
@@ -110,7 +116,7 @@ public struct ScriptDirectory: Sendable {
         } else {
             revision = try SQLMigrationFile(parsing: text, path: path).revision
         }
-        revision.checksum = checksum
-        return ReadFile(revision: revision, cacheEntry: cacheEntry)
+        if checksums { revision.checksum = checksum }
+        return ReadFile(revision: revision, checksum: checksum, cacheEntry: cacheEntry)
     }
 }

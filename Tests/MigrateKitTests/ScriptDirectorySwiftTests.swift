@@ -157,6 +157,33 @@ import TestSupport
         #expect(try ScriptDirectory.load(folders: [marked.path]).revisions.map(\.message) == ["first"])
     }
 
+    @Test func graphCommandsSkipChecksumsButTheSwiftCacheKeepsWorking() throws {
+        let environment = try makeTemporaryDirectory()
+        let versions = environment.appendingPathComponent("versions")
+        try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
+        try Data(Self.sqlFile.utf8).write(to: versions.appendingPathComponent("a1_first.sql"))
+        try """
+            import MigrateKit
+            /// second
+            enum Rev_b2: Migration {
+                static let revision = "b2"
+                static let downRevision: [String] = ["a1"]
+                static func upgrade(_ op: Operations) { op.execute("SELECT 2") }
+                static func downgrade(_ op: Operations) {}
+            }
+            """.write(to: versions.appendingPathComponent("b2_second.swift"), atomically: true, encoding: .utf8)
+
+        let graphOnly = try ScriptDirectory.load(folders: [versions.path], checksums: false)
+        #expect(graphOnly.revisions.map(\.checksum) == [nil, nil])
+        let cacheFile = environment.appendingPathComponent(".migrate-cache/swift-v\(RevisionCoding.formatVersion).cache").path
+        #expect(FileManager.default.contents(atPath: cacheFile).flatMap { RevisionCoding.decode(entries: [UInt8]($0)) }?.count == 1)
+
+        let full = try ScriptDirectory.load(folders: [versions.path])
+        #expect(full.revisions.map(\.checksum) == [SHA256.hex(Self.sqlFile.utf8), full.revisions[1].checksum])
+        #expect(full.revisions[1].checksum != nil)
+        #expect(full.revisions.map(\.upgrade) == graphOnly.revisions.map(\.upgrade))
+    }
+
     @Test func aFileThatIsNotUTF8IsRefusedWithItsPath() throws {
         let folder = try makeTemporaryDirectory()
         let path = folder.appendingPathComponent("a1_first.sql").path
