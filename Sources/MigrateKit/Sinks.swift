@@ -95,12 +95,23 @@ final class ScriptSink: MigrationSink {
     /// `;` on a line of its own so the comment cannot swallow it.
     private func emit(_ statement: String) {
         scratch?.record(statement)
-        // Only the last line matters; splitting every statement into lines was a tenth of an
-        // offline run's time on long histories.
-        let bytes = statement.utf8
-        let lastLine = bytes.lastIndex(of: UInt8(ascii: "\n")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
-        let endsInComment = zip(lastLine, lastLine.dropFirst()).contains { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") }
-        text += statement + (endsInComment ? "\n;" : ";") + "\n\n"
+        text += statement
+        text += Self.lastLineHasComment(statement) ? "\n;\n\n" : ";\n\n"
+    }
+
+    /// Whether the last line of `statement` holds `--` (maybe inside a string: then the `;` only
+    /// moves to a line of its own). Scans the bytes back from the end: this runs for every
+    /// statement of an offline script, and walking lines or indices was a tenth of its time.
+    private static func lastLineHasComment(_ statement: String) -> Bool {
+        var statement = statement
+        return statement.withUTF8 { bytes in
+            var index = bytes.count - 1
+            while index > 0, bytes[index] != UInt8(ascii: "\n") {
+                if bytes[index] == UInt8(ascii: "-"), bytes[index - 1] == UInt8(ascii: "-") { return true }
+                index -= 1
+            }
+            return false
+        }
     }
 }
 

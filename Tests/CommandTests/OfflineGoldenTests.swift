@@ -69,4 +69,37 @@ import TestSupport
             #expect(try offline.database().tables() == online.database().tables(), "\(stage.offline)")
         }
     }
+
+    /// A statement whose last line ends in a `--` comment gets its `;` on a line of its own, so
+    /// the comment cannot swallow it, and the printed script still runs.
+    @Test(arguments: TestEngine.enabled)
+    func aTrailingCommentDoesNotSwallowTheSemicolon(engine: TestEngine) throws {
+        let env = try Environment(engine)
+        try env.write("versions/a1_notes.swift", """
+            import MigrateKit
+
+            /// notes
+            enum Rev_a1: Migration {
+                static let revision = "a1"
+                static let downRevision: [String] = []
+                static func upgrade(_ op: Operations) {
+                    op.execute("CREATE TABLE notes (id integer) -- the table")
+                    op.execute("INSERT INTO notes VALUES (1) -- the first row, not 'a -- b'")
+                    op.execute("INSERT INTO notes VALUES (2)")
+                }
+                static func downgrade(_ op: Operations) {
+                    op.dropTable("notes")
+                }
+            }
+            """)
+        let script = try env.run("upgrade", "head", "--sql")
+        #expect(script.status == 0, "\(script)")
+        #expect(script.stdout.contains("CREATE TABLE notes (id integer) -- the table\n;\n"))
+        #expect(script.stdout.contains("INSERT INTO notes VALUES (1) -- the first row, not 'a -- b'\n;\n"))
+        #expect(script.stdout.contains("INSERT INTO notes VALUES (2);\n"))
+        let file = env.directory.appendingPathComponent("notes.sql")
+        try script.stdout.write(to: file, atomically: true, encoding: .utf8)
+        try runShellClient(engine: engine, url: env.url, script: file)
+        #expect(try env.database().scalar("SELECT count(*) FROM notes") == "2")
+    }
 }
