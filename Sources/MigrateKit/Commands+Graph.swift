@@ -273,8 +273,12 @@ extension Commands {
             text = SwiftMigrationWriter.render(
                 revision: id, downRevisions: parents, branchLabels: options.branchLabels, message: options.message)
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw MigrateError(.script, "cannot write \(path)", hint: "check that the folder is writable")
+        do {
+            try FileText.create(path, text: text)
+        } catch {
+            throw MigrateError(
+                .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
+                cause: error)
         }
         return path
     }

@@ -122,8 +122,12 @@ public enum Commands {
                 revision: id, downRevisions: parents, branchLabels: options.branchLabels,
                 dependsOn: dependencies, message: options.message, upgrade: upgrade, downgrade: downgrade)
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw MigrateError(.script, "cannot write \(path)", hint: "check that the folder is writable")
+        do {
+            try FileText.create(path, text: text)
+        } catch {
+            throw MigrateError(
+                .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
+                cause: error)
         }
         return path
     }

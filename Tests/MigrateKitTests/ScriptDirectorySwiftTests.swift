@@ -215,3 +215,24 @@ import TestSupport
         #expect(revision.upgrade.last == .execute("INSERT INTO t VALUES (5000, 'row 5000')"))
     }
 }
+
+/// New migration files are created, never replacing a file that is there.
+@Suite struct NewFileTests {
+    @Test func createsAFileOnceAndNeverReplacesIt() throws {
+        let folder = try makeTemporaryDirectory()
+        let path = folder.appendingPathComponent("a1_first.sql").path
+        try FileText.create(path, text: "-- first\n")
+        #expect(try FileText.contents(of: path) == "-- first\n")
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions.map { $0 & 0o600 } == 0o600)
+
+        let error = try #require(throws: FileReadError.self) { try FileText.create(path, text: "-- second\n") }
+        #expect(error.reason == .system(EEXIST))
+        #expect(try FileText.contents(of: path) == "-- first\n")
+
+        let missing = folder.appendingPathComponent("no/such/folder/x.sql").path
+        let noFolder = try #require(throws: FileReadError.self) { try FileText.create(missing, text: "x") }
+        #expect(noFolder.reason == .system(ENOENT))
+        #expect(String(describing: noFolder).contains("(errno \(ENOENT))"))
+    }
+}
