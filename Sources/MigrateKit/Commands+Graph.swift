@@ -273,13 +273,7 @@ extension Commands {
             text = SwiftMigrationWriter.render(
                 revision: id, downRevisions: parents, branchLabels: options.branchLabels, message: options.message)
         }
-        do {
-            try FileText.create(path, text: text)
-        } catch {
-            throw MigrateError(
-                .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
-                cause: error)
-        }
+        try createMigrationFile(path, text: text)
         return path
     }
 }

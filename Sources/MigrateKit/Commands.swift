@@ -122,6 +122,12 @@ public enum Commands {
                 revision: id, downRevisions: parents, branchLabels: options.branchLabels,
                 dependsOn: dependencies, message: options.message, upgrade: upgrade, downgrade: downgrade)
         }
+        try createMigrationFile(path, text: text)
+        return path
+    }
+
+    /// Writes a new migration file (`revision`, `merge`), never over an existing one.
+    static func createMigrationFile(_ path: String, text: String) throws {
         do {
             try FileText.create(path, text: text)
         } catch {
@@ -129,7 +135,6 @@ public enum Commands {
                 .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
                 cause: error)
         }
-        return path
     }
 
     /// Twelve random hex digits, like Alembic's ids.
