@@ -75,12 +75,12 @@ public struct ScriptDirectory: Sendable {
             (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache, checksums: checksums) })
         }
         defer { _ = results.baseAddress.map { $0.deinitialize(count: files.count) } }
-        let files = try results.map { try $0.get() }
+        let read = try results.map { try $0.get() }
         var entries: [String: [UInt8]] = [:]
-        for file in files {
+        for file in read {
             if let entry = file.cacheEntry, let checksum = file.checksum { entries[checksum] = entry }
         }
-        return (files.map(\.revision), entries)
+        return (read.map(\.revision), entries)
     }
 
     /// A file read: its revision, and for a Swift file the revision's encoding for the parse cache.
