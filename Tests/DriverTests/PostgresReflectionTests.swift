@@ -19,6 +19,18 @@ import TestSupport
         SchemaDiff.compare(declared: schema, reflected: Schema(), dialect: .postgresql)
     }
 
+    /// Reflection turns JIT off for its catalog queries (their estimated costs can pass
+    /// `jit_above_cost`) and gives the session its own setting back.
+    @Test(arguments: ["on", "off"])
+    func reflectionLeavesTheSessionsJITSettingAsItWas(setting: String) throws {
+        let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
+        try connection.execute("CREATE TABLE t (id integer PRIMARY KEY); SET jit = \(setting)")
+        let reflection = try connection.reflectSchema()
+        #expect(reflection.schema.tables.map(\.name.name) == ["t"])
+        #expect(reflection.queryCount == 5)
+        #expect(try connection.query("SHOW jit", parameters: []) == [[setting]])
+    }
+
     @Test func reflectsTypesNullabilityDefaultsIdentityAndComments() throws {
         let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
         try connection.execute(
