@@ -7,22 +7,70 @@ extension ScriptSource {
     // MARK: Enums
 
     func columnType(_ expression: ExprSyntax) throws -> ColumnType {
-        let plain: [String: ColumnType] = [
-            "integer": .integer, "bigInteger": .bigInteger, "smallInteger": .smallInteger, "text": .text,
-            "boolean": .boolean, "date": .date, "time": .time, "float": .float, "double": .double,
-            "binary": .binary, "uuid": .uuid, "json": .json, "jsonb": .jsonb,
-        ]
-        var cases = plain.mapValues { type in EnumCase<ColumnType>(parameters: nil) { _ in type } }
-        cases["string"] = EnumCase(parameters: Parameter.list("length")) { .string(length: try self.optionalInteger($0["length"])) }
-        cases["dateTime"] = EnumCase(parameters: Parameter.list("timezone")) { .dateTime(timezone: try self.bool($0["timezone"]!)) }
-        cases["numeric"] = EnumCase(parameters: Parameter.list("precision scale")) {
-            .numeric(precision: try self.optionalInteger($0["precision"]), scale: try self.optionalInteger($0["scale"]))
+        // This runs for every column of a models file: only the case written is built, and all of
+        // them only when the name is unknown, for the error's suggestion.
+        let written = try enumCase(expression, typeName: "ColumnType")?.name
+        let cases: [String: EnumCase<ColumnType>]
+        if let written, let known = columnTypeCase(written) {
+            cases = [written: known]
+        } else {
+            cases = Dictionary(uniqueKeysWithValues: Self.columnTypeNames.map { ($0, columnTypeCase($0)!) })
         }
-        cases["enumeration"] = EnumCase(parameters: Parameter.list("name values")) {
-            .enumeration(name: try self.string($0["name"]!), values: try self.strings($0["values"]!))
-        }
-        cases["custom"] = EnumCase(parameters: Parameter.list("_sql")) { .custom(try self.string($0["sql"]!)) }
         return try enumValue(expression, typeName: "ColumnType", cases: cases, expected: "a column type such as `.integer`")
+    }
+
+    static let columnTypeNames = [
+        "integer", "bigInteger", "smallInteger", "text", "boolean", "date", "time", "float", "double", "binary", "uuid",
+        "json", "jsonb", "string", "dateTime", "numeric", "enumeration", "custom",
+    ]
+    // Parameter lists are parsed once, not for every table and column of a models file.
+    static let foreignKeyParameters = Parameter.list(
+        "_columns references _referencedColumns referencedSchema? onDelete? onUpdate? name?")
+    static let columnListParameters = Parameter.list("_columns name?")
+    static let checkParameters = Parameter.list("_condition name?")
+    static let indexParameters = Parameter.list("_name columns? keys? unique? where?")
+    static let tableParameters = Parameter.list("_name _elements... schema? comment?")
+    static let lengthParameters = Parameter.list("length")
+    static let timezoneParameters = Parameter.list("timezone")
+    static let numericParameters = Parameter.list("precision scale")
+    static let enumerationParameters = Parameter.list("name values")
+    static let sqlParameters = Parameter.list("_sql")
+
+    /// The `ColumnType` case called `name`, or nil when there is none.
+    func columnTypeCase(_ name: String) -> EnumCase<ColumnType>? {
+        let plain: ColumnType
+        switch name {
+        case "integer": plain = .integer
+        case "bigInteger": plain = .bigInteger
+        case "smallInteger": plain = .smallInteger
+        case "text": plain = .text
+        case "boolean": plain = .boolean
+        case "date": plain = .date
+        case "time": plain = .time
+        case "float": plain = .float
+        case "double": plain = .double
+        case "binary": plain = .binary
+        case "uuid": plain = .uuid
+        case "json": plain = .json
+        case "jsonb": plain = .jsonb
+        case "string":
+            return EnumCase(parameters: Self.lengthParameters) { .string(length: try self.optionalInteger($0["length"])) }
+        case "dateTime":
+            return EnumCase(parameters: Self.timezoneParameters) { .dateTime(timezone: try self.bool($0["timezone"]!)) }
+        case "numeric":
+            return EnumCase(parameters: Self.numericParameters) {
+                .numeric(precision: try self.optionalInteger($0["precision"]), scale: try self.optionalInteger($0["scale"]))
+            }
+        case "enumeration":
+            return EnumCase(parameters: Self.enumerationParameters) {
+                .enumeration(name: try self.string($0["name"]!), values: try self.strings($0["values"]!))
+            }
+        case "custom":
+            return EnumCase(parameters: Self.sqlParameters) { .custom(try self.string($0["sql"]!)) }
+        default:
+            return nil
+        }
+        return EnumCase(parameters: nil) { _ in plain }
     }
 
     func serverDefault(_ expression: ExprSyntax) throws -> ServerDefault {
@@ -154,7 +202,7 @@ extension ScriptSource {
             table.columns.append(try column(construct))
         case "ForeignKey":
             let bound = try bind(
-                arguments, to: Parameter.list("_columns references _referencedColumns referencedSchema? onDelete? onUpdate? name?"),
+                arguments, to: Self.foreignKeyParameters,
                 callee: "ForeignKey", anchor: construct.node)
             table.foreignKeys.append(ForeignKey(
                 name: try optionalString(bound["name"]), columns: try strings(bound["columns"]!),
@@ -163,11 +211,11 @@ extension ScriptSource {
                 onDelete: try optionalReferentialAction(bound["onDelete"]),
                 onUpdate: try optionalReferentialAction(bound["onUpdate"])))
         case "UniqueConstraint":
-            let bound = try bind(arguments, to: Parameter.list("_columns name?"), callee: "UniqueConstraint", anchor: construct.node)
+            let bound = try bind(arguments, to: Self.columnListParameters, callee: "UniqueConstraint", anchor: construct.node)
             table.uniqueConstraints.append(
                 UniqueConstraint(name: try optionalString(bound["name"]), columns: try strings(bound["columns"]!)))
         case "CheckConstraint":
-            let bound = try bind(arguments, to: Parameter.list("_condition name?"), callee: "CheckConstraint", anchor: construct.node)
+            let bound = try bind(arguments, to: Self.checkParameters, callee: "CheckConstraint", anchor: construct.node)
             table.checkConstraints.append(
                 CheckConstraint(name: try optionalString(bound["name"]), expression: try string(bound["condition"]!)))
         case "Index":
@@ -175,7 +223,7 @@ extension ScriptSource {
             index.table = table.name
             table.indexes.append(index)
         default:
-            let bound = try bind(arguments, to: Parameter.list("_columns name?"), callee: "PrimaryKey", anchor: construct.node)
+            let bound = try bind(arguments, to: Self.columnListParameters, callee: "PrimaryKey", anchor: construct.node)
             primaryKeys.append((try strings(bound["columns"]!), try optionalString(bound["name"])))
         }
     }
@@ -184,7 +232,7 @@ extension ScriptSource {
     /// caller fills in.
     func index(_ construct: Construct) throws -> Index {
         let bound = try bind(
-            construct.arguments!, to: Parameter.list("_name columns? keys? unique? where?"), callee: "Index",
+            construct.arguments!, to: Self.indexParameters, callee: "Index",
             anchor: construct.node)
         return Index(
             name: try string(bound["name"]!), table: TableName(""), keys: try indexKeys(bound, callee: "Index"),
@@ -238,7 +286,7 @@ extension ScriptSource {
             throw notLiteral(expression, expected: "a table definition, `Table(\"name\", Column(…), …)`")
         }
         let bound = try bind(
-            construct.arguments!, to: Parameter.list("_name _elements... schema? comment?"), callee: "Table",
+            construct.arguments!, to: Self.tableParameters, callee: "Table",
             anchor: construct.node)
         return try table(
             name: TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"])),

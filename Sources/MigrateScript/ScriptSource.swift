@@ -7,16 +7,17 @@ import SwiftSyntax
 struct ScriptSource {
     let path: String
     let text: String
-    let converter: SourceLocationConverter
-    /// The file's lines without their line breaks, for quoting.
-    private let lines: [Substring]
+    private let lineTable: LineTable
 
     init(path: String, text: String, tree: SourceFileSyntax) {
         self.path = path
         self.text = text
-        self.converter = SourceLocationConverter(fileName: path, tree: tree)
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lineTable = LineTable(path: path, tree: tree)
     }
+
+    /// Positions to lines and columns, built on first use: reading a large models file without
+    /// an error needs none, and building it was a tenth of that read.
+    var converter: SourceLocationConverter { lineTable.converter }
 
     /// What to do instead of anything the interpreter cannot read.
     static let subsetHint =
@@ -38,6 +39,7 @@ struct ScriptSource {
     func error(_ message: String, line: Int, utf8Column: Int, hint: String?) -> MigrateError {
         var text = message
         var column = utf8Column
+        let lines = self.text.split(separator: "\n", omittingEmptySubsequences: false)
         if line >= 1, line <= lines.count {
             var source = lines[line - 1]
             if source.last == "\r" { source = source.dropLast() }
@@ -51,5 +53,18 @@ struct ScriptSource {
         return MigrateError(
             .script, text, hint: hint,
             location: MigrateCore.SourceLocation(path: path, line: line, column: column))
+    }
+}
+
+/// The lazily built ``SourceLocationConverter`` of one file (a class, so that copies of a
+/// ``ScriptSource`` share it).
+private final class LineTable {
+    let path: String
+    let tree: SourceFileSyntax
+    lazy var converter = SourceLocationConverter(fileName: path, tree: tree)
+
+    init(path: String, tree: SourceFileSyntax) {
+        self.path = path
+        self.tree = tree
     }
 }
