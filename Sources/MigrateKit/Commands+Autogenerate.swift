@@ -1,3 +1,4 @@
+import Dispatch
 import MigrateCore
 import MigratePostgres
 import MigrateSQL
@@ -22,6 +23,8 @@ extension Commands {
     /// Like Alembic, refuses a database that is not at the heads: pending migrations would show
     /// as differences.
     public static func check(_ context: Context) throws -> [SchemaChange] {
+        let models = DeclaredModels(context.configuration)
+        defer { models.finish() }
         let graph = try context.scripts().graph
         let connection = try context.connect()
         try requireUpToDate(graph, connection: connection, context: context, target: "heads")
@@ -30,7 +33,7 @@ extension Commands {
         for problem in try verificationProblems(graph: graph, connection: connection, table: table) {
             context.onEvent(.verificationProblem(problem))
         }
-        return try comparison(context, connection).upgrade.map(SchemaChange.init)
+        return try comparison(context, connection, models: models).upgrade.map(SchemaChange.init)
     }
 
     /// Throws Alembic's "Target database is not up to date" unless the database is at `target`.
@@ -67,10 +70,12 @@ extension Commands {
                 .usage, "--autogenerate writes Swift migrations",
                 hint: "leave out --format sql; the Swift file's operations render for every database")
         }
+        let models = DeclaredModels(context.configuration)
+        defer { models.finish() }
         let graph = try context.scripts().graph
         let connection = try context.connect()
         try requireUpToDate(graph, connection: connection, context: context, target: options.head)
-        let result = try comparison(context, connection)
+        let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
         if changes.isEmpty && !allowEmpty { return AutogenerateResult(changes: [], path: nil) }
         let path = try writeRevision(context, options, upgrade: result.upgrade, downgrade: result.downgrade)
@@ -83,7 +88,7 @@ extension Commands {
     /// reverse (a dropped constraint keeps no definition), it is instead the comparison run the
     /// other way, from the models back to the database as reflected, so it is never a guess.
     static func comparison(
-        _ context: Context, _ connection: DatabaseConnection
+        _ context: Context, _ connection: DatabaseConnection, models: DeclaredModels
     ) throws -> (upgrade: [MigrateCore.Operation], downgrade: [MigrateCore.Operation]) {
         let configuration = context.configuration
         guard !configuration.models.isEmpty else {
@@ -91,10 +96,6 @@ extension Commands {
                 .configuration, "no models are configured, so there is nothing to compare the database with",
                 hint: "list the Swift files or folders declaring your tables under `models` in migrate.json")
         }
-        let cache = ScriptDirectory.cacheFolder(versions: configuration.versions).map {
-            ParseCache(folder: $0, kind: "models")
-        }
-        let declared = try ModelFile.schema(paths: configuration.models, cache: cache)
         let versionTable = context.versionTable(dialect: connection.dialect)
         let history = HistoryTable(for: versionTable)
         let excluded = [
@@ -109,6 +110,7 @@ extension Commands {
         } else {
             throw MigrateError(.database, "this database cannot be reflected, so models cannot be compared with it")
         }
+        let declared = try models.schema()
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
             includeSchemas: configuration.compare.includeSchemas, excludeTables: configuration.compare.excludeTables,
@@ -228,5 +230,39 @@ extension Commands.SchemaChange {
         case .boolean(let flag)?: return String(flag)
         case .expression(let sql)?: return sql
         }
+    }
+}
+
+/// The declared models, read on another thread from the moment a command starts: parsing a
+/// large models file (on a fresh clone, with no parse cache) takes about as long as loading the
+/// migrations, connecting and reflecting the database, which the command does meanwhile.
+final class DeclaredModels: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written once by the reading thread before `done` is left; read only after waiting on it.
+    private var result: Result<Schema, any Error> = .success(Schema())
+
+    init(_ configuration: Configuration) {
+        guard !configuration.models.isEmpty else { return }
+        let paths = configuration.models
+        let cache = ScriptDirectory.cacheFolder(versions: configuration.versions).map {
+            ParseCache(folder: $0, kind: "models")
+        }
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = Result { try ModelFile.schema(paths: paths, cache: cache) }
+            self.done.leave()
+        }
+    }
+
+    /// The schema the models declare, or the error reading them threw.
+    func schema() throws -> Schema {
+        done.wait()
+        return try result.get()
+    }
+
+    /// Waits for the reading thread, so that a command that fails early never exits while the
+    /// parse cache is being written.
+    func finish() {
+        done.wait()
     }
 }
