@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import MigrateScript
 import MigrateSQL
@@ -250,7 +254,7 @@ extension Commands {
             }
         }
         let id = options.revisionID ?? newRevisionID()
-        guard id.range(of: "^[A-Za-z0-9_]+$", options: .regularExpression) != nil else {
+        guard isRevisionID(id) else {
             throw MigrateError(.usage, "revision id '\(id)' may hold only letters, digits and underscores")
         }
         if let existing = graph.revisions[id] {
@@ -261,8 +265,7 @@ extension Commands {
                 throw MigrateError(.usage, "branch label '\(label)' is already used by \(owner)")
             }
         }
-        let path = (scripts.folders[0] as NSString)
-            .appendingPathComponent("\(id)_\(slug(options.message)).\(options.format.rawValue)")
+        let path = FilePath.join(scripts.folders[0], "\(id)_\(slug(options.message)).\(options.format.rawValue)")
         let text: String
         switch options.format {
         case .sql:

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import MigrateSQL
 import MigrateScript
@@ -13,9 +17,9 @@ public enum Commands {
     /// Returns the paths it created. Refuses to overwrite an existing migrate.json.
     public static func initialize(directory: String) throws -> [String] {
         let fileManager = FileManager.default
-        let configPath = (directory as NSString).appendingPathComponent("migrate.json")
-        let versionsPath = (directory as NSString).appendingPathComponent("versions")
-        let modelsPath = (directory as NSString).appendingPathComponent("Models/Schema.swift")
+        let configPath = FilePath.join(directory, "migrate.json")
+        let versionsPath = FilePath.join(directory, "versions")
+        let modelsPath = FilePath.join(directory, "Models/Schema.swift")
         if fileManager.fileExists(atPath: configPath) {
             throw MigrateError(
                 .usage, "\(configPath) already exists", hint: "init writes a new environment; edit the existing migrate.json instead")
@@ -25,7 +29,7 @@ public enum Commands {
             try Configuration.renderFile(models: ["Models"]).write(toFile: configPath, atomically: true, encoding: .utf8)
             if !fileManager.fileExists(atPath: modelsPath) {
                 try fileManager.createDirectory(
-                    atPath: (modelsPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    atPath: FilePath.parent(modelsPath), withIntermediateDirectories: true)
                 try Self.initialModelsFile.write(toFile: modelsPath, atomically: true, encoding: .utf8)
             }
         } catch {
@@ -94,7 +98,7 @@ public enum Commands {
         }
         let dependencies = try options.dependsOn.map { try graph.resolveID($0) }
         let id = options.revisionID ?? newRevisionID()
-        guard id.range(of: "^[A-Za-z0-9_]+$", options: .regularExpression) != nil else {
+        guard isRevisionID(id) else {
             throw MigrateError(.usage, "revision id '\(id)' may hold only letters, digits and underscores")
         }
         if graph.revisions[id] != nil {
@@ -110,7 +114,7 @@ public enum Commands {
                 .usage, "\(folder) is not one of the configured version folders (\(scripts.folders.joined(separator: ", ")))",
                 hint: "add it to `versions` in migrate.json")
         }
-        let path = (folder as NSString).appendingPathComponent("\(id)_\(slug(options.message)).\(options.format.rawValue)")
+        let path = FilePath.join(folder, "\(id)_\(slug(options.message)).\(options.format.rawValue)")
         let text: String
         switch options.format {
         case .sql:
@@ -134,6 +138,14 @@ public enum Commands {
             throw MigrateError(
                 .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
                 cause: error)
+        }
+    }
+
+    /// Whether `id` is one or more ASCII letters, digits and underscores.
+    static func isRevisionID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
         }
     }
 

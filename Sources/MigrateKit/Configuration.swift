@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 
 /// The settings of a migration environment, read from its migrate.json.
@@ -92,13 +96,13 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         from path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Configuration {
         let path = Configuration.absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw MigrateError(
                 .configuration, "no configuration file at '\(path)'",
                 hint: "run `migrate init` to create one, or point at it with -c PATH")
         }
-        if isDirectory.boolValue {
+        if isDirectory {
             throw MigrateError(
                 .configuration, "'\(path)' is a folder, not a configuration file",
                 hint: "pass the path of the file, e.g. -c \(path)/\(fileName)")
@@ -115,7 +119,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     /// Reads migrate.json text as if it were the file at `path`.
     public init(parsing text: String, path: String, environment: [String: String]) throws {
         let path = Configuration.absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-        self.init(directory: (path as NSString).deletingLastPathComponent)
+        self.init(directory: FilePath.parent(path))
         self.path = path
 
         let root: ConfigJSONValue
@@ -287,7 +291,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         "version_path_separator": "versions", "compare_type": "compare", "compare_server_default": "compare",
     ]
 
-    private static func fileDisplayName(_ path: String) -> String { (path as NSString).lastPathComponent }
+    private static func fileDisplayName(_ path: String) -> String { FilePath.lastComponent(path) }
 
     private static func jsonString(_ value: String) -> String {
         var result = "\""
@@ -337,7 +341,7 @@ extension DatabaseURL {
             try self.init(text, relativeTo: baseDirectory)
         } catch var error as MigrateError {
             let quoted = "'\(DatabaseURL.redact(text))'"
-            if let range = error.message.range(of: quoted) {
+            if let range = error.message.firstRange(of: quoted) {
                 error.message.replaceSubrange(range, with: quoted + " (from \(source))")
             }
             throw error
@@ -461,7 +465,7 @@ private enum ConfigVariableExpansion {
             let reference = afterDollar[afterDollar.index(after: afterDollar.startIndex)..<close]
             var name = reference
             var fallback: Substring?
-            if let separator = reference.range(of: ":-") {
+            if let separator = reference.firstRange(of: ":-") {
                 name = reference[..<separator.lowerBound]
                 fallback = reference[separator.upperBound...]
             }
@@ -494,7 +498,7 @@ private enum ConfigVariableExpansion {
         var probe: [String: String] = [:]
         // Defining every referenced name makes expansion fail only on syntax.
         var rest = text[...]
-        while let open = rest.range(of: "${") {
+        while let open = rest.firstRange(of: "${") {
             let afterOpen = rest[open.upperBound...]
             let end = afterOpen.firstIndex { $0 == "}" || $0 == ":" } ?? afterOpen.endIndex
             probe[String(afterOpen[..<end])] = "x"

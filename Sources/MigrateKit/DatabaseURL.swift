@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import MigrateSQL
 
@@ -45,7 +49,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// accepted forms.
     public init(_ text: String, relativeTo baseDirectory: String) throws {
         redacted = Self.redact(text)
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace
         guard let colon = trimmed.firstIndex(of: ":") else {
             throw Self.invalid(redacted, "it has no scheme")
         }
@@ -104,7 +108,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         // sqlite:///a.db → "a.db" (relative); sqlite:////a.db → "/a.db" (absolute).
         let encoded = String(afterSlashes.dropFirst())
         guard !encoded.isEmpty else { throw invalid(redacted, "the path is empty") }
-        guard let path = encoded.removingPercentEncoding else {
+        guard let path = Self.percentDecoded(encoded) else {
             throw invalid(redacted, "the path has an invalid percent-encoding")
         }
         if path == memoryPath { return memoryPath }
@@ -181,9 +185,36 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     ///
     /// Works on malformed URLs too, erring on the side of hiding more, because error messages
     /// quote the URL the user gave.
+    /// `text` with its `%XX` sequences decoded; nil when one is malformed or the result is not
+    /// UTF-8 (what Foundation's `removingPercentEncoding` answers).
+    static func percentDecoded(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                return nil
+            }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     public static func redact(_ text: String) -> String {
         var result = text
-        if let schemeEnd = result.range(of: "://") {
+        if let schemeEnd = result.firstRange(of: "://") {
             let afterScheme = result[schemeEnd.upperBound...]
             // The user information ends at the last '@' before the query: an unencoded '/' or
             // '@' in a password must not make its rest visible.

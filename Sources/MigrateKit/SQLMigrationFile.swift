@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import MigrateSQL
 
@@ -96,7 +100,7 @@ package struct SQLMigrationFile: Sendable, Hashable {
             let value = values.joined(separator: ", ")
             return value.isEmpty ? "-- \(key):" : "-- \(key): \(value)"
         }
-        let message = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let message = message.split(whereSeparator: \.isNewline).map(\.trimmingWhitespace)
             .filter { !$0.isEmpty }.joined(separator: " ")
         var lines: [String] = []
         if !message.isEmpty {

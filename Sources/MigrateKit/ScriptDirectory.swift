@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import Dispatch
 import MigrateCore
 import MigrateScript
 
@@ -23,8 +28,8 @@ public struct ScriptDirectory: Sendable {
         let fileManager = FileManager.default
         var files: [MigrationFile] = []
         for folder in folders {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            var isDirectory = false
+            guard fileManager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory else {
                 throw MigrateError(
                     .configuration, "the versions folder \(folder) does not exist",
                     hint: "create it, fix `versions` in migrate.json, or run `migrate init`")
@@ -39,7 +44,7 @@ public struct ScriptDirectory: Sendable {
             for name in names.sorted() where !name.hasPrefix(".") {
                 if name.hasSuffix(".sql") || name.hasSuffix(".swift") {
                     files.append(MigrationFile(
-                        path: (folder as NSString).appendingPathComponent(name), name: name, folder: handle))
+                        path: FilePath.join(folder, name), name: name, folder: handle))
                 }
             }
         }
@@ -60,7 +65,7 @@ public struct ScriptDirectory: Sendable {
     /// Where parse caches are kept: `.migrate-cache/` beside the first versions folder (in the
     /// environment's folder, usually).
     static func cacheFolder(versions: [String]) -> String? {
-        versions.first.map { (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".migrate-cache") }
+        versions.first.map { FilePath.join(FilePath.parent($0), ".migrate-cache") }
     }
 
     /// Reads the files on all cores, since parsing a long Swift history one file at a time would

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import SwiftDiagnostics
 import SwiftParser
@@ -84,21 +88,23 @@ package enum ModelFile {
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw MigrateError(
                     .configuration, "the models path \(path) does not exist",
                     hint: "list existing files or folders under `models` in migrate.json")
             }
-            if !isDirectory.boolValue {
+            if !isDirectory {
                 files.append(path)
                 continue
             }
-            guard let enumerator = manager.enumerator(atPath: path) else { continue }
-            var found: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                if relative.hasSuffix(".swift") { found.append((path as NSString).appendingPathComponent(relative)) }
+            let relatives: [String]
+            do {
+                relatives = try manager.subpathsOfDirectory(atPath: path)
+            } catch {
+                throw MigrateError(.configuration, "cannot list the models folder \(path)", cause: error)
             }
+            let found = relatives.filter { $0.hasSuffix(".swift") }.map { FilePath.join(path, $0) }
             files += found.sorted()
         }
         return files

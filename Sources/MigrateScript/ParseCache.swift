@@ -1,4 +1,13 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import MigrateCore
 
 /// What Swift files were read into (the revision of a migration file, the tables of a models
@@ -17,7 +26,7 @@ package struct ParseCache: Sendable {
     /// The cache of one kind of file (`swift` for migrations, `models`) stored in `folder`
     /// (nothing yet if it has no cache file).
     package init(folder: String, kind: String = "swift") {
-        path = (folder as NSString).appendingPathComponent("\(kind)-v\(RevisionCoding.formatVersion).cache")
+        path = FilePath.join(folder, "\(kind)-v\(RevisionCoding.formatVersion).cache")
         entries = FileManager.default.contents(atPath: path)
             .flatMap { RevisionCoding.decode(entries: [UInt8]($0)) } ?? [:]
     }
@@ -41,7 +50,7 @@ package struct ParseCache: Sendable {
     package func update(_ current: [String: [UInt8]]) {
         guard Set(current.keys) != Set(entries.keys) else { return }
         let bytes = RevisionCoding.encode(entries: current)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePath.parent(path)
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // A unique temporary name renamed into place: a reader sees a whole file or none.
         let temporary = path + ".\(UInt64.random(in: 0...UInt64.max)).tmp"

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import MigrateCore
 import SwiftBasicFormat
 import SwiftSyntax
@@ -33,7 +37,7 @@ package enum SwiftMigrationWriter {
         members.append(function("downgrade", operations: downgrade))
 
         let oneLine = message.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            .map(\.trimmingWhitespace).filter { !$0.isEmpty }.joined(separator: " ")
         var docComment: Trivia = [.newlines(2)]
         if !oneLine.isEmpty { docComment = docComment + [.docLineComment("/// \(oneLine)"), .newlines(1)] }
         let migration = EnumDeclSyntax(

@@ -1,5 +1,14 @@
 import ArgumentParser
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import MigrateKit
 
 /// The `migrate` command: parses arguments, runs one subcommand, and turns any error into a
@@ -27,12 +36,18 @@ struct MigrateCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as ExitCode {
-            Foundation.exit(error.rawValue)
+            terminate(error.rawValue)
         } catch let error as MigrateError {
             ErrorReport.print(error)
-            Foundation.exit(ErrorReport.exitStatus(for: error))
+            terminate(ErrorReport.exitStatus(for: error))
         } catch {
             exit(withError: error)
         }
     }
+}
+
+/// Ends the process with `status` (C's `exit`, which ArgumentParser's `exit(withError:)` hides
+/// inside a command type).
+private func terminate(_ status: Int32) -> Never {
+    exit(status)
 }

@@ -1,4 +1,13 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import MigrateKit
 
 /// Writes diagnostics and progress to stderr, keeping stdout for results people or scripts read.
@@ -8,7 +17,7 @@ enum StandardError {
     nonisolated(unsafe) static var lineOpen = false
 
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        writeAll(text, to: STDERR_FILENO)
         if let last = text.last { lineOpen = last != "\n" }
     }
 
@@ -39,7 +48,9 @@ enum Progress {
     static func format(_ duration: Duration) -> String {
         let milliseconds = Double(duration.components.seconds) * 1000
             + Double(duration.components.attoseconds) / 1e15
-        return milliseconds < 10 ? String(format: "%.1f ms", milliseconds) : String(format: "%.0f ms", milliseconds)
+        guard milliseconds < 10 else { return "\(Int(milliseconds.rounded())) ms" }
+        let tenths = Int((milliseconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) ms"
     }
 }
 
@@ -53,5 +64,21 @@ enum ErrorReport {
 
     static func exitStatus(for error: MigrateError) -> Int32 {
         error.kind == .usage ? 64 : 1
+    }
+}
+
+/// Writes all of `text` to a file descriptor (unbuffered, like C's stderr).
+private func writeAll(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
     }
 }
