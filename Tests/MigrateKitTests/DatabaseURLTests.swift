@@ -90,6 +90,8 @@ import MigrateKit
         ("sqlite:///", "invalid database URL 'sqlite:///': the path is empty"),
         ("sqlite:///x.db?mode=ro", "invalid database URL 'sqlite:///x.db?mode=ro': a SQLite URL takes no parameters (percent-encode '?' as %3F and '#' as %23 in a file name)"),
         ("sqlite:///a%zz.db", "invalid database URL 'sqlite:///a%zz.db': the path has an invalid percent-encoding"),
+        ("sqlite:///a%2.db", "invalid database URL 'sqlite:///a%2.db': the path has an invalid percent-encoding"),
+        ("sqlite:///a%FF.db", "invalid database URL 'sqlite:///a%FF.db': the path has an invalid percent-encoding"),
         ("postgresql:app", "invalid database URL 'postgresql:app': a PostgreSQL URL starts with postgresql:// (two slashes)"),
         ("postgresql://u:secret@host:54x2/db", "invalid database URL 'postgresql://u:***@host:54x2/db': the port '54x2' is not a number from 0 to 65535"),
         ("postgresql://host:99999/db", "invalid database URL 'postgresql://host:99999/db': the port '99999' is not a number from 0 to 65535"),
