@@ -26,6 +26,7 @@ public struct RevisionGraph: Sendable {
     /// and files involved.
     public init(_ list: [Revision]) throws {
         var revisions: [String: Revision] = [:]
+        revisions.reserveCapacity(list.count)
         for revision in list {
             if let existing = revisions[revision.id] {
                 throw MigrateError(
@@ -81,8 +82,11 @@ public struct RevisionGraph: Sendable {
             }
         }
         // `depends_on` may name a branch label; it stands for the revision that declares it.
-        for (id, revision) in revisions {
-            let resolved = revision.dependsOn.map { revisions[$0] != nil ? $0 : labelOwners[$0]! }
+        // (Collected first: writing into `revisions` while iterating it copied every revision.)
+        let resolutions = list.filter { !$0.dependsOn.isEmpty }.map { revision in
+            (revision.id, revision.dependsOn.map { revisions[$0] != nil ? $0 : labelOwners[$0]! })
+        }
+        for (id, resolved) in resolutions {
             revisions[id]!.dependsOn = resolved
             for dependency in resolved { dependents[dependency, default: []].append(id) }
         }
