@@ -67,24 +67,32 @@ extension FileText {
     package static func create(_ path: String, text: String) throws(FileReadError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileReadError(path: path, reason: .system(errno)) }
-        var failure: Int32?
+        var failure = writeAll(text, to: descriptor)
+        if close(descriptor) != 0, failure == nil { failure = errno }
+        if let failure {
+            unlink(path)
+            throw FileReadError(path: path, reason: .system(failure))
+        }
+    }
+}
+
+extension FileText {
+    /// Writes all of `text` to an open file descriptor, retrying interrupted and partial writes;
+    /// returns the errno of a failed write, nil when everything was written.
+    @discardableResult
+    package static func writeAll(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
-        text.withUTF8 { bytes in
+        return text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = errno
-                    return
+                    return errno
                 }
                 offset += written
             }
-        }
-        if close(descriptor) != 0, failure == nil { failure = errno }
-        if let failure {
-            unlink(path)
-            throw FileReadError(path: path, reason: .system(failure))
+            return nil
         }
     }
 }

@@ -17,7 +17,8 @@ enum StandardError {
     nonisolated(unsafe) static var lineOpen = false
 
     static func write(_ text: String) {
-        writeAll(text, to: STDERR_FILENO)
+        // Unbuffered, like C's stderr.
+        FileText.writeAll(text, to: STDERR_FILENO)
         if let last = text.last { lineOpen = last != "\n" }
     }
 
@@ -64,21 +65,5 @@ enum ErrorReport {
 
     static func exitStatus(for error: MigrateError) -> Int32 {
         error.kind == .usage ? 64 : 1
-    }
-}
-
-/// Writes all of `text` to a file descriptor (unbuffered, like C's stderr).
-private func writeAll(_ text: String, to descriptor: Int32) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
     }
 }
