@@ -335,7 +335,9 @@ struct Mutator {
                 mutated = (files[which], mutator.mutate(originals[which]))
                 arguments = [["upgrade", "head"], ["current"], ["upgrade", "head", "--sql"], ["stamp", "ccc333"], ["verify"]][mutator.int(0..<5)]
             default:
-                let id = mutator.mutateText(Self.identifiers[mutator.int(0..<Self.identifiers.count)])
+                // Linux refuses to start a process with a single argument over 128 KiB (E2BIG),
+                // which repeated mutations occasionally produced: that is the kernel, not migrate.
+                let id = String(mutator.mutateText(Self.identifiers[mutator.int(0..<Self.identifiers.count)]).prefix(4096))
                 arguments = [["upgrade", id], ["downgrade", id], ["stamp", id], ["upgrade", id, "--sql"], ["current", id]][mutator.int(0..<5)]
             }
             if let mutated {
