@@ -136,13 +136,13 @@ extension Commands {
     /// including those other revisions only depend on (as `alembic heads` lists them);
     /// `resolveDependencies` keeps only the revisions nothing needs, the ones `upgrade heads` reaches.
     public static func heads(_ context: Context, resolveDependencies: Bool = false) throws -> [RevisionInfo] {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         return (resolveDependencies ? graph.heads : graph.tips).map { RevisionInfo(graph, $0, current: nil) }
     }
 
     /// The branch points, newest first, each with the first revision of each of its branches.
     public static func branches(_ context: Context) throws -> [BranchPoint] {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         return graph.newestFirst().filter(graph.isBranchPoint).map { id in
             BranchPoint(
                 revision: RevisionInfo(graph, id, current: nil),
@@ -154,7 +154,7 @@ extension Commands {
     /// either end may be left out). The database is read only when `indicateCurrent` asks for
     /// it or the range is relative to it (`current`, `-1:`).
     public static func history(_ context: Context, range: String? = nil, indicateCurrent: Bool = false) throws -> History {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         let ends = range.map { $0.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init) }
         if let range, ends?.count != 2 {
             throw MigrateError(
@@ -177,7 +177,7 @@ extension Commands {
     /// The revisions an identifier names (`heads` names several). Identifiers relative to the
     /// database (`current`, `-1`) read it.
     public static func show(_ context: Context, _ identifier: String) throws -> [RevisionInfo] {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         let current = RevisionGraph.isRelativeToCurrent(identifier) ? try databaseHeads(context, graph) : nil
         let ids = try graph.resolve(identifier, current: current)
         if ids.isEmpty {
@@ -190,7 +190,7 @@ extension Commands {
 
     /// The database's version table rows with what the graph knows of each, for `current --json`.
     public static func currentState(_ context: Context) throws -> CurrentState {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         let heads = try databaseHeads(context, graph)
         let sorted = graph.topologicallySorted(heads)
         return CurrentState(databaseHeads: sorted, revisions: sorted.map { RevisionInfo(graph, $0, current: heads) })
@@ -227,7 +227,7 @@ extension Commands {
     /// Writes a migration file whose down_revision names every revision given (two or more
     /// heads), with empty upgrade and downgrade parts, and returns its path.
     public static func merge(_ context: Context, _ options: MergeOptions) throws -> String {
-        let scripts = try context.scripts(checksums: false)
+        let scripts = try context.scripts(.graph)
         let graph = scripts.graph
         var parents: [String] = []
         for identifier in options.revisions {

@@ -88,7 +88,7 @@ public enum Commands {
         _ context: Context, _ options: RevisionOptions, upgrade: [MigrateCore.Operation] = [],
         downgrade: [MigrateCore.Operation] = []
     ) throws -> String {
-        let scripts = try context.scripts(checksums: false)
+        let scripts = try context.scripts(.graph)
         let graph = scripts.graph
         let parents = try graph.resolve(options.head)
         for parent in parents where !graph.isHead(parent) && !options.splice {
@@ -259,7 +259,7 @@ public enum Commands {
     /// The revisions the database's version table names (its heads), in topological order.
     /// The version table is not created if missing.
     public static func current(_ context: Context) throws -> [CurrentRevision] {
-        let graph = try context.scripts(checksums: false).graph
+        let graph = try context.scripts(.graph).graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         let heads = try table.currentHeads(connection)

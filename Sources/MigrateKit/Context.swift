@@ -35,9 +35,9 @@ public struct Context: Sendable {
         try configuration.resolveURL(flag: urlFlag, environment: environment)
     }
 
-    /// Reads the migration files; `checksums: false` for commands that only read the graph.
-    public func scripts(checksums: Bool = true) throws -> ScriptDirectory {
-        try ScriptDirectory.load(folders: configuration.versions, checksums: checksums)
+    /// Reads the migration files; `.graph` for commands that only read the graph.
+    public func scripts(_ detail: ScriptDirectory.Detail = .full) throws -> ScriptDirectory {
+        try ScriptDirectory.load(folders: configuration.versions, detail: detail)
     }
 
     /// Opens a connection to the configured database.

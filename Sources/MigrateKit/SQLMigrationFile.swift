@@ -56,11 +56,15 @@ package struct SQLMigrationFile: Sendable, Hashable {
     }
 
     /// Parses SQL migration text; `path` is kept in the revision and used in errors.
-    package init(parsing text: String, path: String) throws {
+    ///
+    /// `splittingStatements: false` reads the header alone and leaves the revision without
+    /// operations, for commands that only need the graph: splitting the sections is most of the
+    /// work, and it cannot fail, so no error goes unreported.
+    package init(parsing text: String, path: String, splittingStatements: Bool = true) throws {
         var parser = HeaderParser(text: text, path: path)
         let header = try parser.parse()
-        upgradeStatements = Self.statements(in: parser, section: header.upgrade)
-        downgradeStatements = Self.statements(in: parser, section: header.downgrade)
+        upgradeStatements = splittingStatements ? Self.statements(in: parser, section: header.upgrade) : []
+        downgradeStatements = splittingStatements ? Self.statements(in: parser, section: header.downgrade) : []
         revision = Revision(
             id: header.id,
             downRevisions: header.downRevisions,

@@ -20,11 +20,7 @@ public struct ScriptDirectory: Sendable {
     /// What Swift files were read into is kept in `.migrate-cache/` beside the first folder (the
     /// environment's folder, usually), keyed by each file's content, so unchanged files are not
     /// parsed again; `useCache: false` reads everything afresh and writes nothing.
-    ///
-    /// `checksums: false` leaves ``Revision/checksum`` nil where no cache needs it, for commands
-    /// that only read the graph (`heads`, `history`): hashing every file is a noticeable part of
-    /// their time on a long history.
-    public static func load(folders: [String], useCache: Bool = true, checksums: Bool = true) throws -> ScriptDirectory {
+    public static func load(folders: [String], useCache: Bool = true, detail: Detail = .full) throws -> ScriptDirectory {
         let fileManager = FileManager.default
         var files: [MigrationFile] = []
         for folder in folders {
@@ -49,10 +45,21 @@ public struct ScriptDirectory: Sendable {
             }
         }
         let cache = useCache ? cacheFolder(versions: folders).map { ParseCache(folder: $0) } : nil
-        let read = try readRevisions(files, cache: cache, checksums: checksums)
+        let read = try readRevisions(files, cache: cache, detail: detail)
         cache?.update(read.cacheEntries)
         let revisions = read.revisions
         return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
+    }
+
+    /// How much of each migration file a command needs.
+    public enum Detail: Sendable {
+        /// Identifiers, parents, branch labels, dependencies and messages: what `heads`,
+        /// `history`, `show` and new revisions need. Revisions come without operations and
+        /// without checksums, since hashing every file and splitting every SQL section are most
+        /// of the time these commands would spend on a long history.
+        case graph
+        /// Everything, with each file's checksum: for running, printing and verifying migrations.
+        case full
     }
 
     /// A migration file to read: its path, and its name in its (open) folder.
@@ -71,13 +78,13 @@ public struct ScriptDirectory: Sendable {
     /// Reads the files on all cores, since parsing a long Swift history one file at a time would
     /// make every command slow; the first failing file (in path order) is reported.
     private static func readRevisions(
-        _ files: [MigrationFile], cache: ParseCache?, checksums: Bool
+        _ files: [MigrationFile], cache: ParseCache?, detail: Detail
     ) throws -> (revisions: [Revision], cacheEntries: [String: [UInt8]]) {
         let results = UnsafeMutableBufferPointer<Result<ReadFile, any Error>>.allocate(capacity: files.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache, checksums: checksums) })
+            (slots.baseAddress! + index).initialize(to: Result { try readRevision(files[index], cache: cache, detail: detail) })
         }
         defer { _ = results.baseAddress.map { $0.deinitialize(count: files.count) } }
         let read = try results.map { try $0.get() }
@@ -95,8 +102,9 @@ public struct ScriptDirectory: Sendable {
         var cacheEntry: [UInt8]?
     }
 
-    /// Reads one file into a revision, with the checksum of its bytes.
-    private static func readRevision(_ file: MigrationFile, cache: ParseCache?, checksums: Bool) throws -> ReadFile {
+    /// Reads one file into a revision, with the checksum of its bytes when `detail` or the
+    /// parse cache needs it.
+    private static func readRevision(_ file: MigrationFile, cache: ParseCache?, detail: Detail) throws -> ReadFile {
         let path = file.path
         let text: String
         do {
@@ -107,7 +115,8 @@ public struct ScriptDirectory: Sendable {
                 location: SourceLocation(path: path), cause: error)
         }
         let isSwift = path.hasSuffix(".swift")
-        let checksum = checksums || (isSwift && cache != nil) ? SHA256.hex(text.utf8) : nil
+        let full = detail == .full
+        let checksum = full || (isSwift && cache != nil) ? SHA256.hex(text.utf8) : nil
         var revision: Revision
         var cacheEntry: [UInt8]?
         if isSwift {
@@ -119,9 +128,16 @@ public struct ScriptDirectory: Sendable {
                 if cache != nil { cacheEntry = RevisionCoding.encode(revision) }
             }
         } else {
-            revision = try SQLMigrationFile(parsing: text, path: path).revision
+            revision = try SQLMigrationFile(parsing: text, path: path, splittingStatements: full).revision
         }
-        if checksums { revision.checksum = checksum }
+        if full {
+            revision.checksum = checksum
+        } else {
+            revision.upgrade = []
+            revision.downgrade = []
+            revision.upgradeLines = []
+            revision.downgradeLines = []
+        }
         return ReadFile(revision: revision, checksum: checksum, cacheEntry: cacheEntry)
     }
 }

@@ -157,7 +157,7 @@ import TestSupport
         #expect(try ScriptDirectory.load(folders: [marked.path]).revisions.map(\.message) == ["first"])
     }
 
-    @Test func graphCommandsSkipChecksumsButTheSwiftCacheKeepsWorking() throws {
+    @Test func graphCommandsSkipChecksumsAndOperationsButTheSwiftCacheKeepsWorking() throws {
         let environment = try makeTemporaryDirectory()
         let versions = environment.appendingPathComponent("versions")
         try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
@@ -173,15 +173,20 @@ import TestSupport
             }
             """.write(to: versions.appendingPathComponent("b2_second.swift"), atomically: true, encoding: .utf8)
 
-        let graphOnly = try ScriptDirectory.load(folders: [versions.path], checksums: false)
+        let graphOnly = try ScriptDirectory.load(folders: [versions.path], detail: .graph)
         #expect(graphOnly.revisions.map(\.checksum) == [nil, nil])
+        #expect(graphOnly.revisions.map(\.upgrade) == [[], []])
+        #expect(graphOnly.revisions.map(\.upgradeLines) == [[], []])
+        #expect(graphOnly.revisions.map(\.message) == ["first", "second"])
+        #expect(graphOnly.graph.heads == ["b2"])
         let cacheFile = environment.appendingPathComponent(".migrate-cache/swift-v\(RevisionCoding.formatVersion).cache").path
         #expect(FileManager.default.contents(atPath: cacheFile).flatMap { RevisionCoding.decode(entries: [UInt8]($0)) }?.count == 1)
 
         let full = try ScriptDirectory.load(folders: [versions.path])
         #expect(full.revisions.map(\.checksum) == [SHA256.hex(Self.sqlFile.utf8), full.revisions[1].checksum])
         #expect(full.revisions[1].checksum != nil)
-        #expect(full.revisions.map(\.upgrade) == graphOnly.revisions.map(\.upgrade))
+        #expect(full.revisions.map(\.upgrade) == [[.execute("SELECT 1")], [.execute("SELECT 2")]])
+        #expect(full.revisions[0].upgradeLines == [6])
     }
 
     @Test func aFileThatIsNotUTF8IsRefusedWithItsPath() throws {
