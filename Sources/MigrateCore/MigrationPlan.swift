@@ -124,8 +124,9 @@ extension RevisionGraph {
             applied.remove(id)
             // A parent or dependency becomes a head again when nothing applied builds on it.
             for earlier in revision.downRevisions + revision.dependsOn where applied.contains(earlier) {
-                let above = (children[earlier] ?? []) + (dependents[earlier] ?? [])
-                if !above.contains(where: applied.contains) { heads.insert(earlier) }
+                let place = position[earlier]!
+                let above = children[place] + dependents[place]
+                if !above.contains(where: { applied.contains(order[$0]) }) { heads.insert(earlier) }
             }
             steps.append(MigrationStep(revision: revision, direction: .downgrade, headsBefore: before, headsAfter: heads))
         }

@@ -4,37 +4,36 @@ extension RevisionGraph {
     /// that builds on it, and a branch kept together by following first parents, so that a
     /// drawn graph has as few crossings as a history allows.
     public func newestFirst(_ subset: Set<String>? = nil) -> [String] {
-        let members = subset ?? Set(order)
-        var waiting: [String: Int] = [:]
-        for id in members {
-            let above = Set((children[id] ?? []) + (dependents[id] ?? []))
-            waiting[id] = above.filter(members.contains).count
+        var isMember = [Bool](repeating: subset == nil, count: order.count)
+        for id in subset ?? [] { isMember[position[id]!] = true }
+        // How many listed revisions build on each one (children and dependents, each once).
+        var waiting = [Int](repeating: 0, count: order.count)
+        for place in order.indices where isMember[place] {
+            waiting[place] = children[place].count { isMember[$0] }
+                + dependents[place].count { isMember[$0] && !children[place].contains($0) }
         }
-        // Ready revisions sorted by topological position, the newest last.
-        var ready = members.filter { waiting[$0] == 0 }.sorted { position[$0]! < position[$1]! }
+        // Ready positions in ascending order, the newest last.
+        var ready = order.indices.filter { isMember[$0] && waiting[$0] == 0 }
         var result: [String] = []
-        result.reserveCapacity(members.count)
-        var last: String? = nil
+        result.reserveCapacity(ready.count)
+        var last: Int? = nil
         while !ready.isEmpty {
             var index = ready.count - 1
             if let last {
-                for parent in revisions[last]!.downRevisions where waiting[parent] == 0 {
+                for parent in parents[last] where isMember[parent] && waiting[parent] == 0 {
                     if let found = readyIndex(of: parent, in: ready) {
                         index = found
                         break
                     }
                 }
             }
-            let id = ready.remove(at: index)
-            result.append(id)
-            last = id
-            let revision = revisions[id]!
-            for earlier in Set(revision.downRevisions + revision.dependsOn) where members.contains(earlier) {
-                waiting[earlier]! -= 1
-                if waiting[earlier] == 0 {
-                    let place = insertionIndex(of: earlier, in: ready)
-                    ready.insert(earlier, at: place)
-                }
+            let place = ready.remove(at: index)
+            result.append(order[place])
+            last = place
+            let below = parents[place] + dependencies[place].filter { !parents[place].contains($0) }
+            for earlier in below where isMember[earlier] {
+                waiting[earlier] -= 1
+                if waiting[earlier] == 0 { ready.insert(earlier, at: insertionIndex(of: earlier, in: ready)) }
             }
         }
         return result
@@ -48,42 +47,43 @@ extension RevisionGraph {
         return below.intersection(descendants(of: lower).union(lower))
     }
 
-    private func insertionIndex(of id: String, in sorted: [String]) -> Int {
-        let key = position[id]!
+    private func insertionIndex(of place: Int, in sorted: [Int]) -> Int {
         var low = 0
         var high = sorted.count
         while low < high {
             let middle = (low + high) / 2
-            if position[sorted[middle]]! < key { low = middle + 1 } else { high = middle }
+            if sorted[middle] < place { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    private func readyIndex(of id: String, in sorted: [String]) -> Int? {
-        let index = insertionIndex(of: id, in: sorted)
-        return index < sorted.count && sorted[index] == id ? index : nil
+    private func readyIndex(of place: Int, in sorted: [Int]) -> Int? {
+        let index = insertionIndex(of: place, in: sorted)
+        return index < sorted.count && sorted[index] == place ? index : nil
     }
 
     /// Draws `listed` (newest first, as ``newestFirst(_:)`` orders them) as lanes joined by
     /// `|`, `/` and `\`, one ``GraphRow`` per revision. Only down_revision edges between listed
     /// revisions are drawn; dependencies are left to the text.
     public func drawGraph(_ listed: [String]) -> [GraphRow] {
-        let shown = Set(listed)
-        var lanes: [String] = []
+        var shown = [Bool](repeating: false, count: order.count)
+        for id in listed { shown[position[id]!] = true }
+        var lanes: [Int] = []
         var rows: [GraphRow] = []
         rows.reserveCapacity(listed.count)
         for id in listed {
+            let place = position[id]!
             let column: Int
-            if let found = lanes.firstIndex(of: id) {
+            if let found = lanes.firstIndex(of: place) {
                 column = found
             } else {
-                lanes.append(id)
+                lanes.append(place)
                 column = lanes.count - 1
             }
-            let parents = revisions[id]!.downRevisions.filter(shown.contains)
+            let parents = parents[place].filter { shown[$0] }
             // The node's lane becomes its parents' lanes; a lane another lane already waits
             // for joins it (a branch point seen from above).
-            var next: [String] = []
+            var next: [Int] = []
             var edges: [(from: Int, to: Int)] = []
             for (index, lane) in lanes.enumerated() {
                 for target in index == column ? parents : [lane] {
@@ -96,17 +96,37 @@ extension RevisionGraph {
                 }
             }
             let width = 2 * max(lanes.count, next.count) - 1
-            let node = lanes.indices.map { $0 == column ? "*" : "|" }.joined(separator: " ")
-            let continuation = lanes.indices.map { $0 == column && parents.isEmpty ? " " : "|" }
-                .joined(separator: " ")
             rows.append(
                 GraphRow(
-                    revision: id, node: node.padding(to: width),
-                    continuation: continuation.padding(to: width),
+                    revision: id,
+                    node: Self.lanes(lanes.count, width: width) { $0 == column ? UInt8(ascii: "*") : UInt8(ascii: "|") },
+                    continuation: Self.lanes(lanes.count, width: width) {
+                        $0 == column && parents.isEmpty ? UInt8(ascii: " ") : UInt8(ascii: "|")
+                    },
                     connectors: Self.connectors(edges)))
             lanes = next
         }
         return rows
+    }
+
+    /// `count` lane marks separated by spaces, padded with spaces to `width`.
+    private static func lanes(_ count: Int, width: Int, mark: (Int) -> UInt8) -> String {
+        String(unsafeUninitializedCapacity: max(width, 2 * count - 1)) { text in
+            var length = 0
+            for lane in 0..<count {
+                if lane > 0 {
+                    text[length] = UInt8(ascii: " ")
+                    length += 1
+                }
+                text[length] = mark(lane)
+                length += 1
+            }
+            while length < width {
+                text[length] = UInt8(ascii: " ")
+                length += 1
+            }
+            return length
+        }
     }
 
     /// The lines that move each edge from its column to its new one, one column per line.
@@ -145,10 +165,6 @@ public struct GraphRow: Sendable, Hashable {
 }
 
 extension String {
-    fileprivate func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
     fileprivate func trimmingTrailingSpaces() -> String {
         var text = self
         while text.last == " " { text.removeLast() }

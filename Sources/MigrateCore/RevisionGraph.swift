@@ -10,46 +10,46 @@ public struct RevisionGraph: Sendable {
     /// Every id in a deterministic topological order: parents and dependencies before their
     /// children, ties broken by id.
     public let order: [String]
-    /// Children along `down_revision` edges, sorted.
-    let children: [String: [String]]
-    /// Revisions that name the key in `depends_on`, sorted.
-    let dependents: [String: [String]]
-    /// Position of each id in `order`, to sort sets of ids topologically.
+    /// Position of each id in `order`. The edges below are kept by position, so that walks over
+    /// a long history index arrays instead of hashing ids.
     let position: [String: Int]
+    /// By position: the parents (`down_revision`).
+    let parents: [[Int]]
+    /// By position: the dependencies (`depends_on`, labels resolved), each once.
+    let dependencies: [[Int]]
+    /// By position: the children along `down_revision` edges, sorted by id.
+    let children: [[Int]]
+    /// By position: the revisions that depend on it, sorted by id.
+    let dependents: [[Int]]
     /// The revision that declares each branch label.
     let labelOwners: [String: String]
-    /// The labels each revision carries (see ``branchLabels(of:)``), computed once so that
-    /// listing a long history stays linear.
-    let labelsByRevision: [String: [String]]
+    /// By position: the labels each revision carries (see ``branchLabels(of:)``), computed once
+    /// so that listing a long history stays linear.
+    let labels: [[String]]
 
     /// Builds and validates the graph. Throws ``MigrateError`` of kind `.graph` naming the ids
     /// and files involved.
     public init(_ list: [Revision]) throws {
-        var revisions: [String: Revision] = [:]
-        revisions.reserveCapacity(list.count)
-        for revision in list {
-            if let existing = revisions[revision.id] {
+        // Revisions are first numbered by their place in `list`, then by topological position.
+        var indexOf: [String: Int] = [:]
+        indexOf.reserveCapacity(list.count)
+        for (index, revision) in list.enumerated() {
+            if let existing = indexOf.updateValue(index, forKey: revision.id) {
                 throw MigrateError(
                     .graph,
-                    "revision \(revision.id) is declared twice: in \(existing.path ?? "?") and in \(revision.path ?? "?")",
+                    "revision \(revision.id) is declared twice: in \(list[existing].path ?? "?") and in \(revision.path ?? "?")",
                     hint: "give one of the files a new id (`migrate revision` makes unique ones)")
             }
-            revisions[revision.id] = revision
         }
 
-        var children: [String: [String]] = [:]
-        var dependents: [String: [String]] = [:]
         var labelOwners: [String: String] = [:]
         for revision in list {
-            for parent in revision.downRevisions {
-                guard revisions[parent] != nil else {
-                    throw MigrateError(
-                        .graph,
-                        "revision \(revision.id) names down_revision \(parent), which no migration file declares",
-                        hint: "restore the missing file, or correct down_revision",
-                        location: revision.path.map { SourceLocation(path: $0) })
-                }
-                children[parent, default: []].append(revision.id)
+            for parent in revision.downRevisions where indexOf[parent] == nil {
+                throw MigrateError(
+                    .graph,
+                    "revision \(revision.id) names down_revision \(parent), which no migration file declares",
+                    hint: "restore the missing file, or correct down_revision",
+                    location: revision.path.map { SourceLocation(path: $0) })
             }
             if Set(revision.downRevisions).count != revision.downRevisions.count {
                 throw MigrateError(
@@ -58,7 +58,7 @@ public struct RevisionGraph: Sendable {
                     location: revision.path.map { SourceLocation(path: $0) })
             }
             for dependency in revision.dependsOn {
-                guard revisions[dependency] != nil || list.contains(where: { $0.branchLabels.contains(dependency) }) else {
+                guard indexOf[dependency] != nil || list.contains(where: { $0.branchLabels.contains(dependency) }) else {
                     throw MigrateError(
                         .graph,
                         "revision \(revision.id) depends on \(dependency), which is neither a revision nor a branch label",
@@ -73,7 +73,7 @@ public struct RevisionGraph: Sendable {
                         "branch label '\(label)' is used by both \(owner) and \(revision.id)",
                         hint: "a label names one branch: keep it on the revision that starts the branch")
                 }
-                if revisions[label] != nil {
+                if indexOf[label] != nil {
                     throw MigrateError(
                         .graph, "branch label '\(label)' of \(revision.id) is also a revision id",
                         hint: "choose a label that cannot be mistaken for a revision")
@@ -81,63 +81,96 @@ public struct RevisionGraph: Sendable {
                 labelOwners[label] = revision.id
             }
         }
+
         // `depends_on` may name a branch label; it stands for the revision that declares it.
-        // (Collected first: writing into `revisions` while iterating it copied every revision.)
-        let resolutions = list.filter { !$0.dependsOn.isEmpty }.map { revision in
-            (revision.id, revision.dependsOn.map { revisions[$0] != nil ? $0 : labelOwners[$0]! })
+        let resolvedDependencies = list.map { revision in
+            revision.dependsOn.map { indexOf[$0] != nil ? $0 : labelOwners[$0]! }
         }
-        for (id, resolved) in resolutions {
-            revisions[id]!.dependsOn = resolved
-            for dependency in resolved { dependents[dependency, default: []].append(id) }
+        let parentIndices = list.map { $0.downRevisions.map { indexOf[$0]! } }
+        let dependencyIndices = resolvedDependencies.map { ids in
+            var indices: [Int] = []
+            for id in ids where !indices.contains(indexOf[id]!) { indices.append(indexOf[id]!) }
+            return indices
+        }
+        let sorted = try Self.topologicalOrder(list, parents: parentIndices, dependencies: dependencyIndices)
+        var positionOf = [Int](repeating: 0, count: list.count)
+        for (position, index) in sorted.enumerated() { positionOf[index] = position }
+
+        let order = sorted.map { list[$0].id }
+        let parents = sorted.map { parentIndices[$0].map { positionOf[$0] } }
+        let dependencies = sorted.map { dependencyIndices[$0].map { positionOf[$0] } }
+        var children = [[Int]](repeating: [], count: list.count)
+        var dependents = [[Int]](repeating: [], count: list.count)
+        for position in order.indices {
+            for parent in parents[position] { children[parent].append(position) }
+            for dependency in dependencies[position] { dependents[dependency].append(position) }
+        }
+        let byID = { (left: Int, right: Int) in order[left] < order[right] }
+        for position in order.indices {
+            if children[position].count > 1 { children[position].sort(by: byID) }
+            if dependents[position].count > 1 { dependents[position].sort(by: byID) }
+        }
+        var labels = [[String]](repeating: [], count: list.count)
+        for label in labelOwners.keys.sorted() {
+            let owner = positionOf[indexOf[labelOwners[label]!]!]
+            for member in Self.members(ofLabelOwner: owner, parents: parents, children: children) {
+                labels[member].append(label)
+            }
+        }
+
+        var revisions = indexOf.mapValues { list[$0] }
+        for (index, resolved) in resolvedDependencies.enumerated() where !resolved.isEmpty {
+            revisions[list[index].id]!.dependsOn = resolved
         }
         self.revisions = revisions
-        self.children = children.mapValues { $0.sorted() }
-        self.dependents = dependents.mapValues { $0.sorted() }
+        self.order = order
+        self.position = indexOf.mapValues { positionOf[$0] }
+        self.parents = parents
+        self.dependencies = dependencies
+        self.children = children
+        self.dependents = dependents
         self.labelOwners = labelOwners
-        self.order = try Self.topologicalOrder(revisions)
-        self.position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        var labelsByRevision: [String: [String]] = [:]
-        for label in labelOwners.keys.sorted() {
-            for member in Self.members(ofLabelOwner: labelOwners[label]!, revisions: revisions, children: self.children) {
-                labelsByRevision[member, default: []].append(label)
-            }
-        }
-        self.labelsByRevision = labelsByRevision
+        self.labels = labels
     }
 
-    /// Kahn's algorithm with the ready set kept sorted, so the order never depends on file
-    /// system listing order.
-    private static func topologicalOrder(_ revisions: [String: Revision]) throws -> [String] {
-        var remaining: [String: Int] = [:]
-        var next: [String: [String]] = [:]
-        for (id, revision) in revisions {
-            let before = Set(revision.downRevisions + revision.dependsOn)
-            remaining[id] = before.count
-            for earlier in before { next[earlier, default: []].append(id) }
-        }
-        var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted(by: >)
-        var order: [String] = []
-        order.reserveCapacity(revisions.count)
-        while let id = ready.popLast() {
-            order.append(id)
-            var released: [String] = []
-            for later in next[id] ?? [] {
-                remaining[later]! -= 1
-                if remaining[later] == 0 { released.append(later) }
+    /// Kahn's algorithm over indices into `list`, with the ready set kept sorted by id, so the
+    /// order never depends on file system listing order.
+    private static func topologicalOrder(
+        _ list: [Revision], parents: [[Int]], dependencies: [[Int]]
+    ) throws -> [Int] {
+        var remaining = [Int](repeating: 0, count: list.count)
+        var next = [[Int]](repeating: [], count: list.count)
+        for index in list.indices {
+            remaining[index] = parents[index].count
+            for earlier in parents[index] { next[earlier].append(index) }
+            for earlier in dependencies[index] where !parents[index].contains(earlier) {
+                remaining[index] += 1
+                next[earlier].append(index)
             }
-            // Binary insertion keeps `ready` sorted descending without re-sorting it each time.
-            for id in released {
+        }
+        var ready = list.indices.filter { remaining[$0] == 0 }.sorted { list[$0].id > list[$1].id }
+        var order: [Int] = []
+        order.reserveCapacity(list.count)
+        while let index = ready.popLast() {
+            order.append(index)
+            for later in next[index] {
+                remaining[later] -= 1
+                guard remaining[later] == 0 else { continue }
+                // Binary insertion keeps `ready` sorted descending without re-sorting it each time.
+                let id = list[later].id
                 var low = 0
                 var high = ready.count
                 while low < high {
                     let middle = (low + high) / 2
-                    if ready[middle] > id { low = middle + 1 } else { high = middle }
+                    if list[ready[middle]].id > id { low = middle + 1 } else { high = middle }
                 }
-                ready.insert(id, at: low)
+                ready.insert(later, at: low)
             }
         }
-        if order.count != revisions.count {
-            let stuck = Set(revisions.keys).subtracting(order).sorted()
+        if order.count != list.count {
+            var placed = [Bool](repeating: false, count: list.count)
+            for index in order { placed[index] = true }
+            let stuck = list.indices.filter { !placed[$0] }.map { list[$0].id }.sorted()
             throw MigrateError(
                 .graph,
                 "the revisions \(stuck.joined(separator: ", ")) form a cycle through down_revision or depends_on",
@@ -150,66 +183,76 @@ public struct RevisionGraph: Sendable {
 
     /// Revisions nothing builds on: no child and no dependent, in topological order.
     public var heads: [String] {
-        order.filter { children[$0] == nil && dependents[$0] == nil }
+        order.indices.filter { children[$0].isEmpty && dependents[$0].isEmpty }.map { order[$0] }
     }
 
     /// Revisions with no parent, in topological order.
     public var bases: [String] {
-        order.filter { revisions[$0]!.downRevisions.isEmpty }
+        order.indices.filter { parents[$0].isEmpty }.map { order[$0] }
     }
 
     /// Whether two or more revisions name this one as their parent.
-    public func isBranchPoint(_ id: String) -> Bool { (children[id]?.count ?? 0) > 1 }
+    public func isBranchPoint(_ id: String) -> Bool { position[id].map { children[$0].count > 1 } ?? false }
 
-    public func isHead(_ id: String) -> Bool { children[id] == nil && dependents[id] == nil }
+    public func isHead(_ id: String) -> Bool {
+        position[id].map { children[$0].isEmpty && dependents[$0].isEmpty } ?? true
+    }
 
     /// Revisions no revision names as down_revision, in topological order: the heads plus
     /// those other branches only depend on (Alembic's "effective heads"), which `merge` and
     /// `revision` may still build on.
     public var tips: [String] {
-        order.filter { children[$0] == nil }
+        order.indices.filter { children[$0].isEmpty }.map { order[$0] }
     }
 
     /// Children of a revision along down_revision edges, sorted by id.
-    public func children(of id: String) -> [String] { children[id] ?? [] }
+    public func children(of id: String) -> [String] {
+        position[id].map { children[$0].map { order[$0] } } ?? []
+    }
 
     /// Ids sorted in the graph's topological order.
     public func topologicallySorted<S: Sequence>(_ ids: S) -> [String] where S.Element == String {
-        ids.sorted { position[$0]! < position[$1]! }
+        ids.map { position[$0]! }.sorted().map { order[$0] }
     }
 
     /// Every revision reachable through parents and dependencies, not including the starts.
     public func ancestors<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
     where S.Element == String {
-        var seen: Set<String> = []
-        var stack: [String] = []
-        for id in ids { stack.append(contentsOf: edgesDown(id, includeDependencies)) }
-        while let id = stack.popLast() {
-            if seen.insert(id).inserted { stack.append(contentsOf: edgesDown(id, includeDependencies)) }
-        }
-        return seen
+        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: false))
     }
 
     /// Every revision that reaches one of `ids` through parents and dependencies, not including
     /// the starts.
     public func descendants<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
     where S.Element == String {
-        var seen: Set<String> = []
-        var stack: [String] = []
-        for id in ids { stack.append(contentsOf: edgesUp(id, includeDependencies)) }
-        while let id = stack.popLast() {
-            if seen.insert(id).inserted { stack.append(contentsOf: edgesUp(id, includeDependencies)) }
+        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: true))
+    }
+
+    /// By position, whether a walk from `ids` (not counting them) reaches each revision:
+    /// downwards through parents and dependencies, or upwards through children and dependents.
+    func reached<S: Sequence>(from ids: S, includeDependencies: Bool, upwards: Bool) -> [Bool]
+    where S.Element == String {
+        var seen = [Bool](repeating: false, count: order.count)
+        var stack: [Int] = []
+        func push(_ position: Int) {
+            stack.append(contentsOf: upwards ? children[position] : parents[position])
+            if includeDependencies { stack.append(contentsOf: upwards ? dependents[position] : dependencies[position]) }
+        }
+        for id in ids { push(position[id]!) }
+        while let next = stack.popLast() {
+            if !seen[next] {
+                seen[next] = true
+                push(next)
+            }
         }
         return seen
     }
 
-    private func edgesDown(_ id: String, _ includeDependencies: Bool) -> [String] {
-        let revision = revisions[id]!
-        return includeDependencies ? revision.downRevisions + revision.dependsOn : revision.downRevisions
-    }
-
-    private func edgesUp(_ id: String, _ includeDependencies: Bool) -> [String] {
-        includeDependencies ? (children[id] ?? []) + (dependents[id] ?? []) : (children[id] ?? [])
+    /// The ids of the positions marked true.
+    func idSet(_ marked: [Bool]) -> Set<String> {
+        var ids: Set<String> = []
+        for position in marked.indices where marked[position] { ids.insert(order[position]) }
+        return ids
     }
 
     // MARK: Branch labels
@@ -218,27 +261,38 @@ public struct RevisionGraph: Sendable {
     /// branch after the revision that declares it), and those of descendants up to the nearest
     /// branch or merge point, as Alembic propagates them.
     public func branchLabels(of id: String) -> [String] {
-        labelsByRevision[id] ?? []
+        position[id].map { labels[$0] } ?? []
     }
 
     /// The revisions a branch label names.
     public func members(ofLabel label: String) -> Set<String>? {
-        labelOwners[label].map { Self.members(ofLabelOwner: $0, revisions: revisions, children: children) }
+        labelOwners[label].map { owner in
+            Set(Self.members(ofLabelOwner: position[owner]!, parents: parents, children: children).map { order[$0] })
+        }
     }
 
-    private static func members(
-        ofLabelOwner owner: String, revisions: [String: Revision], children: [String: [String]]
-    ) -> Set<String> {
-        var members: Set<String> = [owner]
-        var stack = children[owner] ?? []
-        while let id = stack.popLast() {
-            if members.insert(id).inserted { stack.append(contentsOf: children[id] ?? []) }
+    /// The positions a label declared at `owner` names: the owner, everything above it, and the
+    /// straight line of single parents below it up to a branch or merge point.
+    private static func members(ofLabelOwner owner: Int, parents: [[Int]], children: [[Int]]) -> [Int] {
+        var isMember = [Bool](repeating: false, count: parents.count)
+        var members = [owner]
+        isMember[owner] = true
+        var stack = children[owner]
+        while let next = stack.popLast() {
+            if !isMember[next] {
+                isMember[next] = true
+                members.append(next)
+                stack.append(contentsOf: children[next])
+            }
         }
-        var current = revisions[owner]!
-        while current.downRevisions.count == 1, let parent = revisions[current.downRevisions[0]],
-            (children[parent.id]?.count ?? 0) < 2, !parent.isMergePoint
-        {
-            members.insert(parent.id)
+        var current = owner
+        while parents[current].count == 1 {
+            let parent = parents[current][0]
+            guard children[parent].count < 2, parents[parent].count < 2 else { break }
+            if !isMember[parent] {
+                isMember[parent] = true
+                members.append(parent)
+            }
             current = parent
         }
         return members
