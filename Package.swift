@@ -26,8 +26,10 @@ let package = Package(
             name: "CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
-        // The pure core: revisions, graph, operations, errors. No dependencies.
-        .target(name: "MigrateCore"),
+        // SHA-256 block compression with the x86 SHA instructions, for MigrateCore's checksums.
+        .target(name: "CSHA256"),
+        // The pure core: revisions, graph, operations, errors. No dependencies beyond CSHA256.
+        .target(name: "MigrateCore", dependencies: ["CSHA256"]),
         // Dialects, statement splitting and the connection protocol drivers implement.
         .target(name: "MigrateSQL", dependencies: ["MigrateCore"]),
         .target(name: "MigrateSQLite", dependencies: ["MigrateCore", "MigrateSQL", "CSQLite"]),

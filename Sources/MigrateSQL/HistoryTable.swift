@@ -6,18 +6,19 @@ import MigrateCore
 /// The version table only says where the database is (Alembic's shape, kept for adoption); this
 /// one lets `verify` notice a migration file edited after it ran, or one deleted from versions/.
 public struct HistoryTable: Sendable, Hashable {
-    public var name: String
-    public var schema: String?
-    public var dialect: SQLDialect
+    public let name: String
+    public let schema: String?
+    public let dialect: SQLDialect
+    /// The quoted, schema-qualified name, computed once (see ``VersionTable``).
+    package let qualifiedName: String
 
     /// The history table that belongs to a version table: `<version table>_history`.
     public init(for versionTable: VersionTable) {
         self.name = versionTable.name + "_history"
         self.schema = versionTable.schema
         self.dialect = versionTable.dialect
+        self.qualifiedName = dialect.quoteQualified(name, schema: schema)
     }
-
-    package var qualifiedName: String { dialect.quoteQualified(name, schema: schema) }
 
     public var createStatement: String {
         """

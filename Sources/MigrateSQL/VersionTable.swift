@@ -5,17 +5,19 @@ import MigrateCore
 /// Its shape is Alembic's (`version_num VARCHAR(32)` with a primary key named `<table>_pkc`), so
 /// naming it `alembic_version` adopts a database Alembic has been migrating.
 public struct VersionTable: Sendable, Hashable {
-    public var name: String
-    public var schema: String?
-    public var dialect: SQLDialect
+    public let name: String
+    public let schema: String?
+    public let dialect: SQLDialect
+    /// The quoted, schema-qualified name, computed once: an offline script of a long history
+    /// names the table in every step.
+    let qualifiedName: String
 
     public init(name: String, schema: String?, dialect: SQLDialect) {
         self.name = name
         self.schema = schema
         self.dialect = dialect
+        self.qualifiedName = dialect.quoteQualified(name, schema: schema)
     }
-
-    var qualifiedName: String { dialect.quoteQualified(name, schema: schema) }
 
     /// The name used for messages and for the migration lock.
     public var displayName: String { schema.map { "\($0).\(name)" } ?? name }

@@ -1,4 +1,4 @@
-import MigrateCore
+@testable import MigrateCore
 import Testing
 
 @Suite struct SHA256Tests {
@@ -25,5 +25,19 @@ import Testing
         #expect(SHA256.hex(message.utf8) == expected)
         // A sequence without contiguous storage takes the copying path.
         #expect(SHA256.hex(message.utf8.lazy.map { $0 }) == expected)
+        // The portable rounds give the same digest where the CPU's instructions are used.
+        let portable = Array(message.utf8).withUnsafeBytes { SHA256.digest($0, hardware: false) }
+        #expect(portable == SHA256.digest(message.utf8))
+    }
+
+    /// Both paths over messages of every length up to four blocks, with varied bytes.
+    @Test func hardwareAndPortableRoundsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...256 {
+            let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let portable = message.withUnsafeBytes { SHA256.digest($0, hardware: false) }
+            let hardware = message.withUnsafeBytes { SHA256.digest($0, hardware: true) }
+            #expect(portable == hardware, "length \(length)")
+        }
     }
 }
