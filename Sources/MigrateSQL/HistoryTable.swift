@@ -9,15 +9,21 @@ public struct HistoryTable: Sendable, Hashable {
     public let name: String
     public let schema: String?
     public let dialect: SQLDialect
-    /// The quoted, schema-qualified name, computed once (see ``VersionTable``).
+    /// The quoted, schema-qualified name and the fixed starts of the statements each step runs,
+    /// computed once (see ``VersionTable``).
     package let qualifiedName: String
+    private let insertStart: String
+    private let forgetStart: String
 
     /// The history table that belongs to a version table: `<version table>_history`.
     public init(for versionTable: VersionTable) {
         self.name = versionTable.name + "_history"
         self.schema = versionTable.schema
         self.dialect = versionTable.dialect
-        self.qualifiedName = dialect.quoteQualified(name, schema: schema)
+        let qualifiedName = dialect.quoteQualified(name, schema: schema)
+        self.qualifiedName = qualifiedName
+        self.insertStart = "INSERT INTO \(qualifiedName) (revision, checksum, duration_ms) VALUES ("
+        self.forgetStart = "DELETE FROM \(qualifiedName) WHERE revision = "
     }
 
     public var createStatement: String {
@@ -35,15 +41,16 @@ public struct HistoryTable: Sendable, Hashable {
     /// Records a revision as applied; `durationMilliseconds` is nil in offline scripts, whose
     /// text must not depend on timing.
     public func recordStatements(revision: String, checksum: String?, durationMilliseconds: Int?) -> [String] {
-        [
+        let checksum = checksum.map(dialect.quoteString) ?? "NULL"
+        let duration = durationMilliseconds.map(String.init) ?? "NULL"
+        return [
             forgetStatement(revision: revision),
-            "INSERT INTO \(qualifiedName) (revision, checksum, duration_ms) VALUES (\(dialect.quoteString(revision)), "
-                + "\(checksum.map(dialect.quoteString) ?? "NULL"), \(durationMilliseconds.map(String.init) ?? "NULL"))",
+            insertStart + dialect.quoteString(revision) + ", " + checksum + ", " + duration + ")",
         ]
     }
 
     public func forgetStatement(revision: String) -> String {
-        "DELETE FROM \(qualifiedName) WHERE revision = \(dialect.quoteString(revision))"
+        forgetStart + dialect.quoteString(revision)
     }
 
     /// One applied revision as the history table remembers it.

@@ -8,15 +8,22 @@ public struct VersionTable: Sendable, Hashable {
     public let name: String
     public let schema: String?
     public let dialect: SQLDialect
-    /// The quoted, schema-qualified name, computed once: an offline script of a long history
-    /// names the table in every step.
+    /// The quoted, schema-qualified name, and the fixed starts of the statements each step
+    /// runs, computed once: an offline script of a long history has them in every step.
     let qualifiedName: String
+    private let updateStart: String
+    private let deleteStart: String
+    private let insertStart: String
 
     public init(name: String, schema: String?, dialect: SQLDialect) {
         self.name = name
         self.schema = schema
         self.dialect = dialect
-        self.qualifiedName = dialect.quoteQualified(name, schema: schema)
+        let qualifiedName = dialect.quoteQualified(name, schema: schema)
+        self.qualifiedName = qualifiedName
+        self.updateStart = "UPDATE \(qualifiedName) SET version_num = "
+        self.deleteStart = "DELETE FROM \(qualifiedName) WHERE version_num = "
+        self.insertStart = "INSERT INTO \(qualifiedName) (version_num) VALUES ("
     }
 
     /// The name used for messages and for the migration lock.
@@ -39,20 +46,24 @@ public struct VersionTable: Sendable, Hashable {
     /// head replaces another (Alembic's form for an ordinary step), then DELETEs and INSERTs.
     /// Ids are validated as `[A-Za-z0-9_]` when files are read, and quoted here regardless.
     public func changeStatements(from before: Set<String>, to after: Set<String>, order: (Set<String>) -> [String]) -> [String] {
-        let removed = order(before.subtracting(after))
-        let added = order(after.subtracting(before))
+        let removed = Self.sorted(before.subtracting(after), order)
+        let added = Self.sorted(after.subtracting(before), order)
         var statements: [String] = []
         for (old, new) in zip(removed, added) {
-            statements.append(
-                "UPDATE \(qualifiedName) SET version_num = \(dialect.quoteString(new)) WHERE version_num = \(dialect.quoteString(old))")
+            statements.append(updateStart + dialect.quoteString(new) + " WHERE version_num = " + dialect.quoteString(old))
         }
         for old in removed.dropFirst(added.count) {
-            statements.append("DELETE FROM \(qualifiedName) WHERE version_num = \(dialect.quoteString(old))")
+            statements.append(deleteStart + dialect.quoteString(old))
         }
         for new in added.dropFirst(removed.count) {
-            statements.append("INSERT INTO \(qualifiedName) (version_num) VALUES (\(dialect.quoteString(new)))")
+            statements.append(insertStart + dialect.quoteString(new) + ")")
         }
         return statements
+    }
+
+    /// `ids` in `order`, which an ordinary step (one head out, one in) need not be asked for.
+    private static func sorted(_ ids: Set<String>, _ order: (Set<String>) -> [String]) -> [String] {
+        ids.count < 2 ? Array(ids) : order(ids)
     }
 
     public var deleteAllStatement: String { "DELETE FROM \(qualifiedName)" }
