@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The 64 round constants of FIPS 180-4, shared with MigrateCore's portable rounds.
+extern const uint32_t migrate_sha256_round_constants[64];
+
 /// Whether this CPU has the SHA-256 instructions (x86 SHA extensions with SSSE3 and SSE4.1).
 int migrate_sha256_hardware_available(void);
 
