@@ -5,7 +5,9 @@ package enum FilePath {
     /// `folder` and `name` joined by one `/` (just `name` when `folder` is empty).
     package static func join(_ folder: String, _ name: String) -> String {
         guard !folder.isEmpty else { return name }
-        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        // Compared as bytes: a `/` is always a character of its own, and `hasSuffix` compares
+        // characters, which cost a noticeable part of listing a 1000-file folder.
+        return folder.utf8.last == UInt8(ascii: "/") ? folder + name : "\(folder)/\(name)"
     }
 
     /// The path without its last component: `/a/b` → `/a`, `/a` → `/`, `a` → ``, `/a/b/` → `/a`.

@@ -51,7 +51,7 @@ public struct RevisionGraph: Sendable {
                     hint: "restore the missing file, or correct down_revision",
                     location: revision.path.map { SourceLocation(path: $0) })
             }
-            if Set(revision.downRevisions).count != revision.downRevisions.count {
+            if revision.downRevisions.count > 1 && Set(revision.downRevisions).count != revision.downRevisions.count {
                 throw MigrateError(
                     .graph, "revision \(revision.id) lists the same down_revision twice",
                     hint: "list each parent once in down_revision",
