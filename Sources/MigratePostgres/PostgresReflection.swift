@@ -33,8 +33,14 @@ extension PostgresConnection {
         // Catalog queries never gain from JIT compilation, yet once autovacuum has analyzed the
         // catalogs their cost estimates pass `jit_above_cost`: compiling then took 25 ms of a
         // 300-table reflection that otherwise runs in 5. The session's own setting comes back after.
-        let jit = try query("SHOW jit", parameters: []).first?.first ?? nil
-        try execute("SET jit = off")
+        // One round trip reads it and turns JIT off: the materialized CTE is read before the
+        // outer select list calls set_config.
+        let jit = try query(
+            """
+            WITH previous AS MATERIALIZED (SELECT pg_catalog.current_setting('jit') AS jit)
+            SELECT previous.jit, pg_catalog.set_config('jit', 'off', false) FROM previous
+            """, parameters: []
+        ).first?.first ?? nil
         defer { _ = try? query("SELECT pg_catalog.set_config('jit', $1, false)", parameters: [jit ?? "on"]) }
         var reader = PostgresCatalogReader(connection: self)
         return try reader.read(includeSchemas: includeSchemas, excluding: excludedTables)
