@@ -27,21 +27,18 @@ extension Commands {
         defer { models.finish() }
         let graph = try context.scripts().graph
         let connection = try context.connect()
-        try requireUpToDate(graph, connection: connection, context: context, target: "heads")
-        // Drift can also come from an applied migration edited afterwards: say so too.
         let table = context.versionTable(dialect: connection.dialect)
-        for problem in try verificationProblems(graph: graph, connection: connection, table: table) {
+        let recorded = try RecordedState.read(connection, versionTable: table)
+        try requireUpToDate(graph, heads: recorded.heads, table: table, target: "heads")
+        // Drift can also come from an applied migration edited afterwards: say so too.
+        for problem in verificationProblems(graph: graph, recorded: recorded) {
             context.onEvent(.verificationProblem(problem))
         }
         return try comparison(context, connection, models: models).upgrade.map(SchemaChange.init)
     }
 
     /// Throws Alembic's "Target database is not up to date" unless the database is at `target`.
-    static func requireUpToDate(
-        _ graph: RevisionGraph, connection: DatabaseConnection, context: Context, target: String
-    ) throws {
-        let table = context.versionTable(dialect: connection.dialect)
-        let heads = try table.currentHeads(connection)
+    static func requireUpToDate(_ graph: RevisionGraph, heads: Set<String>, table: VersionTable, target: String) throws {
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
         let expected = try graph.resolve(target)
         guard Set(heads) != Set(expected) else { return }
@@ -74,7 +71,9 @@ extension Commands {
         defer { models.finish() }
         let graph = try context.scripts().graph
         let connection = try context.connect()
-        try requireUpToDate(graph, connection: connection, context: context, target: options.head)
+        let table = context.versionTable(dialect: connection.dialect)
+        let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+        try requireUpToDate(graph, heads: recorded.heads, table: table, target: options.head)
         let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
         if changes.isEmpty && !allowEmpty { return AutogenerateResult(changes: [], path: nil) }

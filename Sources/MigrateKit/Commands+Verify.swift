@@ -32,15 +32,13 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        return try verificationProblems(graph: graph, connection: connection, table: table)
+        return verificationProblems(graph: graph, recorded: try RecordedState.read(connection, versionTable: table))
     }
 
-    static func verificationProblems(
-        graph: RevisionGraph, connection: DatabaseConnection, table: VersionTable
-    ) throws -> [VerificationProblem] {
-        let entries = try HistoryTable(for: table).entries(connection)
+    static func verificationProblems(graph: RevisionGraph, recorded: RecordedState) -> [VerificationProblem] {
+        let entries = recorded.history
         guard !entries.isEmpty else { return [] }
-        let heads = try table.currentHeads(connection).filter { graph.revisions[$0] != nil }
+        let heads = recorded.heads.filter { graph.revisions[$0] != nil }
         let applied = graph.appliedRevisions(heads: heads)
         return entries.compactMap { entry in
             guard let revision = graph.revisions[entry.revision] else {

@@ -223,13 +223,14 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            for problem in try verificationProblems(graph: graph, connection: connection, table: table) {
+            let recorded = try RecordedState.read(connection, versionTable: table)
+            for problem in verificationProblems(graph: graph, recorded: recorded) {
                 context.onEvent(.verificationProblem(problem))
             }
             try connection.beginMigrationSession()
             defer { try? connection.endMigrationSession() }
             return try context.runner(graph: graph, dialect: connection.dialect)
-                .run(sink: DatabaseSink(connection: connection)) { try plan(graph, $0) }
+                .run(sink: DatabaseSink(connection: connection, recorded: recorded)) { try plan(graph, $0) }
         }
     }
 
@@ -278,7 +279,7 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let sink = DatabaseSink(connection: connection)
+            let sink = DatabaseSink(connection: connection, recorded: try RecordedState.read(connection, versionTable: table, history: false))
             var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
             if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
             try connection.beginTransaction()

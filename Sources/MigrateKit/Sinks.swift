@@ -5,30 +5,37 @@ import MigrateSQLite
 /// Runs statements against a live database, under the migration lock.
 final class DatabaseSink: MigrationSink {
     let connection: DatabaseConnection
+    /// What the database recorded when the command started, read under the migration lock.
+    let recorded: RecordedState
     var dialect: SQLDialect { connection.dialect }
     /// The connection itself, where the dialect rebuilds tables and so must read definitions.
     var inspector: SchemaInspector? { dialect.canRebuildTables ? connection as? SchemaInspector : nil }
 
-    init(connection: DatabaseConnection) {
+    init(connection: DatabaseConnection, recorded: RecordedState) {
         self.connection = connection
+        self.recorded = recorded
     }
 
     var recordsDurations: Bool { true }
 
+    /// Creates the version and history tables the database lacked, and returns the heads it
+    /// recorded: the migration lock has been held since they were read, and each step reads
+    /// them again inside its transaction before it runs.
     func prepare(versionTable: VersionTable, historyTable: HistoryTable) throws -> Set<String> {
-        let missing = try [(versionTable.name, versionTable.createStatement), (historyTable.name, historyTable.createStatement)]
-            .filter { try !connection.tableExists($0.0, schema: versionTable.schema) }
+        var missing: [String] = []
+        if !recorded.versionTableExists { missing.append(versionTable.createStatement) }
+        if !recorded.historyTableExists { missing.append(historyTable.createStatement) }
         if !missing.isEmpty {
             try connection.beginTransaction()
             do {
-                for (_, statement) in missing { try connection.execute(statement) }
+                for statement in missing { try connection.execute(statement) }
                 try connection.commit()
             } catch {
                 rollback()
                 throw error
             }
         }
-        return try versionTable.readHeads(connection)
+        return recorded.heads
     }
 
     func beginTransaction() throws { try connection.beginTransaction() }

@@ -199,6 +199,20 @@ package final class PostgresConnection: DatabaseConnection {
         return rows.first?.first == "t"
     }
 
+    package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        let values = names.indices.map { "($\($0 + 1)::text)" }.joined(separator: ", ")
+        let rows = try query(
+            """
+            SELECT candidate.name FROM (VALUES \(values)) AS candidate (name)
+            WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class
+                WHERE oid = pg_catalog.to_regclass(candidate.name) AND relkind IN ('r', 'p'))
+            """,
+            parameters: names.map { dialect.quoteQualified($0, schema: schema) })
+        let found = Set(rows.compactMap { $0.first ?? nil })
+        return Set(names.filter { found.contains(dialect.quoteQualified($0, schema: schema)) })
+    }
+
     // MARK: - Errors
 
     /// libpq sends SQL and parameters as C strings, which end at a NUL character: the rest of a

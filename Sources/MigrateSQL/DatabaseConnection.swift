@@ -35,6 +35,11 @@ package protocol DatabaseConnection: AnyObject {
     /// Whether a table exists (in `schema` when given, else in the search path / main database).
     func tableExists(_ name: String, schema: String?) throws -> Bool
 
+    /// Which of `names` exist as tables, like ``tableExists(_:schema:)`` for each. PostgreSQL
+    /// asks in one query: a run starts by checking its version and history tables, and each
+    /// query is a round trip to the server.
+    func existingTables(_ names: [String], schema: String?) throws -> Set<String>
+
     /// Called once before a migration run. SQLite turns foreign key enforcement off, as its
     /// documented table-rebuild procedure requires (a rebuild's DROP TABLE would otherwise fire
     /// ON DELETE actions), and checks the keys before each commit instead.
@@ -49,6 +54,10 @@ package protocol DatabaseConnection: AnyObject {
 }
 
 extension DatabaseConnection {
+    package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
+        Set(try names.filter { try tableExists($0, schema: schema) })
+    }
+
     package func query(_ sql: String) throws -> [[String?]] {
         try query(sql, parameters: [])
     }

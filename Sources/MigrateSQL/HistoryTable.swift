@@ -65,7 +65,12 @@ public struct HistoryTable: Sendable, Hashable {
     /// before the table existed, or by Alembic).
     package func entries(_ connection: DatabaseConnection) throws -> [Entry] {
         guard try connection.tableExists(name, schema: schema) else { return [] }
-        return try connection.query(
+        return try readEntries(connection)
+    }
+
+    /// Every remembered revision of a table known to exist (one query).
+    package func readEntries(_ connection: DatabaseConnection) throws -> [Entry] {
+        try connection.query(
             "SELECT revision, checksum, CAST(applied_at AS VARCHAR(40)), duration_ms FROM \(qualifiedName) ORDER BY revision"
         ).map { row in
             Entry(

@@ -146,6 +146,25 @@ import TestSupport
         }
     }
 
+    /// The check a run starts with: several tables in one question (one query on PostgreSQL),
+    /// answering as `tableExists` would for each, hostile names included.
+    @Test(arguments: TestEngine.enabled)
+    func existingTablesAnswersLikeTableExistsForEachName(engine: TestEngine) throws {
+        let connection = try FreshDatabase(engine).connect()
+        #expect(try connection.existingTables([], schema: nil) == [])
+        try connection.execute("CREATE TABLE accounts (id integer); CREATE TABLE \"we\"\"ird; x\" (id integer)")
+        try connection.execute("CREATE VIEW account_view AS SELECT id FROM accounts")
+        let names = ["accounts", "we\"ird; x", "account_view", "missing"]
+        let found = try connection.existingTables(names, schema: nil)
+        #expect(found == ["accounts", "we\"ird; x"])
+        #expect(found == Set(try names.filter { try connection.tableExists($0, schema: nil) }))
+        if engine == .postgresql {
+            try connection.execute("CREATE SCHEMA audit; CREATE TABLE audit.\"Log\" (id integer)")
+            #expect(try connection.existingTables(["Log", "log", "accounts"], schema: "audit") == ["Log"])
+            #expect(try connection.existingTables(["accounts"], schema: "no_such_schema") == [])
+        }
+    }
+
     @Test(arguments: TestEngine.enabled)
     func secondRunWaitsForTheLockThenTimesOut(engine: TestEngine) throws {
         let database = try FreshDatabase(engine)
