@@ -42,6 +42,9 @@ protocol MigrationSink: AnyObject {
     /// Marks the start of a step (a comment line in scripts).
     func startStep(_ step: MigrationStep)
     func execute(_ statement: String) throws
+    /// Runs the version and history table statements that record a step: in one round trip
+    /// online, since every step has them; one by one in scripts.
+    func record(_ statements: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
 }
@@ -111,23 +114,19 @@ struct Runner {
                     }
                 }
                 progress.operationsDone = true
-                for statement in versionTable.changeStatements(
+                var record = versionTable.changeStatements(
                     from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
-                {
-                    try sink.execute(statement)
-                }
-                let history: [String]
                 switch step.direction {
                 case .upgrade:
                     let elapsed = (clock.now - started).components
                     let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                    history = historyTable.recordStatements(
+                    record += historyTable.recordStatements(
                         revision: step.revision.id, checksum: step.revision.checksum,
                         durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
                 case .downgrade:
-                    history = [historyTable.forgetStatement(revision: step.revision.id)]
+                    record.append(historyTable.forgetStatement(revision: step.revision.id))
                 }
-                for statement in history { try sink.execute(statement) }
+                try sink.record(record)
                 if inStepTransaction { try sink.commit() }
             } catch {
                 if transactional { sink.rollback() }
