@@ -45,7 +45,7 @@ public struct HistoryTable: Sendable, Hashable {
         let duration = durationMilliseconds.map(String.init) ?? "NULL"
         return [
             forgetStatement(revision: revision),
-            insertStart + dialect.quoteString(revision) + ", " + checksum + ", " + duration + ")",
+            [insertStart, dialect.quoteString(revision), ", ", checksum, ", ", duration, ")"].joined(),
         ]
     }
 

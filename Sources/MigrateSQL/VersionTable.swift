@@ -50,7 +50,7 @@ public struct VersionTable: Sendable, Hashable {
         let added = Self.sorted(after.subtracting(before), order)
         var statements: [String] = []
         for (old, new) in zip(removed, added) {
-            statements.append(updateStart + dialect.quoteString(new) + " WHERE version_num = " + dialect.quoteString(old))
+            statements.append([updateStart, dialect.quoteString(new), " WHERE version_num = ", dialect.quoteString(old)].joined())
         }
         for old in removed.dropFirst(added.count) {
             statements.append(deleteStart + dialect.quoteString(old))
