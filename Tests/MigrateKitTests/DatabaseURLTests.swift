@@ -85,6 +85,12 @@ import MigrateKit
         ("mysql://root:hunter2@db/app", "invalid database URL 'mysql://root:***@db/app': the scheme 'mysql' is not supported"),
         ("migrate.sqlite3", "invalid database URL 'migrate.sqlite3': it has no scheme"),
         ("", "invalid database URL '': it has no scheme"),
+        // Text before the first ':' that is no scheme is not echoed: here it holds a password
+        // (a fuzzed URL once leaked one that way).
+        ("postgre/app?password=s3cret&x\npostgres://u:s3cret@h/db",
+         "invalid database URL 'postgre/app?password=***&x\npostgres://u:***@h/db': it does not start with a scheme such as postgresql: or sqlite:"),
+        ("1sqlite:///x.db", "invalid database URL '1sqlite:///x.db': it does not start with a scheme such as postgresql: or sqlite:"),
+        (":memory:", "invalid database URL ':memory:': it does not start with a scheme such as postgresql: or sqlite:"),
         ("sqlite:x.db", "invalid database URL 'sqlite:x.db': a SQLite URL starts with sqlite:/// (three slashes) followed by the path"),
         ("sqlite://host/x.db", "invalid database URL 'sqlite://host/x.db': a SQLite URL has no host; write three slashes before a relative path and four before an absolute one"),
         ("sqlite:///", "invalid database URL 'sqlite:///': the path is empty"),
