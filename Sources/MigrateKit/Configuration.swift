@@ -30,6 +30,10 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public static let defaultURL = "sqlite:///migrate.sqlite3"
     public static let defaultVersions = ["versions"]
     public static let defaultVersionTable = "migrate_version"
+    /// The longest `version_table` whose history table and its primary key (`<name>_history_pkc`)
+    /// still fit PostgreSQL's 63-byte names; SQLite has no limit, but a configuration should
+    /// work on both.
+    public static let maximumVersionTableLength = 63 - "_history_pkc".utf8.count
     public static let defaultLockTimeout: Duration = .seconds(300)
     /// The environment variable that overrides the file's `url` (but not `--url`).
     public static let urlEnvironmentVariable = "MIGRATE_DATABASE_URL"
@@ -153,6 +157,12 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             case "version_table":
                 let name = try reader.string(value, key: key)
                 guard !name.isEmpty else { throw reader.error("'version_table' must not be empty", at: value) }
+                guard name.utf8.count <= Self.maximumVersionTableLength else {
+                    throw reader.error(
+                        "'version_table' is \(name.utf8.count) bytes long; it may have at most \(Self.maximumVersionTableLength)",
+                        at: value,
+                        hint: "PostgreSQL cuts names at 63 bytes, and the history table's key is named `<version_table>_history_pkc`: a longer name would be cut short (from 55 bytes, into the history table's own name)")
+                }
                 versionTable = name
             case "version_table_schema":
                 if case .null = value.value {

@@ -156,4 +156,27 @@ import TestSupport
         }
         #expect(worked >= names.count - 1, "only \(worked) of \(names.count) hostile names worked")
     }
+
+    /// The longest version table name allowed keeps its history table and both keys whole on
+    /// PostgreSQL (63-byte names); one byte more is refused before anything runs.
+    @Test(arguments: TestEngine.enabled)
+    func longestVersionTableNameWorksAndLongerIsRefused(engine: TestEngine) throws {
+        let longest = String(repeating: "v", count: 51)
+        let env = try Environment(engine)
+        try writeLinearHistory(env)
+        let db = try env.database()
+        try env.write("migrate.json", #"{"url": "\#(env.url)", "version_table": "\#(longest)"}"#)
+        let up = try env.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)")
+        #expect(try db.column("SELECT version_num FROM \(longest)") == ["ccc333"])
+        #expect(try db.tableExists(longest + "_history"))
+        #expect(try env.run("verify").status == 0)
+        #expect(try env.run("downgrade", "base").status == 0)
+
+        try env.write("migrate.json", #"{"url": "\#(env.url)", "version_table": "\#(longest)x"}"#)
+        let refused = try env.run("upgrade", "head")
+        #expect(refused.status == 64 || refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("'version_table' is 52 bytes long; it may have at most 51"), "\(refused)")
+        #expect(try !db.tables().contains("authors"))
+    }
 }
