@@ -193,10 +193,6 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         return text[question..<at].contains { $0 == "=" || $0 == "&" } ? nil : at
     }
 
-    /// `text` with the password (in the user information or a `password=` parameter) replaced by `***`.
-    ///
-    /// Works on malformed URLs too, erring on the side of hiding more, because error messages
-    /// quote the URL the user gave.
     /// `text` with its `%XX` sequences decoded; nil when one is malformed or the result is not
     /// UTF-8 (what Foundation's `removingPercentEncoding` answers).
     static func percentDecoded(_ text: String) -> String? {
@@ -224,6 +220,10 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         }
     }
 
+    /// `text` with the password (in the user information or a `password=` parameter) replaced by `***`.
+    ///
+    /// Works on malformed URLs too, erring on the side of hiding more, because error messages
+    /// quote the URL the user gave.
     public static func redact(_ text: String) -> String {
         var result = text
         if let schemeEnd = result.firstRange(of: "://") {

@@ -210,7 +210,6 @@ extension SQLDialect {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and newlines.
     /// Whether `self.uppercased() == uppercased`, without building the upper-cased copy when
     /// `self` is ASCII.
     func equalsUppercased(_ uppercased: String) -> Bool {
@@ -220,6 +219,7 @@ extension StringProtocol {
         }
     }
 
+    /// The text without leading and trailing spaces, tabs and newlines.
     var trimmingSpaces: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
