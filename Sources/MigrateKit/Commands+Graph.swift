@@ -254,7 +254,7 @@ extension Commands {
             }
         }
         let id = options.revisionID ?? newRevisionID()
-        guard isRevisionID(id) else {
+        guard Revision.isValidID(id.utf8) else {
             throw MigrateError(.usage, "revision id '\(id)' may hold only letters, digits and underscores")
         }
         if let existing = graph.revisions[id] {

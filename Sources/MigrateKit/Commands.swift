@@ -98,7 +98,7 @@ public enum Commands {
         }
         let dependencies = try options.dependsOn.map { try graph.resolveID($0) }
         let id = options.revisionID ?? newRevisionID()
-        guard isRevisionID(id) else {
+        guard Revision.isValidID(id.utf8) else {
             throw MigrateError(.usage, "revision id '\(id)' may hold only letters, digits and underscores")
         }
         if graph.revisions[id] != nil {
@@ -138,14 +138,6 @@ public enum Commands {
             throw MigrateError(
                 .script, "cannot write \(path)", hint: "check that the folder is writable and no file has that name",
                 cause: error)
-        }
-    }
-
-    /// Whether `id` is one or more ASCII letters, digits and underscores.
-    static func isRevisionID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
         }
     }
 

@@ -40,10 +40,6 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// The URL as given, with the password replaced by `***`.
     public var redacted: String
 
-    private static func isASCIILetter(_ byte: UInt8) -> Bool {
-        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-    }
-
     /// The path SQLite uses for an in-memory database.
     public static let memoryPath = ":memory:"
 
@@ -60,9 +56,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         // A scheme is a letter then letters, digits, '+', '-' or '.' (RFC 3986). Text that is not
         // one is never echoed: it may hold a password the redaction could not find.
         let schemeBytes = trimmed[..<colon].utf8
-        guard let first = schemeBytes.first, Self.isASCIILetter(first),
-            schemeBytes.allSatisfy({ Self.isASCIILetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
-        else {
+        guard schemeBytes.first?.isASCIILetter == true, schemeBytes.allSatisfy({
+            $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }) else {
             throw Self.invalid(redacted, "it does not start with a scheme such as postgresql: or sqlite:")
         }
         var scheme = trimmed[..<colon].lowercased()

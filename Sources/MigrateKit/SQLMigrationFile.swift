@@ -242,7 +242,7 @@ private struct HeaderParser {
         }
         var keyEnd = comment.lowerBound
         while keyEnd < comment.upperBound, Self.isKeyByte(bytes[keyEnd]) { keyEnd += 1 }
-        guard keyEnd > comment.lowerBound, Self.isASCIILetter(bytes[comment.lowerBound]) else { return .message }
+        guard keyEnd > comment.lowerBound, bytes[comment.lowerBound].isASCIILetter else { return .message }
         var colon = keyEnd
         while colon < comment.upperBound, bytes[colon] == UInt8(ascii: " ") || bytes[colon] == UInt8(ascii: "\t") {
             colon += 1
@@ -256,7 +256,7 @@ private struct HeaderParser {
         // A lowercase identifier followed by ':' reads as an attempted key after the message;
         // anything else is free text.
         let lowercaseKey = bytes[comment.lowerBound..<keyEnd].allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || Self.isASCIIDigit($0) || $0 == UInt8(ascii: "_")
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0.isASCIIDigit || $0 == UInt8(ascii: "_")
         }
         if lowercaseKey && !bytes[value].contains(UInt8(ascii: " ")) {
             return .unknownKey(key, suggestion: nil)
@@ -448,7 +448,7 @@ private struct HeaderParser {
     }
 
     func isLetter(at offset: Int) -> Bool {
-        if bytes[offset] < 0x80 { return Self.isASCIILetter(bytes[offset]) }
+        if bytes[offset] < 0x80 { return bytes[offset].isASCIILetter }
         return scalar(at: offset)?.scalar.properties.isAlphabetic ?? false
     }
 
@@ -489,8 +489,7 @@ private struct HeaderParser {
     }
 
     func checkIdentifier(_ value: Range<Int>, what: String, line: Line) throws {
-        guard !bytes[value].allSatisfy({ Self.isASCIILetter($0) || Self.isASCIIDigit($0) || $0 == UInt8(ascii: "_") })
-        else { return }
+        guard !Revision.isValidID(bytes[value]) else { return }
         throw error(
             "\(what) '\(string(value))' may contain only letters, digits and underscores", line: line.number,
             column: column(of: value.lowerBound, in: line))
@@ -513,14 +512,8 @@ private struct HeaderParser {
             column: column(of: value.lowerBound, in: line), hint: "separate several with commas")
     }
 
-    static func isASCIILetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-    }
-
-    static func isASCIIDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
     /// Bytes of a header key: ASCII letters, digits, `_` and `-`.
     static func isKeyByte(_ byte: UInt8) -> Bool {
-        isASCIILetter(byte) || isASCIIDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 }

@@ -209,8 +209,7 @@ extension ScriptSource {
     static let propertyNames: Set<String> = ["revision", "downRevision", "branchLabels", "dependsOn", "transactional"]
 
     func checkIdentifier(_ value: String, at node: ExprSyntax, what: String) throws {
-        let valid = !value.isEmpty && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-        guard valid else {
+        guard Revision.isValidID(value.utf8) else {
             throw error(
                 "\(what) \"\(value)\" may contain only letters, digits and underscores", at: node, hint: nil)
         }

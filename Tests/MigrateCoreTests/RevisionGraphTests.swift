@@ -237,3 +237,16 @@ func ids(_ steps: [MigrationStep]) -> [String] {
         #expect(error.description.contains("names revision zz, which no migration file declares"))
     }
 }
+
+/// The one rule SQL files, Swift files and new revisions hold revision ids to.
+@Suite struct RevisionIDRuleTests {
+    @Test(arguments: ["ae10", "1975ea83b712", "add_accounts", "_", "A1"])
+    func accepts(id: String) {
+        #expect(Revision.isValidID(id.utf8))
+    }
+
+    @Test(arguments: ["", "a-b", "a b", "a@head", "a:b", "é1", "a\u{301}", "a;DROP", "１"])
+    func refuses(id: String) {
+        #expect(!Revision.isValidID(id.utf8))
+    }
+}
