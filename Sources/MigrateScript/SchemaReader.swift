@@ -11,18 +11,14 @@ extension ScriptSource {
         // them only when the name is unknown, for the error's suggestion.
         let written = try enumCase(expression, typeName: "ColumnType")?.name
         let cases: [String: EnumCase<ColumnType>]
-        if let written, let known = columnTypeCase(written) {
-            cases = [written: known]
+        if let written, let make = Self.columnTypeCases[written] {
+            cases = [written: make(self)]
         } else {
-            cases = Dictionary(uniqueKeysWithValues: Self.columnTypeNames.map { ($0, columnTypeCase($0)!) })
+            cases = Self.columnTypeCases.mapValues { $0(self) }
         }
         return try enumValue(expression, typeName: "ColumnType", cases: cases, expected: "a column type such as `.integer`")
     }
 
-    static let columnTypeNames = [
-        "integer", "bigInteger", "smallInteger", "text", "boolean", "date", "time", "float", "double", "binary", "uuid",
-        "json", "jsonb", "string", "dateTime", "numeric", "enumeration", "custom",
-    ]
     // Parameter lists are parsed once, not for every table and column of a models file.
     static let foreignKeyParameters = Parameter.list(
         "_columns references _referencedColumns referencedSchema? onDelete? onUpdate? name?")
@@ -36,42 +32,34 @@ extension ScriptSource {
     static let enumerationParameters = Parameter.list("name values")
     static let sqlParameters = Parameter.list("_sql")
 
-    /// The `ColumnType` case called `name`, or nil when there is none.
-    func columnTypeCase(_ name: String) -> EnumCase<ColumnType>? {
-        let plain: ColumnType
-        switch name {
-        case "integer": plain = .integer
-        case "bigInteger": plain = .bigInteger
-        case "smallInteger": plain = .smallInteger
-        case "text": plain = .text
-        case "boolean": plain = .boolean
-        case "date": plain = .date
-        case "time": plain = .time
-        case "float": plain = .float
-        case "double": plain = .double
-        case "binary": plain = .binary
-        case "uuid": plain = .uuid
-        case "json": plain = .json
-        case "jsonb": plain = .jsonb
-        case "string":
-            return EnumCase(parameters: Self.lengthParameters) { .string(length: try self.optionalInteger($0["length"])) }
-        case "dateTime":
-            return EnumCase(parameters: Self.timezoneParameters) { .dateTime(timezone: try self.bool($0["timezone"]!)) }
-        case "numeric":
-            return EnumCase(parameters: Self.numericParameters) {
-                .numeric(precision: try self.optionalInteger($0["precision"]), scale: try self.optionalInteger($0["scale"]))
-            }
-        case "enumeration":
-            return EnumCase(parameters: Self.enumerationParameters) {
-                .enumeration(name: try self.string($0["name"]!), values: try self.strings($0["values"]!))
-            }
-        case "custom":
-            return EnumCase(parameters: Self.sqlParameters) { .custom(try self.string($0["sql"]!)) }
-        default:
-            return nil
+    /// The `ColumnType` cases by name, built once. Each makes its `EnumCase` for the file being
+    /// read, since the cases with arguments read them through it.
+    static let columnTypeCases: [String: @Sendable (ScriptSource) -> EnumCase<ColumnType>] = {
+        let plain: [String: ColumnType] = [
+            "integer": .integer, "bigInteger": .bigInteger, "smallInteger": .smallInteger, "text": .text,
+            "boolean": .boolean, "date": .date, "time": .time, "float": .float, "double": .double,
+            "binary": .binary, "uuid": .uuid, "json": .json, "jsonb": .jsonb,
+        ]
+        var cases = plain.mapValues { type in { @Sendable (_: ScriptSource) in EnumCase<ColumnType>(parameters: nil) { _ in type } } }
+        cases["string"] = { source in
+            EnumCase(parameters: lengthParameters) { .string(length: try source.optionalInteger($0["length"])) }
         }
-        return EnumCase(parameters: nil) { _ in plain }
-    }
+        cases["dateTime"] = { source in
+            EnumCase(parameters: timezoneParameters) { .dateTime(timezone: try source.bool($0["timezone"]!)) }
+        }
+        cases["numeric"] = { source in
+            EnumCase(parameters: numericParameters) {
+                .numeric(precision: try source.optionalInteger($0["precision"]), scale: try source.optionalInteger($0["scale"]))
+            }
+        }
+        cases["enumeration"] = { source in
+            EnumCase(parameters: enumerationParameters) {
+                .enumeration(name: try source.string($0["name"]!), values: try source.strings($0["values"]!))
+            }
+        }
+        cases["custom"] = { source in EnumCase(parameters: sqlParameters) { .custom(try source.string($0["sql"]!)) } }
+        return cases
+    }()
 
     func serverDefault(_ expression: ExprSyntax) throws -> ServerDefault {
         let cases: [String: EnumCase<ServerDefault>] = [
