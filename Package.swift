@@ -55,6 +55,7 @@ let package = Package(
             name: "migrate",
             dependencies: [
                 "MigrateKit",
+                "MigrateCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

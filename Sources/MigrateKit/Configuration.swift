@@ -111,13 +111,13 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 .configuration, "'\(path)' is a folder, not a configuration file",
                 hint: "pass the path of the file, e.g. -c \(path)/\(fileName)")
         }
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            text = try FileText.contents(of: path)
         } catch {
             throw MigrateError(.configuration, "cannot read '\(path)'", cause: error)
         }
-        return try Configuration(parsing: String(decoding: data, as: UTF8.self), path: path, environment: environment)
+        return try Configuration(parsing: text, path: path, environment: environment)
     }
 
     /// Reads migrate.json text as if it were the file at `path`.

@@ -54,7 +54,7 @@ package enum ModelFile {
         for file in try swiftFiles(paths) {
             let text: String
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+                text = try FileText.contents(of: file)
             } catch {
                 throw MigrateError(.script, "cannot read the models file \(file)", cause: error)
             }

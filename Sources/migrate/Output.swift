@@ -8,6 +8,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import MigrateCore
 import MigrateKit
 
 /// Writes diagnostics and progress to stderr, keeping stdout for results people or scripts read.

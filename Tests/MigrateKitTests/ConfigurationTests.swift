@@ -341,6 +341,20 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         #expect(try configuration.resolveURL(flag: nil, environment: [:]).kind == .sqlite(path: folder + "/db/app.db"))
     }
 
+    /// migrate.json is read like migration files: text that is not UTF-8 is refused with the
+    /// reason, not decoded into replacement characters (a table name would silently change).
+    @Test func aFileThatIsNotUTF8IsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/migrate.json"
+        try Data(Array(#"{"version_table": "v"#.utf8) + [0xFF] + Array(#""}"#.utf8)).write(to: URL(fileURLWithPath: file))
+        let error = #expect(throws: MigrateError.self) { try Configuration.load(from: file, environment: [:]) }
+        #expect(error?.kind == .configuration)
+        #expect(error?.message == "cannot read '\(file)'")
+        #expect(error.flatMap { $0.cause.map(String.init(describing:)) } == "the file is not valid UTF-8 text")
+    }
+
     @Test func missingFileSuggestsInit() {
         let error = #expect(throws: MigrateError.self) {
             try Configuration.load(from: "/nonexistent/folder/migrate.json", environment: [:])

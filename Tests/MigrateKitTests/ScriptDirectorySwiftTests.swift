@@ -1,4 +1,5 @@
 import Foundation
+import MigrateCore
 import MigrateKit
 import MigrateScript
 import Testing
@@ -231,12 +232,12 @@ import TestSupport
         let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(permissions.map { $0 & 0o600 } == 0o600)
 
-        let error = try #require(throws: FileReadError.self) { try FileText.create(path, text: "-- second\n") }
+        let error = try #require(throws: FileError.self) { try FileText.create(path, text: "-- second\n") }
         #expect(error.reason == .system(EEXIST))
         #expect(try FileText.contents(of: path) == "-- first\n")
 
         let missing = folder.appendingPathComponent("no/such/folder/x.sql").path
-        let noFolder = try #require(throws: FileReadError.self) { try FileText.create(missing, text: "x") }
+        let noFolder = try #require(throws: FileError.self) { try FileText.create(missing, text: "x") }
         #expect(noFolder.reason == .system(ENOENT))
         #expect(String(describing: noFolder).contains("(errno \(ENOENT))"))
     }

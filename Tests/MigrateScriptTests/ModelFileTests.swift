@@ -62,6 +62,18 @@ func modelsFile(_ body: String) -> String {
         #expect(memberships.foreignKeys.first?.onDelete == .cascade)
     }
 
+    /// A models file is read like migration files: text that is not UTF-8 is refused with its path.
+    @Test func aModelsFileThatIsNotUTF8IsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/App.swift"
+        try Data(Array(modelsFile("").utf8) + [0xC3, 0x28]).write(to: URL(fileURLWithPath: file))
+        let error = #expect(throws: MigrateError.self) { try ModelFile.schema(paths: [file]) }
+        #expect(error?.message == "cannot read the models file \(file)")
+        #expect(error.flatMap { $0.cause.map(String.init(describing:)) } == "the file is not valid UTF-8 text")
+    }
+
     @Test func anEmptyTablesListIsNoTables() throws {
         #expect(try ModelFile.tables(parsing: modelsFile(""), path: "m.swift").isEmpty)
     }
