@@ -61,17 +61,21 @@ extension Revision {
     /// letters, digits and underscores, so that it can stand in file names, SQL literals and
     /// the identifier grammar (`ae1@head`, `heads-1`) unquoted. SQL and Swift files and new
     /// revisions are all held to this one rule.
-    public static func isValidID<Bytes: Collection>(_ id: Bytes) -> Bool where Bytes.Element == UInt8 {
+    /// (Inlinable: the SQL header parser checks every id of every file with it.)
+    @inlinable
+    package static func isValidID<Bytes: Collection>(_ id: Bytes) -> Bool where Bytes.Element == UInt8 {
         !id.isEmpty && id.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "_") }
     }
 }
 
 extension UInt8 {
-    /// `A`–`Z` or `a`–`z`.
+    /// `A`–`Z` or `a`–`z`. (Inlinable, like `isASCIIDigit`: parsers call it for every byte.)
+    @inlinable
     package var isASCIILetter: Bool {
         (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
     }
 
     /// `0`–`9`.
+    @inlinable
     package var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }
