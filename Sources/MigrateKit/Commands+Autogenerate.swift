@@ -1,8 +1,6 @@
 import Dispatch
 import MigrateCore
-import MigratePostgres
 import MigrateSQL
-import MigrateSQLite
 import MigrateScript
 
 extension Commands {
@@ -100,15 +98,8 @@ extension Commands {
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]
-        let reflection: SchemaReflection
-        if let sqlite = connection as? SQLiteConnection {
-            reflection = try sqlite.reflectSchema(excluding: excluded)
-        } else if let postgres = connection as? PostgresConnection {
-            reflection = try postgres.reflectSchema(
-                includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
-        } else {
-            throw MigrateError(.database, "this database cannot be reflected, so models cannot be compared with it")
-        }
+        let reflection = try connection.reflectSchema(
+            includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
         let declared = try models.schema()
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,

@@ -230,10 +230,10 @@ public enum Commands {
         _ context: Context, plan: (RevisionGraph) throws -> (start: Set<String>, steps: [MigrationStep])
     ) throws -> String {
         let graph = try context.scripts().graph
-        let dialect = try context.dialect()
+        let engine = try context.engine()
         let (start, steps) = try plan(graph)
-        let sink = ScriptSink(dialect: dialect, startHeads: start)
-        var runner = context.runner(graph: graph, dialect: dialect)
+        let sink = try ScriptSink(engine: engine, startHeads: start)
+        var runner = context.runner(graph: graph, dialect: engine.dialect)
         runner.onEvent = { _ in }  // timings of a script that is only printed mean nothing
         _ = try runner.run(sink: sink) { heads in
             heads == start ? steps : []
@@ -271,18 +271,11 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let sink = DatabaseSink(connection: connection, recorded: try RecordedState.read(connection, versionTable: table, history: false))
-            var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
-            if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
-            try connection.beginTransaction()
-            do {
-                if !purge { heads = try table.readHeads(connection) }
-                let statements = try stampStatements(graph, table: table, current: heads, targets: targets, purge: purge)
-                for statement in statements { try connection.execute(statement) }
-                try connection.commit()
-            } catch {
-                try? connection.rollback()
-                throw error
+            let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+            var runner = context.runner(graph: graph, dialect: connection.dialect)
+            runner.validatesRecordedHeads = !purge
+            _ = try runner.run(sink: DatabaseSink(connection: connection, recorded: recorded)) { heads in
+                [.stamp(try stampStep(graph, current: heads, targets: targets, purge: purge))]
             }
             return graph.topologicallySorted(try table.readHeads(connection))
         }
@@ -291,19 +284,21 @@ public enum Commands {
     /// The script `stamp --sql` prints, assuming the database is at base (or purged).
     public static func stampSQL(_ context: Context, to targets: [String], purge: Bool) throws -> String {
         let graph = try context.scripts().graph
-        let table = context.versionTable(dialect: try context.dialect())
-        var text = ""
-        for statement in [table.createStatement, HistoryTable(for: table).createStatement, "BEGIN"]
-            + (try stampStatements(graph, table: table, current: [], targets: targets, purge: purge)) + ["COMMIT"]
-        {
-            text += statement + ";\n\n"
+        let engine = try context.engine()
+        let sink = try ScriptSink(engine: engine, startHeads: [])
+        var runner = context.runner(graph: graph, dialect: engine.dialect)
+        runner.onEvent = { _ in }
+        _ = try runner.run(sink: sink) { heads in
+            [.stamp(try stampStep(graph, current: heads, targets: targets, purge: purge))]
         }
-        return text
+        return sink.text
     }
 
-    private static func stampStatements(
-        _ graph: RevisionGraph, table: VersionTable, current: Set<String>, targets: [String], purge: Bool
-    ) throws -> [String] {
+    /// Where a stamp to `targets` takes a database at `current`: heads on the same line of
+    /// history as a target are replaced, others stay; `purge` starts from an empty table.
+    private static func stampStep(
+        _ graph: RevisionGraph, current: Set<String>, targets: [String], purge: Bool
+    ) throws -> StampStep {
         var resolved: [String] = []
         var kept = current
         var clearsAll = false
@@ -317,31 +312,14 @@ public enum Commands {
             }
             resolved += named.revisions
         }
-        let before: Set<String>
-        let after: Set<String>
-        var statements: [String] = []
         if purge {
-            statements.append(table.deleteAllStatement)
-            before = []
-            after = graph.minimalHeads(resolved)
-        } else {
-            // Heads on the same line of history as a target are replaced; others stay.
-            let related = kept.filter { head in
-                clearsAll
-                    || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
-            }
-            before = current
-            after = graph.minimalHeads(Array(kept.subtracting(related)) + resolved)
+            return StampStep(headsBefore: current, headsAfter: graph.minimalHeads(resolved), purge: true)
         }
-        statements += table.changeStatements(from: before, to: after, order: graph.topologicallySorted)
-        // The history keeps only revisions that are still applied, so `verify` does not report
-        // files that were deliberately stamped away.
-        let history = HistoryTable(for: table)
-        let applied = graph.topologicallySorted(graph.appliedRevisions(heads: after))
-        statements.append(
-            applied.isEmpty
-                ? "DELETE FROM \(history.qualifiedName)"
-                : "DELETE FROM \(history.qualifiedName) WHERE revision NOT IN (\(applied.map(table.dialect.quoteString).joined(separator: ", ")))")
-        return statements
+        let related = kept.filter { head in
+            clearsAll
+                || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
+        }
+        return StampStep(
+            headsBefore: current, headsAfter: graph.minimalHeads(Array(kept.subtracting(related)) + resolved), purge: false)
     }
 }

@@ -5,8 +5,6 @@
 #endif
 import MigrateCore
 import MigrateSQL
-import MigratePostgres
-import MigrateSQLite
 
 /// Everything a command needs: the configuration, where the database is, and where progress goes.
 public struct Context: Sendable {
@@ -43,20 +41,12 @@ public struct Context: Sendable {
     /// Opens a connection to the configured database.
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
-        switch url.kind {
-        case .sqlite(let path):
-            return try SQLiteConnection(path: path)
-        case .postgresql(let url):
-            return try PostgresConnection(url: url)
-        }
+        return try url.engine.connect(to: url.target)
     }
 
-    /// The dialect of the configured database, without connecting (for offline scripts).
-    func dialect() throws -> SQLDialect {
-        switch try databaseURL().kind {
-        case .sqlite: return .sqlite
-        case .postgresql: return .postgresql
-        }
+    /// The engine of the configured database, without connecting (for offline scripts).
+    func engine() throws -> any DatabaseEngine {
+        try databaseURL().engine
     }
 
     func versionTable(dialect: SQLDialect) -> VersionTable {

@@ -39,8 +39,8 @@ protocol MigrationSink: AnyObject {
     func rollback()
     /// The heads as they are inside the transaction just begun (online), or as expected (offline).
     func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String>
-    /// Marks the start of a step (a comment line in scripts).
-    func startStep(_ step: MigrationStep)
+    /// Marks the start of a step (a comment line in scripts) with its `Running …` summary.
+    func startStep(summary: String)
     func execute(_ statement: String) throws
     /// Runs the version and history table statements that record a step: in one round trip
     /// online, since every step has them; one by one in scripts.
@@ -49,38 +49,88 @@ protocol MigrationSink: AnyObject {
     func finish() throws
 }
 
+/// One move of the version table: a migration run in one direction, or a stamp that only records.
+///
+/// Every command that moves the version table (upgrade, downgrade, stamp; online or as a script)
+/// hands the runner these, so locking, transactions, script markers and history bookkeeping are
+/// one code path.
+enum RunStep {
+    case migration(MigrationStep)
+    case stamp(StampStep)
+
+    var headsBefore: Set<String> {
+        switch self {
+        case .migration(let step): step.headsBefore
+        case .stamp(let step): step.headsBefore
+        }
+    }
+}
+
+/// A stamp: the version table goes from one set of heads to another and no migration runs.
+struct StampStep {
+    var headsBefore: Set<String>
+    var headsAfter: Set<String>
+    /// Whether the version table is emptied first, whatever it holds (`stamp --purge`).
+    var purge: Bool
+
+    /// Alembic's marker for a stamp, `Running stamp_revision a -> b`.
+    func summary(order: (Set<String>) -> [String]) -> String {
+        let removed = order(headsBefore.subtracting(headsAfter)).joined(separator: ", ")
+        let added = order(headsAfter.subtracting(headsBefore)).joined(separator: ", ")
+        return "Running stamp_revision \(removed) -> \(added)"
+    }
+}
+
 /// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
 /// together with its version-table update.
 struct Runner {
     var graph: RevisionGraph
     var versionTable: VersionTable
     var transactionPerMigration: Bool
+    /// Whether the heads the database records must all be known revisions before the run starts;
+    /// `stamp --purge` turns it off, since resetting unknown heads is what it is for.
+    var validatesRecordedHeads = true
     var onEvent: (RunEvent) -> Void
 
-    /// Runs the steps `plan` computes from the database's heads; returns the steps completed.
+    /// Runs the steps `plan` computes from the database's heads; returns the migrations completed.
     ///
     /// If, inside a transaction, the heads are not the ones the plan expected (a concurrent run
     /// on SQLite applied something meanwhile), the plan is made again from the new heads, so a
     /// migration is never applied twice.
     func run(sink: MigrationSink, plan: (Set<String>) throws -> [MigrationStep]) throws -> [MigrationStep] {
-        let dialect = sink.dialect
+        try run(sink: sink, steps: { try plan($0).map(RunStep.migration) }).compactMap {
+            if case .migration(let step) = $0 { step } else { nil }
+        }
+    }
+
+    /// Runs the steps (migrations and stamps) `plan` computes from the database's heads; returns
+    /// the steps completed.
+    func run(sink: MigrationSink, steps plan: (Set<String>) throws -> [RunStep]) throws -> [RunStep] {
         let historyTable = HistoryTable(for: versionTable)
         let startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
-        try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
+        if validatesRecordedHeads {
+            try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
+        }
         var steps = try plan(startHeads)
-        var completed: [MigrationStep] = []
+        var completed: [RunStep] = []
         var inRunTransaction = false
         var index = 0
         while index < steps.count {
             let step = steps[index]
-            let transactional = step.revision.isTransactional
+            let transactional: Bool
+            switch step {
+            case .migration(let migration): transactional = migration.revision.isTransactional
+            case .stamp: transactional = true
+            }
             var inStepTransaction = false
             if transactional && !inRunTransaction {
                 try sink.beginTransaction()
                 if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
                 let heads = try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
                 if heads != step.headsBefore {
-                    try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
+                    if validatesRecordedHeads {
+                        try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
+                    }
                     steps = try plan(heads)
                     index = 0
                     onEvent(.replanned(heads: heads))
@@ -98,48 +148,91 @@ struct Runner {
                 inRunTransaction = false
             }
 
-            onEvent(.stepStarted(step))
-            sink.startStep(step)
-            let clock = ContinuousClock()
-            let started = clock.now
-            var progress = StepProgress(operationCount: step.operations.count)
-            do {
-                // Each operation is rendered just before it runs: a SQLite table rebuild must
-                // see the table as the operations before it in the same migration left it.
-                for (operationIndex, operation) in step.operations.enumerated() {
-                    progress.operation = operationIndex
-                    for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
-                        try sink.execute(statement)
-                        progress.executed += 1
-                    }
+            switch step {
+            case .migration(let migration):
+                try runMigration(
+                    migration, sink: sink, historyTable: historyTable, transactional: transactional,
+                    inStepTransaction: inStepTransaction, inRunTransaction: inRunTransaction,
+                    completed: completed.compactMap { if case .migration(let step) = $0 { step } else { nil } })
+            case .stamp(let stamp):
+                sink.startStep(summary: stamp.summary(order: displayOrder))
+                do {
+                    try sink.record(stampStatements(stamp, historyTable: historyTable))
+                    if inStepTransaction { try sink.commit() }
+                } catch {
+                    sink.rollback()
+                    throw error
                 }
-                progress.operationsDone = true
-                var record = versionTable.changeStatements(
-                    from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
-                switch step.direction {
-                case .upgrade:
-                    let elapsed = (clock.now - started).components
-                    let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                    record += historyTable.recordStatements(
-                        revision: step.revision.id, checksum: step.revision.checksum,
-                        durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
-                case .downgrade:
-                    record.append(historyTable.forgetStatement(revision: step.revision.id))
-                }
-                try sink.record(record)
-                if inStepTransaction { try sink.commit() }
-            } catch {
-                if transactional { sink.rollback() }
-                throw failure(step, error: error, progress: progress, transactional: transactional,
-                              inRunTransaction: inRunTransaction, completed: completed)
             }
             completed.append(step)
-            onEvent(.stepFinished(step, duration: clock.now - started))
             index += 1
         }
         if inRunTransaction { try sink.commit() }
         try sink.finish()
         return completed
+    }
+
+    /// Runs one migration's operations and records it, committing when it has its own transaction.
+    private func runMigration(
+        _ step: MigrationStep, sink: MigrationSink, historyTable: HistoryTable, transactional: Bool,
+        inStepTransaction: Bool, inRunTransaction: Bool, completed: [MigrationStep]
+    ) throws {
+        let dialect = sink.dialect
+        onEvent(.stepStarted(step))
+        sink.startStep(summary: step.summary)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var progress = StepProgress(operationCount: step.operations.count)
+        do {
+            // Each operation is rendered just before it runs: a SQLite table rebuild must
+            // see the table as the operations before it in the same migration left it.
+            for (operationIndex, operation) in step.operations.enumerated() {
+                progress.operation = operationIndex
+                for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
+                    try sink.execute(statement)
+                    progress.executed += 1
+                }
+            }
+            progress.operationsDone = true
+            var record = versionTable.changeStatements(
+                from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+            switch step.direction {
+            case .upgrade:
+                let elapsed = (clock.now - started).components
+                let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+                record += historyTable.recordStatements(
+                    revision: step.revision.id, checksum: step.revision.checksum,
+                    durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
+            case .downgrade:
+                record.append(historyTable.forgetStatement(revision: step.revision.id))
+            }
+            try sink.record(record)
+            if inStepTransaction { try sink.commit() }
+        } catch {
+            if transactional { sink.rollback() }
+            throw failure(step, error: error, progress: progress, transactional: transactional,
+                          inRunTransaction: inRunTransaction, completed: completed)
+        }
+        onEvent(.stepFinished(step, duration: clock.now - started))
+    }
+
+    /// `ids` in the graph's order, with ids the graph does not know (a purged version table's)
+    /// after them by name.
+    private func displayOrder(_ ids: Set<String>) -> [String] {
+        let known = ids.filter { graph.revisions[$0] != nil }
+        return graph.topologicallySorted(known) + ids.subtracting(known).sorted()
+    }
+
+    /// What a stamp writes: the version table's new rows, and a history that keeps only the
+    /// revisions still applied, so `verify` does not report files deliberately stamped away.
+    private func stampStatements(_ stamp: StampStep, historyTable: HistoryTable) -> [String] {
+        var statements: [String] = []
+        if stamp.purge { statements.append(versionTable.deleteAllStatement) }
+        statements += versionTable.changeStatements(
+            from: stamp.purge ? [] : stamp.headsBefore, to: stamp.headsAfter, order: graph.topologicallySorted)
+        let applied = graph.topologicallySorted(graph.appliedRevisions(heads: stamp.headsAfter))
+        statements.append(historyTable.forgetAllStatement(except: applied))
+        return statements
     }
 
     /// Describes a failed step: which revision and file, which statement, the engine's error,

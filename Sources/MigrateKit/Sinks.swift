@@ -1,6 +1,5 @@
 import MigrateCore
 import MigrateSQL
-import MigrateSQLite
 
 /// Runs statements against a live database, under the migration lock.
 final class DatabaseSink: MigrationSink {
@@ -9,7 +8,7 @@ final class DatabaseSink: MigrationSink {
     let recorded: RecordedState
     var dialect: SQLDialect { connection.dialect }
     /// The connection itself, where the dialect rebuilds tables and so must read definitions.
-    var inspector: SchemaInspector? { dialect.canRebuildTables ? connection as? SchemaInspector : nil }
+    var inspector: SchemaInspector? { connection.schemaInspector }
 
     init(connection: DatabaseConnection, recorded: RecordedState) {
         self.connection = connection
@@ -50,7 +49,7 @@ final class DatabaseSink: MigrationSink {
         try versionTable.readHeads(connection)
     }
 
-    func startStep(_ step: MigrationStep) {}
+    func startStep(summary: String) {}
 
     func execute(_ statement: String) throws { try connection.execute(statement) }
 
@@ -74,15 +73,15 @@ final class ScriptSink: MigrationSink {
     private var bytes: [UInt8] = []
     /// The script written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
-    /// Where the dialect rebuilds tables, an in-memory SQLite database that the emitted
-    /// statements are applied to, so a rebuild reads the schema as the script leaves it.
-    private let scratch: ScratchSchema?
+    /// Where the dialect rebuilds tables, a scratch database that the emitted statements are
+    /// applied to, so a rebuild reads the schema as the script leaves it.
+    private let scratch: (any ScratchSchema)?
     var inspector: SchemaInspector? { scratch }
 
-    init(dialect: SQLDialect, startHeads: Set<String>) {
-        self.dialect = dialect
+    init(engine: any DatabaseEngine, startHeads: Set<String>) throws {
+        self.dialect = engine.dialect
         self.startHeads = startHeads
-        self.scratch = dialect.canRebuildTables ? ScratchSchema() : nil
+        self.scratch = try engine.makeScratchSchema()
     }
 
     var recordsDurations: Bool { false }
@@ -101,9 +100,9 @@ final class ScriptSink: MigrationSink {
         expected
     }
 
-    func startStep(_ step: MigrationStep) {
+    func startStep(summary: String) {
         append("-- ")
-        append(step.summary)
+        append(summary)
         append("\n\n")
     }
 
@@ -141,44 +140,5 @@ final class ScriptSink: MigrationSink {
             }
             return false
         }
-    }
-}
-
-/// The schema an offline SQLite script builds, for table rebuilds to inspect.
-///
-/// Statements are only recorded as the script is written, and replayed into an in-memory
-/// database when a rebuild first asks: most scripts never rebuild, and replaying every statement
-/// of a long history was most of an offline run's time.
-final class ScratchSchema: SchemaInspector {
-    private var pending: [String] = []
-    private var database: SQLiteConnection?
-
-    func record(_ statement: String) {
-        pending.append(statement)
-    }
-
-    func table(_ name: TableName) throws -> Table? {
-        try replayed().table(name)
-    }
-
-    func rebuildSource(for name: TableName) throws -> TableRebuildSource? {
-        try replayed().rebuildSource(for: name)
-    }
-
-    /// The scratch database with every recorded statement applied.
-    private func replayed() throws -> SQLiteConnection {
-        let database = try self.database ?? {
-            let opened = try SQLiteConnection(path: ":memory:")
-            // As in online runs, foreign keys are off so a rebuild's DROP TABLE fires no actions.
-            try opened.beginMigrationSession()
-            return opened
-        }()
-        self.database = database
-        // The scratch database only models the schema: a statement it cannot run (one that needs
-        // tables created before the script's range) is skipped, and a later rebuild of such a
-        // table reports that the table is unknown.
-        for statement in pending { try? database.execute(statement) }
-        pending.removeAll()
-        return database
     }
 }

@@ -2,6 +2,9 @@ import MigrateCore
 import MigrateSQL
 
 extension PostgresConnection {
+    /// PostgreSQL alters tables in place and never rebuilds them, so it has no inspector to offer.
+    package var schemaInspector: SchemaInspector? { nil }
+
     /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in five
     /// catalog queries whatever the number of tables: tables, columns, enumeration values,
     /// constraints, indexes.

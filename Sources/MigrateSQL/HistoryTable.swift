@@ -53,6 +53,13 @@ public struct HistoryTable: Sendable, Hashable {
         forgetStart + dialect.quoteString(revision)
     }
 
+    /// Forgets every revision but `kept` (a stamp keeps only the revisions still applied).
+    public func forgetAllStatement(except kept: [String]) -> String {
+        kept.isEmpty
+            ? "DELETE FROM \(qualifiedName)"
+            : "DELETE FROM \(qualifiedName) WHERE revision NOT IN (\(kept.map(dialect.quoteString).joined(separator: ", ")))"
+    }
+
     /// One applied revision as the history table remembers it.
     public struct Entry: Sendable, Hashable {
         public var revision: String

@@ -20,12 +20,18 @@ extension SQLiteConnection: SchemaInspector {
     }
 
     /// Every table but `excludedTables` (the version and history tables), in the shape PostgreSQL's
-    /// reflection returns, so autogenerate and `check` treat both engines alike.
-    package func reflectSchema(excluding excludedTables: [TableName]) throws -> SchemaReflection {
+    /// reflection returns, so autogenerate and `check` treat both engines alike. SQLite has no
+    /// schemas to include.
+    package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName]) throws
+        -> SchemaReflection
+    {
         let excluded = Set(excludedTables.map { $0.name.lowercased() })
         let tables = try reflect(only: nil).map(\.table).filter { !excluded.contains($0.name.name.lowercased()) }
         return SchemaReflection(schema: Schema(tables: tables), defaultSchema: nil, queryCount: Self.reflectionQueryCount)
     }
+
+    /// The connection itself: SQLite rebuilds tables, reading their definitions here.
+    package var schemaInspector: SchemaInspector? { self }
 
     /// The queries one reflection sends, whatever the number of tables.
     static let reflectionQueryCount = 4

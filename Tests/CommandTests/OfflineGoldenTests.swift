@@ -25,6 +25,9 @@ import TestSupport
             ("branchy-upgrade", ["upgrade", "heads", "--sql"]),
             ("branchy-upgrade-range", ["upgrade", "bbb222:right@head", "--sql"]),
             ("branchy-downgrade", ["downgrade", "heads:left@base", "--sql"]),
+            // A stamp runs through the same runner: one transaction, Alembic's `stamp_revision`
+            // marker, the version and history statements.
+            ("branchy-stamp", ["stamp", "heads", "--sql"]),
         ]
         for (name, arguments) in scripts {
             let result = try env.run(arguments + ["--url", Self.offlineURL(engine)])

@@ -1,0 +1,26 @@
+import MigrateCore
+
+/// What one database engine provides to the rest of `migrate`: its dialect, connections, and
+/// the scratch schema offline scripts need.
+///
+/// Each driver module implements it once, and MigrateKit registers the implementations in one
+/// list; nothing outside a driver module names a driver type. A third engine is one new module
+/// and one line in that list.
+package protocol DatabaseEngine: Sendable {
+    /// The URL schemes that name this engine, lowercased (`sqlite`, `postgresql`, …).
+    var schemes: [String] { get }
+    /// How the engine's SQL is written, and what it can do.
+    var dialect: SQLDialect { get }
+    /// Opens a connection to `target`, what a URL of this engine names (a file path, a libpq
+    /// connection string). Errors name the target with any password hidden.
+    func connect(to target: String) throws -> DatabaseConnection
+    /// An empty database that an offline script's statements are applied to, so a table rebuild
+    /// reads the schema the script has built so far; nil where the dialect never rebuilds tables.
+    func makeScratchSchema() throws -> (any ScratchSchema)?
+}
+
+/// The schema an offline script builds, for table rebuilds to inspect.
+package protocol ScratchSchema: SchemaInspector {
+    /// Notes a statement the script emits; it is applied before the next inspection.
+    func record(_ statement: String)
+}

@@ -1,0 +1,59 @@
+import MigrateCore
+import MigrateSQL
+
+/// SQLite as `migrate` sees it: `sqlite:` URLs, files opened through ``SQLiteConnection``, and
+/// an in-memory scratch database for offline scripts whose table rebuilds must inspect a schema.
+package struct SQLiteEngine: DatabaseEngine {
+    package init() {}
+
+    package var schemes: [String] { ["sqlite", "sqlite3"] }
+    package var dialect: SQLDialect { .sqlite }
+
+    /// `target` is an absolute file path, or `:memory:`.
+    package func connect(to target: String) throws -> DatabaseConnection {
+        try SQLiteConnection(path: target)
+    }
+
+    package func makeScratchSchema() throws -> (any ScratchSchema)? {
+        SQLiteScratchSchema()
+    }
+}
+
+/// The schema an offline SQLite script builds, for table rebuilds to inspect.
+///
+/// Statements are only recorded as the script is written, and replayed into an in-memory
+/// database when a rebuild first asks: most scripts never rebuild, and replaying every statement
+/// of a long history was most of an offline run's time.
+final class SQLiteScratchSchema: ScratchSchema {
+    private var pending: [String] = []
+    private var database: SQLiteConnection?
+
+    func record(_ statement: String) {
+        pending.append(statement)
+    }
+
+    func table(_ name: TableName) throws -> Table? {
+        try replayed().table(name)
+    }
+
+    func rebuildSource(for name: TableName) throws -> TableRebuildSource? {
+        try replayed().rebuildSource(for: name)
+    }
+
+    /// The scratch database with every recorded statement applied.
+    private func replayed() throws -> SQLiteConnection {
+        let database = try self.database ?? {
+            let opened = try SQLiteConnection(path: ":memory:")
+            // As in online runs, foreign keys are off so a rebuild's DROP TABLE fires no actions.
+            try opened.beginMigrationSession()
+            return opened
+        }()
+        self.database = database
+        // The scratch database only models the schema: a statement it cannot run (one that needs
+        // tables created before the script's range) is skipped, and a later rebuild of such a
+        // table reports that the table is unknown.
+        for statement in pending { try? database.execute(statement) }
+        pending.removeAll()
+        return database
+    }
+}
