@@ -28,7 +28,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table)
+        let recorded = try context.readRecordedState(connection, versionTable: table)
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: "heads")
         // Drift can also come from an applied migration edited afterwards: say so too.
         for problem in verificationProblems(graph: graph, recorded: recorded) {
@@ -72,7 +72,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+        let recorded = try context.readRecordedState(connection, versionTable: table, history: false)
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: options.head)
         let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
@@ -100,13 +100,13 @@ extension Commands {
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]
-        let reflection: SchemaReflection
-        if let sqlite = connection as? SQLiteConnection {
-            reflection = try sqlite.reflectSchema(excluding: excluded)
-        } else if let postgres = connection as? PostgresConnection {
-            reflection = try postgres.reflectSchema(
-                includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
-        } else {
+        let reflection: SchemaReflection = try context.performing("read the schema to compare it with the models") {
+            if let sqlite = connection as? SQLiteConnection {
+                return try sqlite.reflectSchema(excluding: excluded)
+            } else if let postgres = connection as? PostgresConnection {
+                return try postgres.reflectSchema(
+                    includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
+            }
             throw MigrateError(.database, "this database cannot be reflected, so models cannot be compared with it")
         }
         let declared = try models.schema()

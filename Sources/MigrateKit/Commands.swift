@@ -215,11 +215,11 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let recorded = try RecordedState.read(connection, versionTable: table)
+            let recorded = try context.readRecordedState(connection, versionTable: table)
             for problem in verificationProblems(graph: graph, recorded: recorded) {
                 context.onEvent(.verificationProblem(problem))
             }
-            try connection.beginMigrationSession()
+            try context.performing("prepare the connection for migrations") { try connection.beginMigrationSession() }
             defer { try? connection.endMigrationSession() }
             return try context.runner(graph: graph, dialect: connection.dialect)
                 .run(sink: DatabaseSink(connection: connection, recorded: recorded)) { try plan(graph, $0) }
@@ -255,7 +255,7 @@ public enum Commands {
         let graph = try context.scripts(.graph).graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let heads = try table.currentHeads(connection)
+        let heads = try context.readCurrentHeads(connection, versionTable: table)
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
         return graph.topologicallySorted(heads).map {
             CurrentRevision(revision: graph.revisions[$0]!, isHead: graph.isHead($0))
@@ -271,20 +271,23 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let sink = DatabaseSink(connection: connection, recorded: try RecordedState.read(connection, versionTable: table, history: false))
-            var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
-            if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
-            try connection.beginTransaction()
-            do {
-                if !purge { heads = try table.readHeads(connection) }
-                let statements = try stampStatements(graph, table: table, current: heads, targets: targets, purge: purge)
-                for statement in statements { try connection.execute(statement) }
-                try connection.commit()
-            } catch {
-                try? connection.rollback()
-                throw error
+            let sink = DatabaseSink(
+                connection: connection, recorded: try context.readRecordedState(connection, versionTable: table, history: false))
+            return try context.performing("stamp the version table \(table.displayName)", statementHint: table.readHint) {
+                var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
+                if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
+                try connection.beginTransaction()
+                do {
+                    if !purge { heads = try table.readHeads(connection) }
+                    let statements = try stampStatements(graph, table: table, current: heads, targets: targets, purge: purge)
+                    for statement in statements { try connection.execute(statement) }
+                    try connection.commit()
+                } catch {
+                    try? connection.rollback()
+                    throw error
+                }
+                return graph.topologicallySorted(try table.readHeads(connection))
             }
-            return graph.topologicallySorted(try table.readHeads(connection))
         }
     }
 

@@ -43,11 +43,13 @@ public struct Context: Sendable {
     /// Opens a connection to the configured database.
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
-        switch url.kind {
-        case .sqlite(let path):
-            return try SQLiteConnection(path: path)
-        case .postgresql(let url):
-            return try PostgresConnection(url: url)
+        return try performing("open a connection") {
+            switch url.kind {
+            case .sqlite(let path):
+                return try SQLiteConnection(path: path)
+            case .postgresql(let url):
+                return try PostgresConnection(url: url)
+            }
         }
     }
 
@@ -67,16 +69,19 @@ public struct Context: Sendable {
     func runner(graph: RevisionGraph, dialect: SQLDialect) -> Runner {
         Runner(
             graph: graph, versionTable: versionTable(dialect: dialect),
-            transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent)
+            transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent,
+            databaseName: databaseName)
     }
 
     /// Runs `body` holding the migration lock of the configured database.
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
-        try connection.acquireMigrationLock(
-            name: table.displayName, timeout: configuration.lockTimeout,
-            onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+        try performing("take the migration lock") {
+            try connection.acquireMigrationLock(
+                name: table.displayName, timeout: configuration.lockTimeout,
+                onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+        }
         defer { try? connection.releaseMigrationLock() }
         return try body()
     }
