@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "MigrateKit",
                 "MigrateCore",
+                "MigrateSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -70,7 +71,7 @@ let package = Package(
             name: "MigrateBenchmarks",
             dependencies: ["MigratePostgres", "MigrateSQL", "MigrateSQLite", "MigrateCore", "TestSupport"]),
         .testTarget(name: "MigrateCoreTests", dependencies: ["MigrateCore"]),
-        .testTarget(name: "MigrateSQLTests", dependencies: ["MigrateSQL"]),
+        .testTarget(name: "MigrateSQLTests", dependencies: ["MigrateSQL", "MigrateCore"]),
         .testTarget(
             name: "DriverTests",
             dependencies: ["MigrateSQLite", "MigratePostgres", "MigrateSQL", "MigrateCore", "TestSupport"]),

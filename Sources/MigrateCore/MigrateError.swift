@@ -52,6 +52,9 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// The file position the failure comes from, when there is one.
     public var location: SourceLocation?
+    /// The source text at ``location``, shown under the message: the line and a caret under
+    /// the column, as compilers show it.
+    public var excerpt: String?
     /// The error underneath (a database error, a file system error), shown after the message.
     public var cause: (any Error)?
 
@@ -60,12 +63,14 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
         _ message: String,
         hint: String? = nil,
         location: SourceLocation? = nil,
+        excerpt: String? = nil,
         cause: (any Error)? = nil
     ) {
         self.kind = kind
         self.message = message
         self.hint = hint
         self.location = location
+        self.excerpt = excerpt
         self.cause = cause
     }
 
@@ -73,6 +78,7 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
         var text = ""
         if let location { text += "\(location): " }
         text += message
+        if let excerpt { text += "\n" + excerpt }
         if let cause { text += "\n  cause: " + String(describing: cause).replacingNewlines(with: "\n  ") }
         if let hint { text += "\n  hint: \(hint)" }
         return text

@@ -26,7 +26,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table)
+        let recorded = try context.readRecordedState(connection, versionTable: table)
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: "heads")
         // Drift can also come from an applied migration edited afterwards: say so too.
         for problem in verificationProblems(graph: graph, recorded: recorded) {
@@ -70,7 +70,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+        let recorded = try context.readRecordedState(connection, versionTable: table, history: false)
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: options.head)
         let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
@@ -98,8 +98,9 @@ extension Commands {
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]
-        let reflection = try connection.reflectSchema(
-            includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
+        let reflection = try context.performing("read the schema to compare it with the models") {
+            try connection.reflectSchema(includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
+        }
         let declared = try models.schema()
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,

@@ -61,46 +61,6 @@ public struct RevisionInfo: Sendable, Hashable, Encodable {
         isMergePoint = revision.isMergePoint
         isCurrent = current.map { $0.contains(id) }
     }
-
-    /// Alembic's one-line form, `a, b (x) -> m (label) (head) (current) (mergepoint), message`;
-    /// the flags choose its parts as each Alembic command does.
-    public func line(parents: Bool = false, labels: Bool = true, treeIndicators: Bool = true, message: Bool = false) -> String {
-        var text = revision
-        if parents {
-            let down = downRevisions.isEmpty ? "<base>" : downRevisions.joined(separator: ", ")
-            text = dependsOn.isEmpty
-                ? "\(down) -> \(text)"
-                : "\(down) (\(dependsOn.joined(separator: ", "))) -> \(text)"
-        }
-        if labels && !branchLabels.isEmpty { text += " (\(branchLabels.joined(separator: ", ")))" }
-        if isHead { text += " (head)" }
-        if isEffectiveHead { text += " (effective head)" }
-        if isCurrent == true { text += " (current)" }
-        if treeIndicators {
-            if isBranchPoint { text += " (branchpoint)" }
-            if isMergePoint { text += " (mergepoint)" }
-        }
-        if message { text += ", \(self.message)" }
-        return text
-    }
-
-    /// Alembic's verbose entry (`Rev:`, `Parent:`/`Merges:`, `Also depends on:`, `Branches
-    /// into:`, `Branch names:`, `Path:`, then the message indented), ending with a newline.
-    public var logEntry: String {
-        var text = "Rev: \(revision)"
-        if isHead || isEffectiveHead { text += " (head)" }
-        if isBranchPoint { text += " (branchpoint)" }
-        if isMergePoint { text += " (mergepoint)" }
-        if isCurrent == true { text += " (current)" }
-        text += "\n"
-        let down = downRevisions.isEmpty ? "<base>" : downRevisions.joined(separator: ", ")
-        text += isMergePoint ? "Merges: \(down)\n" : "Parent: \(down)\n"
-        if !dependsOn.isEmpty { text += "Also depends on: \(dependsOn.joined(separator: ", "))\n" }
-        if isBranchPoint { text += "Branches into: \(children.joined(separator: ", "))\n" }
-        if !branchLabels.isEmpty { text += "Branch names: \(branchLabels.joined(separator: ", "))\n" }
-        text += "Path: \(path ?? "")\n\n    \(message)\n"
-        return text
-    }
 }
 
 /// What `history` lists: the revisions newest first, and the same revisions drawn as a graph.
@@ -201,7 +161,7 @@ extension Commands {
     private static func databaseHeads(_ context: Context, _ graph: RevisionGraph) throws -> Set<String> {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let heads = try table.currentHeads(connection)
+        let heads = try context.readCurrentHeads(connection, versionTable: table)
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
         return heads
     }

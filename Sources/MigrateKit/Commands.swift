@@ -215,11 +215,11 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let recorded = try RecordedState.read(connection, versionTable: table)
+            let recorded = try context.readRecordedState(connection, versionTable: table)
             for problem in verificationProblems(graph: graph, recorded: recorded) {
                 context.onEvent(.verificationProblem(problem))
             }
-            try connection.beginMigrationSession()
+            try context.performing("prepare the connection for migrations") { try connection.beginMigrationSession() }
             defer { try? connection.endMigrationSession() }
             return try context.runner(graph: graph, dialect: connection.dialect)
                 .run(sink: DatabaseSink(connection: connection, recorded: recorded)) { try plan(graph, $0) }
@@ -255,7 +255,7 @@ public enum Commands {
         let graph = try context.scripts(.graph).graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let heads = try table.currentHeads(connection)
+        let heads = try context.readCurrentHeads(connection, versionTable: table)
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
         return graph.topologicallySorted(heads).map {
             CurrentRevision(revision: graph.revisions[$0]!, isHead: graph.isHead($0))
@@ -271,13 +271,15 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+            let recorded = try context.readRecordedState(connection, versionTable: table, history: false)
             var runner = context.runner(graph: graph, dialect: connection.dialect)
             runner.validatesRecordedHeads = !purge
             _ = try runner.run(sink: DatabaseSink(connection: connection, recorded: recorded)) { heads in
                 [.stamp(try stampStep(graph, current: heads, targets: targets, purge: purge))]
             }
-            return graph.topologicallySorted(try table.readHeads(connection))
+            return try context.performing("read the version table \(table.displayName)", statementHint: table.readHint) {
+                graph.topologicallySorted(try table.readHeads(connection))
+            }
         }
     }
 

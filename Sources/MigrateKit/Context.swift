@@ -41,7 +41,9 @@ public struct Context: Sendable {
     /// Opens a connection to the configured database.
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
-        return try url.engine.connect(to: url.target)
+        return try performing("open a connection") {
+            try url.engine.connect(to: url.target)
+        }
     }
 
     /// The engine of the configured database, without connecting (for offline scripts).
@@ -57,16 +59,19 @@ public struct Context: Sendable {
     func runner(graph: RevisionGraph, dialect: SQLDialect) -> Runner {
         Runner(
             graph: graph, versionTable: versionTable(dialect: dialect),
-            transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent)
+            transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent,
+            databaseName: databaseName)
     }
 
     /// Runs `body` holding the migration lock of the configured database.
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
-        try connection.acquireMigrationLock(
-            name: table.displayName, timeout: configuration.lockTimeout,
-            onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+        try performing("take the migration lock") {
+            try connection.acquireMigrationLock(
+                name: table.displayName, timeout: configuration.lockTimeout,
+                onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+        }
         defer { try? connection.releaseMigrationLock() }
         return try body()
     }

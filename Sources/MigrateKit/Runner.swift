@@ -91,6 +91,8 @@ struct Runner {
     /// `stamp --purge` turns it off, since resetting unknown heads is what it is for.
     var validatesRecordedHeads = true
     var onEvent: (RunEvent) -> Void
+    /// How messages name the database (``Context/databaseName``).
+    var databaseName = "the database"
 
     /// Runs the steps `plan` computes from the database's heads; returns the migrations completed.
     ///
@@ -107,7 +109,9 @@ struct Runner {
     /// the steps completed.
     func run(sink: MigrationSink, steps plan: (Set<String>) throws -> [RunStep]) throws -> [RunStep] {
         let historyTable = HistoryTable(for: versionTable)
-        let startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
+        let startHeads = try performing("create the version table \(versionTable.displayName)") {
+            try sink.prepare(versionTable: versionTable, historyTable: historyTable)
+        }
         if validatesRecordedHeads {
             try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
         }
@@ -124,9 +128,11 @@ struct Runner {
             }
             var inStepTransaction = false
             if transactional && !inRunTransaction {
-                try sink.beginTransaction()
+                try performing("begin a transaction") { try sink.beginTransaction() }
                 if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
-                let heads = try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
+                let heads = try performing("read the version table \(versionTable.displayName)", statementHint: versionTable.readHint) {
+                    try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
+                }
                 if heads != step.headsBefore {
                     if validatesRecordedHeads {
                         try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
@@ -135,7 +141,7 @@ struct Runner {
                     index = 0
                     onEvent(.replanned(heads: heads))
                     if steps.isEmpty {
-                        try sink.commit()
+                        try performing("commit the transaction") { try sink.commit() }
                         inRunTransaction = false
                     } else if inStepTransaction {
                         sink.rollback()
@@ -144,7 +150,7 @@ struct Runner {
                 }
             } else if !transactional && inRunTransaction {
                 // A migration that must run outside a transaction ends the run's transaction.
-                try sink.commit()
+                try performing("commit the run's transaction") { try sink.commit() }
                 inRunTransaction = false
             }
 
@@ -157,8 +163,10 @@ struct Runner {
             case .stamp(let stamp):
                 sink.startStep(summary: stamp.summary(order: displayOrder))
                 do {
-                    try sink.record(stampStatements(stamp, historyTable: historyTable))
-                    if inStepTransaction { try sink.commit() }
+                    try performing("stamp the version table \(versionTable.displayName)", statementHint: versionTable.readHint) {
+                        try sink.record(stampStatements(stamp, historyTable: historyTable))
+                        if inStepTransaction { try sink.commit() }
+                    }
                 } catch {
                     sink.rollback()
                     throw error
@@ -167,7 +175,14 @@ struct Runner {
             completed.append(step)
             index += 1
         }
-        if inRunTransaction { try sink.commit() }
+        if inRunTransaction {
+            try performing(
+                "commit the run's transaction",
+                statementHint: "None of the run's migrations were committed: the database is still at "
+                    + "\(describe(completed.first?.headsBefore ?? startHeads)). A check made at commit (a deferred "
+                    + "constraint, a foreign key) failed: fix the migration that broke it, then run the command again."
+            ) { try sink.commit() }
+        }
         try sink.finish()
         return completed
     }
@@ -265,9 +280,9 @@ struct Runner {
         } else {
             left = "It was rolled back: the database is at \(describe(step.headsBefore))."
         }
-        let remedy = (error as? DatabaseError)?.isConnectionLost == true
-            ? " The statement did not fail: the server ended the connection. Check the server, then run the command again."
-            : " Fix the migration and run the command again."
+        // The migration is to blame only when the engine blames its SQL; a full disk, a lock or a
+        // lost connection has its own remedy.
+        let remedy = " " + (DatabaseError.underlying(error)?.remedy ?? "Fix the migration and run the command again.")
         return MigrateError(
             .migration,
             "\(title) failed at \(place)",
@@ -276,6 +291,12 @@ struct Runner {
                 ? step.revision.path.map { SourceLocation(path: $0) }
                 : step.location(ofOperation: progress.operation),
             cause: error)
+    }
+
+    /// ``performDatabaseAction(_:in:statementHint:_:)`` on the run's database, for the work
+    /// around the steps (a step's own failure is described by ``failure``).
+    private func performing<T>(_ action: String, statementHint: String? = nil, _ body: () throws -> T) throws -> T {
+        try performDatabaseAction(action, in: databaseName, statementHint: statementHint, body)
     }
 
     private func describe(_ heads: Set<String>) -> String {

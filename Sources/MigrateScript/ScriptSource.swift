@@ -37,7 +37,7 @@ struct ScriptSource {
 
     /// An error at a 1-based line and UTF-8 column, quoting the line with a caret under the column.
     func error(_ message: String, line: Int, utf8Column: Int, hint: String?) -> MigrateError {
-        var text = message
+        var excerpt: String?
         var column = utf8Column
         let lines = self.text.split(separator: "\n", omittingEmptySubsequences: false)
         if line >= 1, line <= lines.count {
@@ -48,11 +48,11 @@ struct ScriptSource {
             let before = String(decoding: prefix, as: UTF8.self)
             column = before.count + 1
             let padding = String(before.map { $0 == "\t" ? "\t" : " " })
-            text += "\n" + source + "\n" + padding + "^"
+            excerpt = source + "\n" + padding + "^"
         }
         return MigrateError(
-            .script, text, hint: hint,
-            location: MigrateCore.SourceLocation(path: path, line: line, column: column))
+            .script, message, hint: hint,
+            location: MigrateCore.SourceLocation(path: path, line: line, column: column), excerpt: excerpt)
     }
 }
 

@@ -18,12 +18,12 @@ struct BranchesCommand: ParsableCommand {
         let points = try Commands.branches(global.context())
         if output.json { return try JSONOutput.print(points.map(\.revision)) }
         for point in points {
-            print(verbose ? point.revision.logEntry : point.revision.line())
+            StandardOutput.line(verbose ? point.revision.logEntry : point.revision.line())
             let indent = String(repeating: " ", count: point.revision.revision.count)
             for branch in point.branches {
-                print("\(indent) -> \(branch.line(message: verbose))")
+                StandardOutput.line("\(indent) -> \(branch.line(message: verbose))")
             }
-            print()
+            StandardOutput.line()
         }
     }
 }

@@ -15,14 +15,16 @@ struct CheckCommand: ParsableCommand {
     var global: GlobalOptions
 
     func run() throws {
-        let changes = try Commands.check(global.context())
+        let context = try global.context()
+        let changes = try Commands.check(context)
         guard !changes.isEmpty else {
-            print("No new upgrade operations detected.")
+            StandardOutput.line("No new upgrade operations detected.")
             return
         }
-        for change in changes { print(change.summary) }
-        StandardError.write(
-            "check: \(changes.count) new upgrade operation(s) detected; `migrate revision --autogenerate -m MSG` writes them\n")
-        throw ExitCode(1)
+        for change in changes { StandardOutput.line("\(change.summary)") }
+        throw MigrateError(
+            .drift,
+            "\(changes.count) new upgrade operation(s) detected: \(context.databaseName) does not match the models",
+            hint: "`migrate revision --autogenerate -m MSG` writes a migration with them (listed on stdout)")
     }
 }

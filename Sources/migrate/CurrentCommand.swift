@@ -20,9 +20,9 @@ struct CurrentCommand: ParsableCommand {
             let revision = current.revision
             let mark = current.isHead ? " (head)" : ""
             if verbose {
-                print("Rev: \(revision.id)\(mark)\nPath: \(revision.path ?? "")\n\n    \(revision.message)\n")
+                StandardOutput.line("Rev: \(revision.id)\(mark)\nPath: \(revision.path ?? "")\n\n    \(revision.message)\n")
             } else {
-                print("\(revision.id)\(mark)")
+                StandardOutput.line("\(revision.id)\(mark)")
             }
         }
     }
@@ -56,7 +56,7 @@ struct StampCommand: ParsableCommand {
     func run() throws {
         let context = try global.context()
         if sql {
-            print(try Commands.stampSQL(context, to: revisions, purge: purge), terminator: "")
+            StandardOutput.verbatim(try Commands.stampSQL(context, to: revisions, purge: purge))
         } else {
             let heads = try Commands.stamp(context, to: revisions, purge: purge)
             StandardError.write("Stamped \(heads.isEmpty ? "base" : heads.joined(separator: ", "))\n")

@@ -21,7 +21,7 @@ struct HeadsCommand: ParsableCommand {
         let heads = try Commands.heads(global.context(), resolveDependencies: resolveDependencies)
         if output.json { return try JSONOutput.print(heads) }
         for head in heads {
-            print(verbose ? head.logEntry : head.line(treeIndicators: false))
+            StandardOutput.line(verbose ? head.logEntry : head.line(treeIndicators: false))
         }
     }
 }

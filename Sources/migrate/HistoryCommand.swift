@@ -33,14 +33,13 @@ struct HistoryCommand: ParsableCommand {
             let text = verbose ? revision.logEntry : revision.line(parents: true, message: true)
             if graph {
                 // Lines after the first continue the lanes, as `git log --graph` does.
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                for (index, line) in lines.enumerated() {
+                for (index, line) in text.lines.enumerated() {
                     let prefix = index == 0 ? row.node : row.continuation
-                    print(line.isEmpty ? prefix.trimmingTrailingSpaces() : "\(prefix) \(line)")
+                    StandardOutput.line(line.isEmpty ? "\(prefix.trimmingTrailingSpaces())" : "\(prefix) \(line)")
                 }
-                for connector in row.connectors { print(connector) }
+                for connector in row.connectors { StandardOutput.line("\(connector)") }
             } else {
-                print(text)
+                StandardOutput.line(text)
             }
         }
     }

@@ -11,7 +11,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         for path in try Commands.initialize(directory: directory) {
-            print("Created \(path)")
+            StandardOutput.line("Created \(path)")
         }
     }
 }

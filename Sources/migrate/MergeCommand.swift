@@ -34,6 +34,6 @@ struct MergeCommand: ParsableCommand {
         options.revisionID = revisionID
         options.branchLabels = branchLabels
         if let format { options.format = format }
-        print(try Commands.merge(global.context(), options))
+        StandardOutput.line("\(try Commands.merge(global.context(), options))")
     }
 }

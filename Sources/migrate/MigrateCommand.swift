@@ -30,13 +30,8 @@ struct MigrateCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as ExitCode {
-            terminate(error.rawValue)
-        } catch let error as MigrateError {
-            ErrorReport.print(error)
-            terminate(ErrorReport.exitStatus(for: error))
         } catch {
-            exit(withError: error)
+            terminate(ErrorReport.report(error))
         }
     }
 }

@@ -50,7 +50,7 @@ struct RevisionCommand: ParsableCommand {
         options.versionPath = versionPath
         guard autogenerate else {
             if allowEmpty { throw ValidationError("--allow-empty goes with --autogenerate") }
-            print(try Commands.revision(global.context(), options))
+            StandardOutput.line("\(try Commands.revision(global.context(), options))")
             return
         }
         let result = try Commands.autogenerateRevision(global.context(), options, allowEmpty: allowEmpty)
@@ -60,7 +60,7 @@ struct RevisionCommand: ParsableCommand {
             return
         }
         if result.changes.isEmpty { StandardError.write("No changes in schema detected; writing an empty revision\n") }
-        print(path)
+        StandardOutput.line("\(path)")
     }
 }
 

@@ -27,6 +27,6 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let revisions = try Commands.show(global.context(), values[0])
         if output.json { return try JSONOutput.print(revisions) }
-        for revision in revisions { print(revision.logEntry) }
+        for revision in revisions { StandardOutput.line(revision.logEntry) }
     }
 }

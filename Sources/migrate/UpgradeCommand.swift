@@ -43,7 +43,7 @@ struct MigrationRunOptions: ParsableArguments {
     ) throws {
         let context = try global.context()
         if sql {
-            print(try offline(context, target.revision), terminator: "")
+            StandardOutput.verbatim(try offline(context, target.revision))
         } else {
             _ = try online(context, target.revision)
         }

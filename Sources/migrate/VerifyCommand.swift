@@ -13,7 +13,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let problems = try Commands.verify(global.context())
         for problem in problems {
-            print("\(problem.kind.rawValue): \(problem)")
+            StandardOutput.line("\(problem.kind.rawValue): \(problem)")
         }
         if !problems.isEmpty {
             StandardError.write("verify: \(problems.count) problem(s); restore the files, or `migrate stamp` to accept the database as it is\n")

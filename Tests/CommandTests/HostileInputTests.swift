@@ -351,7 +351,7 @@ struct Mutator {
             if result.status != 0 {
                 // `verify` reporting an edited file is its answer, not an error.
                 let verifyReport = arguments == ["verify"] && result.stderr.hasPrefix("verify: ")
-                let firstError = result.stderr.split(separator: "\n").first { $0.hasPrefix("error:") || $0.hasPrefix("Error:") || verifyReport }
+                let firstError = result.stderr.split(separator: "\n").first { $0.hasPrefix("error: ") || verifyReport }
                 #expect(firstError != nil, "\(replay): \(result)")
                 #expect(try state() == before, "a failed run changed the database: \(replay): \(result)")
             }

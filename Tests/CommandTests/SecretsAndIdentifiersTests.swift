@@ -108,7 +108,7 @@ import TestSupport
             for arguments in [["upgrade", id], ["stamp", id], ["downgrade", id], ["upgrade", id, "--sql"], ["stamp", id, "--sql"]] {
                 let result = try env.run(arguments)
                 #expect(result.status == 64 || result.status == 1, "\(arguments.map(\.debugDescription)): \(result)")
-                #expect(result.stderr.hasPrefix("error:") || result.stderr.hasPrefix("Error:"), "\(arguments.map(\.debugDescription)): \(result)")
+                #expect(result.stderr.hasPrefix("error: "), "\(arguments.map(\.debugDescription)): \(result)")
                 #expect(result.stdout.isEmpty, "\(arguments.map(\.debugDescription)) printed SQL: \(result)")
             }
         }

@@ -82,8 +82,8 @@ import TestSupport
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("""
             versions/cc33_bad.swift:8:9: `for` statements are run-time control flow, which migrate does not read
-                    for name in ["a", "b"] { op.dropTable(name) }
-                    ^
+                        for name in ["a", "b"] { op.dropTable(name) }
+                        ^
               hint: write one `op.…` call per change, unrolled;
             """), "\(result)")
         #expect(result.stdout.isEmpty)

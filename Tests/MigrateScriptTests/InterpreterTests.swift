@@ -253,7 +253,7 @@ func readError(_ text: String) -> MigrateError? {
         let error = try #require(readError(text))
         #expect(error.kind == .script)
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: example.line, column: example.column))
-        let lines = error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = error.messageAndExcerpt.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == example.message)
         // The source line, then a caret under the column.
         let sourceLine = text.split(separator: "\n", omittingEmptySubsequences: false)[example.line - 1]
@@ -268,7 +268,7 @@ func readError(_ text: String) -> MigrateError? {
     @Test func syntaxErrorIsLocated() throws {
         let error = try #require(readError(migrationFile(upgrade: "op.dropTable(\"a\"")))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 8, column: 25))
-        #expect(error.message == """
+        #expect(error.messageAndExcerpt == """
             syntax error: expected ')' to end function call
                     op.dropTable("a"
                                     ^
@@ -290,7 +290,8 @@ func readError(_ text: String) -> MigrateError? {
     @Test func missingMigrationType() throws {
         let error = try #require(readError("import MigrateKit\n\nenum Rev_a: Sendable {}\n"))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 1, column: 1))
-        #expect(error.message == "no type conforming to `Migration` in this file\nimport MigrateKit\n^")
+        #expect(error.message == "no type conforming to `Migration` in this file")
+        #expect(error.excerpt == "import MigrateKit\n^")
     }
 
     @Test func missingRevision() throws {
@@ -304,7 +305,7 @@ func readError(_ text: String) -> MigrateError? {
             """
         let error = try #require(readError(text))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 2, column: 6))
-        #expect(error.message.hasPrefix("`Rev_a` has no `static let revision = \"…\"`\n"))
+        #expect(error.messageAndExcerpt.hasPrefix("`Rev_a` has no `static let revision = \"…\"`\n"))
     }
 
     @Test func computedRevisionIsRejected() throws {
@@ -319,21 +320,21 @@ func readError(_ text: String) -> MigrateError? {
             """
         let error = try #require(readError(text))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 3, column: 16))
-        #expect(error.message.hasPrefix("`revision` must be given as `static let revision = …` with a literal value\n"))
+        #expect(error.messageAndExcerpt.hasPrefix("`revision` must be given as `static let revision = …` with a literal value\n"))
     }
 
     @Test func secondMigrationTypeIsRejected() throws {
         let text = migrationFile(upgrade: "") + "enum Rev_b: Migration {}\n"
         let error = try #require(readError(text))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 14, column: 6))
-        #expect(error.message.hasPrefix("a second type conforming to `Migration` (`Rev_b`); a file holds one migration\n"))
+        #expect(error.messageAndExcerpt.hasPrefix("a second type conforming to `Migration` (`Rev_b`); a file holds one migration\n"))
     }
 
     @Test func badRevisionID() throws {
         let text = migrationFile(upgrade: "").replacingOccurrences(of: "revision = \"a1\"", with: "revision = \"a-1\"")
         let error = try #require(readError(text))
         #expect(error.location == SourceLocation(path: "v/a1_test.swift", line: 5, column: 27))
-        #expect(error.message.hasPrefix("revision id \"a-1\" may contain only letters, digits and underscores\n"))
+        #expect(error.messageAndExcerpt.hasPrefix("revision id \"a-1\" may contain only letters, digits and underscores\n"))
     }
 
     @Test func columnsAreCountedInCharacters() throws {
@@ -343,4 +344,9 @@ func readError(_ text: String) -> MigrateError? {
         let text = migrationFile(upgrade: "op.setTableComment(\"t\", \"é\", previous: x)")
         #expect(readError(text)?.location?.column == 48)
     }
+}
+
+extension MigrateError {
+    /// The message with the quoted source under it, as ``description`` shows them.
+    var messageAndExcerpt: String { excerpt.map { message + "\n" + $0 } ?? message }
 }

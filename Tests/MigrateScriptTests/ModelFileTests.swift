@@ -83,7 +83,7 @@ func modelsFile(_ body: String) -> String {
         #expect(error.kind == .script)
         #expect(error.location == SourceLocation(path: "models/App.swift", line: 5, column: 40))
         #expect(error.message.hasPrefix("`kind` is a name, not a literal"))
-        #expect(error.message.contains("\n        Table(\"accounts\", Column(\"id\", kind)),\n"))
+        #expect(error.messageAndExcerpt.contains("\n        Table(\"accounts\", Column(\"id\", kind)),\n"))
     }
 
     @Test func aComputedTableIsLocated() throws {
