@@ -2,7 +2,7 @@
 ///
 /// Keeping operations free of SQL lets one migration render for PostgreSQL, for SQLite and for
 /// offline scripts, and lets autogenerate compute reverses without parsing SQL.
-public enum Operation: Sendable, Hashable {
+public enum Operation: Sendable, Hashable, Codable {
     case createTable(Table)
     /// `definition` is the table as it was, when known (autogenerate knows it): it makes the drop
     /// reversible.
@@ -29,13 +29,13 @@ public enum Operation: Sendable, Hashable {
     case bulkInsert(TableName, columns: [String], rows: [[SQLValue]])
 }
 
-public enum ConstraintKind: String, Sendable, Hashable, CaseIterable {
+public enum ConstraintKind: String, Sendable, Hashable, Codable, CaseIterable {
     case unique, check, foreignKey, primaryKey
 }
 
 /// What `alterColumn` changes; nil fields stay as they are. The `existing…` fields describe the
 /// column before the change, which reverses need and SQLite's table rebuilds can use.
-public struct ColumnChanges: Sendable, Hashable {
+public struct ColumnChanges: Sendable, Hashable, Codable {
     public var newName: String?
     public var type: ColumnType?
     public var isNullable: Bool?
@@ -66,7 +66,7 @@ public struct ColumnChanges: Sendable, Hashable {
 }
 
 /// A literal value for `bulkInsert`.
-public enum SQLValue: Sendable, Hashable {
+public enum SQLValue: Sendable, Hashable, Codable {
     case null
     case integer(Int)
     case double(Double)

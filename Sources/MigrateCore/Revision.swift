@@ -2,7 +2,7 @@
 ///
 /// Revisions are plain values read from migration files (SQL or Swift); the graph and the runner
 /// never look at the files again, so offline and online runs see exactly the same data.
-public struct Revision: Sendable, Hashable {
+public struct Revision: Sendable, Hashable, Codable {
     /// The revision identifier, by default 12 lowercase hex digits.
     public var id: String
     /// The parents: empty for a base, one for an ordinary step, several for a merge.

@@ -4,7 +4,7 @@
 /// database holds, and turn the difference into operations, without translating between shapes.
 
 /// A table's name, optionally in a schema (PostgreSQL).
-public struct TableName: Sendable, Hashable, CustomStringConvertible {
+public struct TableName: Sendable, Hashable, Codable, CustomStringConvertible {
     public var name: String
     public var schema: String?
 
@@ -18,7 +18,7 @@ public struct TableName: Sendable, Hashable, CustomStringConvertible {
 
 /// A column type, portable across dialects; `custom` keeps a database's own type text as is, so
 /// reflection never fails on a type this list lacks.
-public enum ColumnType: Sendable, Hashable {
+public enum ColumnType: Sendable, Hashable, Codable {
     case integer
     case bigInteger
     case smallInteger
@@ -43,7 +43,7 @@ public enum ColumnType: Sendable, Hashable {
 }
 
 /// A server-side default (`DEFAULT …`).
-public enum ServerDefault: Sendable, Hashable {
+public enum ServerDefault: Sendable, Hashable, Codable {
     /// A string literal, quoted when rendered.
     case string(String)
     case integer(Int)
@@ -53,7 +53,7 @@ public enum ServerDefault: Sendable, Hashable {
     case expression(String)
 }
 
-public struct Column: Sendable, Hashable {
+public struct Column: Sendable, Hashable, Codable {
     public var name: String
     public var type: ColumnType
     public var isNullable: Bool
@@ -80,7 +80,7 @@ public struct Column: Sendable, Hashable {
     }
 }
 
-public enum ReferentialAction: String, Sendable, Hashable, CaseIterable {
+public enum ReferentialAction: String, Sendable, Hashable, Codable, CaseIterable {
     case noAction = "NO ACTION"
     case restrict = "RESTRICT"
     case cascade = "CASCADE"
@@ -88,7 +88,7 @@ public enum ReferentialAction: String, Sendable, Hashable, CaseIterable {
     case setDefault = "SET DEFAULT"
 }
 
-public struct ForeignKey: Sendable, Hashable {
+public struct ForeignKey: Sendable, Hashable, Codable {
     public var name: String?
     public var columns: [String]
     public var referencedTable: TableName
@@ -109,7 +109,7 @@ public struct ForeignKey: Sendable, Hashable {
     }
 }
 
-public struct UniqueConstraint: Sendable, Hashable {
+public struct UniqueConstraint: Sendable, Hashable, Codable {
     public var name: String?
     public var columns: [String]
 
@@ -119,7 +119,7 @@ public struct UniqueConstraint: Sendable, Hashable {
     }
 }
 
-public struct CheckConstraint: Sendable, Hashable {
+public struct CheckConstraint: Sendable, Hashable, Codable {
     public var name: String?
     /// The condition as SQL, without the surrounding `CHECK ( )`.
     public var expression: String
@@ -131,12 +131,12 @@ public struct CheckConstraint: Sendable, Hashable {
 }
 
 /// One key of an index: a column, or an expression kept as raw SQL.
-public enum IndexKey: Sendable, Hashable {
+public enum IndexKey: Sendable, Hashable, Codable {
     case column(String)
     case expression(String)
 }
 
-public struct Index: Sendable, Hashable {
+public struct Index: Sendable, Hashable, Codable {
     public var name: String
     public var table: TableName
     public var keys: [IndexKey]
@@ -158,7 +158,7 @@ public struct Index: Sendable, Hashable {
     }
 }
 
-public struct Table: Sendable, Hashable {
+public struct Table: Sendable, Hashable, Codable {
     public var name: TableName
     public var columns: [Column]
     /// The primary key constraint's name, when it has one worth keeping.
@@ -191,7 +191,7 @@ public struct Table: Sendable, Hashable {
 }
 
 /// A whole database schema: what models declare, or what reflection found.
-public struct Schema: Sendable, Hashable {
+public struct Schema: Sendable, Hashable, Codable {
     public var tables: [Table]
 
     public init(tables: [Table] = []) {

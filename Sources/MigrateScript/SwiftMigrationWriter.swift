@@ -60,7 +60,7 @@ package enum SwiftMigrationWriter {
 
     // MARK: Declarations
 
-    private static func property(_ name: String, type: String? = nil, value: ExprSyntax) -> DeclSyntax {
+    static func property(_ name: String, type: String? = nil, value: ExprSyntax) -> DeclSyntax {
         DeclSyntax(VariableDeclSyntax(
             modifiers: [DeclModifierSyntax(name: .keyword(.static))], .let,
             name: PatternSyntax(IdentifierPatternSyntax(identifier: .identifier(name))),
@@ -69,7 +69,7 @@ package enum SwiftMigrationWriter {
     }
 
     /// `static func name(_ op: Operations) { … }`, after a blank line.
-    private static func function(_ name: String, operations: [MigrateCore.Operation]) -> DeclSyntax {
+    static func function(_ name: String, operations: [MigrateCore.Operation]) -> DeclSyntax {
         let parameter = FunctionParameterSyntax(
             firstName: .wildcardToken(), secondName: .identifier("op"),
             type: IdentifierTypeSyntax(name: .identifier("Operations")))
@@ -87,103 +87,20 @@ package enum SwiftMigrationWriter {
 
     // MARK: Operations
 
-    /// The `op.…` call that records `operation`.
+    /// The `op.…` call that records `operation`, written by the operation's signature.
     package static func statement(_ operation: MigrateCore.Operation) -> ExprSyntax {
-        switch operation {
-        case .createTable(let table):
-            return call("op.createTable", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
-                .appending(schema(table.name) + [arg("comment", table.comment.map(literal))])
-                .expression
-        case .dropTable(let table, let definition):
-            return call("op.dropTable", [arg(literal(table.name))] + schema(table)
-                + [arg("definition", definition.map { tableDefinition($0) })]).expression
-        case .renameTable(let table, let newName):
-            return call("op.renameTable", [arg(literal(table.name)), arg("to", literal(newName))] + schema(table)).expression
-        case .addColumn(let table, let column):
-            return call("op.addColumn", [arg(literal(table.name)), arg(columnExpression(column))] + schema(table)).expression
-        case .dropColumn(let table, let column, let definition):
-            return call("op.dropColumn", [arg(literal(table.name)), arg(literal(column))] + schema(table)
-                + [arg("definition", definition.map(columnExpression))]).expression
-        case .alterColumn(let table, let column, let changes):
-            var arguments = [arg(literal(table.name)), arg(literal(column))]
-            arguments.append(arg("newName", optional(changes.newName)))
-            arguments.append(arg("type", changes.type.map(columnType)))
-            arguments.append(arg("nullable", changes.isNullable.map(bool)))
-            switch changes.defaultValue {
-            case .some(.some(let value)): arguments.append(arg("default", serverDefault(value)))
-            case .some(.none): arguments.append(arg("dropDefault", bool(true)))
-            case .none: break
-            }
-            switch changes.comment {
-            case .some(.some(let value)): arguments.append(arg("comment", literal(value)))
-            case .some(.none): arguments.append(arg("dropComment", bool(true)))
-            case .none: break
-            }
-            arguments.append(arg("existingType", changes.existingType.map(columnType)))
-            arguments.append(arg("existingNullable", changes.existingNullable.map(bool)))
-            arguments.append(arg("existingDefault", changes.existingDefault.map { someOrNil($0.map(serverDefault)) }))
-            arguments.append(arg("existingComment", changes.existingComment.map { someOrNil($0.map(literal)) }))
-            return call("op.alterColumn", arguments + schema(table)).expression
-        case .createIndex(let index):
-            return call("op.createIndex", [arg(literal(index.name)), arg("on", literal(index.table.name))]
-                + indexArguments(index) + schema(index.table)).expression
-        case .dropIndex(let name, let table, let definition):
-            return call("op.dropIndex", [arg(literal(name)), arg("on", literal(table.name))] + schema(table)
-                + [arg("definition", definition.map(indexElement))]).expression
-        case .createUniqueConstraint(let table, let constraint):
-            return call("op.createUniqueConstraint", [
-                arg(optional(constraint.name)), arg("on", literal(table.name)), arg("columns", strings(constraint.columns)),
-            ] + schema(table)).expression
-        case .createCheckConstraint(let table, let constraint):
-            return call("op.createCheckConstraint", [
-                arg(optional(constraint.name)), arg("on", literal(table.name)), arg("condition", literal(constraint.expression)),
-            ] + schema(table)).expression
-        case .createForeignKey(let table, let key):
-            return call("op.createForeignKey", [
-                arg(optional(key.name)), arg("on", literal(table.name)), arg("columns", strings(key.columns)),
-                arg("references", literal(key.referencedTable.name)),
-                arg("referencedColumns", strings(key.referencedColumns)),
-                arg("onDelete", key.onDelete.map(referentialAction)), arg("onUpdate", key.onUpdate.map(referentialAction)),
-            ] + schema(table) + [arg("referencedSchema", key.referencedTable.schema.map(literal))]).expression
-        case .createPrimaryKey(let table, let name, let columns):
-            return call("op.createPrimaryKey", [
-                arg(optional(name)), arg("on", literal(table.name)), arg("columns", strings(columns)),
-            ] + schema(table)).expression
-        case .dropConstraint(let table, let name, let kind):
-            return call("op.dropConstraint", [
-                arg(literal(name)), arg("on", literal(table.name)), arg("kind", member(kind.caseName)),
-            ] + schema(table)).expression
-        case .setTableComment(let table, let comment, let previous):
-            return call("op.setTableComment", [
-                arg(literal(table.name)), arg(optional(comment)), arg("previous", previous.map(literal)),
-            ] + schema(table)).expression
-        case .execute(let sql):
-            return call("op.execute", [arg(literal(sql))]).expression
-        case .bulkInsert(let table, let columns, let rows):
-            let asDictionaries = !rows.isEmpty && columns == Array(Set(columns)).sorted()
-            if asDictionaries {
-                let rowList = rows.map { row in
-                    ExprSyntax(DictionaryExprSyntax {
-                        for (column, value) in zip(columns, row) {
-                            DictionaryElementSyntax(key: literal(column), value: sqlValue(value))
-                        }
-                    })
-                }
-                return call("op.bulkInsert", [arg(literal(table.name)), arg("rows", list(rowList, multiline: true))]
-                    + schema(table)).expression
-            }
-            let rowList = rows.map { row in list(row.map(sqlValue), multiline: false) }
-            return call("op.bulkInsert", [
-                arg(literal(table.name)), arg("columns", strings(columns)), arg("rows", list(rowList, multiline: true)),
-            ] + schema(table)).expression
+        let signature = OperationSignatures.signature(of: operation)
+        guard let expression = signature.expression(for: operation) else {
+            preconditionFailure("\(signature.callee) does not write \(operation)")
         }
+        return expression
     }
 
     // MARK: Schema values
 
     /// The elements of `createTable`/`Table`: columns, then the named primary key, foreign keys,
     /// unique and check constraints, indexes.
-    private static func elements(of table: Table) -> [Argument] {
+    static func elements(of table: Table) -> [Argument] {
         var elements: [ExprSyntax] = []
         for var column in table.columns {
             // A named key is written once, as PrimaryKey(…), after the columns.
@@ -211,13 +128,13 @@ package enum SwiftMigrationWriter {
         return elements.map { arg($0) }
     }
 
-    private static func tableDefinition(_ table: Table) -> ExprSyntax {
+    static func tableDefinition(_ table: Table) -> ExprSyntax {
         call("Table", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
             .appending([arg("schema", table.name.schema.map(literal)), arg("comment", table.comment.map(literal))])
             .expression
     }
 
-    private static func columnExpression(_ column: Column) -> ExprSyntax {
+    static func columnExpression(_ column: Column) -> ExprSyntax {
         call("Column", [
             arg(literal(column.name)), arg(columnType(column.type)),
             arg("primaryKey", column.isPrimaryKey ? bool(true) : nil),
@@ -229,28 +146,32 @@ package enum SwiftMigrationWriter {
         ]).expression
     }
 
-    private static func indexElement(_ index: Index) -> ExprSyntax {
+    static func indexElement(_ index: Index) -> ExprSyntax {
         call("Index", [arg(literal(index.name))] + indexArguments(index)).expression
     }
 
     /// `columns:`/`keys:`, `unique:`, `where:` of an index.
-    private static func indexArguments(_ index: Index) -> [Argument] {
+    static func indexArguments(_ index: Index) -> [Argument] {
         let columns = index.keys.compactMap { key -> String? in
             if case .column(let name) = key { return name }
             return nil
         }
         let keys: Argument = columns.count == index.keys.count
             ? arg("columns", strings(columns))
-            : arg("keys", list(index.keys.map { key in
-                switch key {
-                case .column(let name): return call(".column", [arg(literal(name))]).expression
-                case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
-                }
-            }, multiline: false))
+            : arg("keys", indexKeys(index.keys))
         return [keys, arg("unique", index.isUnique ? bool(true) : nil), arg("where", index.predicate.map(literal))]
     }
 
-    private static func columnType(_ type: ColumnType) -> ExprSyntax {
+    static func indexKeys(_ keys: [IndexKey]) -> ExprSyntax {
+        list(keys.map { key in
+            switch key {
+            case .column(let name): return call(".column", [arg(literal(name))]).expression
+            case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
+            }
+        }, multiline: false)
+    }
+
+    static func columnType(_ type: ColumnType) -> ExprSyntax {
         switch type {
         case .integer: return member("integer")
         case .bigInteger: return member("bigInteger")
@@ -277,7 +198,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    private static func serverDefault(_ value: ServerDefault) -> ExprSyntax {
+    static func serverDefault(_ value: ServerDefault) -> ExprSyntax {
         switch value {
         case .string(let text): return call(".string", [arg(literal(text))]).expression
         case .integer(let number): return call(".integer", [arg(integer(number))]).expression
@@ -287,7 +208,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    private static func referentialAction(_ action: ReferentialAction) -> ExprSyntax {
+    static func referentialAction(_ action: ReferentialAction) -> ExprSyntax {
         switch action {
         case .noAction: return member("noAction")
         case .restrict: return member("restrict")
@@ -297,7 +218,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    private static func sqlValue(_ value: SQLValue) -> ExprSyntax {
+    static func sqlValue(_ value: SQLValue) -> ExprSyntax {
         switch value {
         case .null: return nilLiteral
         case .integer(let number): return integer(number)
@@ -309,34 +230,34 @@ package enum SwiftMigrationWriter {
 
     // MARK: Literals
 
-    private static func literal(_ text: String) -> ExprSyntax { ExprSyntax(StringLiteralExprSyntax(content: text)) }
-    private static func optional(_ text: String?) -> ExprSyntax { text.map(literal) ?? nilLiteral }
-    private static var nilLiteral: ExprSyntax { ExprSyntax(NilLiteralExprSyntax()) }
-    private static func bool(_ flag: Bool) -> ExprSyntax { ExprSyntax(BooleanLiteralExprSyntax(flag)) }
+    static func literal(_ text: String) -> ExprSyntax { ExprSyntax(StringLiteralExprSyntax(content: text)) }
+    static func optional(_ text: String?) -> ExprSyntax { text.map(literal) ?? nilLiteral }
+    static var nilLiteral: ExprSyntax { ExprSyntax(NilLiteralExprSyntax()) }
+    static func bool(_ flag: Bool) -> ExprSyntax { ExprSyntax(BooleanLiteralExprSyntax(flag)) }
 
-    private static func integer(_ number: Int) -> ExprSyntax {
+    static func integer(_ number: Int) -> ExprSyntax {
         let digits = ExprSyntax(IntegerLiteralExprSyntax(literal: .integerLiteral(String(number.magnitude))))
         return number < 0 ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
     }
 
-    private static func double(_ number: Double) -> ExprSyntax {
+    static func double(_ number: Double) -> ExprSyntax {
         let digits = ExprSyntax(FloatLiteralExprSyntax(literal: .floatLiteral(String(number.magnitude))))
         return number.sign == .minus
             ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
     }
 
-    private static func strings(_ values: [String]) -> ExprSyntax { list(values.map(literal), multiline: false) }
+    static func strings(_ values: [String]) -> ExprSyntax { list(values.map(literal), multiline: false) }
 
     /// `.some(value)` for a known value, `.some(nil)` for "known to be none".
-    private static func someOrNil(_ value: ExprSyntax?) -> ExprSyntax {
+    static func someOrNil(_ value: ExprSyntax?) -> ExprSyntax {
         value ?? call(".some", [arg(nilLiteral)]).expression
     }
 
-    private static func member(_ name: String) -> ExprSyntax {
+    static func member(_ name: String) -> ExprSyntax {
         ExprSyntax(MemberAccessExprSyntax(period: .periodToken(), declName: DeclReferenceExprSyntax(baseName: .identifier(name))))
     }
 
-    private static func list(_ elements: [ExprSyntax], multiline: Bool) -> ExprSyntax {
+    static func list(_ elements: [ExprSyntax], multiline: Bool) -> ExprSyntax {
         ExprSyntax(ArrayExprSyntax(
             elements: ArrayElementListSyntax(elements.enumerated().map { index, element in
                 ArrayElementSyntax(
@@ -350,18 +271,16 @@ package enum SwiftMigrationWriter {
     // MARK: Calls
 
     /// An argument; a nil value leaves it out (an optional parameter at its default).
-    private struct Argument {
+    struct Argument {
         var label: String?
         var value: ExprSyntax?
     }
 
-    private static func arg(_ value: ExprSyntax) -> Argument { Argument(label: nil, value: value) }
-    private static func arg(_ label: String, _ value: ExprSyntax?) -> Argument { Argument(label: label, value: value) }
-
-    private static func schema(_ table: TableName) -> [Argument] { [arg("schema", table.schema.map(literal))] }
+    static func arg(_ value: ExprSyntax) -> Argument { Argument(label: nil, value: value) }
+    static func arg(_ label: String, _ value: ExprSyntax?) -> Argument { Argument(label: label, value: value) }
 
     /// A call being built: arguments can be appended before it becomes an expression.
-    private struct Call {
+    struct Call {
         var callee: String
         var arguments: [Argument]
         /// Puts every argument after the first on a line of its own (long `createTable` calls).
@@ -398,24 +317,12 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    private static func call(_ callee: String, _ arguments: [Argument], multiline: Bool = false) -> Call {
+    static func call(_ callee: String, _ arguments: [Argument], multiline: Bool = false) -> Call {
         Call(callee: callee, arguments: arguments, multiline: multiline)
     }
 
     /// A statement of a function body.
-    private static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
+    static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
         CodeBlockItemSyntax(item: .expr(statement(operation)))
-    }
-}
-
-extension ConstraintKind {
-    /// The Swift case name, as files write it (`.foreignKey`).
-    fileprivate var caseName: String {
-        switch self {
-        case .unique: return "unique"
-        case .check: return "check"
-        case .foreignKey: return "foreignKey"
-        case .primaryKey: return "primaryKey"
-        }
     }
 }

@@ -237,6 +237,65 @@ import Testing
         #expect(ParseCache(folder: folder).revision(checksum: "abc", path: "y.swift") == nil)
     }
 
+    /// A revision holding every kind of value the model has, encoded once with its digest
+    /// recorded: when the model's shape or the coder changes, the digest changes, and
+    /// `RevisionCoding.formatVersion` must be bumped with it, so that caches written before are
+    /// ignored rather than misread.
+    @Test func encodingIsPinnedToTheFormatVersion() {
+        let events = TableName("events", schema: "audit")
+        let revision = Revision(
+            id: "pinned", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m",
+            isTransactional: false,
+            upgrade: [
+                .createTable(WriterTests.fullTable),
+                .dropTable(events, definition: Table(events, columns: [Column("id", .uuid)])),
+                .renameTable(events, to: "e"),
+                .addColumn(events, Column("n", .string(length: nil), isIdentity: true, defaultValue: .integer(-3))),
+                .dropColumn(events, column: "n", definition: Column("n", .json, defaultValue: .boolean(false))),
+                .alterColumn(events, column: "k", changes: ColumnChanges(
+                    newName: "kind", type: .dateTime(timezone: false), isNullable: false, defaultValue: .some(nil),
+                    comment: .some("c"), existingType: .binary, existingNullable: true,
+                    existingDefault: .some(.double(0.5)), existingComment: .some(nil))),
+                .createIndex(Index(name: "ix", table: events, keys: [.expression("lower(k)"), .column("id")], isUnique: true,
+                                   predicate: "id > 0")),
+                .dropIndex(name: "ix", table: events, definition: Index(name: "ix", table: events, columns: ["id"])),
+                .createUniqueConstraint(events, UniqueConstraint(name: "uq", columns: ["a"])),
+                .createCheckConstraint(events, CheckConstraint(expression: "a > 0")),
+                .createForeignKey(events, ForeignKey(columns: ["a"], references: TableName("t"), referencedColumns: ["id"],
+                                                     onDelete: .setDefault, onUpdate: .noAction)),
+                .createPrimaryKey(events, name: nil, columns: ["id"]),
+                .dropConstraint(events, name: "uq", kind: .unique),
+                .setTableComment(events, comment: nil, previous: "p"),
+                .execute("SELECT 1"),
+                .bulkInsert(events, columns: ["a", "b"], rows: [
+                    [.null, .integer(-1)], [.double(-1e-7), .string("é")], [.boolean(true), .null],
+                ]),
+            ],
+            downgrade: [.execute("SELECT 2")])
+        var withLines = revision
+        withLines.upgradeLines = [1, 200]
+        withLines.downgradeLines = [70000]
+        let digest = SHA256.hex(RevisionCoding.encode(withLines))
+        #expect(
+            "v\(RevisionCoding.formatVersion) \(digest)"
+                == "v2 21e08739d1f03be85c3ef46bc699c1d48d52b08302cd5b8d4d84126df8bd770a",
+            "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
+    }
+
+    @Test func aCacheOfAnotherFormatVersionIsNotRead() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parse-cache-\(UInt64.random(in: 0...UInt64.max))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let nine = Revision(id: "r9", message: "nine", upgrade: [.execute("SELECT 9")])
+        ParseCache(folder: folder).update(["abc": RevisionCoding.encode(nine)])
+        let current = "swift-v\(RevisionCoding.formatVersion).cache"
+        #expect(ParseCache(folder: folder).path.hasSuffix("/" + current))
+
+        // The same entries under an earlier version's name are someone else's format.
+        try FileManager.default.moveItem(atPath: folder + "/" + current, toPath: folder + "/swift-v1.cache")
+        #expect(ParseCache(folder: folder).revision(checksum: "abc", path: "x.swift") == nil)
+    }
+
     @Test func entriesRoundTrip() {
         let entries = ["b": [UInt8](), "a": [1, 2, 255]]
         #expect(RevisionCoding.decode(entries: RevisionCoding.encode(entries: entries)) == entries)

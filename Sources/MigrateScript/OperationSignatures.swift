@@ -1,0 +1,461 @@
+import MigrateCore
+import SwiftSyntax
+
+/// The `Operations` methods migration files call, one ``Signature`` each: the interpreter reads
+/// a call with it and the writer writes an operation with it, so the two cannot disagree on a
+/// name, a label, an argument's order or how a value is spelled.
+///
+/// Each mirrors the method of the same name in MigrateKit's `Operations.swift` (labels, order,
+/// defaults), which is what compiled migrations call.
+enum OperationSignatures {
+    /// The signatures by method name, for the interpreter.
+    static let byName: [String: Signature<Operation>] = Dictionary(
+        uniqueKeysWithValues: all.map { (String($0.callee.dropFirst("op.".count)), $0) })
+
+    static let all: [Signature<Operation>] = [
+        createTable, dropTable, renameTable, setTableComment, addColumn, dropColumn, alterColumn, createIndex,
+        dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
+        execute, bulkInsert,
+    ]
+
+    /// The signature that writes `operation`: a switch, so that a new case of ``Operation``
+    /// does not compile until it has one.
+    static func signature(of operation: Operation) -> Signature<Operation> {
+        switch operation {
+        case .createTable: return createTable
+        case .dropTable: return dropTable
+        case .renameTable: return renameTable
+        case .setTableComment: return setTableComment
+        case .addColumn: return addColumn
+        case .dropColumn: return dropColumn
+        case .alterColumn: return alterColumn
+        case .createIndex: return createIndex
+        case .dropIndex: return dropIndex
+        case .createUniqueConstraint: return createUniqueConstraint
+        case .createCheckConstraint: return createCheckConstraint
+        case .createForeignKey: return createForeignKey
+        case .createPrimaryKey: return createPrimaryKey
+        case .dropConstraint: return dropConstraint
+        case .execute: return execute
+        case .bulkInsert: return bulkInsert
+        }
+    }
+
+    /// `schema:`, which every table operation takes last (or nearly).
+    private static let schema = Param.optional("schema", .string)
+
+    /// The table named by `param`, in the schema of the `schema:` argument.
+    private static func tableName(_ a: Arguments, _ param: Param<String>) throws -> TableName {
+        TableName(try a(param), schema: try a.optional(schema))
+    }
+
+    // MARK: Tables
+
+    static let createTable: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let elements = VariadicParam<Table>(
+            "_elements", read: { try $0.table(name: TableName(""), elements: $1, comment: nil) },
+            write: { SwiftMigrationWriter.elements(of: $0).compactMap(\.value) })
+        let comment = Param.optional("comment", .string)
+        return Signature(
+            "op.createTable", [name, elements, schema, comment], multiline: true,
+            read: { a in
+                var table = try a(elements)
+                table.name = try tableName(a, name)
+                for index in table.indexes.indices { table.indexes[index].table = table.name }
+                table.comment = try a.optional(comment)
+                return .createTable(table)
+            },
+            write: { operation in
+                guard case .createTable(let table) = operation else { return nil }
+                return [
+                    name.written(table.name.name), elements.written(table), schema.written(ifPresent: table.name.schema),
+                    comment.written(ifPresent: table.comment),
+                ]
+            })
+    }()
+
+    static let dropTable: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let definition = Param.optional("definition", .table)
+        return Signature(
+            "op.dropTable", [name, schema, definition],
+            read: { a in .dropTable(try tableName(a, name), definition: try a.optional(definition)) },
+            write: { operation in
+                guard case .dropTable(let table, let table_definition) = operation else { return nil }
+                return [
+                    name.written(table.name), schema.written(ifPresent: table.schema),
+                    definition.written(ifPresent: table_definition),
+                ]
+            })
+    }()
+
+    static let renameTable: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let to = Param.required("to", .string)
+        return Signature(
+            "op.renameTable", [name, to, schema],
+            read: { a in .renameTable(try tableName(a, name), to: try a(to)) },
+            write: { operation in
+                guard case .renameTable(let table, let newName) = operation else { return nil }
+                return [name.written(table.name), to.written(newName), schema.written(ifPresent: table.schema)]
+            })
+    }()
+
+    static let setTableComment: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let comment = Param.required("_comment", .optionalString)
+        let previous = Param.optional("previous", .string)
+        return Signature(
+            "op.setTableComment", [table, comment, previous, schema],
+            read: { a in
+                .setTableComment(try tableName(a, table), comment: try a(comment), previous: try a.optional(previous))
+            },
+            write: { operation in
+                guard case .setTableComment(let name, let text, let previousText) = operation else { return nil }
+                return [
+                    table.written(name.name), comment.written(text), previous.written(ifPresent: previousText),
+                    schema.written(ifPresent: name.schema),
+                ]
+            })
+    }()
+
+    // MARK: Columns
+
+    static let addColumn: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let column = Param.required("_column", .column)
+        return Signature(
+            "op.addColumn", [table, column, schema],
+            read: { a in .addColumn(try tableName(a, table), try a(column)) },
+            write: { operation in
+                guard case .addColumn(let name, let added) = operation else { return nil }
+                return [table.written(name.name), column.written(added), schema.written(ifPresent: name.schema)]
+            })
+    }()
+
+    static let dropColumn: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let column = Param.required("_column", .string)
+        let definition = Param.optional("definition", .column)
+        return Signature(
+            "op.dropColumn", [table, column, schema, definition],
+            read: { a in
+                .dropColumn(try tableName(a, table), column: try a(column), definition: try a.optional(definition))
+            },
+            write: { operation in
+                guard case .dropColumn(let name, let dropped, let droppedDefinition) = operation else { return nil }
+                return [
+                    table.written(name.name), column.written(dropped), schema.written(ifPresent: name.schema),
+                    definition.written(ifPresent: droppedDefinition),
+                ]
+            })
+    }()
+
+    /// `dropDefault:` and `dropComment:` say "remove" (a nil `default:` would read as
+    /// "unchanged"); `existingDefault:`/`existingComment:` write "known to be none" as `.some(nil)`.
+    static let alterColumn: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let column = Param.required("_column", .string)
+        let newName = Param.optional("newName", .optionalString)
+        let type = Param.optional("type", .columnType)
+        let nullable = Param.optional("nullable", .bool)
+        let defaultValue = Param.optional("default", .serverDefault)
+        let dropDefault = Param.optional("dropDefault", .bool)
+        let comment = Param.optional("comment", .string)
+        let dropComment = Param.optional("dropComment", .bool)
+        let existingType = Param.optional("existingType", .columnType)
+        let existingNullable = Param.optional("existingNullable", .bool)
+        let existingDefault = Param.optional("existingDefault", .someOrNil(.serverDefault))
+        let existingComment = Param.optional("existingComment", .someOrNil(.string))
+        return Signature(
+            "op.alterColumn",
+            [
+                table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
+                existingNullable, existingDefault, existingComment, schema,
+            ],
+            read: { a in
+                let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
+                let newDefault = try a.optional(defaultValue)
+                let newComment = try a.optional(comment)
+                let changes = ColumnChanges(
+                    newName: try a.optional(newName) ?? nil, type: try a.optional(type), isNullable: try a.optional(nullable),
+                    defaultValue: drops.default ? .some(nil) : newDefault.map { .some($0) },
+                    comment: drops.comment ? .some(nil) : newComment.map { .some($0) },
+                    existingType: try a.optional(existingType), existingNullable: try a.optional(existingNullable),
+                    existingDefault: try a.optional(existingDefault), existingComment: try a.optional(existingComment))
+                return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
+            },
+            write: { operation in
+                guard case .alterColumn(let name, let altered, let changes) = operation else { return nil }
+                return [
+                    // `newName:` is always written (`nil` for no rename), as files written so far have it.
+                    table.written(name.name), column.written(altered), newName.written(changes.newName),
+                    type.written(ifPresent: changes.type), nullable.written(ifPresent: changes.isNullable),
+                    defaultValue.written(ifPresent: changes.defaultValue ?? nil),
+                    dropDefault.written(ifPresent: changes.defaultValue.flatMap { $0 == nil ? true : nil }),
+                    comment.written(ifPresent: changes.comment ?? nil),
+                    dropComment.written(ifPresent: changes.comment.flatMap { $0 == nil ? true : nil }),
+                    existingType.written(ifPresent: changes.existingType),
+                    existingNullable.written(ifPresent: changes.existingNullable),
+                    existingDefault.written(ifPresent: changes.existingDefault),
+                    existingComment.written(ifPresent: changes.existingComment), schema.written(ifPresent: name.schema),
+                ]
+            })
+    }()
+
+    // MARK: Indexes
+
+    /// `columns:` for plain columns, `keys:` when any key is an expression; exactly one is given.
+    static let createIndex: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let on = Param.required("on", .string)
+        let columns = Param.optional("columns", .strings)
+        let keys = Param.optional("keys", .indexKeys)
+        let unique = Param.optional("unique", .bool)
+        let predicate = Param.optional("where", .string)
+        return Signature(
+            "op.createIndex", [name, on, columns, keys, unique, predicate, schema],
+            read: { a in
+                .createIndex(Index(
+                    name: try a(name), table: try tableName(a, on),
+                    keys: try a.source.indexKeys(a.bound, callee: "op.createIndex"),
+                    isUnique: try a.optional(unique) ?? false, predicate: try a.optional(predicate)))
+            },
+            write: { operation in
+                guard case .createIndex(let index) = operation else { return nil }
+                let plainColumns = index.keys.compactMap(\.columnName)
+                return [
+                    name.written(index.name), on.written(index.table.name),
+                    columns.written(ifPresent: plainColumns.count == index.keys.count ? plainColumns : nil),
+                    keys.written(ifPresent: plainColumns.count == index.keys.count ? nil : index.keys),
+                    unique.written(ifPresent: index.isUnique ? true : nil), predicate.written(ifPresent: index.predicate),
+                    schema.written(ifPresent: index.table.schema),
+                ]
+            })
+    }()
+
+    static let dropIndex: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let on = Param.required("on", .string)
+        let definition = Param.optional("definition", .index)
+        return Signature(
+            "op.dropIndex", [name, on, schema, definition],
+            read: { a in
+                let table = try tableName(a, on)
+                var index = try a.optional(definition)
+                index?.table = table
+                return .dropIndex(name: try a(name), table: table, definition: index)
+            },
+            write: { operation in
+                guard case .dropIndex(let indexName, let table, let index) = operation else { return nil }
+                return [
+                    name.written(indexName), on.written(table.name), schema.written(ifPresent: table.schema),
+                    definition.written(ifPresent: index),
+                ]
+            })
+    }()
+
+    // MARK: Constraints
+
+    static let createUniqueConstraint: Signature<Operation> = {
+        let name = Param.required("_name", .optionalString)
+        let on = Param.required("on", .string)
+        let columns = Param.required("columns", .strings)
+        return Signature(
+            "op.createUniqueConstraint", [name, on, columns, schema],
+            read: { a in
+                .createUniqueConstraint(try tableName(a, on), UniqueConstraint(name: try a(name), columns: try a(columns)))
+            },
+            write: { operation in
+                guard case .createUniqueConstraint(let table, let constraint) = operation else { return nil }
+                return [
+                    name.written(constraint.name), on.written(table.name), columns.written(constraint.columns),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
+    static let createCheckConstraint: Signature<Operation> = {
+        let name = Param.required("_name", .optionalString)
+        let on = Param.required("on", .string)
+        let condition = Param.required("condition", .string)
+        return Signature(
+            "op.createCheckConstraint", [name, on, condition, schema],
+            read: { a in
+                .createCheckConstraint(try tableName(a, on), CheckConstraint(name: try a(name), expression: try a(condition)))
+            },
+            write: { operation in
+                guard case .createCheckConstraint(let table, let constraint) = operation else { return nil }
+                return [
+                    name.written(constraint.name), on.written(table.name), condition.written(constraint.expression),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
+    static let createForeignKey: Signature<Operation> = {
+        let name = Param.required("_name", .optionalString)
+        let on = Param.required("on", .string)
+        let columns = Param.required("columns", .strings)
+        let references = Param.required("references", .string)
+        let referencedColumns = Param.required("referencedColumns", .strings)
+        let onDelete = Param.optional("onDelete", .referentialAction)
+        let onUpdate = Param.optional("onUpdate", .referentialAction)
+        let referencedSchema = Param.optional("referencedSchema", .string)
+        return Signature(
+            "op.createForeignKey",
+            [name, on, columns, references, referencedColumns, onDelete, onUpdate, schema, referencedSchema],
+            read: { a in
+                .createForeignKey(
+                    try tableName(a, on),
+                    ForeignKey(
+                        name: try a(name), columns: try a(columns),
+                        references: TableName(try a(references), schema: try a.optional(referencedSchema)),
+                        referencedColumns: try a(referencedColumns), onDelete: try a.optional(onDelete),
+                        onUpdate: try a.optional(onUpdate)))
+            },
+            write: { operation in
+                guard case .createForeignKey(let table, let key) = operation else { return nil }
+                return [
+                    name.written(key.name), on.written(table.name), columns.written(key.columns),
+                    references.written(key.referencedTable.name), referencedColumns.written(key.referencedColumns),
+                    onDelete.written(ifPresent: key.onDelete), onUpdate.written(ifPresent: key.onUpdate),
+                    schema.written(ifPresent: table.schema), referencedSchema.written(ifPresent: key.referencedTable.schema),
+                ]
+            })
+    }()
+
+    static let createPrimaryKey: Signature<Operation> = {
+        let name = Param.required("_name", .optionalString)
+        let on = Param.required("on", .string)
+        let columns = Param.required("columns", .strings)
+        return Signature(
+            "op.createPrimaryKey", [name, on, columns, schema],
+            read: { a in .createPrimaryKey(try tableName(a, on), name: try a(name), columns: try a(columns)) },
+            write: { operation in
+                guard case .createPrimaryKey(let table, let keyName, let keyColumns) = operation else { return nil }
+                return [
+                    name.written(keyName), on.written(table.name), columns.written(keyColumns),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
+    static let dropConstraint: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let on = Param.required("on", .string)
+        let kind = Param.required("kind", .constraintKind)
+        return Signature(
+            "op.dropConstraint", [name, on, kind, schema],
+            read: { a in .dropConstraint(try tableName(a, on), name: try a(name), kind: try a(kind)) },
+            write: { operation in
+                guard case .dropConstraint(let table, let constraintName, let constraintKind) = operation else { return nil }
+                return [
+                    name.written(constraintName), on.written(table.name), kind.written(constraintKind),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
+    // MARK: SQL and data
+
+    static let execute: Signature<Operation> = {
+        let sql = Param.required("_sql", .string)
+        return Signature(
+            "op.execute", [sql],
+            read: { a in .execute(try a(sql)) },
+            write: { operation in
+                guard case .execute(let text) = operation else { return nil }
+                return [sql.written(text)]
+            })
+    }()
+
+    /// Rows are dictionaries (the columns are their keys, sorted) or, with `columns:`, arrays in
+    /// that order; the writer uses dictionaries when the columns are sorted and distinct.
+    static let bulkInsert: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let columns = Param.optional("columns", .strings)
+        let rows = Param.required("rows", .positionalRows)
+        let namedRows = Param(parameter: rows.parameter, kind: .namedRows)
+        return Signature(
+            "op.bulkInsert", [table, columns, rows, schema],
+            read: { a in
+                let name = try tableName(a, table)
+                if let columns = try a.optional(columns) {
+                    let values = try a(rows)
+                    if let bad = values.firstIndex(where: { $0.count != columns.count }), let list = a.syntax(rows) {
+                        throw a.source.error(
+                            "this row has \(values[bad].count) values for \(columns.count) columns",
+                            at: try a.source.array(list, of: "rows")[bad],
+                            hint: "give one value per column, in the order of `columns:`")
+                    }
+                    return .bulkInsert(name, columns: columns, rows: values)
+                }
+                let named = try a(namedRows)
+                let names = Set(named.flatMap { $0.map(\.column) }).sorted()
+                let values = named.map { row in
+                    names.map { column in row.first { $0.column == column }?.value ?? .null }
+                }
+                return .bulkInsert(name, columns: names, rows: values)
+            },
+            write: { operation in
+                guard case .bulkInsert(let name, let rowColumns, let rowValues) = operation else { return nil }
+                let asDictionaries = !rowValues.isEmpty && rowColumns == Array(Set(rowColumns)).sorted()
+                let rowArgument = asDictionaries
+                    ? namedRows.written(rowValues.map { row in zip(rowColumns, row).map { (column: $0, value: $1) } })
+                    : rows.written(rowValues)
+                return [
+                    table.written(name.name), columns.written(ifPresent: asDictionaries ? nil : rowColumns), rowArgument,
+                    schema.written(ifPresent: name.schema),
+                ]
+            })
+    }()
+}
+
+extension LiteralKind where Value == [[SQLValue]] {
+    /// Rows as arrays of values, one line each.
+    static var positionalRows: LiteralKind {
+        LiteralKind(
+            read: { source, expression in
+                try source.array(expression, of: "rows").map { try source.array($0, of: "values").map(source.sqlValue) }
+            },
+            write: { rows in
+                SwiftMigrationWriter.list(
+                    rows.map { SwiftMigrationWriter.list($0.map(SwiftMigrationWriter.sqlValue), multiline: false) },
+                    multiline: true)
+            })
+    }
+}
+
+extension LiteralKind where Value == [[(column: String, value: SQLValue)]] {
+    /// Rows as dictionaries from column to value, one line each.
+    static var namedRows: LiteralKind {
+        LiteralKind(
+            read: { source, expression in
+                try source.array(expression, of: "rows").map { row in
+                    try source.dictionary(row, of: "column values").map { (column: $0.key, value: try source.sqlValue($0.value)) }
+                }
+            },
+            write: { rows in
+                SwiftMigrationWriter.list(
+                    rows.map { row in
+                        ExprSyntax(DictionaryExprSyntax {
+                            for (column, value) in row {
+                                DictionaryElementSyntax(
+                                    key: SwiftMigrationWriter.literal(column), value: SwiftMigrationWriter.sqlValue(value))
+                            }
+                        })
+                    },
+                    multiline: true)
+            })
+    }
+}
+
+extension IndexKey {
+    /// The column of a plain column key.
+    var columnName: String? {
+        if case .column(let name) = self { return name }
+        return nil
+    }
+}
