@@ -352,7 +352,8 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         let error = #expect(throws: MigrateError.self) { try Configuration.load(from: file, environment: [:]) }
         #expect(error?.kind == .configuration)
         #expect(error?.message == "cannot read '\(file)'")
-        #expect(error.flatMap { $0.cause.map(String.init(describing:)) } == "the file is not valid UTF-8 text")
+        #expect(error.flatMap { $0.cause.map(String.init(describing:)) }
+            == "the file is not valid UTF-8 text: byte 0xFF at offset 20 (line 1, column 21) does not start a valid UTF-8 sequence")
     }
 
     @Test func missingFileSuggestsInit() {
