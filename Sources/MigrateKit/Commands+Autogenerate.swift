@@ -28,7 +28,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table)
+        let recorded = try RecordedState.read(connection, versionTable: table, historyTable: context.historyTable(dialect: connection.dialect))
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: "heads")
         // Drift can also come from an applied migration edited afterwards: say so too.
         for problem in verificationProblems(graph: graph, recorded: recorded) {
@@ -72,7 +72,8 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        let recorded = try RecordedState.read(connection, versionTable: table, history: false)
+        let recorded = try RecordedState.read(
+                connection, versionTable: table, historyTable: context.historyTable(dialect: connection.dialect), history: false)
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: options.head)
         let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
@@ -96,7 +97,7 @@ extension Commands {
                 hint: "list the Swift files or folders declaring your tables under `models` in migrate.json")
         }
         let versionTable = context.versionTable(dialect: connection.dialect)
-        let history = HistoryTable(for: versionTable)
+        let history = context.historyTable(dialect: connection.dialect)
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]

@@ -32,7 +32,7 @@ extension Commands {
         let graph = try context.scripts().graph
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
-        return verificationProblems(graph: graph, recorded: try RecordedState.read(connection, versionTable: table))
+        return verificationProblems(graph: graph, recorded: try RecordedState.read(connection, versionTable: table, historyTable: context.historyTable(dialect: connection.dialect)))
     }
 
     static func verificationProblems(graph: RevisionGraph, recorded: RecordedState) -> [VerificationProblem] {

@@ -215,7 +215,7 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let recorded = try RecordedState.read(connection, versionTable: table)
+            let recorded = try RecordedState.read(connection, versionTable: table, historyTable: context.historyTable(dialect: connection.dialect))
             for problem in verificationProblems(graph: graph, recorded: recorded) {
                 context.onEvent(.verificationProblem(problem))
             }
@@ -271,13 +271,16 @@ public enum Commands {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
-            let sink = DatabaseSink(connection: connection, recorded: try RecordedState.read(connection, versionTable: table, history: false))
-            var heads = try sink.prepare(versionTable: table, historyTable: HistoryTable(for: table))
+            let sink = DatabaseSink(connection: connection, recorded: try RecordedState.read(
+                connection, versionTable: table, historyTable: context.historyTable(dialect: connection.dialect), history: false))
+            let history = context.historyTable(dialect: connection.dialect)
+            var heads = try sink.prepare(versionTable: table, historyTable: history)
             if !purge { try graph.validateDatabaseHeads(heads, versionTable: table.displayName) }
             try connection.beginTransaction()
             do {
                 if !purge { heads = try table.readHeads(connection) }
-                let statements = try stampStatements(graph, table: table, current: heads, targets: targets, purge: purge)
+                let statements = try stampStatements(
+                    graph, table: table, history: history, current: heads, targets: targets, purge: purge)
                 for statement in statements { try connection.execute(statement) }
                 try connection.commit()
             } catch {
@@ -291,10 +294,13 @@ public enum Commands {
     /// The script `stamp --sql` prints, assuming the database is at base (or purged).
     public static func stampSQL(_ context: Context, to targets: [String], purge: Bool) throws -> String {
         let graph = try context.scripts().graph
-        let table = context.versionTable(dialect: try context.dialect())
+        let dialect = try context.dialect()
+        let table = context.versionTable(dialect: dialect)
+        let history = context.historyTable(dialect: dialect)
         var text = ""
-        for statement in [table.createStatement, HistoryTable(for: table).createStatement, "BEGIN"]
-            + (try stampStatements(graph, table: table, current: [], targets: targets, purge: purge)) + ["COMMIT"]
+        for statement in [table.createStatement, history.createStatement, "BEGIN"]
+            + (try stampStatements(graph, table: table, history: history, current: [], targets: targets, purge: purge))
+            + ["COMMIT"]
         {
             text += statement + ";\n\n"
         }
@@ -302,7 +308,8 @@ public enum Commands {
     }
 
     private static func stampStatements(
-        _ graph: RevisionGraph, table: VersionTable, current: Set<String>, targets: [String], purge: Bool
+        _ graph: RevisionGraph, table: VersionTable, history: HistoryTable, current: Set<String>, targets: [String],
+        purge: Bool
     ) throws -> [String] {
         var resolved: [String] = []
         var kept = current
@@ -336,7 +343,6 @@ public enum Commands {
         statements += table.changeStatements(from: before, to: after, order: graph.topologicallySorted)
         // The history keeps only revisions that are still applied, so `verify` does not report
         // files that were deliberately stamped away.
-        let history = HistoryTable(for: table)
         let applied = graph.topologicallySorted(graph.appliedRevisions(heads: after))
         statements.append(
             applied.isEmpty

@@ -54,6 +54,7 @@ protocol MigrationSink: AnyObject {
 struct Runner {
     var graph: RevisionGraph
     var versionTable: VersionTable
+    var historyTable: HistoryTable
     var transactionPerMigration: Bool
     var onEvent: (RunEvent) -> Void
 
@@ -64,7 +65,6 @@ struct Runner {
     /// migration is never applied twice.
     func run(sink: MigrationSink, plan: (Set<String>) throws -> [MigrationStep]) throws -> [MigrationStep] {
         let dialect = sink.dialect
-        let historyTable = HistoryTable(for: versionTable)
         let startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
         try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
         var steps = try plan(startHeads)
