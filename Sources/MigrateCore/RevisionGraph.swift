@@ -170,13 +170,46 @@ public struct RevisionGraph: Sendable {
         if order.count != list.count {
             var placed = [Bool](repeating: false, count: list.count)
             for index in order { placed[index] = true }
-            let stuck = list.indices.filter { !placed[$0] }.map { list[$0].id }.sorted()
+            let cycle = Self.cycle(list, placed: placed, parents: parents, dependencies: dependencies)
             throw MigrateError(
                 .graph,
-                "the revisions \(stuck.joined(separator: ", ")) form a cycle through down_revision or depends_on",
-                hint: "a revision cannot come after itself: correct down_revision/depends_on in those files")
+                "revisions form a cycle through down_revision or depends_on: \(Self.describeCycle(cycle.map { list[$0].id }))",
+                hint: "a revision cannot come after itself: correct down_revision/depends_on in those files",
+                location: list[cycle[0]].path.map { SourceLocation(path: $0) })
         }
         return order
+    }
+
+    /// One cycle among the revisions Kahn's algorithm could not place, in order (each revision
+    /// comes after the one before it, the last before the first), starting at its smallest id.
+    ///
+    /// Every unplaced revision waits for an unplaced parent or dependency, so walking from one
+    /// to such a predecessor must come back to a revision already seen: the walk from there is a
+    /// cycle. Descendants of the cycle, unplaced too, are left out of the report.
+    private static func cycle(_ list: [Revision], placed: [Bool], parents: [[Int]], dependencies: [[Int]]) -> [Int] {
+        var current = list.indices.filter { !placed[$0] }.min { list[$0].id < list[$1].id }!
+        var seenAt: [Int: Int] = [:]
+        var walk: [Int] = []
+        while seenAt[current] == nil {
+            seenAt[current] = walk.count
+            walk.append(current)
+            current = (parents[current] + dependencies[current]).filter { !placed[$0] }
+                .min { list[$0].id < list[$1].id }!
+        }
+        // The walk goes from child to parent; the cycle reads from parent to child.
+        let cycle = Array(walk[seenAt[current]!...].reversed())
+        let start = cycle.indices.min { list[cycle[$0]].id < list[cycle[$1]].id }!
+        return Array(cycle[start...] + cycle[..<start])
+    }
+
+    /// `a -> b -> c -> a`; a long cycle keeps its first and last revisions and says how many
+    /// it leaves out, so the message stays one readable line.
+    static func describeCycle(_ ids: [String]) -> String {
+        let shown = 10
+        guard ids.count > shown else { return (ids + [ids[0]]).joined(separator: " -> ") }
+        let head = ids.prefix(shown / 2).joined(separator: " -> ")
+        let tail = (ids.suffix(shown / 2 - 1) + [ids[0]]).joined(separator: " -> ")
+        return "\(head) -> … \(ids.count - shown + 1) more … -> \(tail)"
     }
 
     // MARK: Shape

@@ -94,7 +94,7 @@ extension Commands {
                 hint: "list the Swift files or folders declaring your tables under `models` in migrate.json")
         }
         let versionTable = context.versionTable(dialect: connection.dialect)
-        let history = HistoryTable(for: versionTable)
+        let history = context.historyTable(dialect: connection.dialect)
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]

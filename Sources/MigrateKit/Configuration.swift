@@ -34,6 +34,9 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     /// still fit PostgreSQL's 63-byte names; SQLite has no limit, but a configuration should
     /// work on both.
     public static let maximumVersionTableLength = 63 - "_history_pkc".utf8.count
+    /// The longest `history_table` whose primary key (`<name>_pkc`) still fits PostgreSQL's
+    /// 63-byte names.
+    public static let maximumHistoryTableLength = 63 - "_pkc".utf8.count
     public static let defaultLockTimeout: Duration = .seconds(300)
     /// The environment variable that overrides the file's `url` (but not `--url`).
     public static let urlEnvironmentVariable = "MIGRATE_DATABASE_URL"
@@ -72,6 +75,11 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public var models: [String]
     public var versionTable: String
     public var versionTableSchema: String?
+    /// The table that keeps each applied revision's checksum; nil for `<version_table>_history`.
+    /// A team moving from Alembic names it so that Alembic's own `check` does not see it.
+    public var historyTable: String?
+    /// The history table's schema; nil for the version table's.
+    public var historyTableSchema: String?
     public var transactionPerMigration: Bool
     public var compare: Compare
     /// How long a run waits for another run's migration lock before giving up.
@@ -89,6 +97,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         self.models = []
         self.versionTable = Self.defaultVersionTable
         self.versionTableSchema = nil
+        self.historyTable = nil
+        self.historyTableSchema = nil
         self.transactionPerMigration = true
         self.compare = Compare()
         self.lockTimeout = Self.defaultLockTimeout
@@ -135,6 +145,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 location: SourceLocation(path: path, line: error.line, column: error.column))
         }
         let reader = ConfigKeyReader(path: path, environment: environment)
+        // Where the history table is configured, for an error about it.
+        var historyTableLocation: ConfigJSONValue?
         guard case .object(let members) = root.value else {
             throw reader.error("\(Self.fileDisplayName(path)) must hold a JSON object, found \(root.value.kindDescription)", at: root)
         }
@@ -171,6 +183,29 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                     let schema = try reader.string(value, key: key, orNull: true)
                     versionTableSchema = schema.isEmpty ? nil : schema
                 }
+            case "history_table":
+                if case .null = value.value {
+                    historyTable = nil
+                } else {
+                    let name = try reader.string(value, key: key, orNull: true)
+                    guard !name.isEmpty else { throw reader.error("'history_table' must not be empty (null for the default)", at: value) }
+                    guard name.utf8.count <= Self.maximumHistoryTableLength else {
+                        throw reader.error(
+                            "'history_table' is \(name.utf8.count) bytes long; it may have at most \(Self.maximumHistoryTableLength)",
+                            at: value,
+                            hint: "PostgreSQL cuts names at 63 bytes, and the history table's key is named `<history_table>_pkc`: a longer name would be cut short")
+                    }
+                    historyTable = name
+                    historyTableLocation = value
+                }
+            case "history_table_schema":
+                if case .null = value.value {
+                    historyTableSchema = nil
+                } else {
+                    let schema = try reader.string(value, key: key, orNull: true)
+                    historyTableSchema = schema.isEmpty ? nil : schema
+                    historyTableLocation = historyTableLocation ?? value
+                }
             case "transaction_per_migration":
                 transactionPerMigration = try reader.bool(value, key: key)
             case "lock_timeout":
@@ -198,6 +233,18 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 break
             }
         }
+        if let historyTableLocation, resolvedHistoryTable.name == versionTable,
+            resolvedHistoryTable.schema == versionTableSchema
+        {
+            throw reader.error(
+                "the history table would be the version table '\(versionTable)'", at: historyTableLocation,
+                hint: "give 'history_table' another name, or leave it out for `<version_table>_history`")
+        }
+    }
+
+    /// The history table's name and schema, defaults applied.
+    public var resolvedHistoryTable: (name: String, schema: String?) {
+        (historyTable ?? versionTable + "_history", historyTableSchema ?? versionTableSchema)
     }
 
     /// The database to use: `--url` first, then `MIGRATE_DATABASE_URL`, then the file's `url`
@@ -260,6 +307,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         lhs.path == rhs.path && lhs.directory == rhs.directory && lhs.url == rhs.url && lhs.versions == rhs.versions
             && lhs.models == rhs.models && lhs.versionTable == rhs.versionTable
             && lhs.versionTableSchema == rhs.versionTableSchema
+            && lhs.historyTable == rhs.historyTable && lhs.historyTableSchema == rhs.historyTableSchema
             && lhs.transactionPerMigration == rhs.transactionPerMigration && lhs.compare == rhs.compare
             && lhs.lockTimeout == rhs.lockTimeout
     }
@@ -272,6 +320,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         hasher.combine(models)
         hasher.combine(versionTable)
         hasher.combine(versionTableSchema)
+        hasher.combine(historyTable)
+        hasher.combine(historyTableSchema)
         hasher.combine(transactionPerMigration)
         hasher.combine(compare)
         hasher.combine(lockTimeout)
@@ -284,15 +334,16 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             children: [
                 "path": path as Any, "directory": directory, "url": url.map(DatabaseURL.redact) as Any,
                 "versions": versions, "models": models, "versionTable": versionTable,
-                "versionTableSchema": versionTableSchema as Any, "transactionPerMigration": transactionPerMigration,
+                "versionTableSchema": versionTableSchema as Any, "historyTable": historyTable as Any,
+                "historyTableSchema": historyTableSchema as Any, "transactionPerMigration": transactionPerMigration,
                 "compare": compare, "lockTimeout": lockTimeout,
             ],
             displayStyle: .struct)
     }
 
     static let keys = [
-        "url", "versions", "models", "version_table", "version_table_schema", "transaction_per_migration",
-        "compare", "lock_timeout",
+        "url", "versions", "models", "version_table", "version_table_schema", "history_table",
+        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout",
     ]
     static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables"]
     /// Alembic's names for the same settings, so a user moving over gets pointed at ours.

@@ -56,9 +56,16 @@ public struct Context: Sendable {
             name: configuration.versionTable, schema: configuration.versionTableSchema, dialect: dialect)
     }
 
+    /// The history table of the configuration: `history_table` and `history_table_schema`, or
+    /// `<version_table>_history` beside the version table.
+    func historyTable(dialect: SQLDialect) -> HistoryTable {
+        let (name, schema) = configuration.resolvedHistoryTable
+        return HistoryTable(name: name, schema: schema, dialect: dialect)
+    }
+
     func runner(graph: RevisionGraph, dialect: SQLDialect) -> Runner {
         Runner(
-            graph: graph, versionTable: versionTable(dialect: dialect),
+            graph: graph, versionTable: versionTable(dialect: dialect), historyTable: historyTable(dialect: dialect),
             transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent,
             databaseName: databaseName)
     }

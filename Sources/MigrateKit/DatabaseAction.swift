@@ -47,12 +47,13 @@ extension Context {
         try performDatabaseAction(action, in: databaseName, statementHint: statementHint, body)
     }
 
-    /// ``RecordedState/read(_:versionTable:history:)``, naming the table and database if it fails.
+    /// ``RecordedState/read(_:versionTable:historyTable:history:)``, naming the table and database if it fails.
     func readRecordedState(
         _ connection: DatabaseConnection, versionTable table: VersionTable, history: Bool = true
     ) throws -> RecordedState {
         try performing("read the version table \(table.displayName)", statementHint: table.readHint) {
-            try RecordedState.read(connection, versionTable: table, history: history)
+            try RecordedState.read(
+                connection, versionTable: table, historyTable: historyTable(dialect: connection.dialect), history: history)
         }
     }
 
@@ -69,8 +70,7 @@ extension VersionTable {
     /// What reading the version (and history) table tells when the engine refuses the query:
     /// the table is not the one migrate created.
     var readHint: String {
-        let history = HistoryTable(for: self)
-        return "Check that \(displayName) and \(history.schema.map { "\($0)." } ?? "")\(history.name) are tables migrate created (version_num is the version "
+        "Check that \(displayName) and its history table are tables migrate created (version_num is the version "
             + "table's column); if another program owns a table of that name, set version_table in migrate.json to "
             + "another name."
     }

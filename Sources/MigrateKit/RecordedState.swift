@@ -16,11 +16,19 @@ struct RecordedState {
     var history: [HistoryTable.Entry]
 
     /// `history: false` leaves the history rows out, for commands that do not verify.
-    static func read(_ connection: DatabaseConnection, versionTable: VersionTable, history: Bool = true) throws -> RecordedState {
-        let historyTable = HistoryTable(for: versionTable)
-        let existing = try connection.existingTables([versionTable.name, historyTable.name], schema: versionTable.schema)
-        let versionTableExists = existing.contains(versionTable.name)
-        let historyTableExists = existing.contains(historyTable.name)
+    static func read(
+        _ connection: DatabaseConnection, versionTable: VersionTable, historyTable: HistoryTable, history: Bool = true
+    ) throws -> RecordedState {
+        let versionTableExists: Bool
+        let historyTableExists: Bool
+        if historyTable.schema == versionTable.schema {
+            let existing = try connection.existingTables([versionTable.name, historyTable.name], schema: versionTable.schema)
+            versionTableExists = existing.contains(versionTable.name)
+            historyTableExists = existing.contains(historyTable.name)
+        } else {
+            versionTableExists = try connection.tableExists(versionTable.name, schema: versionTable.schema)
+            historyTableExists = try connection.tableExists(historyTable.name, schema: historyTable.schema)
+        }
         return RecordedState(
             versionTableExists: versionTableExists, historyTableExists: historyTableExists,
             heads: versionTableExists ? try versionTable.readHeads(connection) : [],

@@ -86,6 +86,7 @@ struct StampStep {
 struct Runner {
     var graph: RevisionGraph
     var versionTable: VersionTable
+    var historyTable: HistoryTable
     var transactionPerMigration: Bool
     /// Whether the heads the database records must all be known revisions before the run starts;
     /// `stamp --purge` turns it off, since resetting unknown heads is what it is for.
@@ -108,7 +109,6 @@ struct Runner {
     /// Runs the steps (migrations and stamps) `plan` computes from the database's heads; returns
     /// the steps completed.
     func run(sink: MigrationSink, steps plan: (Set<String>) throws -> [RunStep]) throws -> [RunStep] {
-        let historyTable = HistoryTable(for: versionTable)
         let startHeads = try performing("create the version table \(versionTable.displayName)") {
             try sink.prepare(versionTable: versionTable, historyTable: historyTable)
         }

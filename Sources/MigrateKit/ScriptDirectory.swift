@@ -39,8 +39,9 @@ public struct ScriptDirectory: Sendable {
             let handle = DirectoryHandle(path: folder)
             for name in names.sorted() where !name.hasPrefix(".") {
                 if name.hasSuffix(".sql") || name.hasSuffix(".swift") {
-                    files.append(MigrationFile(
-                        path: FilePath.join(folder, name), name: name, folder: handle))
+                    let path = FilePath.join(folder, name)
+                    try requireRegularFile(path, name: name, in: handle)
+                    files.append(MigrationFile(path: path, name: name, folder: handle))
                 }
             }
         }
@@ -49,6 +50,18 @@ public struct ScriptDirectory: Sendable {
         cache?.update(read.cacheEntries)
         let revisions = read.revisions
         return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
+    }
+
+    /// Refuses a named pipe, socket, device or folder under a migration file's name, looking
+    /// at it without opening it: reading a named pipe would wait for a writer forever, and
+    /// skipping it would leave a migration out of the history without a word. A symbolic link to
+    /// a regular file is fine; one that leads nowhere is reported when the file is read.
+    private static func requireRegularFile(_ path: String, name: String, in folder: DirectoryHandle?) throws {
+        guard let kind = try? FileText.kind(of: path, name: name, in: folder?.descriptor), kind != .regular else { return }
+        throw MigrateError(
+            .script, "\(kind) is not a migration file",
+            hint: "migration files must be regular files (or symbolic links to them): remove it, or move it out of the versions folder",
+            location: SourceLocation(path: path))
     }
 
     /// How much of each migration file a command needs.
@@ -108,8 +121,14 @@ public struct ScriptDirectory: Sendable {
         let path = file.path
         let text: String
         do {
-            text = try FileText.contents(of: path, name: file.name, in: file.folder?.descriptor)
+            text = try FileText.contents(of: path, name: file.name, in: file.folder?.descriptor, regularFileOnly: true)
         } catch {
+            if case .notUTF8(let invalid) = error.reason {
+                throw MigrateError(
+                    .script, "cannot read the migration file",
+                    hint: "save it as UTF-8 text (`iconv -f LATIN1 -t UTF-8` converts a Latin-1 file), or fix the bytes at that place",
+                    location: SourceLocation(path: path, line: invalid.line, column: invalid.column), cause: error)
+            }
             throw MigrateError(
                 .script, "cannot read the migration file", hint: "check that it exists and is UTF-8 text",
                 location: SourceLocation(path: path), cause: error)

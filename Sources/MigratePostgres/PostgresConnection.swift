@@ -281,12 +281,12 @@ package final class PostgresConnection: DatabaseConnection {
     private static func connectionError(url: String, libpqMessage: String) -> MigrateError {
         var message = trimmed(libpqMessage)
         // libpq quotes a malformed URI component verbatim, which may be the password.
-        for password in ConnectionStringRedaction.passwords(in: url) {
+        for password in ConnectionString.secrets(in: url) {
             message = message.split(separator: password, omittingEmptySubsequences: false).joined(separator: "***")
         }
         let server =
             url.isEmpty
-            ? "the server named by the PG* environment variables" : ConnectionStringRedaction.redacted(url)
+            ? "the server named by the PG* environment variables" : ConnectionString.redacted(url)
         return MigrateError(
             .database, "cannot connect to PostgreSQL at \(server)",
             hint: "Check that the server is running and that the URL's host, port, user and database are right; "

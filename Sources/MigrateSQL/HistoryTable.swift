@@ -15,11 +15,18 @@ public struct HistoryTable: Sendable, Hashable {
     private let insertStart: String
     private let forgetStart: String
 
-    /// The history table that belongs to a version table: `<version table>_history`.
+    /// The history table that belongs to a version table by default: `<version table>_history`,
+    /// in the version table's schema.
     public init(for versionTable: VersionTable) {
-        self.name = versionTable.name + "_history"
-        self.schema = versionTable.schema
-        self.dialect = versionTable.dialect
+        self.init(name: versionTable.name + "_history", schema: versionTable.schema, dialect: versionTable.dialect)
+    }
+
+    /// A history table named in the configuration (`history_table`, `history_table_schema`), so
+    /// that it can be kept out of another tool's sight.
+    public init(name: String, schema: String?, dialect: SQLDialect) {
+        self.name = name
+        self.schema = schema
+        self.dialect = dialect
         let qualifiedName = dialect.quoteQualified(name, schema: schema)
         self.qualifiedName = qualifiedName
         self.insertStart = "INSERT INTO \(qualifiedName) (revision, checksum, duration_ms) VALUES ("

@@ -18,7 +18,7 @@ import TestSupport
         Case(name: "cycle", files: [
             ("aaa111_m.sql", "aaa111", "ccc333", ""), ("bbb222_m.sql", "bbb222", "aaa111", ""),
             ("ccc333_m.sql", "ccc333", "bbb222", ""),
-        ], expected: ["aaa111, bbb222, ccc333 form a cycle", "hint: a revision cannot come after itself"]),
+        ], expected: ["form a cycle through down_revision or depends_on: aaa111 -> bbb222 -> ccc333 -> aaa111", "hint: a revision cannot come after itself"]),
         Case(name: "two files with one id", files: [
             ("aaa111_one.sql", "aaa111", "", ""), ("aaa111_two.sql", "aaa111", "", ""),
         ], expected: ["revision aaa111 is declared twice", "versions/aaa111_one.sql", "versions/aaa111_two.sql",

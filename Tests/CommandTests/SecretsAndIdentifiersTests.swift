@@ -7,16 +7,23 @@ import TestSupport
     static let password = "s3cret-Pw9"
 
     /// The test server's URL with a password added (its trust authentication ignores it), in
-    /// the forms users write: user information, percent-encoded, and a `password=` parameter.
+    /// the forms users write: user information, percent-encoded, a `password=` parameter (also
+    /// with its key percent-encoded, which libpq decodes), and libpq's keyword/value form.
     static func urlsWithPassword(_ url: String) -> [String] {
         let scheme = "postgresql://"
-        guard url.hasPrefix(scheme), let at = url.firstIndex(of: "@") else { return [] }
+        guard url.hasPrefix(scheme), let at = url.firstIndex(of: "@"), let question = url.firstIndex(of: "?") else { return [] }
         let user = url[url.index(url.startIndex, offsetBy: scheme.count)..<at]
         let rest = url[url.index(after: at)...]
+        // postgresql://user@/database?host=…&port=… as keyword=value pairs.
+        let database = url[url.index(after: at)..<question].drop { $0 == "/" }
+        let parameters = url[url.index(after: question)...].split(separator: "&").joined(separator: " ")
         return [
             "\(scheme)\(user):\(password)@\(rest)",
             "\(scheme)\(user):\(password.replacingOccurrences(of: "-", with: "%2D"))@\(rest)",
             "\(url)&password=\(password)",
+            "\(url)&pass%77ord=\(password)",
+            "user=\(user) dbname=\(database) \(parameters) password=\(password)",
+            "user=\(user) password='\(password) \\' x' dbname=\(database) \(parameters)",
         ]
     }
 
@@ -33,7 +40,7 @@ import TestSupport
         try writeLinearHistory(env)
         try env.migration("ddd444", parent: "ccc333", message: "fails", upgrade: "INSERT INTO no_such_table VALUES (1);")
         let urls = Self.urlsWithPassword(env.url)
-        try #require(urls.count == 3)
+        try #require(urls.count == 6)
         for url in urls {
             // Real commands against the real server, with the password in the URL.
             let up = try env.run("--url", url, "upgrade", "ccc333")
@@ -81,6 +88,21 @@ import TestSupport
             "postgresql://deploy:\(Self.password)@db.invalid:99999/appdb",
             "postgresql://deploy:\(Self.password)@[::1/appdb",
             "postgres+psycopg2://deploy:\(Self.password)@/appdb?\(socket)&sslmode=bogus",
+            // No '//' after the scheme: libpq would read it as keyword/value text and quote it all.
+            "postgresql:deploy:\(Self.password)@db.invalid/appdb",
+            "postgresql:/deploy:\(Self.password)@db.invalid/appdb",
+            // A password parameter with an unencoded '&', a key in the wrong case, an encoded key.
+            "postgresql://deploy@/appdb?\(socket)&password=s3cret&Pw9",
+            "postgresql://deploy@/appdb?password=s3cret&Pw9=1&\(socket)",
+            "postgresql://deploy@/appdb?\(socket)&Password=\(Self.password)",
+            "postgresql://deploy@/appdb?\(socket)&pass%77ord=\(Self.password)",
+            "postgresql://deploy@/appdb?\(socket)&pasword=\(Self.password)",
+            // libpq's keyword/value form: well-formed, with an unquoted space, unterminated, mis-cased.
+            "\(socket) dbname=appdb password=\(Self.password)",
+            "\(socket) dbname=appdb password=s3cret Pw9",
+            "\(socket) dbname=appdb password='\(Self.password)",
+            "\(socket) dbname=appdb Password=\(Self.password)",
+            "\(socket) dbname=appdb sslpassword=\(Self.password)",
         ] {
             for arguments in [["upgrade", "head"], ["current"], ["stamp", "head"], ["upgrade", "head", "--sql"]] {
                 let result = try env.run(["--url", url] + arguments)
@@ -88,6 +110,14 @@ import TestSupport
                 #expect(!result.stderr.contains("Fatal error"), "\(result)")
                 Self.expectNoPassword(result, "\(url) \(arguments)")
             }
+            // The same URL from the environment and from migrate.json.
+            let fromEnvironment = try env.run(["current"], environment: ["MIGRATE_DATABASE_URL": url])
+            #expect(fromEnvironment.status == 1, "\(url): \(fromEnvironment)")
+            Self.expectNoPassword(fromEnvironment, "\(url) in MIGRATE_DATABASE_URL")
+            try env.write("migrate.json", #"{"url": "${SECRET_URL}"}"#)
+            let fromFile = try env.run(["upgrade", "head", "--sql"], environment: ["SECRET_URL": url])
+            Self.expectNoPassword(fromFile, "\(url) in migrate.json")
+            try env.write("migrate.json", #"{"url": "\#(env.url)"}"#)
         }
     }
 

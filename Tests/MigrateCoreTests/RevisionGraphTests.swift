@@ -81,6 +81,34 @@ func ids(_ steps: [MigrationStep]) -> [String] {
         #expect(error.kind == .graph)
         #expect(error.description.contains(expected), "\(error)")
     }
+
+    /// A cycle is named by the revisions on it, in order, from the smallest id; revisions that
+    /// build on it (which cannot be ordered either) are left out.
+    @Test func aCycleIsNamedByItsRevisionsOnly() throws {
+        let error = try #require(throws: MigrateError.self) {
+            try makeGraph("root", "ccc <- bbb", "aaa <- ccc", "bbb <- aaa ~ root", "ddd <- ccc", "eee <- ddd", "fff ~ eee")
+        }
+        #expect(error.message == "revisions form a cycle through down_revision or depends_on: aaa -> bbb -> ccc -> aaa")
+        #expect(error.location?.path == "versions/aaa.sql")
+        let dependency = try #require(throws: MigrateError.self) { try makeGraph("aaa ~ bbb", "bbb <- aaa") }
+        #expect(dependency.message.hasSuffix(": aaa -> bbb -> aaa"))
+        let itself = try #require(throws: MigrateError.self) { try makeGraph("aaa <- aaa", "bbb <- aaa") }
+        #expect(itself.message.hasSuffix(": aaa -> aaa"))
+    }
+
+    /// A cycle through a long history stays one short line: its ends, and how many are left out.
+    @Test func aLongCycleIsShortened() throws {
+        let count = 5000
+        let ids = (0..<count).map { "r\(String(1_000_000 + $0).dropFirst())" }
+        let revisions = ids.indices.map { index in
+            Revision(id: ids[index], downRevisions: [ids[(index + count - 1) % count]], path: "versions/\(ids[index]).sql")
+        }
+        let error = try #require(throws: MigrateError.self) { try RevisionGraph(revisions) }
+        #expect(error.message == """
+            revisions form a cycle through down_revision or depends_on: \
+            r000000 -> r000001 -> r000002 -> r000003 -> r000004 -> … 4991 more … -> r004996 -> r004997 -> r004998 -> r004999 -> r000000
+            """)
+    }
 }
 
 @Suite struct IdentifierTests {

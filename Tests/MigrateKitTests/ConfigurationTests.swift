@@ -77,6 +77,24 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         #expect(configuration.lockTimeout == .milliseconds(2500))
     }
 
+    /// The history table defaults to `<version_table>_history` in the version table's schema;
+    /// `history_table` and `history_table_schema` move it, each on its own.
+    @Test func historyTableDefaultsBesideTheVersionTable() throws {
+        let defaults = try parse(#"{"version_table": "alembic_version", "version_table_schema": "meta"}"#)
+        #expect(defaults.historyTable == nil && defaults.historyTableSchema == nil)
+        func history(_ configuration: Configuration) -> [String?] {
+            [configuration.resolvedHistoryTable.name, configuration.resolvedHistoryTable.schema]
+        }
+        #expect(history(defaults) == ["alembic_version_history", "meta"])
+        let named = try parse(#"{"version_table": "alembic_version", "history_table": "migrate_applied"}"#)
+        #expect(history(named) == ["migrate_applied", nil])
+        let moved = try parse(#"{"version_table_schema": "meta", "history_table_schema": "migrate"}"#)
+        #expect(history(moved) == ["migrate_version_history", "migrate"])
+        let longest = String(repeating: "h", count: Configuration.maximumHistoryTableLength)
+        #expect(try parse(#"{"history_table": "\#(longest)", "history_table_schema": null}"#).historyTable == longest)
+        #expect(try parse(#"{"history_table": null}"#).historyTable == nil)
+    }
+
     @Test func partialCompareKeepsOtherDefaults() throws {
         let configuration = try parse(#"{"compare": {"exclude_tables": ["x"]}, "version_table_schema": null}"#)
         #expect(configuration.compare == Configuration.Compare(excludeTables: ["x"]))
@@ -245,7 +263,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"sqlalchemy.url": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'sqlalchemy.url'", "did you mean 'url'?"),
         (#"{"script_location": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'script_location'", "did you mean 'versions'?"),
         (#"{"colour": true}"#, "/srv/app/migrate.json:1:2: unknown key 'colour'",
-         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout'"),
+         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout'"),
         (#"{"compare": {"type": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.type'", "did you mean 'compare.types'?"),
         (#"{"compare": {"xyz": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.xyz'",
          "the known keys are 'compare.types', 'compare.server_defaults', 'compare.include_schemas', 'compare.exclude_tables'"),
@@ -272,6 +290,15 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"version_table": "\#(String(repeating: "é", count: 26))"}"#,
          "/srv/app/migrate.json:1:19: 'version_table' is 52 bytes long; it may have at most 51"),
         (#"{"version_table_schema": 1}"#, "/srv/app/migrate.json:1:26: 'version_table_schema' must be a string or null, found a number"),
+        (#"{"history_table": ""}"#, "/srv/app/migrate.json:1:19: 'history_table' must not be empty (null for the default)"),
+        (#"{"history_table": "\#(String(repeating: "h", count: 60))"}"#,
+         "/srv/app/migrate.json:1:19: 'history_table' is 60 bytes long; it may have at most 59"),
+        (#"{"history_table": 1}"#, "/srv/app/migrate.json:1:19: 'history_table' must be a string or null, found a number"),
+        (#"{"history_table_schema": []}"#, "/srv/app/migrate.json:1:26: 'history_table_schema' must be a string or null, found a list"),
+        (#"{"version_table": "v", "history_table": "v"}"#,
+         "/srv/app/migrate.json:1:41: the history table would be the version table 'v'"),
+        (#"{"version_table_schema": "s", "history_table_schema": "s", "history_table": "migrate_version"}"#,
+         "/srv/app/migrate.json:1:77: the history table would be the version table 'migrate_version'"),
         (#"{"transaction_per_migration": "yes"}"#, "/srv/app/migrate.json:1:31: 'transaction_per_migration' must be true or false, found a string"),
         (#"{"transaction_per_migration": 1}"#, "/srv/app/migrate.json:1:31: 'transaction_per_migration' must be true or false, found a number"),
         (#"{"compare": true}"#, "/srv/app/migrate.json:1:13: 'compare' must be an object, found a boolean"),
@@ -352,7 +379,8 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         let error = #expect(throws: MigrateError.self) { try Configuration.load(from: file, environment: [:]) }
         #expect(error?.kind == .configuration)
         #expect(error?.message == "cannot read '\(file)'")
-        #expect(error.flatMap { $0.cause.map(String.init(describing:)) } == "the file is not valid UTF-8 text")
+        #expect(error.flatMap { $0.cause.map(String.init(describing:)) }
+            == "the file is not valid UTF-8 text: byte 0xFF at offset 20 (line 1, column 21) does not start a valid UTF-8 sequence")
     }
 
     @Test func missingFileSuggestsInit() {

@@ -46,8 +46,9 @@ import TestSupport
     ])
 
     func runner(transactionPerMigration: Bool = true) -> Runner {
-        Runner(
-            graph: Self.graph, versionTable: VersionTable(name: "migrate_version", schema: nil, dialect: .postgresql),
+        let versionTable = VersionTable(name: "migrate_version", schema: nil, dialect: .postgresql)
+        return Runner(
+            graph: Self.graph, versionTable: versionTable, historyTable: HistoryTable(for: versionTable),
             transactionPerMigration: transactionPerMigration, onEvent: { _ in })
     }
 

@@ -196,19 +196,31 @@ import TestSupport
         try Data(Array(Self.sqlFile.utf8) + [0xC3, 0x28]).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: MigrateError.self) { try ScriptDirectory.load(folders: [folder.path]) }
         #expect(error.kind == .script)
-        #expect(error.location?.path == path)
+        #expect(error.location == SourceLocation(path: path, line: 7, column: 1))
         #expect(error.message == "cannot read the migration file")
-        #expect(String(describing: error.cause!) == "the file is not valid UTF-8 text")
+        #expect(String(describing: error.cause!)
+            == "the file is not valid UTF-8 text: byte 0xC3 at offset 73 (line 7, column 1) does not start a valid UTF-8 sequence")
     }
 
     @Test func anUnreadableEntryIsReportedWithTheSystemsReason() throws {
         let folder = try makeTemporaryDirectory()
-        // A folder named like a migration file cannot be read as one.
+        // A link that leads nowhere, named like a migration file.
+        let path = folder.appendingPathComponent("a1_first.sql").path
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: folder.path + "/gone.sql")
+        let error = try #require(throws: MigrateError.self) { try ScriptDirectory.load(folders: [folder.path]) }
+        #expect(error.location?.path == path)
+        #expect(String(describing: error.cause!).contains("(errno 2)"))
+    }
+
+    /// A folder named like a migration file is refused before anything is opened.
+    @Test func anEntryThatIsNoRegularFileIsRefused() throws {
+        let folder = try makeTemporaryDirectory()
         let path = folder.appendingPathComponent("a1_first.sql").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let error = try #require(throws: MigrateError.self) { try ScriptDirectory.load(folders: [folder.path]) }
         #expect(error.location?.path == path)
-        #expect(String(describing: error.cause!).contains("(errno 21)"))
+        #expect(error.message == "a folder is not a migration file")
+        #expect(error.hint?.contains("must be regular files") == true)
     }
 
     @Test func largeFilesAreReadWhole() throws {
