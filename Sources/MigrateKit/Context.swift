@@ -70,14 +70,47 @@ public struct Context: Sendable {
             transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent)
     }
 
-    /// Runs `body` holding the migration lock of the configured database.
+    /// Runs `body` holding the migration lock of the configured database, as a run that a
+    /// signal interrupts (``Interruption``): the lock is released, and a failure after a signal
+    /// says where the database is.
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
-        try connection.acquireMigrationLock(
-            name: table.displayName, timeout: configuration.lockTimeout,
-            onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
-        defer { try? connection.releaseMigrationLock() }
-        return try body()
+        try Interruption.withRun {
+            do {
+                try connection.acquireMigrationLock(
+                    name: table.displayName, timeout: configuration.lockTimeout,
+                    onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+                let value = try body()
+                try? connection.releaseMigrationLock()
+                return value
+            } catch {
+                // Stop cancelling statements, so the unlock and the re-read below run.
+                let signal = Interruption.acknowledge()
+                try? connection.releaseMigrationLock()
+                guard let signal else { throw error }
+                throw Self.interrupted(error, signal: signal, connection: connection, table: table)
+            }
+        }
+    }
+
+    /// An interruption outside the runner (waiting for the lock, reading the version table)
+    /// with where the database is; the runner's own reports pass through unchanged.
+    private static func interrupted(
+        _ error: any Error, signal: Int32, connection: DatabaseConnection, table: VersionTable
+    ) -> MigrateError {
+        if let error = error as? MigrateError, error.kind == .interrupted, error.hint != nil { return error }
+        var interrupted = error as? MigrateError ?? .interrupted(signal: signal, "the run")
+        if interrupted.kind != .interrupted {
+            interrupted = .interrupted(signal: signal, "the run")
+            interrupted.cause = error
+        }
+        if let heads = try? table.currentHeads(connection) {
+            let at = heads.isEmpty ? "base" : heads.sorted().joined(separator: ", ")
+            interrupted.hint = "No migration had started; the database is at \(at)."
+        } else {
+            interrupted.hint = "No migration had started. Run `migrate current` to see where the database is."
+        }
+        return interrupted
     }
 }

@@ -18,6 +18,9 @@ public enum RunEvent: Sendable {
     case replanned(heads: Set<String>)
     /// An applied migration's file changed, or disappeared, since it ran (see `verify`).
     case verificationProblem(Commands.VerificationProblem)
+    /// A statement has waited a few seconds for a lock another session holds (PostgreSQL);
+    /// reported once per statement, naming the holders.
+    case waitingForStatementLock(LockWait)
 }
 
 /// Where the runner sends a migration's statements: a live database or an SQL script.
@@ -47,6 +50,20 @@ protocol MigrationSink: AnyObject {
     func record(_ statements: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
+    /// The heads as read back after a failure (online: on the run's connection, else on a new
+    /// one; offline: `expected`), or why they could not be read.
+    func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure
+    /// What failed statements outside a transaction have left behind so far (online PostgreSQL).
+    func leftoverObjects() -> Set<LeftoverObject>
+    /// Throws when a statement about to run outside a transaction would meet such a leftover.
+    func checkForLeftovers(before statement: String) throws
+}
+
+/// The version table as read back after a failure.
+enum HeadsAfterFailure {
+    case read(Set<String>)
+    /// Neither the run's connection nor a new one could read it.
+    case unknown(any Error)
 }
 
 /// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
@@ -71,106 +88,141 @@ struct Runner {
         var completed: [MigrationStep] = []
         var inRunTransaction = false
         var index = 0
-        while index < steps.count {
-            let step = steps[index]
-            let transactional = step.revision.isTransactional
-            var inStepTransaction = false
-            if transactional && !inRunTransaction {
-                try sink.beginTransaction()
-                if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
-                let heads = try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
-                if heads != step.headsBefore {
-                    try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
-                    steps = try plan(heads)
-                    index = 0
-                    onEvent(.replanned(heads: heads))
-                    if steps.isEmpty {
-                        try sink.commit()
-                        inRunTransaction = false
-                    } else if inStepTransaction {
-                        sink.rollback()
+        do {
+            while index < steps.count {
+                let step = steps[index]
+                try Interruption.checkpoint("the \(step.direction.rawValue) before \(step.revision.id)")
+                let transactional = step.revision.isTransactional
+                var inStepTransaction = false
+                if transactional && !inRunTransaction {
+                    try sink.beginTransaction()
+                    if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
+                    let heads = try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
+                    if heads != step.headsBefore {
+                        try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
+                        steps = try plan(heads)
+                        index = 0
+                        onEvent(.replanned(heads: heads))
+                        if steps.isEmpty {
+                            try sink.commit()
+                            inRunTransaction = false
+                        } else if inStepTransaction {
+                            sink.rollback()
+                        }
+                        continue
                     }
-                    continue
+                } else if !transactional && inRunTransaction {
+                    // A migration that must run outside a transaction ends the run's transaction.
+                    try sink.commit()
+                    inRunTransaction = false
                 }
-            } else if !transactional && inRunTransaction {
-                // A migration that must run outside a transaction ends the run's transaction.
-                try sink.commit()
-                inRunTransaction = false
-            }
 
-            onEvent(.stepStarted(step))
-            sink.startStep(step)
-            let clock = ContinuousClock()
-            let started = clock.now
-            var progress = StepProgress(operationCount: step.operations.count)
-            do {
-                // Each operation is rendered just before it runs: a SQLite table rebuild must
-                // see the table as the operations before it in the same migration left it.
-                for (operationIndex, operation) in step.operations.enumerated() {
-                    progress.operation = operationIndex
-                    for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
-                        try sink.execute(statement)
-                        progress.executed += 1
+                onEvent(.stepStarted(step))
+                sink.startStep(step)
+                let clock = ContinuousClock()
+                let started = clock.now
+                var progress = StepProgress(operationCount: step.operations.count)
+                // Outside a transaction a failed statement can leave objects behind; what is new
+                // after a failure is what it left.
+                let leftoversBefore = transactional ? [] : sink.leftoverObjects()
+                do {
+                    // Each operation is rendered just before it runs: a SQLite table rebuild must
+                    // see the table as the operations before it in the same migration left it.
+                    for (operationIndex, operation) in step.operations.enumerated() {
+                        progress.operation = operationIndex
+                        for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
+                            try Interruption.checkpoint(step.revision.id)
+                            if !transactional { try sink.checkForLeftovers(before: statement) }
+                            try sink.execute(statement)
+                            progress.executed += 1
+                        }
                     }
+                    progress.operationsDone = true
+                    var record = versionTable.changeStatements(
+                        from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+                    switch step.direction {
+                    case .upgrade:
+                        let elapsed = (clock.now - started).components
+                        let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+                        record += historyTable.recordStatements(
+                            revision: step.revision.id, checksum: step.revision.checksum,
+                            durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
+                    case .downgrade:
+                        record.append(historyTable.forgetStatement(revision: step.revision.id))
+                    }
+                    try sink.record(record)
+                    progress.committing = inStepTransaction
+                    if inStepTransaction { try sink.commit() }
+                } catch {
+                    // Stop cancelling statements: the rollback and the re-read below must run.
+                    let signal = Interruption.acknowledge()
+                    if transactional { sink.rollback() }
+                    let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+                    let found = sink.headsAfterFailure(versionTable: versionTable, expected: expected)
+                    let left = transactional ? [] : sink.leftoverObjects().subtracting(leftoversBefore)
+                    throw ReportedFailure(
+                        error: failure(
+                            step, error: error, progress: progress, transactional: transactional,
+                            inRunTransaction: inRunTransaction, completed: completed, found: found,
+                            leftovers: left, signal: signal))
                 }
-                progress.operationsDone = true
-                var record = versionTable.changeStatements(
-                    from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
-                switch step.direction {
-                case .upgrade:
-                    let elapsed = (clock.now - started).components
-                    let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                    record += historyTable.recordStatements(
-                        revision: step.revision.id, checksum: step.revision.checksum,
-                        durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
-                case .downgrade:
-                    record.append(historyTable.forgetStatement(revision: step.revision.id))
-                }
-                try sink.record(record)
-                if inStepTransaction { try sink.commit() }
-            } catch {
-                if transactional { sink.rollback() }
-                throw failure(step, error: error, progress: progress, transactional: transactional,
-                              inRunTransaction: inRunTransaction, completed: completed)
+                completed.append(step)
+                onEvent(.stepFinished(step, duration: clock.now - started))
+                index += 1
             }
-            completed.append(step)
-            onEvent(.stepFinished(step, duration: clock.now - started))
-            index += 1
+            if inRunTransaction { try sink.commit() }
+        } catch let reported as ReportedFailure {
+            throw reported.error
+        } catch {
+            // Between migrations: beginning or committing a transaction, reading the heads, a signal.
+            let signal = Interruption.acknowledge()
+            sink.rollback()
+            let expected = inRunTransaction ? completed.first?.headsBefore ?? startHeads : completed.last?.headsAfter ?? startHeads
+            throw failureBetweenSteps(
+                error, completed: completed, found: sink.headsAfterFailure(versionTable: versionTable, expected: expected),
+                signal: signal)
         }
-        if inRunTransaction { try sink.commit() }
         try sink.finish()
         return completed
     }
 
+    /// A failure the runner has described, passed through the catch clauses of ``run(sink:plan:)``.
+    private struct ReportedFailure: Error {
+        var error: MigrateError
+    }
+
     /// Describes a failed step: which revision and file, which statement, the engine's error,
-    /// and where the database was left.
+    /// where the database is (as read back after the failure: ``databaseState(…)``), and what to do.
     private func failure(
         _ step: MigrationStep, error: any Error, progress: StepProgress, transactional: Bool,
-        inRunTransaction: Bool, completed: [MigrationStep]
+        inRunTransaction: Bool, completed: [MigrationStep], found: HeadsAfterFailure,
+        leftovers: Set<LeftoverObject>, signal: Int32?
     ) -> MigrateError {
         let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
+        let state = databaseState(
+            step, progress: progress, transactional: transactional, inRunTransaction: inRunTransaction,
+            completed: completed, found: found, leftovers: leftovers)
+        let place = progress.committing ? "COMMIT" : progress.operationsDone
+            ? "the version table update"
+            : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
+        let location = progress.operationsDone
+            ? step.revision.path.map { SourceLocation(path: $0) }
+            : step.location(ofOperation: progress.operation)
+        if let signal {
+            var interrupted = MigrateError.interrupted(signal: signal, "\(title), at \(place),")
+            interrupted.hint = state
+            interrupted.location = location
+            interrupted.cause = (error as? MigrateError)?.kind == .interrupted ? nil : error
+            return interrupted
+        }
         if let error = error as? MigrateError, error.kind != .database, progress.executed == 0 || transactional {
             // Not the database's refusal (an operation the dialect cannot express, a lock
             // timeout), and nothing of the step stays applied.
             var wrapped = error
             wrapped.message = "\(title): \(error.message)"
             wrapped.location = error.location ?? step.location(ofOperation: progress.operation)
-            wrapped.hint = [error.hint, "The migration was rolled back: the database is at \(describe(step.headsBefore))."]
-                .compactMap { $0 }.joined(separator: " ")
+            wrapped.hint = [error.hint, state].compactMap { $0 }.joined(separator: " ")
             return wrapped
-        }
-        let place = progress.operationsDone
-            ? "the version table update"
-            : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
-        let left: String
-        if !transactional {
-            left = progress.executed == 0
-                ? "Nothing of it ran; the database is still at \(describe(step.headsBefore))."
-                : "It runs outside a transaction: \(progress.outcome) The version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
-        } else if inRunTransaction {
-            left = "The run's transaction was rolled back: the database is still at \(describe(completed.first?.headsBefore ?? step.headsBefore))."
-        } else {
-            left = "It was rolled back: the database is at \(describe(step.headsBefore))."
         }
         let remedy = (error as? DatabaseError)?.isConnectionLost == true
             ? " The statement did not fail: the server ended the connection. Check the server, then run the command again."
@@ -178,11 +230,90 @@ struct Runner {
         return MigrateError(
             .migration,
             "\(title) failed at \(place)",
-            hint: left + remedy,
-            location: progress.operationsDone
-                ? step.revision.path.map { SourceLocation(path: $0) }
-                : step.location(ofOperation: progress.operation),
+            hint: state + remedy,
+            location: location,
             cause: error)
+    }
+
+    /// Where the database is after a failed step, from the version table as read back after the
+    /// failure: a lost connection can hide whether a COMMIT happened, so what the run expected is
+    /// not evidence. Outside a transaction it also says which statements stay applied and what a
+    /// failed statement left behind.
+    private func databaseState(
+        _ step: MigrationStep, progress: StepProgress, transactional: Bool, inRunTransaction: Bool,
+        completed: [MigrationStep], found: HeadsAfterFailure, leftovers: Set<LeftoverObject>
+    ) -> String {
+        if !transactional {
+            var parts: [String] = []
+            if progress.executed > 0 || progress.operationsDone {
+                parts.append("It runs outside a transaction: \(progress.outcome)")
+            }
+            for leftover in leftovers.sorted(by: { $0.removal < $1.removal }) {
+                parts.append("The failed statement left \(leftover.description) behind; remove it with `\(leftover.removal)`.")
+            }
+            switch found {
+            case .read(let heads) where heads == step.headsBefore && progress.executed == 0 && leftovers.isEmpty:
+                parts.append("Nothing of it ran; the database is still at \(describe(heads)).")
+            case .read(let heads) where heads == step.headsBefore:
+                parts.append("The version table still says \(describe(heads)). Undo or finish them by hand, then `migrate stamp`.")
+            case .read(let heads):
+                parts.append("The version table says \(describe(heads)) (read back after the failure).")
+            case .unknown(let reason):
+                parts.append(Self.undetermined(reason))
+            }
+            return parts.joined(separator: " ")
+        }
+        let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+        switch found {
+        case .read(let heads) where heads == expected:
+            return inRunTransaction
+                ? "The run's transaction was rolled back: the database is still at \(describe(heads))."
+                : "It was rolled back: the database is at \(describe(heads))."
+        case .read(let heads) where heads == step.headsAfter:
+            return "Its COMMIT reached the server before the failure: the migration is applied, and the database is at \(describe(heads))."
+        case .read(let heads):
+            return "The database is at \(describe(heads)) (read back after the failure)."
+        case .unknown(let reason):
+            return Self.undetermined(reason)
+                + " It is at \(describe(expected)) if the transaction was rolled back, or at \(describe(step.headsAfter)) if its COMMIT reached the server."
+        }
+    }
+
+    /// Describes a failure between steps (a transaction that would not begin or commit, a
+    /// signal) with where the database is.
+    private func failureBetweenSteps(
+        _ error: any Error, completed: [MigrationStep], found: HeadsAfterFailure, signal: Int32?
+    ) -> any Error {
+        let state: String
+        switch found {
+        case .read(let heads): state = "The database is at \(describe(heads)) (read back after the failure)."
+        case .unknown(let reason): state = Self.undetermined(reason)
+        }
+        let done = completed.isEmpty
+            ? "No migration had completed."
+            : "\(completed.count) migration(s) completed before it (the last \(completed.last!.revision.id))."
+        if let signal {
+            var interrupted = error as? MigrateError ?? MigrateError.interrupted(signal: signal, "the run")
+            if interrupted.kind != .interrupted { interrupted = .interrupted(signal: signal, "the run") }
+            interrupted.hint = "\(done) \(state)"
+            interrupted.cause = (error as? MigrateError)?.kind == .interrupted ? nil : error
+            return interrupted
+        }
+        if var error = error as? MigrateError {
+            guard [.database, .migration, .lockTimeout].contains(error.kind) || !completed.isEmpty else { return error }
+            error.hint = [error.hint, done, state].compactMap { $0 }.joined(separator: " ")
+            return error
+        }
+        return MigrateError(
+            .migration, "the run stopped between migrations", hint: "\(done) \(state) Check the cause, then run the command again.",
+            cause: error)
+    }
+
+    /// The sentence for a version table that could not be read back.
+    private static func undetermined(_ reason: any Error) -> String {
+        let because = (reason as? DatabaseError)?.message ?? (reason as? MigrateError)?.message ?? "\(reason)"
+        return "Where the database is could not be determined: the version table could not be read back (\(because)). "
+            + "Run `migrate current` to see where it is before running the command again."
     }
 
     private func describe(_ heads: Set<String>) -> String {
@@ -200,6 +331,8 @@ private struct StepProgress {
     var executed = 0
     /// Whether every operation ran (so the failure is in the version table update).
     var operationsDone = false
+    /// Whether the step's transaction was committing (the outcome of a lost COMMIT is unknown).
+    var committing = false
 
     /// Which statements ran (and, outside a transaction, stay applied), which failed and what
     /// did not run: "statements 1–2 ran and stay applied; statement 3 failed; operation 4 did not run."

@@ -27,6 +27,7 @@ struct MigrateCommand: ParsableCommand {
     var global: GlobalOptions
 
     static func main() {
+        Signals.startHandling()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -34,7 +35,7 @@ struct MigrateCommand: ParsableCommand {
             terminate(error.rawValue)
         } catch let error as MigrateError {
             ErrorReport.print(error)
-            terminate(ErrorReport.exitStatus(for: error))
+            terminate(error.signal.map(Signals.exitStatus) ?? ErrorReport.exitStatus(for: error))
         } catch {
             exit(withError: error)
         }
