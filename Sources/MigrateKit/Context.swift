@@ -88,29 +88,38 @@ public struct Context: Sendable {
                 // Stop cancelling statements, so the unlock and the re-read below run.
                 let signal = Interruption.acknowledge()
                 try? connection.releaseMigrationLock()
-                guard let signal else { throw error }
-                throw Self.interrupted(error, signal: signal, connection: connection, table: table)
+                let found = readHeadsBack(table, on: connection, reconnect: { try self.connect() })
+                if let signal { throw Self.interrupted(error, signal: signal, found: found) }
+                if let error = error as? DatabaseError {
+                    // Taking the lock or reading the version table failed (the connection died).
+                    throw MigrateError(
+                        .database, "the run stopped before any migration ran",
+                        hint: "Nothing was changed. \(Self.describe(found)) Check the cause, then run the command again.",
+                        cause: error)
+                }
+                throw error
             }
+        }
+    }
+
+    /// "The database is at X." or why that could not be determined.
+    private static func describe(_ found: HeadsAfterFailure) -> String {
+        switch found {
+        case .read(let heads): "The database is at \(heads.isEmpty ? "base" : heads.sorted().joined(separator: ", "))."
+        case .unknown(let reason): Runner.undetermined(reason)
         }
     }
 
     /// An interruption outside the runner (waiting for the lock, reading the version table)
     /// with where the database is; the runner's own reports pass through unchanged.
-    private static func interrupted(
-        _ error: any Error, signal: Int32, connection: DatabaseConnection, table: VersionTable
-    ) -> MigrateError {
+    private static func interrupted(_ error: any Error, signal: Int32, found: HeadsAfterFailure) -> MigrateError {
         if let error = error as? MigrateError, error.kind == .interrupted, error.hint != nil { return error }
         var interrupted = error as? MigrateError ?? .interrupted(signal: signal, "the run")
         if interrupted.kind != .interrupted {
             interrupted = .interrupted(signal: signal, "the run")
             interrupted.cause = error
         }
-        if let heads = try? table.currentHeads(connection) {
-            let at = heads.isEmpty ? "base" : heads.sorted().joined(separator: ", ")
-            interrupted.hint = "No migration had started; the database is at \(at)."
-        } else {
-            interrupted.hint = "No migration had started. Run `migrate current` to see where the database is."
-        }
+        interrupted.hint = "No migration had started. \(describe(found))"
         return interrupted
     }
 }

@@ -82,13 +82,14 @@ struct Runner {
     func run(sink: MigrationSink, plan: (Set<String>) throws -> [MigrationStep]) throws -> [MigrationStep] {
         let dialect = sink.dialect
         let historyTable = HistoryTable(for: versionTable)
-        let startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
-        try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
-        var steps = try plan(startHeads)
+        var startHeads: Set<String> = []
         var completed: [MigrationStep] = []
         var inRunTransaction = false
         var index = 0
         do {
+            startHeads = try sink.prepare(versionTable: versionTable, historyTable: historyTable)
+            try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
+            var steps = try plan(startHeads)
             while index < steps.count {
                 let step = steps[index]
                 try Interruption.checkpoint("the \(step.direction.rawValue) before \(step.revision.id)")
@@ -174,7 +175,8 @@ struct Runner {
         } catch let reported as ReportedFailure {
             throw reported.error
         } catch {
-            // Between migrations: beginning or committing a transaction, reading the heads, a signal.
+            // Before or between migrations: creating the version table, beginning or committing a
+            // transaction, reading the heads, a signal.
             let signal = Interruption.acknowledge()
             sink.rollback()
             let expected = inRunTransaction ? completed.first?.headsBefore ?? startHeads : completed.last?.headsAfter ?? startHeads
@@ -305,12 +307,13 @@ struct Runner {
             return error
         }
         return MigrateError(
-            .migration, "the run stopped between migrations", hint: "\(done) \(state) Check the cause, then run the command again.",
+            .migration, completed.isEmpty ? "the run stopped before any migration ran" : "the run stopped between migrations",
+            hint: "\(done) \(state) Check the cause, then run the command again.",
             cause: error)
     }
 
     /// The sentence for a version table that could not be read back.
-    private static func undetermined(_ reason: any Error) -> String {
+    static func undetermined(_ reason: any Error) -> String {
         let because = (reason as? DatabaseError)?.message ?? (reason as? MigrateError)?.message ?? "\(reason)"
         return "Where the database is could not be determined: the version table could not be read back (\(because)). "
             + "Run `migrate current` to see where it is before running the command again."

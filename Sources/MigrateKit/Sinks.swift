@@ -71,16 +71,7 @@ final class DatabaseSink: MigrationSink {
     /// Reads the version table on the run's connection (after the rollback) or, when that fails
     /// (the connection died), once on a new connection.
     func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
-        do {
-            return .read(try versionTable.currentHeads(connection))
-        } catch {
-            guard let reconnect else { return .unknown(error) }
-            do {
-                return .read(try versionTable.currentHeads(try reconnect()))
-            } catch {
-                return .unknown(error)
-            }
-        }
+        readHeadsBack(versionTable, on: connection, reconnect: reconnect)
     }
 
     func leftoverObjects() -> Set<LeftoverObject> {
@@ -89,6 +80,23 @@ final class DatabaseSink: MigrationSink {
 
     func checkForLeftovers(before statement: String) throws {
         try connection.checkForLeftovers(before: statement)
+    }
+}
+
+/// Reads the version table on `connection` (after a rollback) or, when that fails (the
+/// connection died), once on a new connection from `reconnect`.
+func readHeadsBack(
+    _ versionTable: VersionTable, on connection: DatabaseConnection, reconnect: (() throws -> DatabaseConnection)?
+) -> HeadsAfterFailure {
+    do {
+        return .read(try versionTable.currentHeads(connection))
+    } catch {
+        guard let reconnect else { return .unknown(error) }
+        do {
+            return .read(try versionTable.currentHeads(try reconnect()))
+        } catch {
+            return .unknown(error)
+        }
     }
 }
 

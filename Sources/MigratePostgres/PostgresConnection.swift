@@ -179,6 +179,7 @@ package final class PostgresConnection: DatabaseConnection {
             PQclear(kept)
             kept = result
             if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
+            if PQstatus(handle) == CONNECTION_BAD { break }  // reading on would only add libpq's "invalid socket" 
         }
         return kept
     }

@@ -154,11 +154,15 @@ import TestSupport
         let replay = "(MIGRATE_CRASH_SEED=\(seed))"
         let cluster = try ThrowawayCluster()
 
+        // Calibrate: how long the migrations take here once the first one starts, so the
+        // disruptions spread over the run itself rather than the process's start-up.
         let calibration = try Environment(.postgresql, url: try cluster.freshDatabase())
         try Self.writeHistory(calibration)
         let clock = ContinuousClock()
+        let calibrationRun = try calibration.watch(["upgrade", "head"])
+        try #require(calibrationRun.waitForStderr(containing: "Running upgrade", timeout: .seconds(60)))
         let started = clock.now
-        let full = try calibration.run("upgrade", "head")
+        let (full, _) = calibrationRun.finish(timeout: .seconds(120))
         let window = clock.now - started
         try #require(full.status == 0, "\(full)")
 
@@ -171,6 +175,7 @@ import TestSupport
             let windowSeconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
             let delay = Double.random(in: 0...1, using: &random) * windowSeconds
             let process = try env.watch(["upgrade", "head"])
+            _ = process.waitForStderr(containing: "Running upgrade", timeout: .seconds(60))
             Thread.sleep(forTimeInterval: delay)
             if crash {
                 try cluster.stop(immediately: true)
@@ -194,8 +199,13 @@ import TestSupport
             if result.status == 0 {
                 outcome = "completed before the \(crash ? "stop" : "termination")"
                 #expect(actual == Self.revisions.last!, "\(context): \(result)")
+            } else if result.stderr.contains("error: cannot connect to PostgreSQL") {
+                // Stopped before the run connected: it changed nothing and says so by saying nothing else.
+                outcome = "could not connect"
+                #expect(actual == "base", "\(context): \(result)")
             } else if let stated = statedRevision(in: result.stderr) {
-                outcome = "stated the revision (\(crash ? "server stopped" : "backend ended"))"
+                let how = result.stderr.contains("COMMIT reached the server") ? ", the lost COMMIT had landed" : ""
+                outcome = "stated the revision (\(crash ? "server stopped" : "backend ended")\(how))"
                 #expect(stated == actual, "the message says \(stated) but the database is at \(actual) \(context): \(result)")
             } else {
                 outcome = "could not be determined (\(crash ? "server stopped" : "backend ended"))"

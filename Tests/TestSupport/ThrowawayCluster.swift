@@ -13,7 +13,8 @@ import MigratePostgres
 ///
 /// Set up as `scripts/with-postgres` does: `initdb` in a new temporary folder (as the `postgres`
 /// user through `runuser` when running as root, since the server refuses root), a Unix socket in
-/// that folder and no TCP, trust authentication, `fsync=off`. Deleted when released.
+/// that folder and no TCP, trust authentication, `fsync=off` but `synchronous_commit=on`, so a
+/// server crash loses no commit a client was told of. Deleted when released.
 ///
 /// ```swift
 /// let cluster = try ThrowawayCluster()
@@ -70,13 +71,14 @@ package final class ThrowawayCluster {
             "initdb", ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
         let settings = """
 
-            # A test's own cluster: no TCP, socket in the folder, no durability.
+            # A test's own cluster: no TCP, socket in the folder. fsync is off (the operating
+            # system's cache survives a server crash), but a commit must reach the WAL before it is
+            # acknowledged (synchronous_commit on), or a crash would lose commits the client saw.
             listen_addresses = ''
             unix_socket_directories = '\(directory.path)'
             port = \(Self.port)
             fsync = off
-            synchronous_commit = off
-            full_page_writes = off
+            synchronous_commit = on
 
             """
         let configuration = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/postgresql.conf"))
@@ -113,25 +115,36 @@ package final class ThrowawayCluster {
 
     /// Runs one of the server's programs (as the postgres user when root) and throws with its
     /// output when it fails.
+    ///
+    /// Through `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose
+    /// `waitUntilExit` was seen to miss the exit of `runuser` here and wait forever.
     private func serverCommand(_ program: String, _ arguments: [String]) throws {
-        let process = Process()
         let executable = binaries.appendingPathComponent(program).path
-        if runAsPostgres {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+        let command = runAsPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
+        let logPath = directory.appendingPathComponent("commands.log").path
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+        #if canImport(Darwin)
+            var actions: posix_spawn_file_actions_t?
+        #else
+            var actions = posix_spawn_file_actions_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o666)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw MigrateError(.configuration, "cannot start \(command[0]): \(String(cString: strerror(spawned)))")
         }
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MigrateError(.configuration, "\(program) \(arguments.joined(separator: " ")) failed: \(text)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: logPath, encoding: .utf8)).map { String($0.utf8.dropFirst(logStart)) ?? $0 } ?? ""
+            throw MigrateError(.configuration, "\(program) \(arguments.joined(separator: " ")) failed (status \(status)): \(output)")
         }
     }
 }
