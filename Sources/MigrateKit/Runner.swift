@@ -92,7 +92,7 @@ struct Runner {
             var steps = try plan(startHeads)
             while index < steps.count {
                 let step = steps[index]
-                try Interruption.checkpoint("the \(step.direction.rawValue) before \(step.revision.id)")
+                try Interruption.checkpoint("the run, before \(step.direction.rawValue) \(step.revision.id),")
                 let transactional = step.revision.isTransactional
                 var inStepTransaction = false
                 if transactional && !inRunTransaction {
@@ -181,8 +181,8 @@ struct Runner {
             sink.rollback()
             let expected = inRunTransaction ? completed.first?.headsBefore ?? startHeads : completed.last?.headsAfter ?? startHeads
             throw failureBetweenSteps(
-                error, completed: completed, found: sink.headsAfterFailure(versionTable: versionTable, expected: expected),
-                signal: signal)
+                error, completed: inRunTransaction ? [] : completed, rolledBack: inRunTransaction,
+                found: sink.headsAfterFailure(versionTable: versionTable, expected: expected), signal: signal)
         }
         try sink.finish()
         return completed
@@ -284,14 +284,16 @@ struct Runner {
     /// Describes a failure between steps (a transaction that would not begin or commit, a
     /// signal) with where the database is.
     private func failureBetweenSteps(
-        _ error: any Error, completed: [MigrationStep], found: HeadsAfterFailure, signal: Int32?
+        _ error: any Error, completed: [MigrationStep], rolledBack: Bool, found: HeadsAfterFailure, signal: Int32?
     ) -> any Error {
         let state: String
         switch found {
         case .read(let heads): state = "The database is at \(describe(heads)) (read back after the failure)."
         case .unknown(let reason): state = Self.undetermined(reason)
         }
-        let done = completed.isEmpty
+        let done = rolledBack
+            ? "The run's transaction was rolled back."
+            : completed.isEmpty
             ? "No migration had completed."
             : "\(completed.count) migration(s) completed before it (the last \(completed.last!.revision.id))."
         if let signal {
@@ -302,12 +304,12 @@ struct Runner {
             return interrupted
         }
         if var error = error as? MigrateError {
-            guard [.database, .migration, .lockTimeout].contains(error.kind) || !completed.isEmpty else { return error }
+            guard [.database, .migration, .lockTimeout].contains(error.kind) || !completed.isEmpty || rolledBack else { return error }
             error.hint = [error.hint, done, state].compactMap { $0 }.joined(separator: " ")
             return error
         }
         return MigrateError(
-            .migration, completed.isEmpty ? "the run stopped before any migration ran" : "the run stopped between migrations",
+            .migration, completed.isEmpty && !rolledBack ? "the run stopped before any migration ran" : "the run stopped between migrations",
             hint: "\(done) \(state) Check the cause, then run the command again.",
             cause: error)
     }
@@ -319,8 +321,12 @@ struct Runner {
             + "Run `migrate current` to see where it is before running the command again."
     }
 
+    /// The heads for a message, in graph order; heads read back from the database may name
+    /// revisions no file declares, and those are listed as they are.
     private func describe(_ heads: Set<String>) -> String {
-        heads.isEmpty ? "base" : graph.topologicallySorted(heads).joined(separator: ", ")
+        guard !heads.isEmpty else { return "base" }
+        guard heads.allSatisfy({ graph.revisions[$0] != nil }) else { return heads.sorted().joined(separator: ", ") }
+        return graph.topologicallySorted(heads).joined(separator: ", ")
     }
 }
 
