@@ -13,8 +13,11 @@ import MigrateSQL
 /// A connection to a PostgreSQL server through libpq; it owns the `PGconn` and finishes it in `deinit`.
 ///
 /// Everything goes through libpq's text protocol: `execute` sends a script as one simple query,
-/// `query` sends one statement with `$1`-style text parameters. Server notices (such as the one
-/// `CREATE TABLE IF NOT EXISTS` raises) are swallowed, because library code never prints.
+/// `query` sends one statement with `$1`-style text parameters. Results are awaited on the
+/// socket rather than inside libpq, so a pending ``Interruption`` cancels the statement on the
+/// server and a statement stuck behind another session's lock can be reported
+/// (``reportLockWaits(to:)``). Server notices (such as the one `CREATE TABLE IF NOT EXISTS`
+/// raises) are swallowed, because library code never prints.
 ///
 /// ```swift
 /// let connection = try PostgresConnection(url: "postgresql://app@localhost/app_dev")
@@ -39,7 +42,7 @@ package final class PostgresConnection: DatabaseConnection {
     private var onLockWait: ((LockWait) -> Void)?
 
     /// How long a statement runs before the connection asks whether it waits for a lock.
-    package var lockWaitReportDelay: Duration = .seconds(3)
+    private static let lockWaitReportDelay: Duration = .seconds(3)
 
     /// Seconds libpq waits for a server to answer when neither the URL (`connect_timeout`) nor
     /// `PGCONNECT_TIMEOUT` says: without it a server that accepts the connection and never
@@ -166,7 +169,7 @@ package final class PostgresConnection: DatabaseConnection {
     /// has waited for for a while.
     private func awaitResult(sent: Bool, sql: String) -> OpaquePointer? {
         guard sent else { return nil }
-        var wait = StatementWait(started: ContinuousClock.now, firstLockCheck: lockWaitReportDelay)
+        var wait = StatementWait(started: ContinuousClock.now, firstLockCheck: Self.lockWaitReportDelay)
         var kept: OpaquePointer?
         while true {
             waitUntilReadable(&wait)

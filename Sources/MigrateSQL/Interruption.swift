@@ -83,14 +83,6 @@ package enum Interruption {
         }
     }
 
-    /// Forgets any request, for tests that interrupt in-process.
-    package static func reset() {
-        state.withLock { value in
-            value.signal = nil
-            value.pending = false
-        }
-    }
-
     private struct Value {
         var signal: Int32?
         var pending = false
