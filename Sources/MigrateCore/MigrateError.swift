@@ -43,6 +43,9 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
         case lockTimeout
         /// `check` found differences between the models and the database.
         case drift
+        /// A signal (Ctrl-C, SIGTERM) stopped the run; ``MigrateError/signal`` says which, and
+        /// the command line exits with 128 + that number.
+        case interrupted
     }
 
     public var kind: Kind
@@ -57,6 +60,8 @@ public struct MigrateError: Error, Sendable, CustomStringConvertible {
     public var excerpt: String?
     /// The error underneath (a database error, a file system error), shown after the message.
     public var cause: (any Error)?
+    /// For `.interrupted`: the signal that stopped the run.
+    public var signal: Int32?
 
     public init(
         _ kind: Kind,

@@ -221,8 +221,9 @@ public enum Commands {
             }
             try context.performing("prepare the connection for migrations") { try connection.beginMigrationSession() }
             defer { try? connection.endMigrationSession() }
-            return try context.runner(graph: graph, dialect: connection.dialect)
-                .run(sink: DatabaseSink(connection: connection, recorded: recorded)) { try plan(graph, $0) }
+            connection.reportLockWaits { context.onEvent(.waitingForStatementLock($0)) }
+            let sink = DatabaseSink(connection: connection, recorded: recorded, reconnect: { try context.connect() })
+            return try context.runner(graph: graph, dialect: connection.dialect).run(sink: sink) { try plan(graph, $0) }
         }
     }
 

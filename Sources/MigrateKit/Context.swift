@@ -70,16 +70,56 @@ public struct Context: Sendable {
             databaseName: databaseName)
     }
 
-    /// Runs `body` holding the migration lock of the configured database.
+    /// Runs `body` holding the migration lock of the configured database, as a run that a
+    /// signal interrupts (``Interruption``): the lock is released, and a failure after a signal
+    /// says where the database is.
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
-        try performing("take the migration lock") {
-            try connection.acquireMigrationLock(
-                name: table.displayName, timeout: configuration.lockTimeout,
-                onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+        try Interruption.withRun {
+            do {
+                try connection.acquireMigrationLock(
+                    name: table.displayName, timeout: configuration.lockTimeout,
+                    onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+                let value = try body()
+                try? connection.releaseMigrationLock()
+                return value
+            } catch {
+                // Stop cancelling statements, so the unlock and the re-read below run.
+                let signal = Interruption.acknowledge()
+                try? connection.releaseMigrationLock()
+                let found = readHeadsBack(table, on: connection, reconnect: { try self.connect() })
+                if let signal { throw Self.interrupted(error, signal: signal, found: found) }
+                if let error = error as? DatabaseError {
+                    // Taking the lock or reading the version table failed (the connection died).
+                    throw MigrateError(
+                        .database, "the run stopped before any migration ran on \(databaseName)",
+                        hint: "Nothing was changed. \(Self.describe(found)) Check the cause, then run the command again.",
+                        cause: error)
+                }
+                throw error
+            }
         }
-        defer { try? connection.releaseMigrationLock() }
-        return try body()
+    }
+
+    /// "The database is at X." or why that could not be determined.
+    private static func describe(_ found: HeadsAfterFailure) -> String {
+        switch found {
+        case .read(let heads): "The database is at \(heads.isEmpty ? "base" : heads.sorted().joined(separator: ", "))."
+        case .unknown(let reason): Runner.undetermined(reason)
+        }
+    }
+
+    /// An interruption outside the runner (waiting for the lock, reading the version table)
+    /// with where the database is; the runner's own reports pass through unchanged.
+    private static func interrupted(_ error: any Error, signal: Int32, found: HeadsAfterFailure) -> MigrateError {
+        if let error = error as? MigrateError, error.kind == .interrupted, error.hint != nil { return error }
+        var interrupted = error as? MigrateError ?? .interrupted(signal: signal, "the run")
+        if interrupted.kind != .interrupted {
+            interrupted = .interrupted(signal: signal, "the run")
+            interrupted.cause = error
+        }
+        interrupted.hint = "No migration had started. \(describe(found))"
+        return interrupted
     }
 }

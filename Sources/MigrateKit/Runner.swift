@@ -18,6 +18,9 @@ public enum RunEvent: Sendable {
     case replanned(heads: Set<String>)
     /// An applied migration's file changed, or disappeared, since it ran (see `verify`).
     case verificationProblem(Commands.VerificationProblem)
+    /// A statement has waited a few seconds for a lock another session holds (PostgreSQL);
+    /// reported once per statement, naming the holders.
+    case waitingForStatementLock(LockWait)
 }
 
 /// Where the runner sends a migration's statements: a live database or an SQL script.
@@ -47,6 +50,20 @@ protocol MigrationSink: AnyObject {
     func record(_ statements: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
+    /// The heads as read back after a failure (online: on the run's connection, else on a new
+    /// one; offline: `expected`), or why they could not be read.
+    func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure
+    /// What failed statements outside a transaction have left behind so far (online PostgreSQL).
+    func leftoverObjects() -> Set<LeftoverObject>
+    /// Throws when a statement about to run outside a transaction would meet such a leftover.
+    func checkForLeftovers(before statement: String) throws
+}
+
+/// The version table as read back after a failure.
+enum HeadsAfterFailure {
+    case read(Set<String>)
+    /// Neither the run's connection nor a new one could read it.
+    case unknown(any Error)
 }
 
 /// One move of the version table: a migration run in one direction, or a stamp that only records.
@@ -62,6 +79,13 @@ enum RunStep {
         switch self {
         case .migration(let step): step.headsBefore
         case .stamp(let step): step.headsBefore
+        }
+    }
+
+    var headsAfter: Set<String> {
+        switch self {
+        case .migration(let step): step.headsAfter
+        case .stamp(let step): step.headsAfter
         }
     }
 }
@@ -109,88 +133,106 @@ struct Runner {
     /// Runs the steps (migrations and stamps) `plan` computes from the database's heads; returns
     /// the steps completed.
     func run(sink: MigrationSink, steps plan: (Set<String>) throws -> [RunStep]) throws -> [RunStep] {
-        let startHeads = try performing("create the version table \(versionTable.displayName)") {
-            try sink.prepare(versionTable: versionTable, historyTable: historyTable)
-        }
-        if validatesRecordedHeads {
-            try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
-        }
-        var steps = try plan(startHeads)
+        var startHeads: Set<String> = []
         var completed: [RunStep] = []
         var inRunTransaction = false
         var index = 0
-        while index < steps.count {
-            let step = steps[index]
-            let transactional: Bool
-            switch step {
-            case .migration(let migration): transactional = migration.revision.isTransactional
-            case .stamp: transactional = true
+        do {
+            startHeads = try performing("create the version table \(versionTable.displayName)") {
+                try sink.prepare(versionTable: versionTable, historyTable: historyTable)
             }
-            var inStepTransaction = false
-            if transactional && !inRunTransaction {
-                try performing("begin a transaction") { try sink.beginTransaction() }
-                if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
-                let heads = try performing("read the version table \(versionTable.displayName)", statementHint: versionTable.readHint) {
-                    try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
-                }
-                if heads != step.headsBefore {
-                    if validatesRecordedHeads {
-                        try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
-                    }
-                    steps = try plan(heads)
-                    index = 0
-                    onEvent(.replanned(heads: heads))
-                    if steps.isEmpty {
-                        try performing("commit the transaction") { try sink.commit() }
-                        inRunTransaction = false
-                    } else if inStepTransaction {
-                        sink.rollback()
-                    }
-                    continue
-                }
-            } else if !transactional && inRunTransaction {
-                // A migration that must run outside a transaction ends the run's transaction.
-                try performing("commit the run's transaction") { try sink.commit() }
-                inRunTransaction = false
+            if validatesRecordedHeads {
+                try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
             }
+            var steps = try plan(startHeads)
+            while index < steps.count {
+                let step = steps[index]
+                let transactional: Bool
+                switch step {
+                case .migration(let migration):
+                    try Interruption.checkpoint("the run, before \(migration.direction.rawValue) \(migration.revision.id),")
+                    transactional = migration.revision.isTransactional
+                case .stamp:
+                    transactional = true
+                }
+                var inStepTransaction = false
+                if transactional && !inRunTransaction {
+                    try performing("begin a transaction") { try sink.beginTransaction() }
+                    if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
+                    let heads = try performing(
+                        "read the version table \(versionTable.displayName)", statementHint: versionTable.readHint
+                    ) {
+                        try sink.headsInTransaction(versionTable: versionTable, expected: step.headsBefore)
+                    }
+                    if heads != step.headsBefore {
+                        if validatesRecordedHeads {
+                            try graph.validateDatabaseHeads(heads, versionTable: versionTable.displayName)
+                        }
+                        steps = try plan(heads)
+                        index = 0
+                        onEvent(.replanned(heads: heads))
+                        if steps.isEmpty {
+                            try performing("commit the transaction") { try sink.commit() }
+                            inRunTransaction = false
+                        } else if inStepTransaction {
+                            sink.rollback()
+                        }
+                        continue
+                    }
+                } else if !transactional && inRunTransaction {
+                    // A migration that must run outside a transaction ends the run's transaction.
+                    try performing("commit the run's transaction") { try sink.commit() }
+                    inRunTransaction = false
+                }
 
-            switch step {
-            case .migration(let migration):
-                try runMigration(
-                    migration, sink: sink, historyTable: historyTable, transactional: transactional,
-                    inStepTransaction: inStepTransaction, inRunTransaction: inRunTransaction,
-                    completed: completed.compactMap { if case .migration(let step) = $0 { step } else { nil } })
-            case .stamp(let stamp):
-                sink.startStep(summary: stamp.summary(order: displayOrder))
-                do {
-                    try performing("stamp the version table \(versionTable.displayName)", statementHint: versionTable.readHint) {
-                        try sink.record(stampStatements(stamp, historyTable: historyTable))
+                switch step {
+                case .migration(let migration):
+                    try runMigration(
+                        migration, sink: sink, transactional: transactional, inStepTransaction: inStepTransaction,
+                        inRunTransaction: inRunTransaction,
+                        completed: completed.compactMap { if case .migration(let step) = $0 { step } else { nil } })
+                case .stamp(let stamp):
+                    sink.startStep(summary: stamp.summary(order: displayOrder))
+                    try performing(
+                        "stamp the version table \(versionTable.displayName)", statementHint: versionTable.readHint
+                    ) {
+                        try sink.record(stampStatements(stamp))
                         if inStepTransaction { try sink.commit() }
                     }
-                } catch {
-                    sink.rollback()
-                    throw error
                 }
+                completed.append(step)
+                index += 1
             }
-            completed.append(step)
-            index += 1
-        }
-        if inRunTransaction {
-            try performing(
-                "commit the run's transaction",
-                statementHint: "None of the run's migrations were committed: the database is still at "
-                    + "\(describe(completed.first?.headsBefore ?? startHeads)). A check made at commit (a deferred "
-                    + "constraint, a foreign key) failed: fix the migration that broke it, then run the command again."
-            ) { try sink.commit() }
+            if inRunTransaction {
+                try performing(
+                    "commit the run's transaction",
+                    statementHint: "A check made at commit (a deferred constraint, a foreign key) failed: fix the "
+                        + "migration that broke it, then run the command again."
+                ) { try sink.commit() }
+            }
+        } catch let reported as ReportedFailure {
+            throw reported.error
+        } catch {
+            // Before or between migrations: creating the version table, beginning or committing a
+            // transaction, reading the heads, a stamp, a signal.
+            let signal = Interruption.acknowledge()
+            sink.rollback()
+            let expected = inRunTransaction
+                ? completed.first?.headsBefore ?? startHeads : completed.last.map(\.headsAfter) ?? startHeads
+            let migrations = completed.compactMap { if case .migration(let step) = $0 { step } else { nil } }
+            throw failureBetweenSteps(
+                error, completed: inRunTransaction ? [] : migrations, rolledBack: inRunTransaction,
+                found: sink.headsAfterFailure(versionTable: versionTable, expected: expected), signal: signal)
         }
         try sink.finish()
         return completed
     }
 
-    /// Runs one migration's operations and records it, committing when it has its own transaction.
+    /// Runs one migration's operations and records it, committing when it has its own transaction;
+    /// a failure is described (``failure(…)``) with where the database is, read back after it.
     private func runMigration(
-        _ step: MigrationStep, sink: MigrationSink, historyTable: HistoryTable, transactional: Bool,
-        inStepTransaction: Bool, inRunTransaction: Bool, completed: [MigrationStep]
+        _ step: MigrationStep, sink: MigrationSink, transactional: Bool, inStepTransaction: Bool,
+        inRunTransaction: Bool, completed: [MigrationStep]
     ) throws {
         let dialect = sink.dialect
         onEvent(.stepStarted(step))
@@ -198,12 +240,17 @@ struct Runner {
         let clock = ContinuousClock()
         let started = clock.now
         var progress = StepProgress(operationCount: step.operations.count)
+        // Outside a transaction a failed statement can leave objects behind; what is new after a
+        // failure is what it left.
+        let leftoversBefore = transactional ? [] : sink.leftoverObjects()
         do {
-            // Each operation is rendered just before it runs: a SQLite table rebuild must
-            // see the table as the operations before it in the same migration left it.
+            // Each operation is rendered just before it runs: a SQLite table rebuild must see the
+            // table as the operations before it in the same migration left it.
             for (operationIndex, operation) in step.operations.enumerated() {
                 progress.operation = operationIndex
                 for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
+                    try Interruption.checkpoint(step.revision.id)
+                    if !transactional { try sink.checkForLeftovers(before: statement) }
                     try sink.execute(statement)
                     progress.executed += 1
                 }
@@ -222,11 +269,20 @@ struct Runner {
                 record.append(historyTable.forgetStatement(revision: step.revision.id))
             }
             try sink.record(record)
+            progress.committing = inStepTransaction
             if inStepTransaction { try sink.commit() }
         } catch {
+            // Stop cancelling statements: the rollback and the re-read below must run.
+            let signal = Interruption.acknowledge()
             if transactional { sink.rollback() }
-            throw failure(step, error: error, progress: progress, transactional: transactional,
-                          inRunTransaction: inRunTransaction, completed: completed)
+            let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+            let found = sink.headsAfterFailure(versionTable: versionTable, expected: expected)
+            let left = transactional ? [] : sink.leftoverObjects().subtracting(leftoversBefore)
+            throw ReportedFailure(
+                error: failure(
+                    step, error: error, progress: progress, transactional: transactional,
+                    inRunTransaction: inRunTransaction, completed: completed, found: found, leftovers: left,
+                    signal: signal))
         }
         onEvent(.stepFinished(step, duration: clock.now - started))
     }
@@ -240,7 +296,7 @@ struct Runner {
 
     /// What a stamp writes: the version table's new rows, and a history that keeps only the
     /// revisions still applied, so `verify` does not report files deliberately stamped away.
-    private func stampStatements(_ stamp: StampStep, historyTable: HistoryTable) -> [String] {
+    private func stampStatements(_ stamp: StampStep) -> [String] {
         var statements: [String] = []
         if stamp.purge { statements.append(versionTable.deleteAllStatement) }
         statements += versionTable.changeStatements(
@@ -250,35 +306,43 @@ struct Runner {
         return statements
     }
 
+    /// A failure the runner has described, passed through the catch clauses of ``run(sink:steps:)``.
+    private struct ReportedFailure: Error {
+        var error: MigrateError
+    }
+
     /// Describes a failed step: which revision and file, which statement, the engine's error,
-    /// and where the database was left.
+    /// where the database is (as read back after the failure: ``databaseState(…)``), and what to do.
     private func failure(
         _ step: MigrationStep, error: any Error, progress: StepProgress, transactional: Bool,
-        inRunTransaction: Bool, completed: [MigrationStep]
+        inRunTransaction: Bool, completed: [MigrationStep], found: HeadsAfterFailure,
+        leftovers: Set<LeftoverObject>, signal: Int32?
     ) -> MigrateError {
         let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
+        let state = databaseState(
+            step, progress: progress, transactional: transactional, inRunTransaction: inRunTransaction,
+            completed: completed, found: found, leftovers: leftovers)
+        let place = progress.committing ? "COMMIT" : progress.operationsDone
+            ? "the version table update"
+            : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
+        let location = progress.operationsDone
+            ? step.revision.path.map { SourceLocation(path: $0) }
+            : step.location(ofOperation: progress.operation)
+        if let signal {
+            var interrupted = MigrateError.interrupted(signal: signal, "\(title), at \(place),")
+            interrupted.hint = state
+            interrupted.location = location
+            interrupted.cause = (error as? MigrateError)?.kind == .interrupted ? nil : error
+            return interrupted
+        }
         if let error = error as? MigrateError, error.kind != .database, progress.executed == 0 || transactional {
             // Not the database's refusal (an operation the dialect cannot express, a lock
             // timeout), and nothing of the step stays applied.
             var wrapped = error
             wrapped.message = "\(title): \(error.message)"
             wrapped.location = error.location ?? step.location(ofOperation: progress.operation)
-            wrapped.hint = [error.hint, "The migration was rolled back: the database is at \(describe(step.headsBefore))."]
-                .compactMap { $0 }.joined(separator: " ")
+            wrapped.hint = [error.hint, state].compactMap { $0 }.joined(separator: " ")
             return wrapped
-        }
-        let place = progress.operationsDone
-            ? "the version table update"
-            : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
-        let left: String
-        if !transactional {
-            left = progress.executed == 0
-                ? "Nothing of it ran; the database is still at \(describe(step.headsBefore))."
-                : "It runs outside a transaction: \(progress.outcome) The version table still says \(describe(step.headsBefore)). Undo or finish them by hand, then `migrate stamp`."
-        } else if inRunTransaction {
-            left = "The run's transaction was rolled back: the database is still at \(describe(completed.first?.headsBefore ?? step.headsBefore))."
-        } else {
-            left = "It was rolled back: the database is at \(describe(step.headsBefore))."
         }
         // The migration is to blame only when the engine blames its SQL; a full disk, a lock or a
         // lost connection has its own remedy.
@@ -286,11 +350,93 @@ struct Runner {
         return MigrateError(
             .migration,
             "\(title) failed at \(place)",
-            hint: left + remedy,
-            location: progress.operationsDone
-                ? step.revision.path.map { SourceLocation(path: $0) }
-                : step.location(ofOperation: progress.operation),
+            hint: state + remedy,
+            location: location,
             cause: error)
+    }
+
+    /// Where the database is after a failed step, from the version table as read back after the
+    /// failure: a lost connection can hide whether a COMMIT happened, so what the run expected is
+    /// not evidence. Outside a transaction it also says which statements stay applied and what a
+    /// failed statement left behind.
+    private func databaseState(
+        _ step: MigrationStep, progress: StepProgress, transactional: Bool, inRunTransaction: Bool,
+        completed: [MigrationStep], found: HeadsAfterFailure, leftovers: Set<LeftoverObject>
+    ) -> String {
+        if !transactional {
+            var parts: [String] = []
+            if progress.executed > 0 || progress.operationsDone {
+                parts.append("It runs outside a transaction: \(progress.outcome)")
+            }
+            for leftover in leftovers.sorted(by: { $0.removal < $1.removal }) {
+                parts.append("The failed statement left \(leftover.description) behind; remove it with `\(leftover.removal)`.")
+            }
+            switch found {
+            case .read(let heads) where heads == step.headsBefore && progress.executed == 0 && leftovers.isEmpty:
+                parts.append("Nothing of it ran; the database is still at \(describe(heads)).")
+            case .read(let heads) where heads == step.headsBefore:
+                parts.append("The version table still says \(describe(heads)). Undo or finish them by hand, then `migrate stamp`.")
+            case .read(let heads):
+                parts.append("The version table says \(describe(heads)) (read back after the failure).")
+            case .unknown(let reason):
+                parts.append(Self.undetermined(reason))
+            }
+            return parts.joined(separator: " ")
+        }
+        let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+        switch found {
+        case .read(let heads) where heads == expected:
+            return inRunTransaction
+                ? "The run's transaction was rolled back: the database is still at \(describe(heads))."
+                : "It was rolled back: the database is at \(describe(heads))."
+        case .read(let heads) where heads == step.headsAfter:
+            return "Its COMMIT reached the server before the failure: the migration is applied, and the database is at \(describe(heads))."
+        case .read(let heads):
+            return "The database is at \(describe(heads)) (read back after the failure)."
+        case .unknown(let reason):
+            return Self.undetermined(reason)
+                + " It is at \(describe(expected)) if the transaction was rolled back, or at \(describe(step.headsAfter)) if its COMMIT reached the server."
+        }
+    }
+
+    /// Describes a failure between steps (a transaction that would not begin or commit, a
+    /// signal) with where the database is.
+    private func failureBetweenSteps(
+        _ error: any Error, completed: [MigrationStep], rolledBack: Bool, found: HeadsAfterFailure, signal: Int32?
+    ) -> any Error {
+        let state: String
+        switch found {
+        case .read(let heads): state = "The database is at \(describe(heads)) (read back after the failure)."
+        case .unknown(let reason): state = Self.undetermined(reason)
+        }
+        let done = rolledBack
+            ? "The run's transaction was rolled back."
+            : completed.isEmpty
+            ? "No migration had completed."
+            : "\(completed.count) migration(s) completed before it (the last \(completed.last!.revision.id))."
+        if let signal {
+            var interrupted = error as? MigrateError ?? MigrateError.interrupted(signal: signal, "the run")
+            if interrupted.kind != .interrupted { interrupted = .interrupted(signal: signal, "the run") }
+            interrupted.hint = "\(done) \(state)"
+            interrupted.cause = (error as? MigrateError)?.kind == .interrupted ? nil : error
+            return interrupted
+        }
+        if var error = error as? MigrateError {
+            guard [.database, .migration, .lockTimeout].contains(error.kind) || !completed.isEmpty || rolledBack else { return error }
+            error.hint = [error.hint, done, state].compactMap { $0 }.joined(separator: " ")
+            return error
+        }
+        return MigrateError(
+            .migration, completed.isEmpty && !rolledBack ? "the run stopped before any migration ran" : "the run stopped between migrations",
+            hint: "\(done) \(state) Check the cause, then run the command again.",
+            cause: error)
+    }
+
+    /// The sentence for a version table that could not be read back.
+    static func undetermined(_ reason: any Error) -> String {
+        let because = (reason as? DatabaseError)?.message ?? (reason as? MigrateError)?.message ?? "\(reason)"
+        return "Where the database is could not be determined: the version table could not be read back (\(because)). "
+            + "Run `migrate current` to see where it is before running the command again."
     }
 
     /// ``performDatabaseAction(_:in:statementHint:_:)`` on the run's database, for the work
@@ -299,8 +445,12 @@ struct Runner {
         try performDatabaseAction(action, in: databaseName, statementHint: statementHint, body)
     }
 
+    /// The heads for a message, in graph order; heads read back from the database may name
+    /// revisions no file declares, and those are listed as they are.
     private func describe(_ heads: Set<String>) -> String {
-        heads.isEmpty ? "base" : graph.topologicallySorted(heads).joined(separator: ", ")
+        guard !heads.isEmpty else { return "base" }
+        guard heads.allSatisfy({ graph.revisions[$0] != nil }) else { return heads.sorted().joined(separator: ", ") }
+        return graph.topologicallySorted(heads).joined(separator: ", ")
     }
 }
 
@@ -314,6 +464,8 @@ private struct StepProgress {
     var executed = 0
     /// Whether every operation ran (so the failure is in the version table update).
     var operationsDone = false
+    /// Whether the step's transaction was committing (the outcome of a lost COMMIT is unknown).
+    var committing = false
 
     /// Which statements ran (and, outside a transaction, stay applied), which failed and what
     /// did not run: "statements 1–2 ran and stay applied; statement 3 failed; operation 4 did not run."

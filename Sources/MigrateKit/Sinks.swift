@@ -10,9 +10,14 @@ final class DatabaseSink: MigrationSink {
     /// The connection itself, where the dialect rebuilds tables and so must read definitions.
     var inspector: SchemaInspector? { connection.schemaInspector }
 
-    init(connection: DatabaseConnection, recorded: RecordedState) {
+    /// Opens a new connection to the same database, for reading the version table back when
+    /// the run's connection died.
+    let reconnect: (() throws -> DatabaseConnection)?
+
+    init(connection: DatabaseConnection, recorded: RecordedState, reconnect: (() throws -> DatabaseConnection)? = nil) {
         self.connection = connection
         self.recorded = recorded
+        self.reconnect = reconnect
     }
 
     var recordsDurations: Bool { true }
@@ -61,6 +66,37 @@ final class DatabaseSink: MigrationSink {
     }
 
     func finish() throws {}
+
+    /// Reads the version table on the run's connection (after the rollback) or, when that fails
+    /// (the connection died), once on a new connection.
+    func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
+        readHeadsBack(versionTable, on: connection, reconnect: reconnect)
+    }
+
+    func leftoverObjects() -> Set<LeftoverObject> {
+        (try? connection.leftoverObjects()) ?? []
+    }
+
+    func checkForLeftovers(before statement: String) throws {
+        try connection.checkForLeftovers(before: statement)
+    }
+}
+
+/// Reads the version table on `connection` (after a rollback) or, when that fails (the
+/// connection died), once on a new connection from `reconnect`.
+func readHeadsBack(
+    _ versionTable: VersionTable, on connection: DatabaseConnection, reconnect: (() throws -> DatabaseConnection)?
+) -> HeadsAfterFailure {
+    do {
+        return .read(try versionTable.currentHeads(connection))
+    } catch {
+        guard let reconnect else { return .unknown(error) }
+        do {
+            return .read(try versionTable.currentHeads(try reconnect()))
+        } catch {
+            return .unknown(error)
+        }
+    }
 }
 
 /// Writes the statements as a script for `psql -f` or `sqlite3`, byte for byte the same for the
@@ -113,6 +149,13 @@ final class ScriptSink: MigrationSink {
     }
 
     func finish() throws {}
+
+    func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
+        .read(expected)
+    }
+
+    func leftoverObjects() -> Set<LeftoverObject> { [] }
+    func checkForLeftovers(before statement: String) throws {}
 
     /// Appends one statement and its terminator; a statement ending in a line comment gets the
     /// `;` on a line of its own so the comment cannot swallow it.

@@ -13,8 +13,11 @@ import MigrateSQL
 /// A connection to a PostgreSQL server through libpq; it owns the `PGconn` and finishes it in `deinit`.
 ///
 /// Everything goes through libpq's text protocol: `execute` sends a script as one simple query,
-/// `query` sends one statement with `$1`-style text parameters. Server notices (such as the one
-/// `CREATE TABLE IF NOT EXISTS` raises) are swallowed, because library code never prints.
+/// `query` sends one statement with `$1`-style text parameters. Results are awaited on the
+/// socket rather than inside libpq, so a pending ``Interruption`` cancels the statement on the
+/// server and a statement stuck behind another session's lock can be reported
+/// (``reportLockWaits(to:)``). Server notices (such as the one `CREATE TABLE IF NOT EXISTS`
+/// raises) are swallowed, because library code never prints.
 ///
 /// ```swift
 /// let connection = try PostgresConnection(url: "postgresql://app@localhost/app_dev")
@@ -28,19 +31,38 @@ package final class PostgresConnection: DatabaseConnection {
 
     private let handle: OpaquePointer
 
+    /// The connection string, for the side connection that looks up who holds a lock.
+    private let url: String
+
     /// The advisory lock key this session holds, so a release unlocks exactly what was locked.
     private var heldLockKey: Int64?
+
+    /// Told once per statement that waits longer than ``lockWaitReportDelay`` for another
+    /// session's lock (see ``reportLockWaits(to:)``).
+    private var onLockWait: ((LockWait) -> Void)?
+
+    /// How long a statement runs before the connection asks whether it waits for a lock.
+    private static let lockWaitReportDelay: Duration = .seconds(3)
+
+    /// Seconds libpq waits for a server to answer when neither the URL (`connect_timeout`) nor
+    /// `PGCONNECT_TIMEOUT` says: without it a server that accepts the connection and never
+    /// answers hangs the tool forever.
+    package static let defaultConnectTimeout = 10
 
     /// Connects with a libpq connection string: a `postgresql://` or `postgres://` URI (with
     /// `?host=/socket/dir`, `sslmode=…`), or keyword/value pairs; libpq's `PG*` environment
     /// variables fill in whatever it leaves out.
     ///
-    /// The client encoding is forced to UTF-8 because results are decoded as UTF-8.
+    /// The client encoding is forced to UTF-8 because results are decoded as UTF-8. Connecting
+    /// gives up after ``defaultConnectTimeout`` seconds unless the URL or `PGCONNECT_TIMEOUT`
+    /// says otherwise.
     /// Throws ``MigrateError`` `.database` naming the server (password shown as `***`) when the
     /// connection fails.
     package init(url: String) throws {
-        let keywords = ["dbname", "fallback_application_name", "client_encoding"]
-        let values = [url, "migrate", "UTF8"]
+        let environmentTimeout = getenv("PGCONNECT_TIMEOUT").map { String(cString: $0) }
+        let parameters = Self.connectionParameters(url: url, environmentConnectTimeout: environmentTimeout)
+        let keywords = parameters.map(\.keyword)
+        let values = parameters.map(\.value)
         let cKeywords = keywords.map { strdup($0) }
         let cValues = values.map { strdup($0) }
         defer { (cKeywords + cValues).forEach { free($0) } }
@@ -49,10 +71,12 @@ package final class PostgresConnection: DatabaseConnection {
             cKeywords.map { UnsafePointer($0) } + [nil], cValues.map { UnsafePointer($0) } + [nil], 1)
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let libpqMessage = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            let timeout = connection.flatMap { Self.option("connect_timeout", of: $0) }
             PQfinish(connection)
-            throw Self.connectionError(url: url, libpqMessage: libpqMessage)
+            throw Self.connectionError(url: url, libpqMessage: libpqMessage, connectTimeout: timeout)
         }
         self.handle = connection
+        self.url = url
         // libpq prints notices to stderr unless told otherwise; a library must stay quiet.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
     }
@@ -61,6 +85,39 @@ package final class PostgresConnection: DatabaseConnection {
         PQfinish(handle)
     }
 
+    /// The keyword/value pairs given to libpq: the URL expands in place of `dbname`, so it wins
+    /// over the default timeout before it; `PGCONNECT_TIMEOUT` is only read by libpq for a
+    /// keyword left out, so the default is left out when that variable is set.
+    package static func connectionParameters(
+        url: String, environmentConnectTimeout: String?
+    ) -> [(keyword: String, value: String)] {
+        var parameters: [(keyword: String, value: String)] = []
+        if (environmentConnectTimeout ?? "").isEmpty {
+            parameters.append(("connect_timeout", String(defaultConnectTimeout)))
+        }
+        parameters += [("dbname", url), ("fallback_application_name", "migrate"), ("client_encoding", "UTF8")]
+        return parameters
+    }
+
+    /// The value libpq uses for a connection option (`PQconninfo`), e.g. "10" for `connect_timeout`.
+    package func option(_ keyword: String) -> String? {
+        Self.option(keyword, of: handle)
+    }
+
+    private static func option(_ keyword: String, of connection: OpaquePointer) -> String? {
+        guard let options = PQconninfo(connection) else { return nil }
+        defer { PQconninfoFree(options) }
+        var index = 0
+        while let name = options[index].keyword {
+            if String(cString: name) == keyword { return options[index].val.map { String(cString: $0) } }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`).
+    package var backendProcessID: Int32 { PQbackendPID(handle) }
+
     // MARK: - Statements
 
     /// Sends `sql` as one simple query, so several `;`-separated statements run in order.
@@ -68,7 +125,8 @@ package final class PostgresConnection: DatabaseConnection {
     /// Outside an explicit transaction PostgreSQL runs such a script in one implicit transaction.
     package func execute(_ sql: String) throws {
         try rejectNUL(in: sql)
-        let result = PQexec(handle, sql)
+        let sent = PQsendQuery(handle, sql)
+        let result = awaitResult(sent: sent == 1, sql: sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
     }
@@ -79,9 +137,10 @@ package final class PostgresConnection: DatabaseConnection {
         for case let value? in parameters { try rejectNUL(in: value) }
         let cValues = parameters.map { $0.flatMap { strdup($0) } }
         defer { cValues.forEach { free($0) } }
-        let result = PQexecParams(
+        let sent = PQsendQueryParams(
             handle, sql, Int32(parameters.count), nil, cValues.map { $0.map { UnsafePointer($0) } },
             nil, nil, 0)
+        let result = awaitResult(sent: sent == 1, sql: sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
 
@@ -98,6 +157,129 @@ package final class PostgresConnection: DatabaseConnection {
         return rows
     }
 
+    // MARK: - Waiting for results
+
+    /// Waits for the results of the query just sent and returns the one `PQexec` would: the
+    /// first error, else the last result (nil when nothing could be sent or read: the
+    /// connection's error message then says why).
+    ///
+    /// The wait is a loop on the socket rather than a blocking call, so the run can cancel the
+    /// statement when it is interrupted (libpq's cancel request, which the server honours by
+    /// failing the statement with SQLSTATE 57014), and can say who holds a lock the statement
+    /// has waited for for a while.
+    private func awaitResult(sent: Bool, sql: String) -> OpaquePointer? {
+        guard sent else { return nil }
+        var wait = StatementWait(started: ContinuousClock.now, firstLockCheck: Self.lockWaitReportDelay)
+        var kept: OpaquePointer?
+        while true {
+            waitUntilReadable(&wait)
+            guard let result = PQgetResult(handle) else { break }
+            let status = PQresultStatus(result)
+            if let previous = kept, PQresultStatus(previous) == PGRES_FATAL_ERROR {
+                PQclear(result)  // the first error is the one to report; drain the rest
+                continue
+            }
+            PQclear(kept)
+            kept = result
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
+            if PQstatus(handle) == CONNECTION_BAD { break }  // reading on would only add libpq's "invalid socket" 
+        }
+        return kept
+    }
+
+    /// What one statement's wait has done so far.
+    private struct StatementWait {
+        var started: ContinuousClock.Instant
+        /// How long after the start to look for sessions blocking this one (nil once reported).
+        var nextLockCheck: Duration?
+        var cancelSent = false
+        /// Opened on the first look, closed with the statement.
+        var sideConnection: PostgresConnection?
+
+        init(started: ContinuousClock.Instant, firstLockCheck: Duration) {
+            self.started = started
+            self.nextLockCheck = firstLockCheck
+        }
+    }
+
+    /// Returns once `PQgetResult` will not block: a result is complete, or the connection failed.
+    private func waitUntilReadable(_ wait: inout StatementWait) {
+        let socket = PQsocket(handle)
+        while PQisBusy(handle) == 1 {
+            if !wait.cancelSent, Interruption.pendingSignal != nil {
+                wait.cancelSent = true
+                sendCancelRequest()
+            }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 100)  // wakes at least every 100 ms to look at the signal and the clock
+            if PQconsumeInput(handle) == 0 { return }  // the connection failed; PQgetResult says how
+            if let next = wait.nextLockCheck, let onLockWait, ContinuousClock.now - wait.started >= next {
+                if let lockWait = blockingSessions(&wait) {
+                    wait.nextLockCheck = nil
+                    onLockWait(lockWait)
+                } else {
+                    wait.nextLockCheck = next + .seconds(1)
+                }
+            }
+        }
+    }
+
+    /// Asks the server to cancel the running statement (harmless when it has just finished).
+    private func sendCancelRequest() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        defer { PQfreeCancel(cancel) }
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &message, Int32(message.count))
+    }
+
+    package func reportLockWaits(to handler: @escaping (LockWait) -> Void) {
+        onLockWait = handler
+    }
+
+    /// Which lock this connection's statement waits for and who holds it, read from a side
+    /// connection (the run's own is busy); nil when it waits for no other session.
+    private func blockingSessions(_ wait: inout StatementWait) -> LockWait? {
+        do {
+            let side = try wait.sideConnection ?? PostgresConnection(url: url)
+            wait.sideConnection = side
+            let pid = String(backendProcessID)
+            let holders = try side.query(
+                """
+                SELECT pid::text, state, application_name, query FROM pg_catalog.pg_stat_activity
+                WHERE pid = ANY (pg_catalog.pg_blocking_pids($1::integer)) ORDER BY pid
+                """, parameters: [pid])
+            guard !holders.isEmpty else { return nil }
+            let lock = try side.query(
+                """
+                SELECT l.locktype, l.mode, l.transactionid::text, c.oid::regclass::text,
+                    CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index'
+                        WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                        ELSE 'relation' END
+                FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation
+                WHERE l.pid = $1::integer AND NOT l.granted LIMIT 1
+                """, parameters: [pid]
+            ).first
+            return LockWait(
+                lock: Self.describeLock(lock),
+                holders: holders.map { row in
+                    LockWait.Holder(processID: Int(row[0] ?? "") ?? 0, state: row[1], application: row[2], query: row[3])
+                })
+        } catch {
+            return nil  // saying who blocks is a courtesy; the statement goes on waiting either way
+        }
+    }
+
+    /// `table public.items (AccessExclusiveLock)`, `a row locked by transaction 1234 (ShareLock)`.
+    private static func describeLock(_ row: [String?]?) -> String {
+        guard let row, let type = row[0] else { return "a lock" }
+        let mode = row[1].map { " (\($0))" } ?? ""
+        switch type {
+        case "relation": return "\(row[4] ?? "relation") \(row[3] ?? "?")\(mode)"
+        case "transactionid": return "a row locked by transaction \(row[2] ?? "?")\(mode)"
+        default: return "a \(type) lock\(mode)"
+        }
+    }
+
     // MARK: - Transactions
 
     package func beginTransaction() throws {
@@ -108,7 +290,7 @@ package final class PostgresConnection: DatabaseConnection {
     /// statement failed answers `ROLLBACK` without an error, which must not pass for success.
     package func commit() throws {
         let sql = "COMMIT"
-        let result = PQexec(handle, sql)
+        let result = awaitResult(sent: PQsendQuery(handle, sql) == 1, sql: sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
         if let tag = PQcmdStatus(result), String(cString: tag) == "ROLLBACK" {
@@ -142,6 +324,7 @@ package final class PostgresConnection: DatabaseConnection {
         onWait()
         while clock.now < deadline {
             Self.sleep(for: min(.milliseconds(100), deadline - clock.now))
+            try Interruption.checkpoint("waiting for the migration lock \"\(name)\"")
             if try tryAdvisoryLock(key) {
                 heldLockKey = key
                 return
@@ -213,6 +396,74 @@ package final class PostgresConnection: DatabaseConnection {
         return Set(names.filter { found.contains(dialect.quoteQualified($0, schema: schema)) })
     }
 
+    // MARK: - What failed statements leave behind
+
+    /// Every INVALID index: what a failed (or still running) `CREATE INDEX CONCURRENTLY` leaves.
+    package func leftoverObjects() throws -> Set<LeftoverObject> {
+        Set(try query(Self.invalidIndexQuery).map(Self.invalidIndex))
+    }
+
+    /// Refuses a `CREATE INDEX CONCURRENTLY` whose index already exists as INVALID.
+    ///
+    /// It does not drop the index itself: an INVALID index may also be one another session is
+    /// building right now, and only the user can tell. The message says how to remove it.
+    package func checkForLeftovers(before statement: String) throws {
+        guard let target = Self.concurrentIndexTarget(statement) else { return }
+        let rows = try query(
+            Self.invalidIndexQuery + " AND c.relname = $1 AND t.oid = pg_catalog.to_regclass($2)",
+            parameters: [target.index, target.table])
+        guard let row = rows.first else { return }
+        let leftover = Self.invalidIndex(row)
+        throw MigrateError(
+            .migration,
+            "\(leftover.description) is in the way of \(statement.prefix(while: { $0 != "\n" }))",
+            hint: "An earlier CREATE INDEX CONCURRENTLY failed and left it (or another session is building it right now). "
+                + "Once it is not being built, remove it with `\(leftover.removal)`, then run the command again.")
+    }
+
+    private static let invalidIndexQuery = """
+        SELECT n.nspname, c.relname, t.oid::regclass::text
+        FROM pg_catalog.pg_index i
+        JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+        WHERE NOT i.indisvalid
+        """
+
+    /// A row of ``invalidIndexQuery``: schema, index name, table.
+    private static func invalidIndex(_ row: [String?]) -> LeftoverObject {
+        let (schema, name, table) = (row[0] ?? "", row[1] ?? "", row[2] ?? "")
+        return LeftoverObject(
+            description: "the INVALID index \(schema).\(name) on \(table)",
+            removal: "DROP INDEX CONCURRENTLY IF EXISTS \(SQLDialect.postgresql.quoteQualified(name, schema: schema));")
+    }
+
+    /// The index name (case-folded as PostgreSQL does) and the table text of
+    /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table …`; nil for any
+    /// other statement, or one that leaves the name to the server.
+    package static func concurrentIndexTarget(_ statement: String) -> (index: String, table: String)? {
+        let tokens = SQLTokenizer.tokenize(statement)
+        var index = 0
+        func keyword(_ word: String) -> Bool {
+            guard index < tokens.count, tokens[index].isKeyword(word) else { return false }
+            index += 1
+            return true
+        }
+        guard keyword("CREATE") else { return nil }
+        _ = keyword("UNIQUE")
+        guard keyword("INDEX"), keyword("CONCURRENTLY") else { return nil }
+        if keyword("IF") { guard keyword("NOT"), keyword("EXISTS") else { return nil } }
+        guard index < tokens.count, tokens[index].isIdentifier, !tokens[index].isKeyword("ON") else { return nil }
+        let name = tokens[index].kind == .word ? tokens[index].text.lowercased() : tokens[index].value
+        index += 1
+        guard keyword("ON") else { return nil }
+        _ = keyword("ONLY")
+        guard index < tokens.count, tokens[index].isIdentifier else { return nil }
+        var last = index
+        while last + 2 < tokens.count, tokens[last + 1].isSymbol("."), tokens[last + 2].isIdentifier { last += 2 }
+        return (name, SQLTokenizer.text(statement, from: tokens[index], through: tokens[last]))
+    }
+
     // MARK: - Errors
 
     /// libpq sends SQL and parameters as C strings, which end at a NUL character: the rest of a
@@ -278,7 +529,7 @@ package final class PostgresConnection: DatabaseConnection {
         }
     }
 
-    private static func connectionError(url: String, libpqMessage: String) -> MigrateError {
+    private static func connectionError(url: String, libpqMessage: String, connectTimeout: String?) -> MigrateError {
         var message = trimmed(libpqMessage)
         // libpq quotes a malformed URI component verbatim, which may be the password.
         for password in ConnectionString.secrets(in: url) {
@@ -287,6 +538,15 @@ package final class PostgresConnection: DatabaseConnection {
         let server =
             url.isEmpty
             ? "the server named by the PG* environment variables" : ConnectionString.redacted(url)
+        if message.contains("timeout expired") {
+            // libpq waits at least 2 s, whatever smaller value it is given.
+            let seconds = connectTimeout.flatMap { Int($0) }.map { " within \(max($0, 2)) s" } ?? ""
+            return MigrateError(
+                .database, "cannot connect to PostgreSQL at \(server): the server did not answer\(seconds)",
+                hint: "Check that the host and port are those of a PostgreSQL server and that it is not overloaded; "
+                    + "to wait longer, set connect_timeout=SECONDS in the URL, or PGCONNECT_TIMEOUT.",
+                cause: DatabaseError(engine: "PostgreSQL", message: message))
+        }
         return MigrateError(
             .database, "cannot connect to PostgreSQL at \(server)",
             hint: "Check that the server is running and that the URL's host, port, user and database are right; "

@@ -59,9 +59,26 @@ package protocol DatabaseConnection: AnyObject {
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.
     var schemaInspector: SchemaInspector? { get }
+
+    /// Asks to be told, once per statement, when a statement has waited a few seconds for a lock
+    /// another session holds (PostgreSQL); engines that cannot tell ignore it.
+    func reportLockWaits(to handler: @escaping (LockWait) -> Void)
+
+    /// What failed statements outside a transaction left behind (PostgreSQL: INVALID indexes of
+    /// a failed `CREATE INDEX CONCURRENTLY`), so a failure after a snapshot can name what is new.
+    func leftoverObjects() throws -> Set<LeftoverObject>
+
+    /// Throws when `statement`, about to run outside a transaction, would meet what an earlier
+    /// failed run left behind (an INVALID index of the same name), instead of failing with
+    /// "already exists" or, with `IF NOT EXISTS`, passing over an index that does not work.
+    func checkForLeftovers(before statement: String) throws
 }
 
 extension DatabaseConnection {
+    package func reportLockWaits(to handler: @escaping (LockWait) -> Void) {}
+    package func leftoverObjects() throws -> Set<LeftoverObject> { [] }
+    package func checkForLeftovers(before statement: String) throws {}
+
     package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
         Set(try names.filter { try tableExists($0, schema: schema) })
     }

@@ -68,6 +68,10 @@ package final class SQLiteConnection: DatabaseConnection {
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Self.milliseconds(lockTimeout))
+        // A pending interruption (Ctrl-C, SIGTERM) stops the running statement with SQLITE_INTERRUPT.
+        // SQLite asks every 1000 virtual-machine steps; unlike sqlite3_interrupt from another
+        // thread, this also catches a statement that starts just after the signal.
+        sqlite3_progress_handler(handle, 1000, { _ in Interruption.pendingSignal != nil ? 1 : 0 }, nil)
         try execute("PRAGMA foreign_keys = ON")
     }
 
@@ -233,6 +237,12 @@ package final class SQLiteConnection: DatabaseConnection {
         while clock.now < deadline {
             var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
             nanosleep(&pause, nil)
+            do {
+                try Interruption.checkpoint("waiting for the migration lock of \(path)")
+            } catch {
+                close(descriptor)
+                throw error
+            }
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
                 runLockDescriptor = descriptor
                 return

@@ -25,7 +25,8 @@ enum ErrorReport {
             return exit.rawValue
         case let error as MigrateError:
             write("error: \(render(error))\n")
-            return error.kind == .usage ? 64 : 1
+            // An interrupted run ends as the signal would have ended it: 130, 143.
+            return error.signal.map(Signals.exitStatus) ?? (error.kind == .usage ? 64 : 1)
         case let error as DatabaseError:
             // Library code names what it was doing when it wraps these; this is the last resort.
             return report(

@@ -27,6 +27,7 @@ struct MigrateCommand: ParsableCommand {
     var global: GlobalOptions
 
     static func main() {
+        Signals.startHandling()
         do {
             var command = try parseAsRoot()
             try command.run()

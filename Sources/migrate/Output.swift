@@ -175,6 +175,9 @@ enum Progress {
             StandardError.write("\(step.summary)")
         case .stepFinished(_, let duration):
             StandardError.write(" (\(format(duration)))\n")
+        case .waitingForStatementLock(let wait):
+            StandardError.endOpenLine()
+            StandardError.write("\(wait).\n")
         case .verificationProblem(let problem):
             StandardError.write("warning: \(problem) (`migrate verify` lists all)\n")
         case .replanned(let heads):

@@ -139,4 +139,81 @@ import TestSupport
         #expect(killedMidRun >= trials / 2, "only \(killedMidRun) of \(trials) kills landed in a run \(replay)")
         #expect(landedAt.dropFirst().dropLast().reduce(0, +) > 0 || trials < 10, "no kill left the database between revisions \(landedAt) \(replay)")
     }
+    /// Stops the PostgreSQL server (`pg_ctl stop -m immediate`, a crash) or ends the run's
+    /// backend (`pg_terminate_backend`) at random moments during `upgrade head`, on a cluster of
+    /// the test's own, and checks that where each failure message says the database is agrees
+    /// with `migrate current` once the server is back, or says it could not be determined.
+    ///
+    /// `MIGRATE_SERVER_CRASH_TRIALS` sets the number of trials (12 by default); half stop the
+    /// server, half end the backend. `MIGRATE_CRASH_SEED` replays a run.
+    @Test(.enabled(if: TestEngine.postgresql.isEnabled))
+    func failureMessagesAfterServerCrashesStateWhereTheDatabaseIs() throws {
+        let trials = ReliabilitySettings.count("MIGRATE_SERVER_CRASH_TRIALS", default: 12)
+        let seed = ReliabilitySettings.seed("MIGRATE_CRASH_SEED")
+        var random = SeededGenerator(seed: seed)
+        let replay = "(MIGRATE_CRASH_SEED=\(seed))"
+        let cluster = try ThrowawayCluster()
+
+        // Calibrate: how long the migrations take here once the first one starts, so the
+        // disruptions spread over the run itself rather than the process's start-up.
+        let calibration = try Environment(.postgresql, url: try cluster.freshDatabase())
+        try Self.writeHistory(calibration)
+        let clock = ContinuousClock()
+        let calibrationRun = try calibration.watch(["upgrade", "head"])
+        try #require(calibrationRun.waitForStderr(containing: "Running upgrade", timeout: .seconds(60)))
+        let started = clock.now
+        let (full, _) = calibrationRun.finish(timeout: .seconds(120))
+        let window = clock.now - started
+        try #require(full.status == 0, "\(full)")
+
+        var outcomes: [String: Int] = [:]
+        for trial in 1...trials {
+            let crash = trial % 2 == 1
+            let context = "in trial \(trial) of \(trials) (\(crash ? "server stopped" : "backend ended")) \(replay)"
+            let env = try Environment(.postgresql, url: try cluster.freshDatabase())
+            try Self.writeHistory(env)
+            let windowSeconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+            let delay = Double.random(in: 0...1, using: &random) * windowSeconds
+            let process = try env.watch(["upgrade", "head"])
+            _ = process.waitForStderr(containing: "Running upgrade", timeout: .seconds(60))
+            Thread.sleep(forTimeInterval: delay)
+            if crash {
+                try cluster.stop(immediately: true)
+            } else {
+                // The only migrate sessions on the cluster besides this one are the run's.
+                _ = try TestDatabase(url: cluster.adminURL).column(
+                    """
+                    SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity
+                    WHERE application_name = 'migrate' AND pid <> pg_backend_pid() AND datname LIKE 'crash\\_%'
+                    """)
+            }
+            let (result, timedOut) = process.finish(timeout: .seconds(120))
+            if crash { try cluster.start() }
+            #expect(!timedOut, "the run hung \(context): \(result)")
+            #expect(!result.stderr.contains("Fatal error"), "\(context): \(result)")
+
+            let current = try env.run("current")
+            try #require(current.status == 0, "\(context): \(current)")
+            let actual = current.stdout.split(separator: "\n").first.map { String($0.split(separator: " ")[0]) } ?? "base"
+            let outcome: String
+            if result.status == 0 {
+                outcome = "completed before the \(crash ? "stop" : "termination")"
+                #expect(actual == Self.revisions.last!, "\(context): \(result)")
+            } else if result.stderr.contains("error: cannot connect to PostgreSQL") {
+                // Stopped before the run connected: it changed nothing and says so by saying nothing else.
+                outcome = "could not connect"
+                #expect(actual == "base", "\(context): \(result)")
+            } else if let stated = statedRevision(in: result.stderr) {
+                let how = result.stderr.contains("COMMIT reached the server") ? ", the lost COMMIT had landed" : ""
+                outcome = "stated the revision (\(crash ? "server stopped" : "backend ended")\(how))"
+                #expect(stated == actual, "the message says \(stated) but the database is at \(actual) \(context): \(result)")
+            } else {
+                outcome = "could not be determined (\(crash ? "server stopped" : "backend ended"))"
+                #expect(result.stderr.contains("could not be determined") && result.stderr.contains("migrate current"), "\(context): \(result)")
+            }
+            outcomes[outcome, default: 0] += 1
+            #expect(try Self.appliedCount(env, context: context) != nil, "\(context)")
+        }
+        print("server crashes: \(trials) trials; " + outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " \(replay)")
+    }
 }

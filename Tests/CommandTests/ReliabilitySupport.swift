@@ -154,3 +154,32 @@ func slowStatement(_ engine: TestEngine, seconds: Double, sqliteRows: Int) -> St
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < \(sqliteRows)) SELECT count(*) FROM c;"
     }
 }
+
+extension Environment {
+    /// An environment whose migrate.json points at `url`, an empty database the test made
+    /// (on a cluster of its own, say).
+    init(_ engine: TestEngine, url: String) throws {
+        directory = try makeTemporaryDirectory()
+        self.url = url
+        self.engine = engine
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("versions"), withIntermediateDirectories: true)
+        try write("migrate.json", #"{"url": "\#(url)"}"#)
+    }
+}
+
+/// Where a failed run's message says the database is: a revision ("base" for none), or nil when
+/// it says the state could not be determined (or names no state at all).
+func statedRevision(in stderr: String) -> String? {
+    if stderr.contains("could not be determined") { return nil }
+    for pattern in [
+        #"database is (?:still )?at ([A-Za-z0-9_]+)"#, #"version table (?:still )?says ([A-Za-z0-9_]+)"#,
+    ] {
+        let expression = try! NSRegularExpression(pattern: pattern)
+        let range = NSRange(stderr.startIndex..., in: stderr)
+        if let match = expression.firstMatch(in: stderr, range: range), let found = Range(match.range(at: 1), in: stderr) {
+            return String(stderr[found])
+        }
+    }
+    return nil
+}

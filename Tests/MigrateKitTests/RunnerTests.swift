@@ -36,6 +36,12 @@ import TestSupport
         func execute(_ statement: String) throws { calls.append(statement) }
         func record(_ statements: [String]) throws { calls.append(contentsOf: statements.map { "record: " + $0 }) }
         func finish() throws { calls.append("finish") }
+        func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
+            calls.append("read back")
+            return .read(expected)
+        }
+        func leftoverObjects() -> Set<LeftoverObject> { [] }
+        func checkForLeftovers(before statement: String) throws {}
     }
 
     static let graph = try! RevisionGraph([
@@ -110,7 +116,8 @@ import TestSupport
         #expect(throws: MigrateError.self) {
             _ = try runner().run(sink: sink) { try Self.graph.upgradeSteps(from: $0, to: ["b2"]) }
         }
-        #expect(sink.calls == ["prepare"])
+        // Nothing began; the failure only reads back where the database is, for its message.
+        #expect(sink.calls == ["prepare", "ROLLBACK", "read back"])
     }
 
     /// Another run applied a1 while this one waited: the plan is made again from a1, and a1 is
@@ -152,6 +159,11 @@ import TestSupport
             }
             func record(_ statements: [String]) throws { try inner.record(statements) }
             func finish() throws { try inner.finish() }
+            func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
+                inner.headsAfterFailure(versionTable: versionTable, expected: expected)
+            }
+            func leftoverObjects() -> Set<LeftoverObject> { [] }
+            func checkForLeftovers(before statement: String) throws {}
         }
         let sink = FailingSink()
         do {
@@ -160,8 +172,9 @@ import TestSupport
         } catch let error as MigrateError {
             #expect(error.kind == .migration)
             #expect(error.message.contains("b2"))
+            #expect(error.hint?.contains("It was rolled back: the database is at a1.") == true)
         }
-        #expect(sink.inner.calls.suffix(2) == ["-- Running upgrade a1 -> b2, second", "ROLLBACK"])
+        #expect(sink.inner.calls.suffix(3) == ["-- Running upgrade a1 -> b2, second", "ROLLBACK", "read back"])
         #expect(!sink.inner.calls.contains("finish"))
     }
 }
