@@ -45,7 +45,13 @@ public struct Context: Sendable {
         let url = try databaseURL()
         switch url.kind {
         case .sqlite(let path):
-            return try SQLiteConnection(path: path)
+            let connection = try SQLiteConnection(path: path)
+            // A file another program holds locked makes any command wait: say so, and give up
+            // after the same timeout as the migration lock.
+            connection.waitForLocks(timeout: configuration.lockTimeout) { [onEvent] in
+                onEvent(.waitingForDatabase(path: path))
+            }
+            return connection
         case .postgresql(let url):
             return try PostgresConnection(url: url)
         }

@@ -10,6 +10,9 @@ import MigrateSQL
 public enum RunEvent: Sendable {
     /// Another run holds the migration lock; this one waits for it.
     case waitingForLock(table: String)
+    /// Another connection holds a lock on the SQLite file `path` (a long write, an open
+    /// transaction); a statement of this command waits for it.
+    case waitingForDatabase(path: String)
     /// A step is about to run.
     case stepStarted(MigrationStep)
     /// A step committed, after `duration`.
@@ -42,9 +45,11 @@ protocol MigrationSink: AnyObject {
     /// Marks the start of a step (a comment line in scripts).
     func startStep(_ step: MigrationStep)
     func execute(_ statement: String) throws
-    /// Runs the version and history table statements that record a step: in one round trip
-    /// online, since every step has them; one by one in scripts.
-    func record(_ statements: [String]) throws
+    /// Runs the version table `changes` and then the history table statements that record a
+    /// step: in one round trip online, since every step has them; one by one in scripts.
+    /// Online, a change that finds no row of the head it replaces throws ``VersionRowMissing``
+    /// after undoing the record.
+    func record(_ changes: [VersionTable.Change], history: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
 }
@@ -114,20 +119,24 @@ struct Runner {
                     }
                 }
                 progress.operationsDone = true
-                var record = versionTable.changeStatements(
+                let changes = versionTable.changes(
                     from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+                var history: [String]
                 switch step.direction {
                 case .upgrade:
                     let elapsed = (clock.now - started).components
                     let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                    record += historyTable.recordStatements(
+                    history = historyTable.recordStatements(
                         revision: step.revision.id, checksum: step.revision.checksum,
                         durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
                 case .downgrade:
-                    record.append(historyTable.forgetStatement(revision: step.revision.id))
+                    history = [historyTable.forgetStatement(revision: step.revision.id)]
                 }
-                try sink.record(record)
+                try sink.record(changes, history: history)
                 if inStepTransaction { try sink.commit() }
+            } catch let moved as VersionRowMissing {
+                if transactional { sink.rollback() }
+                throw movedDatabase(step, missingHead: moved.head, transactional: transactional, inRunTransaction: inRunTransaction)
             } catch {
                 if transactional { sink.rollback() }
                 throw failure(step, error: error, progress: progress, transactional: transactional,
@@ -140,6 +149,32 @@ struct Runner {
         if inRunTransaction { try sink.commit() }
         try sink.finish()
         return completed
+    }
+
+    /// The error for a step whose version-table UPDATE or DELETE found no row of the head it
+    /// replaces: something else (the migration's own SQL, another program, a run that does not
+    /// take the lock) changed the version table while this run worked.
+    private func movedDatabase(
+        _ step: MigrationStep, missingHead: String, transactional: Bool, inRunTransaction: Bool
+    ) -> MigrateError {
+        let left: String
+        if !transactional {
+            left = "Its statements ran outside a transaction and stay applied; the version table was left as the other "
+                + "change made it. Check what happened, then `migrate stamp` the revision the database is really at."
+        } else if inRunTransaction {
+            left = "The run's transaction was rolled back, with every migration this run applied in it. "
+                + "Run `migrate current` to see where the database is, then run the command again."
+        } else {
+            left = "The migration was rolled back. Run `migrate current` to see where the database is, then run the "
+                + "command again; if the migration's own SQL changes the version table, remove that."
+        }
+        return MigrateError(
+            .migration,
+            "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message)): another run moved the database: "
+                + "the version table no longer holds \(missingHead), which this step replaces (expected heads: "
+                + "\(describe(step.headsBefore)))",
+            hint: left,
+            location: step.revision.path.map { SourceLocation(path: $0) })
     }
 
     /// Describes a failed step: which revision and file, which statement, the engine's error,
@@ -188,6 +223,11 @@ struct Runner {
     private func describe(_ heads: Set<String>) -> String {
         heads.isEmpty ? "base" : graph.topologicallySorted(heads).joined(separator: ", ")
     }
+}
+
+/// A version-table UPDATE or DELETE that matched no row: the head it replaces was gone.
+struct VersionRowMissing: Error {
+    var head: String
 }
 
 /// How far a step got, for the failure message.

@@ -11,6 +11,14 @@ package protocol DatabaseConnection: AnyObject {
     /// Throws ``DatabaseError`` carrying the engine's code, message and the SQL.
     func execute(_ sql: String) throws
 
+    /// Runs `statements` in order, in one round trip where the engine has round trips, and
+    /// returns how many rows each INSERT, UPDATE or DELETE changed (0 for other statements).
+    ///
+    /// A step records itself in the version table with an UPDATE or DELETE naming the head it
+    /// replaces; one that changes no row means another run moved the database meanwhile.
+    /// Stops at the first failing statement and throws its ``DatabaseError``.
+    func executeCountingRows(_ statements: [String]) throws -> [Int]
+
     /// Runs one statement with `$1`-style (PostgreSQL) or `?` (SQLite) parameters and returns
     /// every row, each value as text (nil for NULL).
     func query(_ sql: String, parameters: [String?]) throws -> [[String?]]

@@ -30,6 +30,8 @@ enum Progress {
         switch event {
         case .waitingForLock(let table):
             StandardError.write("Waiting for the migration lock on \(table): another migrate run holds it.\n")
+        case .waitingForDatabase(let path):
+            StandardError.write("Waiting for the lock on the SQLite database \(path): another connection holds it.\n")
         case .stepStarted(let step):
             StandardError.write(step.summary)
         case .stepFinished(_, let duration):
