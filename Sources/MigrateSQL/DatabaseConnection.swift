@@ -34,9 +34,10 @@ package protocol DatabaseConnection: AnyObject {
     /// qualified version table name), so two environments sharing a server do not block each other.
     ///
     /// PostgreSQL polls `pg_try_advisory_lock` (never a blocking `pg_advisory_lock`, which would
-    /// deadlock against `CREATE INDEX CONCURRENTLY` run by the holder). SQLite takes its lock per
-    /// transaction with `BEGIN IMMEDIATE`, so here it only records the timeout and callback.
-    /// Throws ``MigrateError`` of kind `.lockTimeout` when the timeout passes.
+    /// deadlock against `CREATE INDEX CONCURRENTLY` run by the holder). SQLite locks a byte of
+    /// the database file itself, and each transaction's `BEGIN IMMEDIATE` waits as long.
+    /// Throws ``MigrateError`` of kind `.lockTimeout` when the timeout passes, and refuses
+    /// (never proceeds without the lock) when the lock cannot be taken at all.
     func acquireMigrationLock(name: String, timeout: Duration, onWait: @escaping () -> Void) throws
     func releaseMigrationLock() throws
 
@@ -54,7 +55,7 @@ package protocol DatabaseConnection: AnyObject {
     func beginMigrationSession() throws
 
     /// Called inside each migration's transaction just before it commits; throws if the
-    /// migration left the database inconsistent (SQLite: `PRAGMA foreign_key_check`).
+    /// migration left the database inconsistent (SQLite: foreign key violations it added).
     func verifyBeforeCommit() throws
 
     /// Undoes ``beginMigrationSession()``.
