@@ -5,6 +5,7 @@
 #endif
 import MigrateCore
 import MigrateSQL
+import Synchronization
 
 /// Everything a command needs: the configuration, where the database is, and where progress goes.
 public struct Context: Sendable {
@@ -15,6 +16,8 @@ public struct Context: Sendable {
     public var environment: [String: String]
     /// Receives progress while migrations run; the command line prints it to stderr.
     public var onEvent: @Sendable (RunEvent) -> Void
+    /// Whether this command already said it waits for a locked database.
+    let lockWaits = Announcement()
 
     public init(
         configuration: Configuration,
@@ -28,7 +31,7 @@ public struct Context: Sendable {
         self.onEvent = onEvent
     }
 
-    /// The database URL after the precedence of DESIGN §1.
+    /// The database URL: `--url`, else `MIGRATE_DATABASE_URL`, else migrate.json's `url`.
     public func databaseURL() throws -> DatabaseURL {
         try configuration.resolveURL(flag: urlFlag, environment: environment)
     }
@@ -42,7 +45,13 @@ public struct Context: Sendable {
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
         return try performing("open a connection") {
-            try url.engine.connect(to: url.target)
+            let connection = try url.engine.connect(to: url.target)
+            // A database another program holds locked makes any command wait: say so, and give up
+            // after the same timeout as the migration lock.
+            connection.waitForLocks(timeout: configuration.lockTimeout) { [onEvent, databaseName, lockWaits] in
+                if lockWaits.once() { onEvent(.waitingForDatabase(name: databaseName)) }
+            }
+            return connection
         }
     }
 
@@ -121,5 +130,20 @@ public struct Context: Sendable {
         }
         interrupted.hint = "No migration had started. \(describe(found))"
         return interrupted
+    }
+}
+
+/// Whether something was already said: a command that meets a locked database in several
+/// statements, or again on the connection that reads back where a failed run left the database,
+/// says it waits once.
+final class Announcement: Sendable {
+    private let made = Mutex(false)
+
+    /// True the first time only.
+    func once() -> Bool {
+        made.withLock { made in
+            defer { made = true }
+            return !made
+        }
     }
 }

@@ -10,6 +10,9 @@ import MigrateSQL
 public enum RunEvent: Sendable {
     /// Another run holds the migration lock; this one waits for it.
     case waitingForLock(table: String)
+    /// Another connection holds a lock on the whole database `name` (a SQLite file: a long write,
+    /// an open transaction); a statement of this command waits for it.
+    case waitingForDatabase(name: String)
     /// A step is about to run.
     case stepStarted(MigrationStep)
     /// A step committed, after `duration`.
@@ -45,9 +48,11 @@ protocol MigrationSink: AnyObject {
     /// Marks the start of a step (a comment line in scripts) with its `Running …` summary.
     func startStep(summary: String)
     func execute(_ statement: String) throws
-    /// Runs the version and history table statements that record a step: in one round trip
-    /// online, since every step has them; one by one in scripts.
-    func record(_ statements: [String]) throws
+    /// Runs the version table `changes` and then the history table statements that record a
+    /// step: in one round trip online, since every step has them; one by one in scripts.
+    /// Online, a change that finds no row of the head it replaces throws ``VersionRowMissing``
+    /// after undoing the record.
+    func record(_ changes: [VersionTable.Change], history: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
     /// The heads as read back after a failure (online: on the run's connection, else on a new
@@ -196,7 +201,16 @@ struct Runner {
                     try performing(
                         "stamp the version table \(versionTable.displayName)", statementHint: versionTable.readHint
                     ) {
-                        try sink.record(stampStatements(stamp))
+                        let (changes, history) = stampStatements(stamp)
+                        do {
+                            try sink.record(changes, history: history)
+                        } catch let moved as VersionRowMissing {
+                            throw MigrateError(
+                                .migration,
+                                "stamp: another run moved the database: the version table no longer holds "
+                                    + "\(moved.head), which the stamp replaces (expected heads: \(describe(stamp.headsBefore)))",
+                                hint: "The stamp was rolled back; stamp again once you know where the database is.")
+                        }
                         if inStepTransaction { try sink.commit() }
                     }
                 }
@@ -256,21 +270,28 @@ struct Runner {
                 }
             }
             progress.operationsDone = true
-            var record = versionTable.changeStatements(
+            let changes = versionTable.changes(
                 from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+            let history: [String]
             switch step.direction {
             case .upgrade:
                 let elapsed = (clock.now - started).components
                 let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                record += historyTable.recordStatements(
+                history = historyTable.recordStatements(
                     revision: step.revision.id, checksum: step.revision.checksum,
                     durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
             case .downgrade:
-                record.append(historyTable.forgetStatement(revision: step.revision.id))
+                history = [historyTable.forgetStatement(revision: step.revision.id)]
             }
-            try sink.record(record)
+            try sink.record(changes, history: history)
             progress.committing = inStepTransaction
             if inStepTransaction { try sink.commit() }
+        } catch let moved as VersionRowMissing {
+            _ = Interruption.acknowledge()
+            if transactional { sink.rollback() }
+            throw ReportedFailure(
+                error: movedDatabase(
+                    step, missingHead: moved.head, transactional: transactional, inRunTransaction: inRunTransaction))
         } catch {
             // Stop cancelling statements: the rollback and the re-read below must run.
             let signal = Interruption.acknowledge()
@@ -296,19 +317,46 @@ struct Runner {
 
     /// What a stamp writes: the version table's new rows, and a history that keeps only the
     /// revisions still applied, so `verify` does not report files deliberately stamped away.
-    private func stampStatements(_ stamp: StampStep) -> [String] {
-        var statements: [String] = []
-        if stamp.purge { statements.append(versionTable.deleteAllStatement) }
-        statements += versionTable.changeStatements(
+    /// The version-table changes check their row counts like a migration's: a stamp that finds
+    /// a head gone has met another run.
+    private func stampStatements(_ stamp: StampStep) -> (changes: [VersionTable.Change], history: [String]) {
+        var changes: [VersionTable.Change] = []
+        if stamp.purge { changes.append(VersionTable.Change(sql: versionTable.deleteAllStatement, replacedHead: nil)) }
+        changes += versionTable.changes(
             from: stamp.purge ? [] : stamp.headsBefore, to: stamp.headsAfter, order: graph.topologicallySorted)
         let applied = graph.topologicallySorted(graph.appliedRevisions(heads: stamp.headsAfter))
-        statements.append(historyTable.forgetAllStatement(except: applied))
-        return statements
+        return (changes, [historyTable.forgetAllStatement(except: applied)])
     }
 
     /// A failure the runner has described, passed through the catch clauses of ``run(sink:steps:)``.
     private struct ReportedFailure: Error {
         var error: MigrateError
+    }
+
+    /// The error for a step whose version-table UPDATE or DELETE found no row of the head it
+    /// replaces: something else (the migration's own SQL, another program, a run that does not
+    /// take the lock) changed the version table while this run worked.
+    private func movedDatabase(
+        _ step: MigrationStep, missingHead: String, transactional: Bool, inRunTransaction: Bool
+    ) -> MigrateError {
+        let left: String
+        if !transactional {
+            left = "Its statements ran outside a transaction and stay applied; the version table was left as the other "
+                + "change made it. Check what happened, then `migrate stamp` the revision the database is really at."
+        } else if inRunTransaction {
+            left = "The run's transaction was rolled back, with every migration this run applied in it. "
+                + "Run `migrate current` to see where the database is, then run the command again."
+        } else {
+            left = "The migration was rolled back. Run `migrate current` to see where the database is, then run the "
+                + "command again; if the migration's own SQL changes the version table, remove that."
+        }
+        return MigrateError(
+            .migration,
+            "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message)): another run moved the database: "
+                + "the version table no longer holds \(missingHead), which this step replaces (expected heads: "
+                + "\(describe(step.headsBefore)))",
+            hint: left,
+            location: step.revision.path.map { SourceLocation(path: $0) })
     }
 
     /// Describes a failed step: which revision and file, which statement, the engine's error,
@@ -452,6 +500,11 @@ struct Runner {
         guard heads.allSatisfy({ graph.revisions[$0] != nil }) else { return heads.sorted().joined(separator: ", ") }
         return graph.topologicallySorted(heads).joined(separator: ", ")
     }
+}
+
+/// A version-table UPDATE or DELETE that matched no row: the head it replaces was gone.
+struct VersionRowMissing: Error {
+    var head: String
 }
 
 /// How far a step got, for the failure message.

@@ -150,6 +150,7 @@ public struct ScriptDirectory: Sendable {
             revision = try SQLMigrationFile(parsing: text, path: path, splittingStatements: full).revision
         }
         if full {
+            try revision.checkTransactionControl(fileText: text)
             revision.checksum = checksum
         } else {
             revision.upgrade = []

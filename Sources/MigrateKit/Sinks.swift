@@ -42,13 +42,24 @@ final class DatabaseSink: MigrationSink {
         return recorded.heads
     }
 
-    func beginTransaction() throws { try connection.beginTransaction() }
+    /// Whether the runner has a transaction open.
+    private var inTransaction = false
+
+    func beginTransaction() throws {
+        try connection.beginTransaction()
+        inTransaction = true
+    }
 
     func commit() throws {
         try connection.verifyBeforeCommit()
         try connection.commit()
+        inTransaction = false
     }
-    func rollback() { try? connection.rollback() }
+
+    func rollback() {
+        inTransaction = false
+        try? connection.rollback()
+    }
 
     func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String> {
         try versionTable.readHeads(connection)
@@ -58,11 +69,25 @@ final class DatabaseSink: MigrationSink {
 
     func execute(_ statement: String) throws { try connection.execute(statement) }
 
-    /// Both engines take several statements in one call; PostgreSQL then gets them in one
-    /// round trip instead of three for each step.
-    func record(_ statements: [String]) throws {
+    /// Both engines take several statements in one call that counts the rows each changed;
+    /// PostgreSQL then gets them in one round trip instead of three for each step. A step that
+    /// runs outside a transaction (`transactional: false`) records itself in a transaction of
+    /// its own, so a record that finds the database moved leaves nothing behind.
+    func record(_ changes: [VersionTable.Change], history: [String]) throws {
+        let statements = changes.map(\.sql) + history
         guard !statements.isEmpty else { return }
-        try connection.execute(statements.joined(separator: ";\n"))
+        let ownTransaction = !inTransaction
+        if ownTransaction { try connection.beginTransaction() }
+        do {
+            let counts = try connection.executeCountingRows(statements)
+            for (change, count) in zip(changes, counts) where count == 0 {
+                if let head = change.replacedHead { throw VersionRowMissing(head: head) }
+            }
+            if ownTransaction { try connection.commit() }
+        } catch {
+            if ownTransaction { try? connection.rollback() }
+            throw error
+        }
     }
 
     func finish() throws {}
@@ -144,8 +169,9 @@ final class ScriptSink: MigrationSink {
 
     func execute(_ statement: String) throws { emit(statement) }
 
-    func record(_ statements: [String]) throws {
-        for statement in statements { emit(statement) }
+    func record(_ changes: [VersionTable.Change], history: [String]) throws {
+        for change in changes { emit(change.sql) }
+        for statement in history { emit(statement) }
     }
 
     func finish() throws {}

@@ -29,7 +29,7 @@ import MigrateSQL
 package final class PostgresConnection: DatabaseConnection {
     package var dialect: SQLDialect { .postgresql }
 
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
 
     /// The connection string, for the side connection that looks up who holds a lock.
     private let url: String
@@ -468,7 +468,7 @@ package final class PostgresConnection: DatabaseConnection {
 
     /// libpq sends SQL and parameters as C strings, which end at a NUL character: the rest of a
     /// statement would be dropped without a word (`DELETE FROM t\0 WHERE …` would empty the table).
-    private func rejectNUL(in sql: String) throws {
+    func rejectNUL(in sql: String) throws {
         guard let nul = sql.firstIndex(of: "\0") else { return }
         throw DatabaseError(
             engine: "PostgreSQL", code: "22021",
@@ -478,7 +478,7 @@ package final class PostgresConnection: DatabaseConnection {
     }
 
     /// The one result checker: success statuses pass, anything else becomes a ``DatabaseError``.
-    private func check(_ result: OpaquePointer?, sql: String) throws {
+    func check(_ result: OpaquePointer?, sql: String) throws {
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return
@@ -494,7 +494,7 @@ package final class PostgresConnection: DatabaseConnection {
 
     /// The server's error fields (SQLSTATE, message, detail, hint, position), or libpq's own
     /// message when there is no result, saying so plainly when the connection is gone.
-    private func error(from result: OpaquePointer?, sql: String) -> DatabaseError {
+    func error(from result: OpaquePointer?, sql: String) -> DatabaseError {
         func field(_ code: Character) -> String? {
             PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
         }

@@ -11,6 +11,14 @@ package protocol DatabaseConnection: AnyObject {
     /// Throws ``DatabaseError`` carrying the engine's code, message and the SQL.
     func execute(_ sql: String) throws
 
+    /// Runs `statements` in order, in one round trip where the engine has round trips, and
+    /// returns how many rows each INSERT, UPDATE or DELETE changed (0 for other statements).
+    ///
+    /// A step records itself in the version table with an UPDATE or DELETE naming the head it
+    /// replaces; one that changes no row means another run moved the database meanwhile.
+    /// Stops at the first failing statement and throws its ``DatabaseError``.
+    func executeCountingRows(_ statements: [String]) throws -> [Int]
+
     /// Runs one statement with `$1`-style (PostgreSQL) or `?` (SQLite) parameters and returns
     /// every row, each value as text (nil for NULL).
     func query(_ sql: String, parameters: [String?]) throws -> [[String?]]
@@ -26,9 +34,10 @@ package protocol DatabaseConnection: AnyObject {
     /// qualified version table name), so two environments sharing a server do not block each other.
     ///
     /// PostgreSQL polls `pg_try_advisory_lock` (never a blocking `pg_advisory_lock`, which would
-    /// deadlock against `CREATE INDEX CONCURRENTLY` run by the holder). SQLite takes its lock per
-    /// transaction with `BEGIN IMMEDIATE`, so here it only records the timeout and callback.
-    /// Throws ``MigrateError`` of kind `.lockTimeout` when the timeout passes.
+    /// deadlock against `CREATE INDEX CONCURRENTLY` run by the holder). SQLite locks a byte of
+    /// the database file itself, and each transaction's `BEGIN IMMEDIATE` waits as long.
+    /// Throws ``MigrateError`` of kind `.lockTimeout` when the timeout passes, and refuses
+    /// (never proceeds without the lock) when the lock cannot be taken at all.
     func acquireMigrationLock(name: String, timeout: Duration, onWait: @escaping () -> Void) throws
     func releaseMigrationLock() throws
 
@@ -46,7 +55,7 @@ package protocol DatabaseConnection: AnyObject {
     func beginMigrationSession() throws
 
     /// Called inside each migration's transaction just before it commits; throws if the
-    /// migration left the database inconsistent (SQLite: `PRAGMA foreign_key_check`).
+    /// migration left the database inconsistent (SQLite: foreign key violations it added).
     func verifyBeforeCommit() throws
 
     /// Undoes ``beginMigrationSession()``.
@@ -59,6 +68,11 @@ package protocol DatabaseConnection: AnyObject {
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.
     var schemaInspector: SchemaInspector? { get }
+
+    /// How long a statement waits for a lock another connection holds on the database before it
+    /// fails, and whom to tell, once per wait, that it waits (SQLite, whose locks cover the whole
+    /// file); engines whose waits are the migration lock's and the server's ignore it.
+    func waitForLocks(timeout: Duration, onWait: (() -> Void)?)
 
     /// Asks to be told, once per statement, when a statement has waited a few seconds for a lock
     /// another session holds (PostgreSQL); engines that cannot tell ignore it.
@@ -75,6 +89,7 @@ package protocol DatabaseConnection: AnyObject {
 }
 
 extension DatabaseConnection {
+    package func waitForLocks(timeout: Duration, onWait: (() -> Void)?) {}
     package func reportLockWaits(to handler: @escaping (LockWait) -> Void) {}
     package func leftoverObjects() throws -> Set<LeftoverObject> { [] }
     package func checkForLeftovers(before statement: String) throws {}

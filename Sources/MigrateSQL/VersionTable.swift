@@ -46,19 +46,40 @@ public struct VersionTable: Sendable, Hashable {
     /// head replaces another (Alembic's form for an ordinary step), then DELETEs and INSERTs.
     /// Ids are validated as `[A-Za-z0-9_]` when files are read, and quoted here regardless.
     public func changeStatements(from before: Set<String>, to after: Set<String>, order: (Set<String>) -> [String]) -> [String] {
+        changes(from: before, to: after, order: order).map(\.sql)
+    }
+
+    /// One statement that moves the version table, with the head it must find.
+    public struct Change: Sendable, Hashable {
+        public var sql: String
+        /// The head an UPDATE or DELETE replaces: if the statement changes no row, another run
+        /// moved the database since this one read it (Alembic checks the same row counts).
+        /// Nil for an INSERT, which fails on its own if the head is already there.
+        public var replacedHead: String?
+
+        public init(sql: String, replacedHead: String?) {
+            self.sql = sql
+            self.replacedHead = replacedHead
+        }
+    }
+
+    /// ``changeStatements(from:to:order:)`` with the head each UPDATE and DELETE must find.
+    public func changes(from before: Set<String>, to after: Set<String>, order: (Set<String>) -> [String]) -> [Change] {
         let removed = Self.sorted(before.subtracting(after), order)
         let added = Self.sorted(after.subtracting(before), order)
-        var statements: [String] = []
+        var changes: [Change] = []
         for (old, new) in zip(removed, added) {
-            statements.append([updateStart, dialect.quoteString(new), " WHERE version_num = ", dialect.quoteString(old)].joined())
+            changes.append(Change(
+                sql: [updateStart, dialect.quoteString(new), " WHERE version_num = ", dialect.quoteString(old)].joined(),
+                replacedHead: old))
         }
         for old in removed.dropFirst(added.count) {
-            statements.append(deleteStart + dialect.quoteString(old))
+            changes.append(Change(sql: deleteStart + dialect.quoteString(old), replacedHead: old))
         }
         for new in added.dropFirst(removed.count) {
-            statements.append(insertStart + dialect.quoteString(new) + ")")
+            changes.append(Change(sql: insertStart + dialect.quoteString(new) + ")", replacedHead: nil))
         }
-        return statements
+        return changes
     }
 
     /// `ids` in `order`, which an ordinary step (one head out, one in) need not be asked for.

@@ -171,6 +171,8 @@ enum Progress {
         switch event {
         case .waitingForLock(let table):
             StandardError.write("Waiting for the migration lock on \(table): another migrate run holds it.\n")
+        case .waitingForDatabase(let name):
+            StandardError.write("Waiting for the lock on \(name): another connection holds it.\n")
         case .stepStarted(let step):
             StandardError.write("\(step.summary)")
         case .stepFinished(_, let duration):

@@ -13,8 +13,11 @@ import TestSupport
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        #expect(result.stderr.hasPrefix("error: "), "\(result)", sourceLocation: sourceLocation)
-        let firstLine = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        // Only progress lines ("Waiting for …") may come before the report.
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let before = lines.prefix { !$0.hasPrefix("error: ") }
+        #expect(before.allSatisfy { $0.hasPrefix("Waiting for ") }, "\(result)", sourceLocation: sourceLocation)
+        let firstLine = lines.first { $0.hasPrefix("error: ") } ?? ""
         #expect(firstLine.contains(action), "\(result)", sourceLocation: sourceLocation)
         #expect(firstLine.contains(database), "\(result)", sourceLocation: sourceLocation)
         #expect(result.stderr.contains("\n  hint: "), "\(result)", sourceLocation: sourceLocation)
@@ -51,24 +54,27 @@ import TestSupport
         try env.database().execute("CREATE TABLE existing (id integer)")
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
 
-        // Creating the version table is the first write.
+        // The run's lock is taken on the database file opened for writing: the first thing a
+        // read-only file refuses, before anything is read or written. The run refuses too.
         let result = try runWithoutPermissionOverride(env, ["upgrade", "head"])
-        expectReport(result, action: "cannot create the version table migrate_version", database: databaseName(env))
-        #expect(result.stderr.contains("SQLITE_READONLY"), "\(result)")
-        #expect(result.stderr.contains("The database file is read-only to this user"), "\(result)")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("error: cannot lock the SQLite database \(path) for the migration run"), "\(result)")
+        #expect(result.stderr.contains("Permission denied"), "\(result)")
+        #expect(result.stderr.contains("Run it as a user who may write the database file"), "\(result)")
         #expect(!result.stderr.contains("Fix the migration"), "\(result)")
+        #expect(try env.database().tables() == ["existing"])
     }
 
-    /// A migration whose write fails because the file became read-only is not the migration's
-    /// fault: the remedy says what is.
-    @Test func aMigrationStoppedByAReadOnlyFileGetsTheReadOnlyRemedy() throws {
+    /// A migration whose write fails because the database became read-only (here
+    /// `PRAGMA query_only`, as a read-only mount would) is not the migration's fault: the remedy
+    /// says what is.
+    @Test func aMigrationStoppedByAReadOnlyDatabaseGetsTheReadOnlyRemedy() throws {
         let env = try Environment(.sqlite)
-        try writeLinearHistory(env)
+        try env.migration("aaa111", upgrade: "CREATE TABLE a (id integer);")
+        try env.migration("bbb222", parent: "aaa111", message: "create books", upgrade: "PRAGMA query_only = ON;\nCREATE TABLE books (id integer);")
         #expect(try env.run("upgrade", "aaa111").status == 0)
-        let path = String(env.url.dropFirst("sqlite:///".count))
-        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
 
-        let result = try runWithoutPermissionOverride(env, ["upgrade", "head"])
+        let result = try env.run("upgrade", "head")
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("\nerror: "), "after the progress lines: \(result)")
         #expect(result.stderr.contains("upgrade bbb222 (create books) failed"), "\(result)")
@@ -119,9 +125,11 @@ import TestSupport
         defer { try? holder.rollback() }
 
         let result = try env.run("upgrade", "head")
-        expectReport(result, action: "cannot read the version table migrate_version", database: databaseName(env))
+        expectReport(result, action: "another connection held a lock on", database: databaseName(env))
         #expect(result.stderr.contains("SQLITE_BUSY"), "\(result)")
-        #expect(result.stderr.contains("Another connection held a lock on the database file"), "\(result)")
+        #expect(result.stderr.contains("let it finish or close it"), "\(result)")
+        // The wait is announced once, however many statements meet the lock.
+        #expect(result.stderr.components(separatedBy: "Waiting for the lock on").count == 2, "\(result)")
     }
 
     @Test func aRefusedConnectionIsReportedWithoutThePassword() throws {

@@ -40,6 +40,10 @@ import TestSupport
             try alive(sql)
             try inner.execute(sql)
         }
+        func executeCountingRows(_ statements: [String]) throws -> [Int] {
+            try alive(statements.first ?? "")
+            return try inner.executeCountingRows(statements)
+        }
         func query(_ sql: String, parameters: [String?]) throws -> [[String?]] {
             try alive(sql)
             return try inner.query(sql, parameters: parameters)

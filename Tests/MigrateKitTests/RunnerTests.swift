@@ -34,7 +34,12 @@ import TestSupport
         }
         func startStep(summary: String) { calls.append("-- " + summary) }
         func execute(_ statement: String) throws { calls.append(statement) }
-        func record(_ statements: [String]) throws { calls.append(contentsOf: statements.map { "record: " + $0 }) }
+        /// Whether the version table lost its rows underneath: an UPDATE or DELETE then finds none.
+        var versionRowsGone = false
+        func record(_ changes: [VersionTable.Change], history: [String]) throws {
+            if versionRowsGone, let head = changes.compactMap(\.replacedHead).first { throw VersionRowMissing(head: head) }
+            calls.append(contentsOf: (changes.map(\.sql) + history).map { "record: " + $0 })
+        }
         func finish() throws { calls.append("finish") }
         func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
             calls.append("read back")
@@ -99,6 +104,19 @@ import TestSupport
         ])
     }
 
+    @Test func aStampThatFindsItsHeadGoneRollsBackAndSaysSo() throws {
+        let sink = RecordingSink(heads: ["a1"])
+        sink.versionRowsGone = true
+        let error = try #require(throws: MigrateError.self) {
+            _ = try runner().run(sink: sink, steps: { heads in
+                [.stamp(StampStep(headsBefore: heads, headsAfter: ["b2"], purge: false))]
+            })
+        }
+        #expect(error.message.contains("another run moved the database"))
+        #expect(sink.calls.contains("ROLLBACK"))
+        #expect(!sink.calls.contains("COMMIT"))
+    }
+
     @Test func aPurgingStampEmptiesTheTableEvenOfUnknownRevisions() throws {
         let sink = RecordingSink(heads: ["gone"])
         var runner = runner()
@@ -157,7 +175,9 @@ import TestSupport
                 }
                 try inner.execute(statement)
             }
-            func record(_ statements: [String]) throws { try inner.record(statements) }
+            func record(_ changes: [VersionTable.Change], history: [String]) throws {
+                try inner.record(changes, history: history)
+            }
             func finish() throws { try inner.finish() }
             func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure {
                 inner.headsAfterFailure(versionTable: versionTable, expected: expected)
