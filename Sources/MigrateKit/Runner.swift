@@ -41,12 +41,18 @@ protocol MigrationSink: AnyObject {
     func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String>
     /// Marks the start of a step (a comment line in scripts).
     func startStep(_ step: MigrationStep)
+    /// Marks the start of the step's operation at `index` (lint maps statements to operations).
+    func startOperation(_ index: Int)
     func execute(_ statement: String) throws
     /// Runs the version and history table statements that record a step: in one round trip
     /// online, since every step has them; one by one in scripts.
     func record(_ statements: [String]) throws
     /// Called once at the end of a successful run.
     func finish() throws
+}
+
+extension MigrationSink {
+    func startOperation(_ index: Int) {}
 }
 
 /// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
@@ -108,6 +114,7 @@ struct Runner {
                 // see the table as the operations before it in the same migration left it.
                 for (operationIndex, operation) in step.operations.enumerated() {
                     progress.operation = operationIndex
+                    sink.startOperation(operationIndex)
                     for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
                         try sink.execute(statement)
                         progress.executed += 1
