@@ -152,10 +152,13 @@ extension Commands {
         return report
     }
 
-    /// Lints the one revision `id` (which `revision --autogenerate` just wrote), for the
-    /// configured database's dialect.
-    static func lintRevision(_ context: Context, id: String) throws -> LintReport {
+    /// Lints the one revision in the file at `path` (which `revision --autogenerate` just
+    /// wrote), for the configured database's dialect.
+    static func lintRevision(_ context: Context, path: String) throws -> LintReport {
         let graph = try context.scripts().graph
+        guard let id = graph.revisions.values.first(where: { $0.path == path })?.id else {
+            throw MigrateError(.script, "no revision was read from \(path)")
+        }
         var report = try lintRevisions(context, graph: graph, dialect: try context.dialect(), range: [id], upper: [id])
         report.findings.removeAll { $0.revision == nil }
         return report

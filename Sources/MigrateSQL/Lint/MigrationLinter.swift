@@ -49,6 +49,8 @@ package struct MigrationLinter {
     private struct TrackedColumn {
         var type: String
         var isNew: Bool
+        /// NOT NULL without a default: rows that exist cannot get a value for it.
+        var requiresValue = false
         /// A validated `CHECK (col IS NOT NULL)` exists, so `SET NOT NULL` needs no scan.
         var provenNotNull = false
     }
@@ -179,7 +181,7 @@ package struct MigrationLinter {
         case .createTable(let name, let columns, let tableConstraints):
             var table = TrackedTable(isNew: inRange, columnsKnown: !columns.isEmpty)
             for column in columns {
-                table.columns[column.name] = TrackedColumn(type: column.type, isNew: inRange)
+                table.columns[column.name] = TrackedColumn(type: column.type, isNew: inRange, requiresValue: column.requiresValue)
                 if column.references != nil {
                     // PostgreSQL's name for an unnamed column foreign key.
                     constraints[name.key + "." + "\(name.name)_\(column.name)_fkey"] = TrackedConstraint(kind: .foreignKey, isNew: inRange)
@@ -200,7 +202,7 @@ package struct MigrationLinter {
                 }
                 if !isNew(name) {
                     report(.tableRebuild, "table \(name) is rebuilt: every row is copied into a new table", at: index, &pass)
-                    reportRebuildDrops(name, rename: rename, &pass)
+                    reportRebuildChanges(name, rename: rename, &pass)
                 }
                 removeTable(name)
                 return
@@ -328,14 +330,18 @@ package struct MigrationLinter {
         }
     }
 
-    /// Reports the columns a rebuild leaves out: the rebuild drops them.
-    private func reportRebuildDrops(_ name: ObjectName, rename: Int, _ pass: inout Pass) {
+    /// Reports what a rebuild does to the columns: those it leaves out are dropped, and those
+    /// it adds NOT NULL without a default cannot be filled from the existing rows.
+    private func reportRebuildChanges(_ name: ObjectName, rename: Int, _ pass: inout Pass) {
         guard let old = tables[name.key], old.columnsKnown,
             case .renameTable(let temporary, _) = StatementShape.read(pass.statements[rename].text, dialect: dialect),
             let rebuilt = tables[temporary.key], rebuilt.columnsKnown
         else { return }
         for column in old.columns.keys.sorted() where rebuilt.columns[column] == nil && old.columns[column]?.isNew == false {
             report(.dropColumn, "column \(name).\(column) is dropped (by the rebuild)", at: rename, &pass)
+        }
+        for (column, tracked) in rebuilt.columns.sorted(by: { $0.key < $1.key }) where old.columns[column] == nil && tracked.requiresValue {
+            report(.addColumnRequired, "NOT NULL column \(name).\(column) is added without a default (by the rebuild)", at: rename, &pass)
         }
     }
 
@@ -352,8 +358,7 @@ package struct MigrationLinter {
         switch action {
         case .addColumn(let column):
             if existing {
-                let hasDefault = column.defaultExpression.map { !($0.count == 1 && $0[0].isKeyword("NULL")) } ?? false
-                if column.notNull && !hasDefault && !column.autoIncrement && !column.storedGenerated {
+                if column.requiresValue {
                     report(.addColumnRequired, "NOT NULL column \(table).\(column.name) is added without a default", at: index, &pass)
                 }
                 if let expression = column.defaultExpression, let function = Self.volatileFunction(in: expression) {
@@ -374,7 +379,7 @@ package struct MigrationLinter {
                 }
             }
             tables[table.key, default: TrackedTable(isNew: false, columnsKnown: false)]
-                .columns[column.name] = TrackedColumn(type: column.type, isNew: pass.reporting)
+                .columns[column.name] = TrackedColumn(type: column.type, isNew: pass.reporting, requiresValue: column.requiresValue)
             if column.references != nil {
                 constraints[table.key + "." + "\(table.name)_\(column.name)_fkey"] = TrackedConstraint(kind: .foreignKey, isNew: pass.reporting)
             }

@@ -66,6 +66,14 @@ package struct ColumnShape: Sendable, Hashable {
     package var references: ObjectName?
 }
 
+extension ColumnShape {
+    /// NOT NULL without a default or generated value: a row that exists cannot get one.
+    package var requiresValue: Bool {
+        let hasDefault = defaultExpression.map { !($0.count == 1 && $0[0].isKeyword("NULL")) } ?? false
+        return notNull && !hasDefault && !autoIncrement && !storedGenerated
+    }
+}
+
 /// A table constraint, in `CREATE TABLE` or `ADD CONSTRAINT`.
 package struct ConstraintShape: Sendable, Hashable {
     package enum Kind: Sendable, Hashable {
