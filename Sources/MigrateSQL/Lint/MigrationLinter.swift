@@ -294,6 +294,8 @@ package struct MigrationLinter {
         case .dropSchemas(let names):
             for name in names where !newSchemas.contains(name) {
                 report(.dropSchema, "DROP SCHEMA \(name)", at: index, &pass)
+                // It drops (and so locks) every table in the schema.
+                strongLock(nil, at: index, &pass)
             }
 
         case .createType(let name):
