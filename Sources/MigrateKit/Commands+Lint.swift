@@ -198,7 +198,8 @@ extension Commands {
     private static func lintRevisions(
         _ context: Context, graph: RevisionGraph, dialect: SQLDialect, range: Set<String>, upper: [String]
     ) throws -> LintReport {
-        let steps = try graph.upgradeSteps(from: [], to: upper)
+        // Nothing to lint (the database is up to date) needs no history either.
+        let steps = range.isEmpty ? [] : try graph.upgradeSteps(from: [], to: upper)
         let sink = LintSink(dialect: dialect)
         var runner = context.runner(graph: graph, dialect: dialect)
         runner.onEvent = { _ in }
@@ -216,9 +217,7 @@ extension Commands {
                 continue
             }
             linted.append(step.revision.id)
-            let raw = linter.lint(
-                rendered.statements.map { LintStatement($0.text, transaction: $0.transaction) },
-                transactional: step.revision.isTransactional)
+            let raw = linter.lint(rendered.statements.map { LintStatement($0.text, transaction: $0.transaction) })
             let directives = try lintDirectives(step.revision)
             for finding in raw {
                 let statement = rendered.statements[finding.statement]

@@ -8,7 +8,7 @@ private func lint(
     var linter = MigrationLinter(dialect: dialect)
     linter.record(history)
     let statements = migration.map { LintStatement($0, transaction: transactional ? 1 : nil) }
-    return linter.lint(statements, transactional: transactional).map { "\($0.rule.id)@\($0.statement)" }
+    return linter.lint(statements).map { "\($0.rule.id)@\($0.statement)" }
 }
 
 private let accounts = "CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(100), name text, total numeric(10,2))"

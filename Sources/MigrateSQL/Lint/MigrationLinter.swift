@@ -26,7 +26,7 @@ package struct LintFinding: Sendable, Hashable {
 /// or setting a column NOT NULL is harmless. The linter therefore replays every statement: the
 /// history before the range through ``record(_:)`` (existing objects, and facts such as a
 /// column's type or a constraint's kind), then each migration of the range through
-/// ``lint(_:transactional:)``, whose objects count as new.
+/// ``lint(_:)``, whose objects count as new.
 package struct MigrationLinter {
     package let dialect: SQLDialect
     private var tables: [String: TrackedTable] = [:]
@@ -78,11 +78,9 @@ package struct MigrationLinter {
         run(&pass)
     }
 
-    /// The rules `statements` (one migration, in order) break. `transactional` is whether the
-    /// migration runs in a transaction.
-    package mutating func lint(_ statements: [LintStatement], transactional: Bool) -> [LintFinding] {
+    /// The rules `statements` (one migration, in order) break.
+    package mutating func lint(_ statements: [LintStatement]) -> [LintFinding] {
         var pass = Pass(statements: statements, reporting: true)
-        pass.transactional = transactional
         run(&pass)
         return pass.findings.sorted { $0.statement < $1.statement }
     }
@@ -92,7 +90,6 @@ package struct MigrationLinter {
     private struct Pass {
         var statements: [LintStatement]
         var reporting: Bool
-        var transactional = false
         var findings: [LintFinding] = []
         /// The first statement that takes a strong lock on an existing table.
         var firstStrongLock: Int?
