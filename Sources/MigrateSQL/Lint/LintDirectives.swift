@@ -32,7 +32,7 @@ package struct LintDirectives: Sendable, Hashable {
     /// Reads the directives of a file's text; `knownRules` are the ids a directive may name.
     package init(parsing text: String, knownRules: Set<String>) throws(Problem) {
         // Most files have none: look for the keyword once before walking lines.
-        guard text.utf8.firstRange(of: Self.statementKeyword.utf8) != nil else { return }
+        guard Self.mentionsKeyword(text) else { return }
         var number = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -60,6 +60,29 @@ package struct LintDirectives: Sendable, Hashable {
                 fileRules.formUnion(rules)
             } else {
                 lineRules[number, default: []].formUnion(rules)
+            }
+        }
+    }
+
+    /// Whether `text` holds `migrate:lint-ignore` anywhere, by a plain scan of its bytes: lint
+    /// reads every file of the range, and the standard library's generic substring search took
+    /// half of the time of linting 1000 revisions.
+    static func mentionsKeyword(_ text: String) -> Bool {
+        var text = text
+        let keyword: StaticString = "migrate:lint-ignore"
+        return text.withUTF8 { bytes in
+            keyword.withUTF8Buffer { keyword in
+                guard bytes.count >= keyword.count else { return false }
+                var index = 0
+                while index <= bytes.count - keyword.count {
+                    if bytes[index] == keyword[0] {
+                        var matched = 1
+                        while matched < keyword.count, bytes[index + matched] == keyword[matched] { matched += 1 }
+                        if matched == keyword.count { return true }
+                    }
+                    index += 1
+                }
+                return false
             }
         }
     }
