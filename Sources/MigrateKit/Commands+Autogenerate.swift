@@ -52,6 +52,8 @@ extension Commands {
     public struct AutogenerateResult: Sendable {
         public var changes: [SchemaChange]
         public var path: String?
+        /// What `migrate lint` finds in the new revision.
+        public var lintFindings: [LintFinding] = []
     }
 
     /// Compares the models with the database and writes a Swift migration whose upgrade makes
@@ -76,7 +78,9 @@ extension Commands {
         let changes = result.upgrade.map(SchemaChange.init)
         if changes.isEmpty && !allowEmpty { return AutogenerateResult(changes: [], path: nil) }
         let path = try writeRevision(context, options, upgrade: result.upgrade, downgrade: result.downgrade)
-        return AutogenerateResult(changes: changes, path: path)
+        // Lint advises on what was written; a migration it cannot render is for `upgrade` to report.
+        let findings = (try? lintRevision(context, path: path))?.findings ?? []
+        return AutogenerateResult(changes: changes, path: path, lintFindings: findings)
     }
 
     /// The upgrade from the database to the models, and its downgrade.

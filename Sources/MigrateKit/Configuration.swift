@@ -84,6 +84,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public var compare: Compare
     /// How long a run waits for another run's migration lock before giving up.
     public var lockTimeout: Duration
+    /// `migrate lint`'s rules turned off and severities changed (`lint` in migrate.json).
+    public var lint = LintSettings()
     /// Where `url` is in the file, for messages about it.
     private var urlLocation: SourceLocation?
 
@@ -214,6 +216,34 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                     throw reader.error("'lock_timeout' must be a number of seconds, 0 or more, found \(value.text)", at: value)
                 }
                 lockTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
+            case "lint":
+                guard case .object(let options) = value.value else {
+                    throw reader.typeError(key: key, expected: "an object", found: value)
+                }
+                try reader.checkKeys(options, known: ["disable", "severity"], prefix: "lint.")
+                for option in options {
+                    if option.key == "disable" {
+                        for rule in try reader.strings(option.value, key: "lint.disable") {
+                            guard LintSettings.ruleIDs.contains(rule) else {
+                                throw reader.error("'lint.disable' names '\(rule)', which is no lint rule", at: option.value, hint: "`migrate lint --list-rules` lists them")
+                            }
+                            lint.disabled.insert(rule)
+                        }
+                    } else if case .object(let rules) = option.value.value {
+                        for rule in rules {
+                            guard LintSettings.ruleIDs.contains(rule.key) else {
+                                throw reader.error("'lint.severity' names '\(rule.key)', which is no lint rule", at: rule.value, hint: "`migrate lint --list-rules` lists them")
+                            }
+                            let text = try reader.string(rule.value, key: "lint.severity.\(rule.key)")
+                            guard let severity = LintSettings.Severity(rawValue: text) else {
+                                throw reader.error("'lint.severity.\(rule.key)' must be \"error\" or \"warning\", found \(rule.value.text)", at: rule.value)
+                            }
+                            lint.severities[rule.key] = severity
+                        }
+                    } else {
+                        throw reader.typeError(key: "lint.severity", expected: "an object", found: option.value)
+                    }
+                }
             case "compare":
                 guard case .object(let options) = value.value else {
                     throw reader.typeError(key: key, expected: "an object", found: value)
@@ -309,7 +339,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             && lhs.versionTableSchema == rhs.versionTableSchema
             && lhs.historyTable == rhs.historyTable && lhs.historyTableSchema == rhs.historyTableSchema
             && lhs.transactionPerMigration == rhs.transactionPerMigration && lhs.compare == rhs.compare
-            && lhs.lockTimeout == rhs.lockTimeout
+            && lhs.lockTimeout == rhs.lockTimeout && lhs.lint == rhs.lint
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -325,6 +355,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         hasher.combine(transactionPerMigration)
         hasher.combine(compare)
         hasher.combine(lockTimeout)
+        hasher.combine(lint)
     }
 
     /// Shows the settings with any password in `url` replaced by `***`.
@@ -336,14 +367,14 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 "versions": versions, "models": models, "versionTable": versionTable,
                 "versionTableSchema": versionTableSchema as Any, "historyTable": historyTable as Any,
                 "historyTableSchema": historyTableSchema as Any, "transactionPerMigration": transactionPerMigration,
-                "compare": compare, "lockTimeout": lockTimeout,
+                "compare": compare, "lockTimeout": lockTimeout, "lint": lint,
             ],
             displayStyle: .struct)
     }
 
     static let keys = [
         "url", "versions", "models", "version_table", "version_table_schema", "history_table",
-        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout",
+        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "lint",
     ]
     static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables"]
     /// Alembic's names for the same settings, so a user moving over gets pointed at ours.

@@ -47,6 +47,10 @@ protocol MigrationSink: AnyObject {
     func headsInTransaction(versionTable: VersionTable, expected: Set<String>) throws -> Set<String>
     /// Marks the start of a step (a comment line in scripts) with its `Running …` summary.
     func startStep(summary: String)
+    /// Marks the start of a migration, before its summary (lint keeps each step's statements).
+    func startMigration(_ step: MigrationStep)
+    /// Marks the start of the step's operation at `index` (lint maps statements to operations).
+    func startOperation(_ index: Int)
     func execute(_ statement: String) throws
     /// Runs the version table `changes` and then the history table statements that record a
     /// step: in one round trip online, since every step has them; one by one in scripts.
@@ -108,6 +112,11 @@ struct StampStep {
         let added = order(headsAfter.subtracting(headsBefore)).joined(separator: ", ")
         return "Running stamp_revision \(removed) -> \(added)"
     }
+}
+
+extension MigrationSink {
+    func startMigration(_ step: MigrationStep) {}
+    func startOperation(_ index: Int) {}
 }
 
 /// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
@@ -250,6 +259,7 @@ struct Runner {
     ) throws {
         let dialect = sink.dialect
         onEvent(.stepStarted(step))
+        sink.startMigration(step)
         sink.startStep(summary: step.summary)
         let clock = ContinuousClock()
         let started = clock.now
@@ -262,6 +272,7 @@ struct Runner {
             // table as the operations before it in the same migration left it.
             for (operationIndex, operation) in step.operations.enumerated() {
                 progress.operation = operationIndex
+                sink.startOperation(operationIndex)
                 for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
                     try Interruption.checkpoint(step.revision.id)
                     if !transactional { try sink.checkForLeftovers(before: statement) }

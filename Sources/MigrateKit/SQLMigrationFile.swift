@@ -301,6 +301,8 @@ private struct HeaderParser {
                 continue
             }
             if comment.isEmpty { continue }
+            // `-- migrate:lint-ignore …` directives are read by `migrate lint` from the file's lines.
+            if startsWith("migrate:lint-", at: comment) { continue }
             // Past the header only markers matter: other comments belong to the SQL.
             let pastHeader = upgradeLine != nil || downgradeLine != nil || firstSQLLine != nil
             if pastHeader && !startsWith("migrate:", at: comment) { continue }

@@ -43,6 +43,9 @@ public struct SQLDialect: Sendable, Hashable {
     /// Whether what `ALTER TABLE` cannot do is done by rebuilding the table (create, copy, drop,
     /// rename); when false such an operation is an error.
     public var canRebuildTables: Bool
+    /// What a schema change locks: one table, so other sessions queue behind it on that table
+    /// (PostgreSQL), or the whole database for writes (SQLite). Lint's lock rules follow it.
+    public var lockScope: LockScope
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -56,7 +59,7 @@ public struct SQLDialect: Sendable, Hashable {
         falseLiteral: "FALSE", parenthesizesDefaultExpressions: false, supportsComments: true,
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
-        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false)
+        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).
@@ -72,7 +75,7 @@ public struct SQLDialect: Sendable, Hashable {
         parenthesizesDefaultExpressions: true, supportsComments: false, supportsAlterColumn: false,
         supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
-        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true)
+        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {
@@ -124,4 +127,12 @@ extension String {
             }
         }
     }
+}
+
+/// What an engine's schema changes lock, see ``SQLDialect/lockScope``.
+public enum LockScope: Sendable, Hashable {
+    /// The changed table (and tables it references), in a lock queue other sessions wait in.
+    case table
+    /// The whole database, for writes, for as long as the transaction runs.
+    case database
 }

@@ -55,7 +55,11 @@ package struct SQLToken: Sendable, Hashable {
 package enum SQLTokenizer {
     /// The tokens of `source`, comments and whitespace skipped; an unterminated quote or comment
     /// runs to the end of the text.
-    package static func tokenize(_ source: String) -> [SQLToken] {
+    ///
+    /// `dollarQuotes` adds PostgreSQL's lexical rules that the statement splitter ties to
+    /// ``SQLDialect/supportsDollarQuoting``: `$tag$ … $tag$` bodies and `E'…'` strings with
+    /// backslash escapes are single `.string` tokens.
+    package static func tokenize(_ source: String, dollarQuotes: Bool = false) -> [SQLToken] {
         let bytes = Array(source.utf8)
         var tokens: [SQLToken] = []
         var index = 0
@@ -106,6 +110,28 @@ package enum SQLTokenizer {
             case UInt8(ascii: "["):
                 skipQuoted(UInt8(ascii: "]"), doubling: false)
                 emit(.quotedIdentifier, from: start)
+            case UInt8(ascii: "$") where dollarQuotes && dollarTagLength(bytes, at: index) != nil:
+                let length = dollarTagLength(bytes, at: index)!
+                let tag = bytes[index..<index + length]
+                index += length
+                while index < bytes.count, !bytes[index...].starts(with: tag) { index += 1 }
+                index = min(bytes.count, index + length)
+                emit(.string, from: start)
+            case UInt8(ascii: "e") where dollarQuotes && next == UInt8(ascii: "'"),
+                UInt8(ascii: "E") where dollarQuotes && next == UInt8(ascii: "'"):
+                index += 2
+                while index < bytes.count {
+                    if bytes[index] == UInt8(ascii: "\\") {
+                        index += 2
+                    } else if bytes[index] == UInt8(ascii: "'") {
+                        index += 1
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+                    } else {
+                        index += 1
+                    }
+                }
+                index = min(bytes.count, index)
+                emit(.string, from: start)
             case UInt8(ascii: "x") where next == UInt8(ascii: "'"), UInt8(ascii: "X") where next == UInt8(ascii: "'"):
                 index += 1
                 skipQuoted(UInt8(ascii: "'"), doubling: true)
@@ -142,16 +168,31 @@ package enum SQLTokenizer {
                     emit(.word, from: start)
                 } else {
                     index += 1
-                    let pair = [byte, next]
-                    let twoCharacter: [[UInt8]] = ["||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "::"].map {
-                        Array($0.utf8)
-                    }
-                    if twoCharacter.contains(pair) { index += 1 }
+                    if twoCharacterSymbols.contains(UInt16(byte) << 8 | UInt16(next)) { index += 1 }
                     emit(.symbol, from: start)
                 }
             }
         }
         return tokens
+    }
+
+    /// The symbols that are one token of two characters, as their two bytes.
+    private static let twoCharacterSymbols: Set<UInt16> = Set(
+        ["||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "::"].map { symbol in
+            let bytes = Array(symbol.utf8)
+            return UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+        })
+
+    /// The length of the `$tag$` opening at `position` (2 for `$$`), or nil when the `$` opens
+    /// no dollar-quoted string (`$1` is a parameter: a tag cannot start with a digit).
+    private static func dollarTagLength(_ bytes: [UInt8], at position: Int) -> Int? {
+        var cursor = position + 1
+        guard cursor < bytes.count else { return nil }
+        if bytes[cursor] == UInt8(ascii: "$") { return 2 }
+        guard isWordByte(bytes[cursor]), !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor]) else { return nil }
+        while cursor < bytes.count, isWordByte(bytes[cursor]) { cursor += 1 }
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "$") else { return nil }
+        return cursor - position + 1
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {

@@ -21,6 +21,7 @@ struct MigrateCommand: ParsableCommand {
             InitCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
             CurrentCommand.self, StampCommand.self, VerifyCommand.self, CheckCommand.self,
             HeadsCommand.self, BranchesCommand.self, HistoryCommand.self, ShowCommand.self, MergeCommand.self,
+            LintCommand.self,
         ])
 
     @OptionGroup(title: "Environment")

@@ -60,6 +60,10 @@ struct RevisionCommand: ParsableCommand {
             return
         }
         if result.changes.isEmpty { StandardError.write("No changes in schema detected; writing an empty revision\n") }
+        for finding in result.lintFindings {
+            let place = finding.location.map { "\(LintPaths.display($0)): " } ?? ""
+            StandardError.write("lint: \(place)\(finding.severity.rawValue) \(finding.rule): \(finding.message); instead: \(finding.alternative)\n")
+        }
         StandardOutput.line("\(path)")
     }
 }
