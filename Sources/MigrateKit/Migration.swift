@@ -51,14 +51,24 @@ extension Migration {
     /// The revision this migration describes, with the operations its bodies record, so an app
     /// can run compiled migrations; `message` stands in for the doc comment, which compiled code
     /// cannot see.
+    ///
+    /// The closures of `op.run` calls are not part of a revision: ``Migrator`` runs them.
     public static func makeRevision(message: String = "", path: String? = nil) -> Revision {
+        compile(message: message, path: path).revision
+    }
+
+    /// The revision, and the `op.run` closures of each direction by operation index.
+    static func compile(message: String = "", path: String? = nil)
+        -> (revision: Revision, upgrade: [Int: SwiftCode], downgrade: [Int: SwiftCode])
+    {
         let upgradeOperations = Operations()
         upgrade(upgradeOperations)
         let downgradeOperations = Operations()
         downgrade(downgradeOperations)
-        return Revision(
+        let revision = Revision(
             id: revision, downRevisions: downRevision, branchLabels: branchLabels, dependsOn: dependsOn,
             message: message, path: path, isTransactional: transactional,
             upgrade: upgradeOperations.operations, downgrade: downgradeOperations.operations)
+        return (revision, upgradeOperations.swiftCode, downgradeOperations.swiftCode)
     }
 }

@@ -53,6 +53,13 @@ final class DatabaseSink: MigrationSink {
 
     func execute(_ statement: String) throws { try connection.execute(statement) }
 
+    var runsSwiftCode: Bool { true }
+
+    func runSwiftCode(_ code: SwiftCodeCall) throws {
+        guard let body = code.body else { throw code.cannotRun(databaseName: "the database") }
+        try body(MigrationDatabase(connection: connection))
+    }
+
     /// Both engines take several statements in one call; PostgreSQL then gets them in one
     /// round trip instead of three for each step.
     func record(_ statements: [String]) throws {
@@ -107,6 +114,14 @@ final class ScriptSink: MigrationSink {
     }
 
     func execute(_ statement: String) throws { emit(statement) }
+
+    var runsSwiftCode: Bool { false }
+
+    /// A script cannot hold Swift code: a comment marks where it runs, so whoever runs the
+    /// script knows the data work is missing.
+    func runSwiftCode(_ code: SwiftCodeCall) throws {
+        append("-- Swift code of \(code.step.revision.id) runs here (\(code.description)); run it with the app's Migrator\n\n")
+    }
 
     func record(_ statements: [String]) throws {
         for statement in statements { emit(statement) }

@@ -177,8 +177,9 @@ extension ScriptSource {
                 "only calls on `\(operationsName)` are read; `\(call.calledExpression.trimmedDescription)(…)` runs at run time",
                 at: call)
         }
-        try rejectTrailingClosure(call)
         let name = member.declName.baseName.text
+        if name == "run" { return try swiftCodeOperation(call, operationsName: operationsName) }
+        try rejectTrailingClosure(call)
         guard let method = Self.methods[name] else {
             let suggestion = Spelling.closest(to: name, among: Array(Self.methods.keys))
             throw error(

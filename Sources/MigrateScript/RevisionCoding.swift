@@ -284,6 +284,8 @@ private struct Writer {
                 int(row.count)
                 for value in row { sqlValue(value) }
             }
+        case .swiftCode(let label):
+            byte(16); optionalString(label)
         }
     }
 }
@@ -486,6 +488,7 @@ private struct Reader {
             let columns = try strings()
             let rows = try (0..<count()).map { _ in try (0..<count()).map { _ in try sqlValue() } }
             return .bulkInsert(name, columns: columns, rows: rows)
+        case 16: return .swiftCode(label: try optionalString())
         default: throw Malformed()
         }
     }

@@ -176,6 +176,10 @@ package enum SwiftMigrationWriter {
             return call("op.bulkInsert", [
                 arg(literal(table.name)), arg("columns", strings(columns)), arg("rows", list(rowList, multiline: true)),
             ] + schema(table)).expression
+        case .swiftCode(let label):
+            // The closure's body is code, not data: a written file holds an empty one to fill in.
+            let head = label.map { "op.run(\(literal($0)))" } ?? "op.run"
+            return ExprSyntax("\(raw: head) { _ in }")
         }
     }
 

@@ -34,6 +34,8 @@ import TestSupport
         }
         func startStep(summary: String) { calls.append("-- " + summary) }
         func execute(_ statement: String) throws { calls.append(statement) }
+        var runsSwiftCode: Bool { false }
+        func runSwiftCode(_ code: SwiftCodeCall) throws { calls.append("swift: " + code.description) }
         func record(_ statements: [String]) throws { calls.append(contentsOf: statements.map { "record: " + $0 }) }
         func finish() throws { calls.append("finish") }
     }
@@ -149,6 +151,8 @@ import TestSupport
                 }
                 try inner.execute(statement)
             }
+            var runsSwiftCode: Bool { false }
+            func runSwiftCode(_ code: SwiftCodeCall) throws { try inner.runSwiftCode(code) }
             func record(_ statements: [String]) throws { try inner.record(statements) }
             func finish() throws { try inner.finish() }
         }
