@@ -84,9 +84,15 @@ let package = Package(
         // real, and checked against what the command line reads from the same file.
         .target(name: "DemoModels", dependencies: ["MigrateKit"], path: "Models"),
         .testTarget(name: "ModelsCompileTests", dependencies: ["DemoModels", "MigrateKit", "MigrateScript"]),
+        // An app that runs its own migrations at start-up through MigrateKit's Migrator: Swift
+        // migrations compiled in (one of them a data migration), SQL ones bundled as resources.
+        // Examples/TodoApp/migrate.json lets the command line work on the same migrations.
+        .executableTarget(
+            name: "TodoApp", dependencies: ["MigrateKit"], path: "Examples/TodoApp",
+            exclude: ["migrate.json"], resources: [.copy("SQL")]),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"],
+            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate", "TodoApp"],
             // Golden offline scripts, read through #filePath rather than as bundle resources.
             exclude: ["Golden"]),
     ],

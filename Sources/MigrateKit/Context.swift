@@ -47,7 +47,7 @@ public struct Context: Sendable {
         guard let compiled else { return try scripts(detail).graph }
         // An app's folders may be read-only (a bundle): no parse cache is written beside them.
         let files = configuration.versions.isEmpty
-            ? [] : try ScriptDirectory.load(folders: configuration.versions, useCache: false, detail: detail).revisions
+            ? [] : try ScriptDirectory.readRevisions(folders: configuration.versions, useCache: false, detail: detail)
         return try RevisionGraph(files + compiled.revisions)
     }
 

@@ -147,7 +147,7 @@ extension ScriptSource {
                 "a declaration (`\(keyword)`) in a migration body is computed at run time, so migrate cannot read it",
                 at: decl,
                 hint: "write each value as a literal in the `\(operationsName).…` calls that use it; "
-                    + "for SQL use `\(operationsName).execute(\"…\")`, or run the migration from your app through MigrateKit (`makeRevision()`)")
+                    + "for SQL use `\(operationsName).execute(\"…\")`, or run the migration from your app through MigrateKit's `Migrator`")
         case .stmt(let statement):
             var keyword = statement.firstToken(viewMode: .sourceAccurate)?.text ?? "statement"
             if let expression = statement.as(ExpressionStmtSyntax.self) {
@@ -156,7 +156,7 @@ extension ScriptSource {
             throw error(
                 "`\(keyword)` statements are run-time control flow, which migrate does not read", at: statement,
                 hint: "write one `\(operationsName).…` call per change, unrolled; for SQL use `\(operationsName).execute(\"…\")`, "
-                    + "or run the migration from your app through MigrateKit (`makeRevision()`)")
+                    + "or run the migration from your app through MigrateKit's `Migrator`")
         case .expr(let expression):
             return try operation(expression, operationsName: operationsName)
         }

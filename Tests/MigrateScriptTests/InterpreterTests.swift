@@ -168,14 +168,14 @@ func readError(_ text: String) -> MigrateError? {
 
     static let subsetHint =
         "migrate reads migration files without compiling them: write calls on `op` with literal arguments; "
-        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit (`makeRevision()`)"
+        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit's `Migrator`"
 
     static let unsupported: [Unsupported] = [
         Unsupported(
             name: "variable", body: "let name = \"accounts\"\nop.dropTable(name)", line: 8, column: 9,
             message: "a declaration (`let`) in a migration body is computed at run time, so migrate cannot read it",
             hint: "write each value as a literal in the `op.…` calls that use it; for SQL use `op.execute(\"…\")`, "
-                + "or run the migration from your app through MigrateKit (`makeRevision()`)"),
+                + "or run the migration from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "name reference", body: "op.dropTable(tableName)", line: 8, column: 22,
             message: "`tableName` is a name, not a literal; expected a string literal",
@@ -185,12 +185,12 @@ func readError(_ text: String) -> MigrateError? {
             name: "for loop", body: "for table in [\"a\", \"b\"] {\n    op.dropTable(table)\n}", line: 8, column: 9,
             message: "`for` statements are run-time control flow, which migrate does not read",
             hint: "write one `op.…` call per change, unrolled; for SQL use `op.execute(\"…\")`, or run the migration "
-                + "from your app through MigrateKit (`makeRevision()`)"),
+                + "from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "if", body: "if true {\n    op.dropTable(\"a\")\n}", line: 8, column: 9,
             message: "`if` statements are run-time control flow, which migrate does not read",
             hint: "write one `op.…` call per change, unrolled; for SQL use `op.execute(\"…\")`, or run the migration "
-                + "from your app through MigrateKit (`makeRevision()`)"),
+                + "from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "other call", body: "op.dropTable(\"a\")\nprint(\"done\")", line: 9, column: 9,
             message: "only calls on `op` are read; `print(…)` runs at run time", hint: subsetHint),
@@ -201,7 +201,7 @@ func readError(_ text: String) -> MigrateError? {
             name: "interpolation", body: "op.execute(\"DELETE FROM \\(table)\")", line: 8, column: 33,
             message: "string interpolation is computed at run time, so migrate cannot read it",
             hint: "write the whole string as a literal; for SQL built by hand use `op.execute(\"…\")` with the final text, "
-                + "or run the migration from your app through MigrateKit (`makeRevision()`)"),
+                + "or run the migration from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "operators", body: "op.execute(\"DELETE \" + \"FROM t\")", line: 8, column: 20,
             message: "an expression with operators is computed at run time; expected a string literal", hint: subsetHint),
@@ -283,7 +283,7 @@ func readError(_ text: String) -> MigrateError? {
                     op.execute("DELETE FROM \\(table)")
                                             ^
               hint: write the whole string as a literal; for SQL built by hand use `op.execute("…")` with the final text, \
-            or run the migration from your app through MigrateKit (`makeRevision()`)
+            or run the migration from your app through MigrateKit's `Migrator`
             """)
     }
 
