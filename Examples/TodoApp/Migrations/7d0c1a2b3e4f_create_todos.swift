@@ -8,7 +8,7 @@ enum Rev_7d0c1a2b3e4f: Migration {
 
     static func upgrade(_ op: Operations) {
         op.createTable("todos",
-            Column("id", .integer, primaryKey: true),
+            Column("id", .integer, primaryKey: true, identity: true),
             Column("title", .string(length: 200), nullable: false),
             Column("done", .boolean, nullable: false, default: .boolean(false)))
     }

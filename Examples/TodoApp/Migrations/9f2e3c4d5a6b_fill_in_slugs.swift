@@ -1,7 +1,7 @@
 import MigrateKit
 
 // A data migration: the slug of each todo is computed in Swift from its title, which SQL says
-// badly, and the app's first todo is added. Only the app's Migrator can run it; the command
+// badly, and a first todo is added to an empty list. Only the app's Migrator can run it; the command
 // line names it and refuses.
 
 /// fill in slugs
@@ -12,7 +12,9 @@ enum Rev_9f2e3c4d5a6b: Migration {
 
     static func upgrade(_ op: Operations) {
         op.run("fill in slugs") { db in
-            try db.execute("INSERT INTO todos (title, done) VALUES ($1, $2)", "Welcome to Todo", false)
+            if try db.query("SELECT count(*) FROM todos").first?.int(0) == 0 {
+                try db.execute("INSERT INTO todos (title, done) VALUES ($1, $2)", "Welcome to Todo", false)
+            }
             for row in try db.query("SELECT id, title FROM todos WHERE slug IS NULL ORDER BY id") {
                 try db.execute("UPDATE todos SET slug = $1 WHERE id = $2", .string(Todo.slug(row.string(1)!)), .integer(row.int(0)!))
             }

@@ -4,7 +4,7 @@ import MigrateKit
 enum TodoSchema: ModelSchema {
     static let tables: [Table] = [
         Table("todos",
-            Column("id", .integer, primaryKey: true),
+            Column("id", .integer, primaryKey: true, identity: true),
             Column("title", .string(length: 200), nullable: false),
             Column("done", .boolean, nullable: false, default: .boolean(false)),
             Column("slug", .string(length: 200)),
