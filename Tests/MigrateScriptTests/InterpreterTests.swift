@@ -119,6 +119,40 @@ func readError(_ text: String) -> MigrateError? {
         ])
     }
 
+    /// `op.run { db in … }` is Swift code the command line cannot run: it is read as a marker,
+    /// with its label and line, and the closure is never interpreted.
+    @Test func swiftCodeIsReadAsAMarker() throws {
+        let text = migrationFile(upgrade: #"""
+            op.execute("SELECT 1")
+            op.run("fill in slugs") { db in
+                for row in try db.query("SELECT id FROM todos") { print(row) }
+            }
+            op.run { _ in }
+            op.run("as an argument", { db in try db.execute("SELECT 1") })
+            """#)
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "a.swift")
+        #expect(revision.upgrade == [
+            .execute("SELECT 1"), .swiftCode(label: "fill in slugs"), .swiftCode(label: nil), .swiftCode(label: "as an argument"),
+        ])
+        #expect(revision.upgradeLines == [8, 9, 12, 13])
+
+        let withoutClosure = readError(migrationFile(upgrade: #"op.run("nothing to run")"#))
+        #expect(withoutClosure?.message == "`op.run` takes one closure, the Swift code to run")
+        #expect(withoutClosure?.location?.line == 8)
+        let labelled = readError(migrationFile(upgrade: #"op.run(label: "x") { _ in }"#))
+        #expect(labelled?.message == "`op.run` takes an optional label and a closure")
+        let computedLabel = readError(migrationFile(upgrade: #"op.run(name) { _ in }"#))
+        #expect(computedLabel != nil)
+    }
+
+    /// A migration may declare its message for compiled code, which cannot see the doc comment.
+    @Test func aDeclaredMessageWinsOverTheDocComment() throws {
+        let text = migrationFile(upgrade: "").replacingOccurrences(
+            of: "static let downRevision: [String] = []",
+            with: "static let downRevision: [String] = []\n    static let message = \"declared\"")
+        #expect(try SwiftMigrationFile.revision(parsing: text, path: "a.swift").message == "declared")
+    }
+
     @Test func messageIsTheDocComment() throws {
         let text = """
             import MigrateKit
