@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "migrate", targets: ["migrate"]),
         .library(name: "MigrateKit", targets: ["MigrateKit"]),
+        .plugin(name: "MigratePlugin", targets: ["MigratePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -59,6 +60,19 @@ let package = Package(
                 "MigrateSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // `swift package migrate …` in a package that depends on this one: runs the command line,
+        // built from source, in the package's folder. See docs/apps.md for its permissions.
+        .plugin(
+            name: "MigratePlugin",
+            capability: .command(
+                intent: .custom(verb: "migrate", description: "Run the migrate command line in this package's folder"),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "revision, merge and init write migration files into the package; SQLite databases and "
+                            + "the parse cache are kept there")
+                ]),
+            dependencies: ["migrate"]),
 
         // Shared by the test targets: provisions fresh PostgreSQL databases and temporary folders.
         .target(
