@@ -221,8 +221,12 @@ public enum Commands {
             }
             try context.performing("prepare the connection for migrations") { try connection.beginMigrationSession() }
             defer { try? connection.endMigrationSession() }
-            let willRun = try context.backup == .beforeMigrating && !plan(graph, recorded.heads).isEmpty
-            let start = recorded.heads.isEmpty ? "base" : graph.topologicallySorted(recorded.heads).joined(separator: ", ")
+            // A backup only for a run with work to do; heads the graph does not know are left to
+            // the runner, which refuses them with its own message.
+            let knownHeads = recorded.heads.allSatisfy { graph.revisions[$0] != nil }
+            let willRun = try context.backup == .beforeMigrating && knownHeads && !plan(graph, recorded.heads).isEmpty
+            let start = !willRun || recorded.heads.isEmpty
+                ? "base" : graph.topologicallySorted(recorded.heads).joined(separator: ", ")
             return try context.withBackup(if: willRun, start: start) {
                 try context.runner(graph: graph, dialect: connection.dialect)
                     .run(sink: DatabaseSink(connection: connection, recorded: recorded)) { try plan(graph, $0) }

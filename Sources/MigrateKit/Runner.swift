@@ -402,16 +402,16 @@ struct SwiftCodeCall {
     /// Why the run refuses this step: nothing that could run it was given.
     func cannotRun(databaseName: String) -> MigrateError {
         let revision = step.revision
-        let elsewhere = step.direction == .upgrade
-            ? revision.downRevisions.isEmpty ? "base" : revision.downRevisions.joined(separator: " ")
-            : revision.id
+        let instead = step.direction == .upgrade
+            ? "To apply the migrations before it, run `migrate upgrade "
+                + (revision.downRevisions.isEmpty ? "base" : revision.downRevisions.joined(separator: " ")) + "`."
+            : "To revert the migrations after it, run `migrate downgrade \(revision.id)`."
         return MigrateError(
             .migration,
             "\(step.direction.rawValue) \(revision.id) (\(revision.message)) runs Swift code (\(description)), "
                 + "which the command line cannot run: it reads migration files without compiling them",
             hint: "Run this migration with the app's Migrator (MigrateKit), which compiles it; nothing was run on "
-                + "\(databaseName). To \(step.direction.rawValue) up to the migration before it, run "
-                + "`migrate \(step.direction.rawValue) \(elsewhere)`.",
+                + "\(databaseName). " + instead,
             location: revision.path.map { SourceLocation(path: $0) })
     }
 }

@@ -120,7 +120,9 @@ final class ScriptSink: MigrationSink {
     /// A script cannot hold Swift code: a comment marks where it runs, so whoever runs the
     /// script knows the data work is missing.
     func runSwiftCode(_ code: SwiftCodeCall) throws {
-        append("-- Swift code of \(code.step.revision.id) runs here (\(code.description)); run it with the app's Migrator\n\n")
+        // A label may hold a line break, which would end the comment and leave text as SQL.
+        let description = String(code.description.map { $0.isNewline ? " " : $0 })
+        append("-- Swift code of \(code.step.revision.id) runs here (\(description)); run it with the app's Migrator\n\n")
     }
 
     func record(_ statements: [String]) throws {
