@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "migrate", targets: ["migrate"]),
         .library(name: "MigrateKit", targets: ["MigrateKit"]),
+        .plugin(name: "MigratePlugin", targets: ["MigratePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -60,6 +61,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // `swift package migrate …` in a package that depends on this one: runs the command line,
+        // built from source, in the package's folder. See docs/apps.md for its permissions.
+        .plugin(
+            name: "MigratePlugin",
+            capability: .command(
+                intent: .custom(verb: "migrate", description: "Run the migrate command line in this package's folder"),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "revision, merge and init write migration files into the package; SQLite databases and "
+                            + "the parse cache are kept there")
+                ]),
+            dependencies: ["migrate"]),
+
         // Shared by the test targets: provisions fresh PostgreSQL databases and temporary folders.
         .target(
             name: "TestSupport",
@@ -84,9 +98,15 @@ let package = Package(
         // real, and checked against what the command line reads from the same file.
         .target(name: "DemoModels", dependencies: ["MigrateKit"], path: "Models"),
         .testTarget(name: "ModelsCompileTests", dependencies: ["DemoModels", "MigrateKit", "MigrateScript"]),
+        // An app that runs its own migrations at start-up through MigrateKit's Migrator: Swift
+        // migrations compiled in (one of them a data migration), SQL ones bundled as resources.
+        // Examples/TodoApp/migrate.json lets the command line work on the same migrations.
+        .executableTarget(
+            name: "TodoApp", dependencies: ["MigrateKit"], path: "Examples/TodoApp",
+            exclude: ["migrate.json"], resources: [.copy("SQL")]),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate"],
+            dependencies: ["MigrateKit", "MigrateSQL", "MigrateSQLite", "MigratePostgres", "TestSupport", "migrate", "TodoApp"],
             // Golden offline scripts, read through #filePath rather than as bundle resources.
             exclude: ["Golden"]),
     ],

@@ -27,6 +27,13 @@ public enum Operation: Sendable, Hashable, Codable {
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
     case bulkInsert(TableName, columns: [String], rows: [[SQLValue]])
+    /// Where a compiled migration runs Swift code (`op.run { db in … }`) against the database.
+    ///
+    /// A closure cannot be data, so the operation only marks the place; the app's `Migrator`
+    /// keeps the closure, keyed by revision, direction and the operation's index. The command
+    /// line, which reads migration files without compiling them, cannot run it and says so.
+    /// `label` is the optional description given to `op.run`, for messages and scripts.
+    case swiftCode(label: String?)
 }
 
 public enum ConstraintKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -128,7 +135,7 @@ extension Operation {
             return nil
         case .setTableComment(let table, let comment, let previous):
             return .setTableComment(table, comment: previous, previous: comment)
-        case .execute, .bulkInsert:
+        case .execute, .bulkInsert, .swiftCode:
             return nil
         }
     }

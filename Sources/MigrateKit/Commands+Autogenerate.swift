@@ -188,6 +188,8 @@ extension Commands.SchemaChange {
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):
             return "bulk_insert \(table) (\(rows.count) rows)"
+        case .swiftCode(let label):
+            return "run_swift \(label ?? "")"
         }
     }
 

@@ -332,6 +332,9 @@ final class LintSink: MigrationSink {
 
     func record(_ changes: [VersionTable.Change], history: [String]) throws {}
     func finish() throws {}
+    /// Swift code runs no SQL: there is nothing in it to lint.
+    var runsSwiftCode: Bool { false }
+    func runSwiftCode(_ code: SwiftCodeCall) throws {}
     func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure { .read(expected) }
     func leftoverObjects() -> Set<LeftoverObject> { [] }
     func checkForLeftovers(before statement: String) throws {}

@@ -1,5 +1,6 @@
 import MigrateCore
 import MigrateSQL
+import MigrateScript
 
 extension Commands {
     /// Something `verify` found wrong between the history table and the migration files.
@@ -19,7 +20,8 @@ extension Commands {
         public var description: String {
             switch kind {
             case .changedSinceApplied:
-                return "revision \(revision) was applied at \(appliedAt), and its file \(path ?? "") has changed since"
+                return "revision \(revision) was applied at \(appliedAt), and "
+                    + (path.map { "its file \($0)" } ?? "its compiled migration") + " has changed since"
             case .missingFile:
                 return "revision \(revision) was applied at \(appliedAt), but no file in versions/ declares it any more"
             }
@@ -35,6 +37,20 @@ extension Commands {
         return verificationProblems(graph: graph, recorded: try context.readRecordedState(connection, versionTable: table))
     }
 
+    /// The checksum of `revision` to compare with `recorded`, or nil when they cannot be compared.
+    ///
+    /// An app records a compiled migration's checksum over its operations (``OperationChecksum``);
+    /// the command line computes the same from the Swift file it parses. A file's checksum (of
+    /// its text) recorded by the command line cannot be checked by an app, which compiled the
+    /// file and never saw its text: that pair is skipped rather than reported as changed.
+    static func comparableChecksum(of revision: Revision, recorded: String) -> String? {
+        if OperationChecksum.isOperationChecksum(recorded) {
+            return OperationChecksum.checksum(of: revision)
+        }
+        guard let current = revision.checksum, !OperationChecksum.isOperationChecksum(current) else { return nil }
+        return current
+    }
+
     static func verificationProblems(graph: RevisionGraph, recorded: RecordedState) -> [VerificationProblem] {
         let entries = recorded.history
         guard !entries.isEmpty else { return [] }
@@ -44,8 +60,8 @@ extension Commands {
             guard let revision = graph.revisions[entry.revision] else {
                 return VerificationProblem(kind: .missingFile, revision: entry.revision, path: nil, appliedAt: entry.appliedAt)
             }
-            guard applied.contains(entry.revision), let recorded = entry.checksum, let current = revision.checksum,
-                recorded != current
+            guard applied.contains(entry.revision), let recorded = entry.checksum,
+                let current = comparableChecksum(of: revision, recorded: recorded), recorded != current
             else { return nil }
             return VerificationProblem(
                 kind: .changedSinceApplied, revision: entry.revision, path: revision.path, appliedAt: entry.appliedAt)

@@ -211,7 +211,7 @@ public enum Commands {
     private static func migrateOnline(
         _ context: Context, plan: @escaping (RevisionGraph, Set<String>) throws -> [MigrationStep]
     ) throws -> [MigrationStep] {
-        let graph = try context.scripts().graph
+        let graph = try context.revisionGraph()
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {
@@ -223,14 +223,22 @@ public enum Commands {
             defer { try? connection.endMigrationSession() }
             connection.reportLockWaits { context.onEvent(.waitingForStatementLock($0)) }
             let sink = DatabaseSink(connection: connection, recorded: recorded, reconnect: { try context.connect() })
-            return try context.runner(graph: graph, dialect: connection.dialect).run(sink: sink) { try plan(graph, $0) }
+            // A backup only for a run with work to do; heads the graph does not know are left to
+            // the runner, which refuses them with its own message.
+            let knownHeads = recorded.heads.allSatisfy { graph.revisions[$0] != nil }
+            let willRun = try context.backup == .beforeMigrating && knownHeads && !plan(graph, recorded.heads).isEmpty
+            let start = !willRun || recorded.heads.isEmpty
+                ? "base" : graph.topologicallySorted(recorded.heads).joined(separator: ", ")
+            return try context.withBackup(if: willRun, start: start) {
+                try context.runner(graph: graph, dialect: connection.dialect).run(sink: sink) { try plan(graph, $0) }
+            }
         }
     }
 
     private static func migrateOffline(
         _ context: Context, plan: (RevisionGraph) throws -> (start: Set<String>, steps: [MigrationStep])
     ) throws -> String {
-        let graph = try context.scripts().graph
+        let graph = try context.revisionGraph()
         let engine = try context.engine()
         let (start, steps) = try plan(graph)
         let sink = try ScriptSink(engine: engine, startHeads: start)
@@ -253,7 +261,7 @@ public enum Commands {
     /// The revisions the database's version table names (its heads), in topological order.
     /// The version table is not created if missing.
     public static func current(_ context: Context) throws -> [CurrentRevision] {
-        let graph = try context.scripts(.graph).graph
+        let graph = try context.revisionGraph(.graph)
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         let heads = try context.readCurrentHeads(connection, versionTable: table)
@@ -268,7 +276,7 @@ public enum Commands {
     /// Returns the heads recorded.
     @discardableResult
     public static func stamp(_ context: Context, to targets: [String], purge: Bool) throws -> [String] {
-        let graph = try context.scripts().graph
+        let graph = try context.revisionGraph()
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         return try context.withMigrationLock(connection, table: table) {

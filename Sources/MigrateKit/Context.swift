@@ -18,6 +18,10 @@ public struct Context: Sendable {
     public var onEvent: @Sendable (RunEvent) -> Void
     /// Whether this command already said it waits for a locked database.
     let lockWaits = Announcement()
+    /// Migrations compiled into an app (``Migrator``), read beside the files of `versions`.
+    var compiled: CompiledMigrations?
+    /// Whether an SQLite file is copied before an upgrade and put back if it fails (``Migrator``).
+    var backup: Migrator.Backup = .none
 
     public init(
         configuration: Configuration,
@@ -39,6 +43,15 @@ public struct Context: Sendable {
     /// Reads the migration files; `.graph` for commands that only read the graph.
     public func scripts(_ detail: ScriptDirectory.Detail = .full) throws -> ScriptDirectory {
         try ScriptDirectory.load(folders: configuration.versions, detail: detail)
+    }
+
+    /// The revision graph of the migration files and of any compiled migrations.
+    func revisionGraph(_ detail: ScriptDirectory.Detail = .full) throws -> RevisionGraph {
+        guard let compiled else { return try scripts(detail).graph }
+        // An app's folders may be read-only (a bundle): no parse cache is written beside them.
+        let files = configuration.versions.isEmpty
+            ? [] : try ScriptDirectory.readRevisions(folders: configuration.versions, useCache: false, detail: detail)
+        return try RevisionGraph(files + compiled.revisions)
     }
 
     /// Opens a connection to the configured database.
@@ -76,7 +89,7 @@ public struct Context: Sendable {
         Runner(
             graph: graph, versionTable: versionTable(dialect: dialect), historyTable: historyTable(dialect: dialect),
             transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent,
-            databaseName: databaseName)
+            databaseName: databaseName, swiftCode: compiled?.swiftCode ?? [:])
     }
 
     /// Runs `body` holding the migration lock of the configured database, as a run that a

@@ -36,6 +36,10 @@ public protocol Migration {
     static var dependsOn: [String] { get }
     /// False runs the migration outside a transaction (for `CREATE INDEX CONCURRENTLY`); true by default.
     static var transactional: Bool { get }
+    /// The one-line description. The command line reads the type's doc comment when this is not
+    /// declared, but compiled code cannot see comments: declare it (`static let message = "…"`)
+    /// for an app's ``Migrator`` to show it in its progress and messages.
+    static var message: String { get }
 
     /// Describes the changes from the parents to this revision.
     static func upgrade(_ op: Operations)
@@ -47,18 +51,28 @@ extension Migration {
     public static var branchLabels: [String] { [] }
     public static var dependsOn: [String] { [] }
     public static var transactional: Bool { true }
+    public static var message: String { "" }
 
     /// The revision this migration describes, with the operations its bodies record, so an app
-    /// can run compiled migrations; `message` stands in for the doc comment, which compiled code
-    /// cannot see.
-    public static func makeRevision(message: String = "", path: String? = nil) -> Revision {
+    /// can run compiled migrations; `message` stands in for ``message`` when not nil.
+    ///
+    /// The closures of `op.run` calls are not part of a revision: ``Migrator`` runs them.
+    public static func makeRevision(message: String? = nil, path: String? = nil) -> Revision {
+        compile(message: message, path: path).revision
+    }
+
+    /// The revision, and the `op.run` closures of each direction by operation index.
+    static func compile(message: String? = nil, path: String? = nil)
+        -> (revision: Revision, upgrade: [Int: SwiftCode], downgrade: [Int: SwiftCode])
+    {
         let upgradeOperations = Operations()
         upgrade(upgradeOperations)
         let downgradeOperations = Operations()
         downgrade(downgradeOperations)
-        return Revision(
+        let revision = Revision(
             id: revision, downRevisions: downRevision, branchLabels: branchLabels, dependsOn: dependsOn,
-            message: message, path: path, isTransactional: transactional,
+            message: message ?? self.message, path: path, isTransactional: transactional,
             upgrade: upgradeOperations.operations, downgrade: downgradeOperations.operations)
+        return (revision, upgradeOperations.swiftCode, downgradeOperations.swiftCode)
     }
 }

@@ -16,6 +16,8 @@ import MigrateCore
 public final class Operations {
     /// What the migration recorded, in call order.
     public private(set) var operations: [Operation] = []
+    /// The closures of `run` calls, by the index of their ``Operation/swiftCode(label:)`` marker.
+    private(set) var swiftCode: [Int: SwiftCode] = [:]
 
     public init() {}
 
@@ -200,4 +202,35 @@ public final class Operations {
     public func bulkInsert(_ table: String, columns: [String], rows: [[SQLValue]], schema: String? = nil) {
         record(.bulkInsert(TableName(table, schema: schema), columns: columns, rows: rows))
     }
+
+    // MARK: Swift code
+
+    /// Runs Swift code against the database, inside the migration's transaction: row work that
+    /// SQL alone says badly (computing values, reading one table to fill another).
+    ///
+    /// Only an app that compiles the migration can run it (through ``Migrator``); the command
+    /// line reads files without compiling them, so it refuses to run this migration, naming it,
+    /// and `upgrade --sql` marks the place with a comment. `label` says what the code does, for
+    /// messages and scripts.
+    ///
+    /// ```swift
+    /// op.run("number the positions") { db in
+    ///     for (position, row) in try db.query("SELECT id FROM todos ORDER BY created_at").enumerated() {
+    ///         try db.execute("UPDATE todos SET position = $1 WHERE id = $2", .integer(position + 1), .integer(row.int(0)!))
+    ///     }
+    /// }
+    /// ```
+    public func run(
+        _ label: String? = nil, fileID: StaticString = #fileID, line: UInt = #line,
+        _ body: @escaping @Sendable (MigrationDatabase) throws -> Void
+    ) {
+        swiftCode[operations.count] = SwiftCode(body: body, place: "\(fileID):\(line)")
+        record(.swiftCode(label: label))
+    }
+}
+
+/// A compiled `op.run` closure and where it was written, for messages.
+struct SwiftCode: Sendable {
+    var body: @Sendable (MigrationDatabase) throws -> Void
+    var place: String
 }

@@ -52,6 +52,12 @@ protocol MigrationSink: AnyObject {
     /// Marks the start of the step's operation at `index` (lint maps statements to operations).
     func startOperation(_ index: Int)
     func execute(_ statement: String) throws
+    /// Whether the sink runs a compiled migration's Swift code (online) or only marks its place
+    /// (scripts); a run on a sink that runs it refuses, before anything runs, a plan whose Swift
+    /// code it was not given.
+    var runsSwiftCode: Bool { get }
+    /// Runs Swift code (online: `code.body` with the connection) or marks where it would run.
+    func runSwiftCode(_ code: SwiftCodeCall) throws
     /// Runs the version table `changes` and then the history table statements that record a
     /// step: in one round trip online, since every step has them; one by one in scripts.
     /// Online, a change that finds no row of the head it replaces throws ``VersionRowMissing``
@@ -132,6 +138,9 @@ struct Runner {
     var onEvent: (RunEvent) -> Void
     /// How messages name the database (``Context/databaseName``).
     var databaseName = "the database"
+    /// The closures of compiled migrations' `op.run` calls (``Migrator``); empty on the command
+    /// line, which cannot run them.
+    var swiftCode: [SwiftCodeKey: SwiftCode] = [:]
 
     /// Runs the steps `plan` computes from the database's heads; returns the migrations completed.
     ///
@@ -159,6 +168,7 @@ struct Runner {
                 try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
             }
             var steps = try plan(startHeads)
+            try requireSwiftCode(steps, sink: sink)
             while index < steps.count {
                 let step = steps[index]
                 let transactional: Bool
@@ -184,6 +194,7 @@ struct Runner {
                         }
                         steps = try plan(heads)
                         index = 0
+                        try requireSwiftCode(steps, sink: sink)
                         onEvent(.replanned(heads: heads))
                         if steps.isEmpty {
                             try performing("commit the transaction") { try sink.commit() }
@@ -273,6 +284,11 @@ struct Runner {
             for (operationIndex, operation) in step.operations.enumerated() {
                 progress.operation = operationIndex
                 sink.startOperation(operationIndex)
+                if case .swiftCode(let label) = operation {
+                    try sink.runSwiftCode(swiftCodeCall(step, operation: operationIndex, label: label))
+                    progress.executed += 1
+                    continue
+                }
                 for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
                     try Interruption.checkpoint(step.revision.id)
                     if !transactional { try sink.checkForLeftovers(before: statement) }
@@ -317,6 +333,33 @@ struct Runner {
                     signal: signal))
         }
         onEvent(.stepFinished(step, duration: clock.now - started))
+    }
+
+    /// The `op.run` call at `operation` of a step, with its closure when the run was given it.
+    private func swiftCodeCall(_ step: MigrationStep, operation: Int, label: String?) -> SwiftCodeCall {
+        let code = swiftCode[SwiftCodeKey(revision: step.revision.id, direction: step.direction, operation: operation)]
+        let place = code?.place ?? step.location(ofOperation: operation).map { location in
+            location.line.map { "\(location.path):\($0)" } ?? location.path
+        }
+        return SwiftCodeCall(step: step, label: label, place: place, body: code?.body)
+    }
+
+    /// Refuses, before anything runs, a plan with Swift code the run cannot run: the command
+    /// line's, since it reads migration files without compiling them.
+    private func requireSwiftCode(_ steps: [RunStep], sink: MigrationSink) throws {
+        if let missing = missingSwiftCode(steps, sink: sink) { throw missing }
+    }
+
+    private func missingSwiftCode(_ steps: [RunStep], sink: MigrationSink) -> MigrateError? {
+        guard sink.runsSwiftCode else { return nil }
+        for case .migration(let step) in steps {
+            for (index, operation) in step.operations.enumerated() {
+                guard case .swiftCode(let label) = operation else { continue }
+                let call = swiftCodeCall(step, operation: index, label: label)
+                if call.body == nil { return call.cannotRun(databaseName: databaseName) }
+            }
+        }
+        return nil
     }
 
     /// `ids` in the graph's order, with ids the graph does not know (a purged version table's)
@@ -545,5 +588,43 @@ private struct StepProgress {
             parts.append("\(numbered("operation", (operation + 2)...operationCount)) did not run")
         }
         return parts.joined(separator: "; ") + "."
+    }
+}
+
+/// Identifies an `op.run` closure: the revision, the direction and the operation's index.
+struct SwiftCodeKey: Hashable, Sendable {
+    var revision: String
+    var direction: MigrationStep.Direction
+    var operation: Int
+}
+
+/// One `op.run` call as the runner hands it to a sink.
+struct SwiftCodeCall {
+    var step: MigrationStep
+    var label: String?
+    /// Where the call is written (`file:line`), when known.
+    var place: String?
+    /// The compiled closure; nil where the migration was read, not compiled (the command line).
+    var body: (@Sendable (MigrationDatabase) throws -> Void)?
+
+    /// `op.run "label" at versions/x.swift:12`, for messages and script comments.
+    var description: String {
+        "op.run" + (label.map { " \"\($0)\"" } ?? "") + (place.map { " at \($0)" } ?? "")
+    }
+
+    /// Why the run refuses this step: nothing that could run it was given.
+    func cannotRun(databaseName: String) -> MigrateError {
+        let revision = step.revision
+        let instead = step.direction == .upgrade
+            ? "To apply the migrations before it, run `migrate upgrade "
+                + (revision.downRevisions.isEmpty ? "base" : revision.downRevisions.joined(separator: " ")) + "`."
+            : "To revert the migrations after it, run `migrate downgrade \(revision.id)`."
+        return MigrateError(
+            .migration,
+            "\(step.direction.rawValue) \(revision.id) (\(revision.message)) runs Swift code (\(description)), "
+                + "which the command line cannot run: it reads migration files without compiling them",
+            hint: "Run this migration with the app's Migrator (MigrateKit), which compiles it; nothing was run on "
+                + "\(databaseName). " + instead,
+            location: revision.path.map { SourceLocation(path: $0) })
     }
 }

@@ -21,6 +21,13 @@ public struct ScriptDirectory: Sendable {
     /// environment's folder, usually), keyed by each file's content, so unchanged files are not
     /// parsed again; `useCache: false` reads everything afresh and writes nothing.
     public static func load(folders: [String], useCache: Bool = true, detail: Detail = .full) throws -> ScriptDirectory {
+        let revisions = try readRevisions(folders: folders, useCache: useCache, detail: detail)
+        return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
+    }
+
+    /// The revisions of the folders' files, without the graph: an app's ``Migrator`` adds its
+    /// compiled migrations before the graph is formed.
+    static func readRevisions(folders: [String], useCache: Bool, detail: Detail) throws -> [Revision] {
         let fileManager = FileManager.default
         var files: [MigrationFile] = []
         for folder in folders {
@@ -48,8 +55,7 @@ public struct ScriptDirectory: Sendable {
         let cache = useCache ? cacheFolder(versions: folders).map { ParseCache(folder: $0) } : nil
         let read = try readRevisions(files, cache: cache, detail: detail)
         cache?.update(read.cacheEntries)
-        let revisions = read.revisions
-        return ScriptDirectory(folders: folders, revisions: revisions, graph: try RevisionGraph(revisions))
+        return read.revisions
     }
 
     /// Refuses a named pipe, socket, device or folder under a migration file's name, looking

@@ -69,6 +69,13 @@ final class DatabaseSink: MigrationSink {
 
     func execute(_ statement: String) throws { try connection.execute(statement) }
 
+    var runsSwiftCode: Bool { true }
+
+    func runSwiftCode(_ code: SwiftCodeCall) throws {
+        guard let body = code.body else { throw code.cannotRun(databaseName: "the database") }
+        try body(MigrationDatabase(connection: connection))
+    }
+
     /// Both engines take several statements in one call that counts the rows each changed;
     /// PostgreSQL then gets them in one round trip instead of three for each step. A step that
     /// runs outside a transaction (`transactional: false`) records itself in a transaction of
@@ -168,6 +175,16 @@ final class ScriptSink: MigrationSink {
     }
 
     func execute(_ statement: String) throws { emit(statement) }
+
+    var runsSwiftCode: Bool { false }
+
+    /// A script cannot hold Swift code: a comment marks where it runs, so whoever runs the
+    /// script knows the data work is missing.
+    func runSwiftCode(_ code: SwiftCodeCall) throws {
+        // A label may hold a line break, which would end the comment and leave text as SQL.
+        let description = String(code.description.map { $0.isNewline ? " " : $0 })
+        append("-- Swift code of \(code.step.revision.id) runs here (\(description)); run it with the app's Migrator\n\n")
+    }
 
     func record(_ changes: [VersionTable.Change], history: [String]) throws {
         for change in changes { emit(change.sql) }

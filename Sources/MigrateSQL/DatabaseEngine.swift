@@ -17,6 +17,23 @@ package protocol DatabaseEngine: Sendable {
     /// An empty database that an offline script's statements are applied to, so a table rebuild
     /// reads the schema the script has built so far; nil where the dialect never rebuilds tables.
     func makeScratchSchema() throws -> (any ScratchSchema)?
+    /// A copy of the database at `target`, taken before a run that may fail, to put back if it
+    /// does; nil where the engine keeps no file to copy (PostgreSQL rolls back instead).
+    func makeBackup(of target: String) throws -> (any DatabaseBackup)?
+}
+
+extension DatabaseEngine {
+    package func makeBackup(of target: String) throws -> (any DatabaseBackup)? { nil }
+}
+
+/// A database's copy taken by ``DatabaseEngine/makeBackup(of:)``.
+package protocol DatabaseBackup: AnyObject {
+    /// Where the copy is, for messages when putting it back fails.
+    var path: String { get }
+    /// Puts the copy back over the database.
+    func restore() throws
+    /// Deletes the copy.
+    func discard()
 }
 
 /// The schema an offline script builds, for table rebuilds to inspect.

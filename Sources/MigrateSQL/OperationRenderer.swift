@@ -158,6 +158,13 @@ extension SQLDialect {
 
         case .bulkInsert(let name, let columns, let rows):
             return try bulkInsertStatements(name, columns: columns, rows: rows)
+
+        case .swiftCode:
+            // The runner hands Swift code to its sink before rendering; reaching here means a
+            // caller tried to turn it into SQL, which it is not.
+            throw MigrateError(
+                .script, "Swift code (`op.run`) has no SQL form",
+                hint: "run the migration with the app's Migrator, which compiles the migration and runs its Swift code")
         }
     }
 
@@ -380,6 +387,7 @@ extension Operation {
         case .setTableComment(let name, _, _): return "setTableComment \(name)"
         case .execute: return "execute"
         case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
+        case .swiftCode(let label): return label.map { "run \"\($0)\"" } ?? "run"
         }
     }
 }

@@ -17,6 +17,11 @@ package struct SQLiteEngine: DatabaseEngine {
     package func makeScratchSchema() throws -> (any ScratchSchema)? {
         SQLiteScratchSchema()
     }
+
+    /// A copy of the file beside it (`<file>-migrate-backup`); none for an in-memory database.
+    package func makeBackup(of target: String) throws -> (any DatabaseBackup)? {
+        target == ":memory:" ? nil : try SQLiteBackup(database: target)
+    }
 }
 
 /// The schema an offline SQLite script builds, for table rebuilds to inspect.

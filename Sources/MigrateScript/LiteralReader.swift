@@ -15,7 +15,7 @@ extension ScriptSource {
             return error(
                 "string interpolation is computed at run time, so migrate cannot read it", at: interpolation,
                 hint: "write the whole string as a literal; for SQL built by hand use `op.execute(\"…\")` with the final text, "
-                    + "or run the migration from your app through MigrateKit (`makeRevision()`)")
+                    + "or run the migration from your app through MigrateKit's `Migrator`")
         }
         if let reference = expression.as(DeclReferenceExprSyntax.self) {
             return error(

@@ -13,7 +13,7 @@ extension ScriptSource {
                 "a declaration (`\(keyword)`) in a migration body is computed at run time, so migrate cannot read it",
                 at: decl,
                 hint: "write each value as a literal in the `\(operationsName).…` calls that use it; "
-                    + "for SQL use `\(operationsName).execute(\"…\")`, or run the migration from your app through MigrateKit (`makeRevision()`)")
+                    + "for SQL use `\(operationsName).execute(\"…\")`, or run the migration from your app through MigrateKit's `Migrator`")
         case .stmt(let statement):
             var keyword = statement.firstToken(viewMode: .sourceAccurate)?.text ?? "statement"
             if let expression = statement.as(ExpressionStmtSyntax.self) {
@@ -22,7 +22,7 @@ extension ScriptSource {
             throw error(
                 "`\(keyword)` statements are run-time control flow, which migrate does not read", at: statement,
                 hint: "write one `\(operationsName).…` call per change, unrolled; for SQL use `\(operationsName).execute(\"…\")`, "
-                    + "or run the migration from your app through MigrateKit (`makeRevision()`)")
+                    + "or run the migration from your app through MigrateKit's `Migrator`")
         case .expr(let expression):
             return try operation(expression, operationsName: operationsName)
         }
@@ -43,8 +43,9 @@ extension ScriptSource {
                 "only calls on `\(operationsName)` are read; `\(call.calledExpression.trimmedDescription)(…)` runs at run time",
                 at: call)
         }
-        try rejectTrailingClosure(call)
         let name = member.declName.baseName.text
+        if name == "run" { return try swiftCodeOperation(call, operationsName: operationsName) }
+        try rejectTrailingClosure(call)
         guard let signature = OperationSignatures.byName[name] else {
             let suggestion = Spelling.closest(to: name, among: Array(OperationSignatures.byName.keys))
             throw error(

@@ -19,9 +19,11 @@ enum OperationSignatures {
     ]
 
     /// The signature that writes `operation`: a switch, so that a new case of ``Operation``
-    /// does not compile until it has one.
-    static func signature(of operation: Operation) -> Signature<Operation> {
+    /// does not compile until it has one. `op.run` has none: its argument is a closure, read by
+    /// the interpreter's own code and written by the writer's.
+    static func signature(of operation: Operation) -> Signature<Operation>? {
         switch operation {
+        case .swiftCode: return nil
         case .createTable: return createTable
         case .dropTable: return dropTable
         case .renameTable: return renameTable

@@ -22,7 +22,7 @@ struct ScriptSource {
     /// What to do instead of anything the interpreter cannot read.
     static let subsetHint =
         "migrate reads migration files without compiling them: write calls on `op` with literal arguments; "
-        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit (`makeRevision()`)"
+        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit's `Migrator`"
 
     /// An error located at the first character of `node` (past its leading trivia).
     func error(_ message: String, at node: some SyntaxProtocol, hint: String? = ScriptSource.subsetHint) -> MigrateError {

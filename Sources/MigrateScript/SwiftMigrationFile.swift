@@ -199,14 +199,14 @@ extension ScriptSource {
         let downgrade = try operations(of: "downgrade", in: bodies, type: migration.name)
         var revision = Revision(
             id: id, downRevisions: downRevisions, branchLabels: branchLabels, dependsOn: dependsOn,
-            message: Self.message(from: migration.decl), path: path, isTransactional: isTransactional,
+            message: try properties["message"].map { try string($0.0) } ?? Self.message(from: migration.decl), path: path, isTransactional: isTransactional,
             upgrade: upgrade.map(\.operation), downgrade: downgrade.map(\.operation))
         revision.upgradeLines = upgrade.map(\.line)
         revision.downgradeLines = downgrade.map(\.line)
         return revision
     }
 
-    static let propertyNames: Set<String> = ["revision", "downRevision", "branchLabels", "dependsOn", "transactional"]
+    static let propertyNames: Set<String> = ["revision", "downRevision", "branchLabels", "dependsOn", "transactional", "message"]
 
     func checkIdentifier(_ value: String, at node: ExprSyntax, what: String) throws {
         guard Revision.isValidID(value.utf8) else {

@@ -89,7 +89,12 @@ package enum SwiftMigrationWriter {
 
     /// The `op.…` call that records `operation`, written by the operation's signature.
     package static func statement(_ operation: MigrateCore.Operation) -> ExprSyntax {
-        let signature = OperationSignatures.signature(of: operation)
+        guard let signature = OperationSignatures.signature(of: operation) else {
+            // `op.run`'s closure is code, not data: a written file holds an empty one to fill in.
+            guard case .swiftCode(let label) = operation else { preconditionFailure("no signature writes \(operation)") }
+            let head = label.map { "op.run(\(literal($0)))" } ?? "op.run"
+            return ExprSyntax("\(raw: head) { _ in }")
+        }
         guard let expression = signature.expression(for: operation) else {
             preconditionFailure("\(signature.callee) does not write \(operation)")
         }

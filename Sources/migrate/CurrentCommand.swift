@@ -46,7 +46,26 @@ struct StampCommand: ParsableCommand {
     @Flag(help: "Empty the version table first, even if it names unknown revisions.")
     var purge = false
 
+    @Option(help: ArgumentHelp(
+        "Adopt the migrations Fluent or GRDB recorded in this database: stamp the revisions that stand for them.",
+        valueName: "fluent|grdb"))
+    var from: Commands.AdoptedLibrary?
+
+    @Option(help: ArgumentHelp(
+        "With --from: the revision that stands for a recorded migration (repeatable); otherwise matched by message.",
+        valueName: "NAME=REV"))
+    var map: [String] = []
+
     func validate() throws {
+        if from != nil {
+            if !revisions.isEmpty { throw ValidationError("--from finds the revisions itself; name none") }
+            if sql || purge { throw ValidationError("--from reads the database, so it cannot be combined with --sql or --purge") }
+            for entry in map where !entry.contains("=") {
+                throw ValidationError("--map takes NAME=REV, got '\(entry)'")
+            }
+            return
+        }
+        if !map.isEmpty { throw ValidationError("--map is used with --from") }
         if revisions.isEmpty { throw ValidationError("name at least one revision to stamp") }
         if let option = revisions.first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("Unknown option '\(option)'")
@@ -55,7 +74,18 @@ struct StampCommand: ParsableCommand {
 
     func run() throws {
         let context = try global.context()
-        if sql {
+        if let from {
+            var mapping: [String: String] = [:]
+            for entry in map {
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                mapping[String(parts[0])] = String(parts[1])
+            }
+            let adoption = try Commands.adoptHistory(context, from: from, mapping: mapping)
+            for match in adoption.matches {
+                StandardError.write("Adopted \(match.name) as \(match.revision)\n")
+            }
+            StandardError.write("Stamped \(adoption.heads.isEmpty ? "base" : adoption.heads.joined(separator: ", "))\n")
+        } else if sql {
             StandardOutput.verbatim(try Commands.stampSQL(context, to: revisions, purge: purge))
         } else {
             let heads = try Commands.stamp(context, to: revisions, purge: purge)
@@ -63,3 +93,6 @@ struct StampCommand: ParsableCommand {
         }
     }
 }
+
+
+extension Commands.AdoptedLibrary: ExpressibleByArgument {}

@@ -34,6 +34,8 @@ import TestSupport
         }
         func startStep(summary: String) { calls.append("-- " + summary) }
         func execute(_ statement: String) throws { calls.append(statement) }
+        var runsSwiftCode: Bool { false }
+        func runSwiftCode(_ code: SwiftCodeCall) throws { calls.append("swift: " + code.description) }
         /// Whether the version table lost its rows underneath: an UPDATE or DELETE then finds none.
         var versionRowsGone = false
         func record(_ changes: [VersionTable.Change], history: [String]) throws {
@@ -175,6 +177,8 @@ import TestSupport
                 }
                 try inner.execute(statement)
             }
+            var runsSwiftCode: Bool { false }
+            func runSwiftCode(_ code: SwiftCodeCall) throws { try inner.runSwiftCode(code) }
             func record(_ changes: [VersionTable.Change], history: [String]) throws {
                 try inner.record(changes, history: history)
             }

@@ -494,6 +494,18 @@ enum Fixtures {
         #expect(statements[2].hasSuffix(", (1200)"))
     }
 
+    /// Swift code is never turned into SQL: the runner hands it to its sink, and a caller that
+    /// asks for statements gets an error rather than an empty list.
+    @Test func swiftCodeHasNoSQL() {
+        for dialect in [SQLDialect.sqlite, .postgresql] {
+            #expect {
+                try dialect.statements(for: .swiftCode(label: "fill in"), inspector: nil)
+            } throws: { error in
+                (error as? MigrateError)?.message == "run \"fill in\": Swift code (`op.run`) has no SQL form"
+            }
+        }
+    }
+
     @Test func identifiersAreQuotedWithDoubledQuotes() {
         #expect(SQLDialect.postgresql.quoteIdentifier("weird \"name\"") == "\"weird \"\"name\"\"\"")
         #expect(SQLDialect.sqlite.quoteQualified("t", schema: "my schema") == "\"my schema\".\"t\"")

@@ -119,6 +119,40 @@ func readError(_ text: String) -> MigrateError? {
         ])
     }
 
+    /// `op.run { db in … }` is Swift code the command line cannot run: it is read as a marker,
+    /// with its label and line, and the closure is never interpreted.
+    @Test func swiftCodeIsReadAsAMarker() throws {
+        let text = migrationFile(upgrade: #"""
+            op.execute("SELECT 1")
+            op.run("fill in slugs") { db in
+                for row in try db.query("SELECT id FROM todos") { print(row) }
+            }
+            op.run { _ in }
+            op.run("as an argument", { db in try db.execute("SELECT 1") })
+            """#)
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "a.swift")
+        #expect(revision.upgrade == [
+            .execute("SELECT 1"), .swiftCode(label: "fill in slugs"), .swiftCode(label: nil), .swiftCode(label: "as an argument"),
+        ])
+        #expect(revision.upgradeLines == [8, 9, 12, 13])
+
+        let withoutClosure = readError(migrationFile(upgrade: #"op.run("nothing to run")"#))
+        #expect(withoutClosure?.message == "`op.run` takes one closure, the Swift code to run")
+        #expect(withoutClosure?.location?.line == 8)
+        let labelled = readError(migrationFile(upgrade: #"op.run(label: "x") { _ in }"#))
+        #expect(labelled?.message == "`op.run` takes an optional label and a closure")
+        let computedLabel = readError(migrationFile(upgrade: #"op.run(name) { _ in }"#))
+        #expect(computedLabel != nil)
+    }
+
+    /// A migration may declare its message for compiled code, which cannot see the doc comment.
+    @Test func aDeclaredMessageWinsOverTheDocComment() throws {
+        let text = migrationFile(upgrade: "").replacingOccurrences(
+            of: "static let downRevision: [String] = []",
+            with: "static let downRevision: [String] = []\n    static let message = \"declared\"")
+        #expect(try SwiftMigrationFile.revision(parsing: text, path: "a.swift").message == "declared")
+    }
+
     @Test func messageIsTheDocComment() throws {
         let text = """
             import MigrateKit
@@ -168,14 +202,14 @@ func readError(_ text: String) -> MigrateError? {
 
     static let subsetHint =
         "migrate reads migration files without compiling them: write calls on `op` with literal arguments; "
-        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit (`makeRevision()`)"
+        + "for SQL use `op.execute(\"…\")`, or run the migration from your app through MigrateKit's `Migrator`"
 
     static let unsupported: [Unsupported] = [
         Unsupported(
             name: "variable", body: "let name = \"accounts\"\nop.dropTable(name)", line: 8, column: 9,
             message: "a declaration (`let`) in a migration body is computed at run time, so migrate cannot read it",
             hint: "write each value as a literal in the `op.…` calls that use it; for SQL use `op.execute(\"…\")`, "
-                + "or run the migration from your app through MigrateKit (`makeRevision()`)"),
+                + "or run the migration from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "name reference", body: "op.dropTable(tableName)", line: 8, column: 22,
             message: "`tableName` is a name, not a literal; expected a string literal",
@@ -185,12 +219,12 @@ func readError(_ text: String) -> MigrateError? {
             name: "for loop", body: "for table in [\"a\", \"b\"] {\n    op.dropTable(table)\n}", line: 8, column: 9,
             message: "`for` statements are run-time control flow, which migrate does not read",
             hint: "write one `op.…` call per change, unrolled; for SQL use `op.execute(\"…\")`, or run the migration "
-                + "from your app through MigrateKit (`makeRevision()`)"),
+                + "from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "if", body: "if true {\n    op.dropTable(\"a\")\n}", line: 8, column: 9,
             message: "`if` statements are run-time control flow, which migrate does not read",
             hint: "write one `op.…` call per change, unrolled; for SQL use `op.execute(\"…\")`, or run the migration "
-                + "from your app through MigrateKit (`makeRevision()`)"),
+                + "from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "other call", body: "op.dropTable(\"a\")\nprint(\"done\")", line: 9, column: 9,
             message: "only calls on `op` are read; `print(…)` runs at run time", hint: subsetHint),
@@ -201,7 +235,7 @@ func readError(_ text: String) -> MigrateError? {
             name: "interpolation", body: "op.execute(\"DELETE FROM \\(table)\")", line: 8, column: 33,
             message: "string interpolation is computed at run time, so migrate cannot read it",
             hint: "write the whole string as a literal; for SQL built by hand use `op.execute(\"…\")` with the final text, "
-                + "or run the migration from your app through MigrateKit (`makeRevision()`)"),
+                + "or run the migration from your app through MigrateKit's `Migrator`"),
         Unsupported(
             name: "operators", body: "op.execute(\"DELETE \" + \"FROM t\")", line: 8, column: 20,
             message: "an expression with operators is computed at run time; expected a string literal", hint: subsetHint),
@@ -283,7 +317,7 @@ func readError(_ text: String) -> MigrateError? {
                     op.execute("DELETE FROM \\(table)")
                                             ^
               hint: write the whole string as a literal; for SQL built by hand use `op.execute("…")` with the final text, \
-            or run the migration from your app through MigrateKit (`makeRevision()`)
+            or run the migration from your app through MigrateKit's `Migrator`
             """)
     }
 

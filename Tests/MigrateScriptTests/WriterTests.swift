@@ -104,6 +104,8 @@ import Testing
             [.boolean(true), .double(-1e-7)],
         ])),
         Example(name: "bulkInsert, no rows", operation: .bulkInsert(accounts, columns: ["a"], rows: [])),
+        Example(name: "run, labelled", operation: .swiftCode(label: "fill in \"slugs\"")),
+        Example(name: "run", operation: .swiftCode(label: nil)),
     ]
 
     @Test(arguments: examples)
@@ -124,7 +126,7 @@ import Testing
         #expect(covered == [
             "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
-            "dropConstraint", "setTableComment", "execute", "bulkInsert",
+            "dropConstraint", "setTableComment", "execute", "bulkInsert", "swiftCode",
         ])
     }
 
@@ -300,5 +302,25 @@ import Testing
         let entries = ["b": [UInt8](), "a": [1, 2, 255]]
         #expect(RevisionCoding.decode(entries: RevisionCoding.encode(entries: entries)) == entries)
         #expect(RevisionCoding.decode(entries: Array(RevisionCoding.encode(entries: entries).dropLast())) == nil)
+    }
+}
+
+/// The checksum an app records for a compiled migration, which the command line recomputes from
+/// the file it reads.
+@Suite struct OperationChecksumTests {
+    @Test func itIsMarkedAndFitsTheHistoryTable() {
+        let checksum = OperationChecksum.checksum(upgrade: [.execute("SELECT 1")], downgrade: [])
+        #expect(checksum.hasPrefix("ops-") && checksum.utf8.count == 64)
+        #expect(OperationChecksum.isOperationChecksum(checksum))
+        #expect(!OperationChecksum.isOperationChecksum(SHA256.hex("text".utf8)))
+    }
+
+    /// Operations decide it: their order and direction, a label; nothing else.
+    @Test func onlyTheOperationsDecideIt() {
+        let base = OperationChecksum.checksum(upgrade: [.execute("A"), .swiftCode(label: "x")], downgrade: [.execute("B")])
+        #expect(base == OperationChecksum.checksum(upgrade: [.execute("A"), .swiftCode(label: "x")], downgrade: [.execute("B")]))
+        #expect(base != OperationChecksum.checksum(upgrade: [.swiftCode(label: "x"), .execute("A")], downgrade: [.execute("B")]))
+        #expect(base != OperationChecksum.checksum(upgrade: [.execute("A"), .swiftCode(label: "y")], downgrade: [.execute("B")]))
+        #expect(base != OperationChecksum.checksum(upgrade: [.execute("A"), .swiftCode(label: "x"), .execute("B")], downgrade: []))
     }
 }
