@@ -173,7 +173,11 @@ extension RevisionGraph {
         var current: [Point]
         switch lower {
         case .heads(let places): current = places.map { .revision($0) }
-        case .identifier(let text): current = try revisions(text)
+        case .identifier(let text):
+            current = try revisions(text).flatMap { point -> [Point] in
+                if case .parentsOf(let merge) = point { return parents[merge].map { .revision($0) } }
+                return [point]
+            }
         }
         if !implicitBase, current.contains(where: { point in point != .start && !(point.place.map { required[$0] } ?? false) }) {
             throw Self.rangeNotOnOneLine(lower: lower, upper: target, graph: self)

@@ -122,7 +122,9 @@ public struct RevisionGraph: Sendable {
         var labelSets = [Set<String>](repeating: [], count: list.count)
         for label in labelOwners.keys {
             let owner = positionOf[indexOf[labelOwners[label]!]!]
-            for member in Self.members(ofLabelOwner: owner, parents: parents, children: children, dependents: dependents) {
+            for member in Self.members(
+                ofLabelOwner: owner, parents: parents, children: children, dependents: dependents, loadIndex: loadIndex)
+            {
                 labelSets[member].insert(label)
             }
         }
@@ -342,9 +344,11 @@ public struct RevisionGraph: Sendable {
 
     /// The positions a label declared at `owner` names, as Alembic propagates labels: the owner
     /// and everything that grows from it along down_revision edges; then, from the last of
-    /// those reached, the single-parent line downwards until a revision that two revisions build
-    /// on (children or dependents) or a merge point.
-    private static func members(ofLabelOwner owner: Int, parents: [[Int]], children: [[Int]], dependents: [[Int]]) -> [Int] {
+    /// those reached (children are followed in file order), the single-parent line downwards
+    /// until a revision that two revisions build on (children or dependents) or a merge point.
+    private static func members(
+        ofLabelOwner owner: Int, parents: [[Int]], children: [[Int]], dependents: [[Int]], loadIndex: [Int]
+    ) -> [Int] {
         var isMember = [Bool](repeating: false, count: parents.count)
         var members: [Int] = []
         var stack = [owner]
@@ -354,7 +358,7 @@ public struct RevisionGraph: Sendable {
             isMember[next] = true
             members.append(next)
             last = next
-            stack.append(contentsOf: children[next].reversed())
+            stack.append(contentsOf: children[next].sorted { loadIndex[$0] > loadIndex[$1] })
         }
         var current = last
         while children[current].count + dependents[current].count { !children[current].contains($0) } < 2,
