@@ -146,6 +146,16 @@ extension CLIResult {
         let unrelated = try env.run("history", "-r", "bbb222:ccc333")
         #expect(unrelated.stderr.contains("does not join revisions along one line of descent"), "\(unrelated)")
 
+        // Before the merge, LABEL@base keeps the listing to that branch's line.
+        let forked = try Environment(.sqlite)
+        try writeBranchyHistory(forked, withMerge: false)
+        func listedBeforeMerge(_ range: String) throws -> [String] {
+            try forked.run("history", "-r", range).lines.filter { !$0.isEmpty }.map { String($0.split(separator: " -> ")[1].prefix(6)) }
+        }
+        #expect(try listedBeforeMerge("left@base:") == ["ddd444", "bbb222", "aaa111"])
+        #expect(try listedBeforeMerge("right@base:heads") == ["ccc333", "aaa111"])
+        #expect(try listedBeforeMerge("left@-1:") == ["ddd444", "bbb222"])
+
         let notARange = try env.run("history", "-r", "aaa111")
         #expect(notARange.status == 64, "\(notARange)")
         #expect(notARange.stderr.contains("history takes START:END"), "\(notARange)")
