@@ -57,8 +57,7 @@ extension RevisionGraph {
     /// order. A revision applied only because a row depends on it is shown too; a row that is
     /// an ancestor of another is not.
     public func currentRevisions(heads: Set<String>) -> [String] {
-        let applied = below(heads.map { position[$0]! })
-        return loadOrdered(order.indices.filter { applied[$0] && !children[$0].contains { applied[$0] } })
+        currentRevisions(places: heads.map { position[$0]! }).map { order[$0] }
     }
 
     // MARK: upgrade
@@ -68,7 +67,8 @@ extension RevisionGraph {
     public func upgradeSteps(from current: Set<String>, to identifier: String) throws -> [MigrationStep] {
         let text = try Self.checkedIdentifier(identifier)
         let start = loadOrderedPlaces(current)
-        let (needs, targets) = try collectUpgrade(target: text, lower: .heads(start), inclusive: false, implicitBase: true, noOverwalk: true)
+        let (needs, targets) = try collectUpgrade(
+            target: text, lower: .heads(start), inclusive: false, implicitBase: true, noOverwalk: true)
         return steps(upgrading: Array(sortedNewestFirst(needs, heads: targets).reversed()), from: current)
     }
 
@@ -328,7 +328,7 @@ extension RevisionGraph {
     }
 
     /// The positions of `current` and their ancestors that no applied revision builds on as a
-    /// child (see ``currentRevisions(heads:)``).
+    /// child, in load order (see ``currentRevisions(heads:)``).
     func currentRevisions(places: [Int]) -> [Int] {
         let applied = below(places)
         return order.indices.filter { applied[$0] && !children[$0].contains { applied[$0] } }

@@ -266,28 +266,15 @@ public struct RevisionGraph: Sendable {
         places.sorted { loadIndex[$0] < loadIndex[$1] }.map { order[$0] }
     }
 
-    /// Every revision reachable through parents and dependencies, not including the starts.
+    /// Every revision reachable through parents and dependencies, not including the starts
+    /// (unless one start lies below another).
     public func ancestors<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
-    where S.Element == String {
-        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: false))
-    }
-
-    /// Every revision that reaches one of `ids` through parents and dependencies, not including
-    /// the starts.
-    public func descendants<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
-    where S.Element == String {
-        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: true))
-    }
-
-    /// By position, whether a walk from `ids` (not counting them) reaches each revision:
-    /// downwards through parents and dependencies, or upwards through children and dependents.
-    func reached<S: Sequence>(from ids: S, includeDependencies: Bool, upwards: Bool) -> [Bool]
     where S.Element == String {
         var seen = [Bool](repeating: false, count: order.count)
         var stack: [Int] = []
         func push(_ position: Int) {
-            stack.append(contentsOf: upwards ? children[position] : parents[position])
-            if includeDependencies { stack.append(contentsOf: upwards ? dependents[position] : dependencies[position]) }
+            stack.append(contentsOf: parents[position])
+            if includeDependencies { stack.append(contentsOf: dependencies[position]) }
         }
         for id in ids { push(position[id]!) }
         while let next = stack.popLast() {
@@ -296,7 +283,7 @@ public struct RevisionGraph: Sendable {
                 push(next)
             }
         }
-        return seen
+        return idSet(seen)
     }
 
     /// By position, the revisions at or below `starts`: through parents, and with
