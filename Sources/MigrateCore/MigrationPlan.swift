@@ -344,40 +344,55 @@ extension RevisionGraph {
     /// The marked revisions newest first, in Alembic's order: starting from `heads` in load
     /// order, each line is followed down as long as no other line still needs to pass through
     /// its next revision, so a branch stays together and independent branches keep load order.
+    ///
+    /// Alembic keeps every line's ancestors to ask whether another line still needs a
+    /// revision; that is the same as asking whether a marked revision not yet listed builds on
+    /// it directly, which a count answers. Only then is the line that needs it searched for.
     func sortedNewestFirst(_ marked: [Bool], heads: [Int]) -> [Int] {
         var todo = marked
+        var waiting = [Int](repeating: 0, count: order.count)
+        for place in order.indices where todo[place] {
+            for lower in normalizedDown[place] { waiting[lower] += 1 }
+        }
         var lines: [Int] = []
         for head in heads.sorted(by: { loadIndex[$0] < loadIndex[$1] }) where todo[head] && !lines.contains(head) {
             lines.append(head)
         }
-        var lineAncestors = lines.map { below([$0]) }
+        var visited = [Int](repeating: -1, count: order.count)
+        var search = 0
+        /// The first line other than `index` whose revision lies above `place`.
+        func lineAbove(_ place: Int, except index: Int) -> Int? {
+            for (other, top) in lines.enumerated() where other != index {
+                search += 1
+                var stack = [top]
+                while let next = stack.popLast() {
+                    if next == place { return other }
+                    guard next > place, visited[next] != search else { continue }
+                    visited[next] = search
+                    stack.append(contentsOf: normalizedDown[next])
+                }
+            }
+            return nil
+        }
         var output: [Int] = []
+        output.reserveCapacity(order.count)
         var index = 0
         while !lines.isEmpty {
             let candidate = lines[index]
-            if let other = lineAncestors.indices.first(where: { $0 != index && lineAncestors[$0][candidate] }) {
+            if waiting[candidate] > 0, let other = lineAbove(candidate, except: index) {
                 index = other
                 continue
             }
-            if todo[candidate] {
-                output.append(candidate)
-                todo[candidate] = false
-            }
+            output.append(candidate)
+            todo[candidate] = false
+            for lower in normalizedDown[candidate] { waiting[lower] -= 1 }
             let next = normalizedDown[candidate].filter { todo[$0] && !lines.contains($0) }
             if next.isEmpty {
                 lines.remove(at: index)
-                lineAncestors.remove(at: index)
                 index = max(index - 1, 0)
-            } else if parents[candidate].count == 1 && normalizedDown[candidate].count == 1 {
-                lines[index] = next[0]
-                lineAncestors[index][candidate] = false
             } else {
                 lines[index] = next[0]
-                lineAncestors[index] = below([next[0]])
-                for more in next.dropFirst() {
-                    lines.append(more)
-                    lineAncestors.append(below([more]))
-                }
+                lines.append(contentsOf: next.dropFirst())
             }
         }
         return output
@@ -388,20 +403,25 @@ extension RevisionGraph {
     /// them is one.
     func steps(upgrading places: [Int], from current: Set<String>) -> [MigrationStep] {
         var heads = Set(current.map { position[$0]! })
+        var rows = current
         var steps: [MigrationStep] = []
+        steps.reserveCapacity(places.count)
         for place in places {
-            let before = heads
+            let before = rows
             let down = normalizedDown[place]
             let present = down.filter { heads.contains($0) }
+            var replaced: [Int] = []
             if down.count > 1 && present.count > 1 {
                 let others = heads.subtracting(down)
                 let covered = others.isEmpty ? [Bool](repeating: false, count: order.count) : below(Array(others))
-                for lower in down where !covered[lower] { heads.remove(lower) }
-            } else if let replaced = present.first {
-                heads.remove(replaced)
+                replaced = down.filter { !covered[$0] }
+            } else if let only = present.first {
+                replaced = [only]
             }
+            for lower in replaced where heads.remove(lower) != nil { rows.remove(order[lower]) }
             heads.insert(place)
-            steps.append(step(place, .upgrade, before: before, after: heads))
+            rows.insert(order[place])
+            steps.append(step(place, .upgrade, before: before, after: rows))
         }
         return steps
     }
@@ -411,13 +431,16 @@ extension RevisionGraph {
     /// already implies.
     func steps(downgrading places: [Int], from current: Set<String>) -> [MigrationStep] {
         var heads = Set(current.map { position[$0]! })
+        var rows = current
         var steps: [MigrationStep] = []
+        steps.reserveCapacity(places.count)
         for place in places {
-            let before = heads
-            heads.remove(place)
+            let before = rows
+            if heads.remove(place) != nil { rows.remove(order[place]) }
             let down = normalizedDown[place]
+            var restored: [Int] = []
             if down.count == 1 && heads.isEmpty {
-                heads.insert(down[0])
+                restored = down
             } else if !down.isEmpty {
                 var covered: [Bool]
                 if heads.isEmpty {
@@ -430,17 +453,16 @@ extension RevisionGraph {
                 } else {
                     covered = below(Array(heads))
                 }
-                for lower in down where !covered[lower] { heads.insert(lower) }
+                restored = down.filter { !covered[$0] }
             }
-            steps.append(step(place, .downgrade, before: before, after: heads))
+            for lower in restored where heads.insert(lower).inserted { rows.insert(order[lower]) }
+            steps.append(step(place, .downgrade, before: before, after: rows))
         }
         return steps
     }
 
-    private func step(_ place: Int, _ direction: MigrationStep.Direction, before: Set<Int>, after: Set<Int>) -> MigrationStep {
-        MigrationStep(
-            revision: revisions[order[place]]!, direction: direction,
-            headsBefore: Set(before.map { order[$0] }), headsAfter: Set(after.map { order[$0] }))
+    private func step(_ place: Int, _ direction: MigrationStep.Direction, before: Set<String>, after: Set<String>) -> MigrationStep {
+        MigrationStep(revision: revisions[order[place]]!, direction: direction, headsBefore: before, headsAfter: after)
     }
 
     // MARK: stamp

@@ -119,16 +119,15 @@ public struct RevisionGraph: Sendable {
         }
         let loadIndex = sorted
         let normalizedDown = Self.normalizedDown(parents: parents, dependencies: dependencies)
-        var labelSets = [Set<String>](repeating: [], count: list.count)
-        for label in labelOwners.keys {
+        var labels = [[String]](repeating: [], count: list.count)
+        for label in labelOwners.keys.sorted() {
             let owner = positionOf[indexOf[labelOwners[label]!]!]
             for member in Self.members(
                 ofLabelOwner: owner, parents: parents, children: children, dependents: dependents, loadIndex: loadIndex)
             {
-                labelSets[member].insert(label)
+                labels[member].append(label)
             }
         }
-        let labels = labelSets.map { $0.sorted() }
 
         var revisions = indexOf.mapValues { list[$0] }
         for (index, resolved) in resolvedDependencies.enumerated() where !resolved.isEmpty {
@@ -197,27 +196,35 @@ public struct RevisionGraph: Sendable {
     /// parents already declares: a dependency some earlier revision of the same line needed
     /// is reached through that revision.
     private static func normalizedDown(parents: [[Int]], dependencies: [[Int]]) -> [[Int]] {
+        // Who declares each dependency; most are declared once, and then nothing is to check.
+        var declarers = [[Int]](repeating: [], count: parents.count)
+        for position in parents.indices {
+            for dependency in dependencies[position] { declarers[dependency].append(position) }
+        }
         var result = parents
-        var seen = [Bool](repeating: false, count: parents.count)
-        var stack: [Int] = []
         for position in parents.indices where !dependencies[position].isEmpty {
-            var declaredBelow: Set<Int> = []
-            var visited: [Int] = []
-            stack.append(contentsOf: parents[position])
-            while let next = stack.popLast() {
-                guard !seen[next] else { continue }
-                seen[next] = true
-                visited.append(next)
-                declaredBelow.formUnion(dependencies[next])
-                stack.append(contentsOf: parents[next])
-            }
-            for place in visited { seen[place] = false }
-            for dependency in dependencies[position]
-            where !declaredBelow.contains(dependency) && !result[position].contains(dependency) {
-                result[position].append(dependency)
+            for dependency in dependencies[position] where !result[position].contains(dependency) {
+                let others = declarers[dependency].filter { $0 != position }
+                if others.isEmpty || !Self.parentLine(of: position, parents: parents, reachesAnyOf: others) {
+                    result[position].append(dependency)
+                }
             }
         }
         return result
+    }
+
+    /// Whether one of `targets` is a strict ancestor of `start` along parents. Positions are a
+    /// topological order, so the walk stops below the lowest target.
+    private static func parentLine(of start: Int, parents: [[Int]], reachesAnyOf targets: [Int]) -> Bool {
+        let lowest = targets.min()!
+        var seen: Set<Int> = []
+        var stack = parents[start]
+        while let next = stack.popLast() {
+            if targets.contains(next) { return true }
+            guard next > lowest, seen.insert(next).inserted else { continue }
+            stack.append(contentsOf: parents[next])
+        }
+        return false
     }
 
     // MARK: Shape
@@ -345,7 +352,8 @@ public struct RevisionGraph: Sendable {
             isMember[next] = true
             members.append(next)
             last = next
-            stack.append(contentsOf: children[next].sorted { loadIndex[$0] > loadIndex[$1] })
+            let above = children[next]
+            stack.append(contentsOf: above.count > 1 ? above.sorted { loadIndex[$0] > loadIndex[$1] } : above)
         }
         var current = last
         while children[current].count + dependents[current].count { !children[current].contains($0) } < 2,
