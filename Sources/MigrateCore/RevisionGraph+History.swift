@@ -1,65 +1,48 @@
 /// Listing a history newest first, and drawing it as an ASCII graph like `git log --graph`.
 extension RevisionGraph {
-    /// The revisions of `subset` (every revision when nil) newest first: each after everything
-    /// that builds on it, and a branch kept together by following first parents, so that a
-    /// drawn graph has as few crossings as a history allows.
-    public func newestFirst(_ subset: Set<String>? = nil) -> [String] {
-        var isMember = [Bool](repeating: subset == nil, count: order.count)
-        for id in subset ?? [] { isMember[position[id]!] = true }
-        // How many listed revisions build on each one (children and dependents, each once).
-        var waiting = [Int](repeating: 0, count: order.count)
-        for place in order.indices where isMember[place] {
-            waiting[place] = children[place].count { isMember[$0] }
-                + dependents[place].count { isMember[$0] && !children[place].contains($0) }
+    /// Every revision newest first, in Alembic's order (see ``history(from:to:current:)``).
+    public func newestFirst() -> [String] {
+        let all = [Bool](repeating: true, count: order.count)
+        return sortedNewestFirst(all, heads: headPlaces).map { order[$0] }
+    }
+
+    /// The revisions of `history -r LOWER:UPPER` newest first, both ends included, as Alembic
+    /// lists them: from the upper end (the heads when nil) down to the lower end (base when
+    /// nil). `current` at either end names the database's heads; a relative lower end (`-2`,
+    /// `LABEL@-2`) counts from the graph's heads. The ends must lie on one line of descent.
+    public func history(from lower: String?, to upper: String?, current: Set<String>? = nil) throws -> [String] {
+        func databaseHeads() throws -> [Int] {
+            guard let current else {
+                throw MigrateError(.usage, "'current' needs a database, which offline mode does not have")
+            }
+            return loadOrderedPlaces(current)
         }
-        // Ready positions in ascending order, the newest last.
-        var ready = order.indices.filter { isMember[$0] && waiting[$0] == 0 }
-        var result: [String] = []
-        result.reserveCapacity(ready.count)
-        var last: Int? = nil
-        while !ready.isEmpty {
-            var index = ready.count - 1
-            if let last {
-                for parent in parents[last] where isMember[parent] && waiting[parent] == 0 {
-                    if let found = readyIndex(of: parent, in: ready) {
-                        index = found
-                        break
-                    }
+        var lowerEnd = Lower.identifier("base")
+        if let lower = lower?.trimmingWhitespace(), !lower.isEmpty {
+            if lower == "current" {
+                let places = try databaseHeads()
+                if !places.isEmpty { lowerEnd = .heads(places) }
+            } else {
+                lowerEnd = .identifier(lower)
+            }
+        }
+        var upperText = "heads"
+        var upperPlaces: [Int]? = nil
+        if let upper = upper?.trimmingWhitespace(), !upper.isEmpty {
+            if upper == "current" {
+                let places = try databaseHeads()
+                if !places.isEmpty {
+                    upperText = "current"
+                    upperPlaces = places
                 }
-            }
-            let place = ready.remove(at: index)
-            result.append(order[place])
-            last = place
-            let below = parents[place] + dependencies[place].filter { !parents[place].contains($0) }
-            for earlier in below where isMember[earlier] {
-                waiting[earlier] -= 1
-                if waiting[earlier] == 0 { ready.insert(earlier, at: insertionIndex(of: earlier, in: ready)) }
+            } else {
+                upperText = upper
             }
         }
-        return result
-    }
-
-    /// The revisions of `history -r LOWER:UPPER`: the upper ends and their ancestors, limited to
-    /// the lower ends and their descendants (both ends included); an empty lower end is base.
-    public func revisions(from lower: [String], to upper: [String]) -> Set<String> {
-        let below = ancestors(of: upper).union(upper)
-        if lower.isEmpty { return below }
-        return below.intersection(descendants(of: lower).union(lower))
-    }
-
-    private func insertionIndex(of place: Int, in sorted: [Int]) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < place { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    private func readyIndex(of place: Int, in sorted: [Int]) -> Int? {
-        let index = insertionIndex(of: place, in: sorted)
-        return index < sorted.count && sorted[index] == place ? index : nil
+        let (needs, targets) = try collectUpgrade(
+            target: upperText, targetPlaces: upperPlaces, lower: lowerEnd, inclusive: true, implicitBase: false,
+            noOverwalk: false)
+        return sortedNewestFirst(needs, heads: targets).map { order[$0] }
     }
 
     /// Draws `listed` (newest first, as ``newestFirst(_:)`` orders them) as lanes joined by

@@ -21,6 +21,13 @@ public struct RevisionGraph: Sendable {
     let children: [[Int]]
     /// By position: the revisions that depend on it, sorted by id.
     let dependents: [[Int]]
+    /// By position: the place of the revision in the list the graph was built from, which is
+    /// the order its files are loaded in (folders in configured order, names sorted). Like
+    /// Alembic, ties between independent branches are broken by it.
+    let loadIndex: [Int]
+    /// By position: parents, then the dependencies that no parent-line ancestor already
+    /// declares (Alembic's normalized down revisions): the edges walks down the graph follow.
+    let normalizedDown: [[Int]]
     /// The revision that declares each branch label.
     let labelOwners: [String: String]
     /// By position: the labels each revision carries (see ``branchLabels(of:)``), computed once
@@ -110,10 +117,14 @@ public struct RevisionGraph: Sendable {
             if children[position].count > 1 { children[position].sort(by: byID) }
             if dependents[position].count > 1 { dependents[position].sort(by: byID) }
         }
+        let loadIndex = sorted
+        let normalizedDown = Self.normalizedDown(parents: parents, dependencies: dependencies)
         var labels = [[String]](repeating: [], count: list.count)
         for label in labelOwners.keys.sorted() {
             let owner = positionOf[indexOf[labelOwners[label]!]!]
-            for member in Self.members(ofLabelOwner: owner, parents: parents, children: children) {
+            for member in Self.members(
+                ofLabelOwner: owner, parents: parents, children: children, dependents: dependents, loadIndex: loadIndex)
+            {
                 labels[member].append(label)
             }
         }
@@ -129,6 +140,8 @@ public struct RevisionGraph: Sendable {
         self.dependencies = dependencies
         self.children = children
         self.dependents = dependents
+        self.loadIndex = loadIndex
+        self.normalizedDown = normalizedDown
         self.labelOwners = labelOwners
         self.labels = labels
     }
@@ -212,16 +225,52 @@ public struct RevisionGraph: Sendable {
         return "\(head) -> … \(ids.count - shown + 1) more … -> \(tail)"
     }
 
-    // MARK: Shape
-
-    /// Revisions nothing builds on: no child and no dependent, in topological order.
-    public var heads: [String] {
-        order.indices.filter { children[$0].isEmpty && dependents[$0].isEmpty }.map { order[$0] }
+    /// Each revision's parents followed by the dependencies that no ancestor along its
+    /// parents already declares: a dependency some earlier revision of the same line needed
+    /// is reached through that revision.
+    private static func normalizedDown(parents: [[Int]], dependencies: [[Int]]) -> [[Int]] {
+        // Who declares each dependency; most are declared once, and then nothing is to check.
+        var declarers = [[Int]](repeating: [], count: parents.count)
+        for position in parents.indices {
+            for dependency in dependencies[position] { declarers[dependency].append(position) }
+        }
+        var result = parents
+        for position in parents.indices where !dependencies[position].isEmpty {
+            for dependency in dependencies[position] where !result[position].contains(dependency) {
+                let others = declarers[dependency].filter { $0 != position }
+                if others.isEmpty || !Self.parentLine(of: position, parents: parents, reachesAnyOf: others) {
+                    result[position].append(dependency)
+                }
+            }
+        }
+        return result
     }
 
-    /// Revisions with no parent, in topological order.
+    /// Whether one of `targets` is a strict ancestor of `start` along parents. Positions are a
+    /// topological order, so the walk stops below the lowest target.
+    private static func parentLine(of start: Int, parents: [[Int]], reachesAnyOf targets: [Int]) -> Bool {
+        let lowest = targets.min()!
+        var seen: Set<Int> = []
+        var stack = parents[start]
+        while let next = stack.popLast() {
+            if targets.contains(next) { return true }
+            guard next > lowest, seen.insert(next).inserted else { continue }
+            stack.append(contentsOf: parents[next])
+        }
+        return false
+    }
+
+    // MARK: Shape
+
+    /// Revisions nothing builds on, neither as a child nor through `depends_on`, in load order:
+    /// what `upgrade heads` reaches (Alembic's "real" heads).
+    public var heads: [String] {
+        loadOrdered(order.indices.filter { children[$0].isEmpty && dependents[$0].isEmpty })
+    }
+
+    /// Revisions with no parent, in load order.
     public var bases: [String] {
-        order.indices.filter { parents[$0].isEmpty }.map { order[$0] }
+        loadOrdered(order.indices.filter { parents[$0].isEmpty })
     }
 
     /// Whether two or more revisions name this one as their parent.
@@ -231,11 +280,11 @@ public struct RevisionGraph: Sendable {
         position[id].map { children[$0].isEmpty && dependents[$0].isEmpty } ?? true
     }
 
-    /// Revisions no revision names as down_revision, in topological order: the heads plus
-    /// those other branches only depend on (Alembic's "effective heads"), which `merge` and
-    /// `revision` may still build on.
+    /// Revisions no revision names as down_revision, in load order: the heads plus those other
+    /// branches only depend on (Alembic's "effective heads"). `head` names the only one of
+    /// them; `merge` and `revision` build on them.
     public var tips: [String] {
-        order.indices.filter { children[$0].isEmpty }.map { order[$0] }
+        loadOrdered(order.indices.filter { children[$0].isEmpty })
     }
 
     /// Children of a revision along down_revision edges, sorted by id.
@@ -248,28 +297,24 @@ public struct RevisionGraph: Sendable {
         ids.map { position[$0]! }.sorted().map { order[$0] }
     }
 
-    /// Every revision reachable through parents and dependencies, not including the starts.
+    /// Ids sorted in the order their files are loaded (see ``loadIndex``).
+    public func loadOrdered<S: Sequence>(_ ids: S) -> [String] where S.Element == String {
+        loadOrdered(ids.map { position[$0]! })
+    }
+
+    func loadOrdered(_ places: [Int]) -> [String] {
+        places.sorted { loadIndex[$0] < loadIndex[$1] }.map { order[$0] }
+    }
+
+    /// Every revision reachable through parents and dependencies, not including the starts
+    /// (unless one start lies below another).
     public func ancestors<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
-    where S.Element == String {
-        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: false))
-    }
-
-    /// Every revision that reaches one of `ids` through parents and dependencies, not including
-    /// the starts.
-    public func descendants<S: Sequence>(of ids: S, includeDependencies: Bool = true) -> Set<String>
-    where S.Element == String {
-        idSet(reached(from: ids, includeDependencies: includeDependencies, upwards: true))
-    }
-
-    /// By position, whether a walk from `ids` (not counting them) reaches each revision:
-    /// downwards through parents and dependencies, or upwards through children and dependents.
-    func reached<S: Sequence>(from ids: S, includeDependencies: Bool, upwards: Bool) -> [Bool]
     where S.Element == String {
         var seen = [Bool](repeating: false, count: order.count)
         var stack: [Int] = []
         func push(_ position: Int) {
-            stack.append(contentsOf: upwards ? children[position] : parents[position])
-            if includeDependencies { stack.append(contentsOf: upwards ? dependents[position] : dependencies[position]) }
+            stack.append(contentsOf: parents[position])
+            if includeDependencies { stack.append(contentsOf: dependencies[position]) }
         }
         for id in ids { push(position[id]!) }
         while let next = stack.popLast() {
@@ -277,6 +322,33 @@ public struct RevisionGraph: Sendable {
                 seen[next] = true
                 push(next)
             }
+        }
+        return idSet(seen)
+    }
+
+    /// By position, the revisions at or below `starts`: through parents, and with
+    /// `dependencies` also through normalized dependencies.
+    func below(_ starts: [Int], dependencies: Bool = true) -> [Bool] {
+        var seen = [Bool](repeating: false, count: order.count)
+        var stack = starts
+        while let next = stack.popLast() {
+            guard !seen[next] else { continue }
+            seen[next] = true
+            stack.append(contentsOf: dependencies ? normalizedDown[next] : parents[next])
+        }
+        return seen
+    }
+
+    /// By position, the revisions at or above `starts`: through children, and with
+    /// `dependencies` also through dependents.
+    func above(_ starts: [Int], dependencies: Bool = true) -> [Bool] {
+        var seen = [Bool](repeating: false, count: order.count)
+        var stack = starts
+        while let next = stack.popLast() {
+            guard !seen[next] else { continue }
+            seen[next] = true
+            stack.append(contentsOf: children[next])
+            if dependencies { stack.append(contentsOf: self.dependents[next]) }
         }
         return seen
     }
@@ -291,41 +363,40 @@ public struct RevisionGraph: Sendable {
     // MARK: Branch labels
 
     /// The labels a revision carries: its own, those of its ancestors (a label names the whole
-    /// branch after the revision that declares it), and those of descendants up to the nearest
-    /// branch or merge point, as Alembic propagates them.
+    /// branch after the revision that declares it), and those of the line below it down to the
+    /// nearest branch or merge point, as Alembic propagates them.
     public func branchLabels(of id: String) -> [String] {
         position[id].map { labels[$0] } ?? []
     }
 
-    /// The revisions a branch label names.
-    public func members(ofLabel label: String) -> Set<String>? {
-        labelOwners[label].map { owner in
-            Set(Self.members(ofLabelOwner: position[owner]!, parents: parents, children: children).map { order[$0] })
-        }
-    }
-
-    /// The positions a label declared at `owner` names: the owner, everything above it, and the
-    /// straight line of single parents below it up to a branch or merge point.
-    private static func members(ofLabelOwner owner: Int, parents: [[Int]], children: [[Int]]) -> [Int] {
+    /// The positions a label declared at `owner` names, as Alembic propagates labels: the owner
+    /// and everything that grows from it along down_revision edges; then, from the last of
+    /// those reached (children are followed in file order), the single-parent line downwards
+    /// until a revision that two revisions build on (children or dependents) or a merge point.
+    private static func members(
+        ofLabelOwner owner: Int, parents: [[Int]], children: [[Int]], dependents: [[Int]], loadIndex: [Int]
+    ) -> [Int] {
         var isMember = [Bool](repeating: false, count: parents.count)
-        var members = [owner]
-        isMember[owner] = true
-        var stack = children[owner]
+        var members: [Int] = []
+        var stack = [owner]
+        var last = owner
         while let next = stack.popLast() {
-            if !isMember[next] {
-                isMember[next] = true
-                members.append(next)
-                stack.append(contentsOf: children[next])
-            }
+            guard !isMember[next] else { continue }
+            isMember[next] = true
+            members.append(next)
+            last = next
+            let above = children[next]
+            stack.append(contentsOf: above.count > 1 ? above.sorted { loadIndex[$0] > loadIndex[$1] } : above)
         }
-        var current = owner
-        while parents[current].count == 1 {
-            let parent = parents[current][0]
-            guard children[parent].count < 2, parents[parent].count < 2 else { break }
-            if !isMember[parent] {
-                isMember[parent] = true
-                members.append(parent)
+        var current = last
+        while children[current].count + dependents[current].count { !children[current].contains($0) } < 2,
+            parents[current].count < 2
+        {
+            if !isMember[current] {
+                isMember[current] = true
+                members.append(current)
             }
+            guard let parent = parents[current].first else { break }
             current = parent
         }
         return members

@@ -117,7 +117,9 @@ extension Commands {
                 hint: "stamping would mark \(list.count == 1 ? "it" : "them") applied without running; map a recorded "
                     + "migration to \(list.count == 1 ? "it" : "each") with --map 'NAME=REV' if \(library.displayName) did that work; nothing was stamped")
         }
-        let heads = graph.topologicallySorted(graph.minimalHeads(Array(adopted)))
+        // The adopted revisions that no other adopted one builds on: what the version table holds.
+        let covered = graph.ancestors(of: adopted)
+        let heads = graph.topologicallySorted(adopted.filter { !covered.contains($0) })
         let stamped = try stamp(context, to: heads, purge: false)
         return Adoption(names: names, revisions: revisions, heads: stamped)
     }

@@ -123,12 +123,7 @@ extension Commands {
         }
         let needsDatabase = indicateCurrent || (ends ?? []).contains(where: RevisionGraph.isRelativeToCurrent)
         let current = needsDatabase ? try databaseHeads(context, graph) : nil
-        var subset: Set<String>? = nil
-        if let range {
-            let (lower, upper) = try graph.resolveRange(range, current: current)
-            subset = graph.revisions(from: lower, to: upper)
-        }
-        let listed = graph.newestFirst(subset)
+        let listed = try graph.history(from: ends?[0], to: ends?[1], current: current)
         return History(
             revisions: listed.map { RevisionInfo(graph, $0, current: indicateCurrent ? current : nil) },
             graph: graph.drawGraph(listed))
@@ -148,17 +143,19 @@ extension Commands {
         return ids.map { RevisionInfo(graph, $0, current: current) }
     }
 
-    /// The database's version table rows with what the graph knows of each, for `current --json`.
+    /// The database's version table rows, and the revisions `current` shows for them (see
+    /// ``current(_:)``) with what the graph knows of each, for `current --json`.
     public static func currentState(_ context: Context) throws -> CurrentState {
         let graph = try context.scripts(.graph).graph
         let heads = try databaseHeads(context, graph)
-        let sorted = graph.topologicallySorted(heads)
-        return CurrentState(databaseHeads: sorted, revisions: sorted.map { RevisionInfo(graph, $0, current: heads) })
+        return CurrentState(
+            databaseHeads: graph.loadOrdered(heads),
+            revisions: graph.currentRevisions(heads: heads).map { RevisionInfo(graph, $0, current: heads) })
     }
 
     /// The heads the database's version table names, checked against the graph; none when the
     /// table does not exist (it is not created).
-    private static func databaseHeads(_ context: Context, _ graph: RevisionGraph) throws -> Set<String> {
+    static func databaseHeads(_ context: Context, _ graph: RevisionGraph) throws -> Set<String> {
         let connection = try context.connect()
         let table = context.versionTable(dialect: connection.dialect)
         let heads = try context.readCurrentHeads(connection, versionTable: table)

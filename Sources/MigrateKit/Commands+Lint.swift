@@ -117,20 +117,19 @@ extension Commands {
         let scripts = try context.scripts()
         let graph = scripts.graph
         var start: Set<String> = []
-        var upper = graph.heads
+        var upper = "heads"
         var note: String?
         if let since = options.since {
             if options.range != nil {
                 throw MigrateError(.usage, "give either a range or --since, not both", hint: "--since REV means REV:heads")
             }
-            start = graph.minimalHeads(try graph.resolve(since))
+            start = try graph.rangeStart(since)
         } else if let range = options.range {
-            if range.contains(":") {
-                let (lower, to) = try graph.resolveRange(range)
-                start = graph.minimalHeads(lower)
-                upper = to
+            if let colon = range.firstIndex(of: ":") {
+                start = try graph.rangeStart(String(range[..<colon]))
+                upper = String(range[range.index(after: colon)...])
             } else {
-                upper = try graph.resolve(range)
+                upper = range
             }
         } else {
             switch try appliedHeads(context, graph: graph) {
@@ -154,7 +153,7 @@ extension Commands {
         guard let id = graph.revisions.values.first(where: { $0.path == path })?.id else {
             throw MigrateError(.script, "no revision was read from \(path)")
         }
-        var report = try lintRevisions(context, graph: graph, range: [id], upper: [id])
+        var report = try lintRevisions(context, graph: graph, range: [id], upper: id)
         report.findings.removeAll { $0.revision == nil }
         return report
     }
@@ -191,7 +190,7 @@ extension Commands {
 
     /// Renders every revision up to `upper` through the runner and lints those in `range`.
     private static func lintRevisions(
-        _ context: Context, graph: RevisionGraph, range: Set<String>, upper: [String]
+        _ context: Context, graph: RevisionGraph, range: Set<String>, upper: String
     ) throws -> LintReport {
         let engine = try context.engine()
         let dialect = engine.dialect

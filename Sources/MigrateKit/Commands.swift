@@ -165,7 +165,7 @@ public enum Commands {
     @discardableResult
     public static func upgrade(_ context: Context, to target: String) throws -> [MigrationStep] {
         try migrateOnline(context) { graph, heads in
-            try graph.upgradeSteps(from: heads, to: graph.resolve(target, current: heads))
+            try graph.upgradeSteps(from: heads, to: target)
         }
     }
 
@@ -173,21 +173,22 @@ public enum Commands {
     @discardableResult
     public static func downgrade(_ context: Context, to target: String) throws -> [MigrationStep] {
         try migrateOnline(context) { graph, heads in
-            try graph.downgradeSteps(from: heads, to: graph.resolveTarget(target, current: heads))
+            try graph.downgradeSteps(from: heads, to: target)
         }
     }
 
-    /// The script `upgrade --sql` prints: `target` is a revision (from base) or a range `A:B`.
+    /// The script `upgrade --sql` prints: `target` is a revision (from base) or a range `A:B`
+    /// (from A; a relative B such as `+1` counts from A).
     public static func upgradeSQL(_ context: Context, to target: String) throws -> String {
         try migrateOffline(context) { graph in
-            let (lower, upper) = try offlineRange(graph, target, defaultLower: [])
-            let start = graph.minimalHeads(lower)
-            return (start, try graph.upgradeSteps(from: start, to: upper))
+            let (start, end) = try offlineRange(graph, target)
+            return (start, try graph.upgradeSteps(from: start, to: end))
         }
     }
 
-    /// The script `downgrade --sql` prints: `target` must be a range `A:B` (from A down to B),
-    /// since offline mode cannot know where the database is.
+    /// The script `downgrade --sql` prints: `target` must be a range `A:B` (from A down to B,
+    /// a relative B such as `-2` counting from A), since offline mode cannot know where the
+    /// database is.
     public static func downgradeSQL(_ context: Context, to target: String) throws -> String {
         guard target.contains(":") else {
             throw MigrateError(
@@ -195,17 +196,20 @@ public enum Commands {
                 hint: "write `migrate downgrade FROM:TO --sql`")
         }
         return try migrateOffline(context) { graph in
-            let (from, to) = try graph.resolveRangeTargets(target)
-            let start = graph.minimalHeads(from.revisions)
-            return (start, try graph.downgradeSteps(from: start, to: to))
+            let (start, end) = try offlineRange(graph, target)
+            return (start, try graph.downgradeSteps(from: start, to: end))
         }
     }
 
-    private static func offlineRange(
-        _ graph: RevisionGraph, _ target: String, defaultLower: [String]
-    ) throws -> ([String], [String]) {
-        if target.contains(":") { return try graph.resolveRange(target) }
-        return (defaultLower, try graph.resolve(target))
+    /// The start rows and the end of an offline `A:B` (or of a lone `B`, which starts at base).
+    private static func offlineRange(_ graph: RevisionGraph, _ target: String) throws -> (Set<String>, String) {
+        guard let colon = target.firstIndex(of: ":") else { return ([], target) }
+        let end = String(target[target.index(after: colon)...])
+        if end.trimmingWhitespace().isEmpty {
+            throw MigrateError(
+                .usage, "the range '\(target)' has no end", hint: "write START:END, e.g. head:base or base:head")
+        }
+        return (try graph.rangeStart(String(target[..<colon])), end)
     }
 
     private static func migrateOnline(
@@ -252,23 +256,13 @@ public enum Commands {
 
     // MARK: current / stamp
 
-    /// A revision the database is at, and whether it is also a head of the graph.
-    public struct CurrentRevision: Sendable {
-        public var revision: Revision
-        public var isHead: Bool
-    }
-
-    /// The revisions the database's version table names (its heads), in topological order.
-    /// The version table is not created if missing.
-    public static func current(_ context: Context) throws -> [CurrentRevision] {
+    /// The revisions the database is at, as Alembic's `current` lists them: the newest applied
+    /// revision of each line, including those applied only because a row depends on them, in
+    /// load order. The version table is not created if missing.
+    public static func current(_ context: Context) throws -> [RevisionInfo] {
         let graph = try context.revisionGraph(.graph)
-        let connection = try context.connect()
-        let table = context.versionTable(dialect: connection.dialect)
-        let heads = try context.readCurrentHeads(connection, versionTable: table)
-        try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
-        return graph.topologicallySorted(heads).map {
-            CurrentRevision(revision: graph.revisions[$0]!, isHead: graph.isHead($0))
-        }
+        let heads = try databaseHeads(context, graph)
+        return graph.currentRevisions(heads: heads).map { RevisionInfo(graph, $0, current: nil) }
     }
 
     /// Sets the version table to `targets` without running migrations. Heads on branches the
@@ -292,15 +286,38 @@ public enum Commands {
         }
     }
 
-    /// The script `stamp --sql` prints, assuming the database is at base (or purged).
+    /// The script `stamp --sql` prints. The database is assumed at base, or at `A` when the
+    /// targets are written `A:B` (one start for all of them); `--purge` needs a database.
     public static func stampSQL(_ context: Context, to targets: [String], purge: Bool) throws -> String {
+        if purge {
+            throw MigrateError(
+                .usage, "--purge cannot be used with --sql: a script cannot know which rows the version table holds",
+                hint: "stamp from a known start instead: `migrate stamp START:REV --sql`")
+        }
         let graph = try context.scripts().graph
+        var start: String? = nil
+        var destinations: [String] = []
+        for target in targets {
+            guard let colon = target.firstIndex(of: ":") else {
+                destinations.append(target)
+                continue
+            }
+            let from = String(target[..<colon])
+            if let start, start != from {
+                throw MigrateError(
+                    .usage, "the targets start from different revisions (\(start), \(from))",
+                    hint: "an offline stamp starts from one revision: give every range the same start")
+            }
+            start = from
+            destinations.append(String(target[target.index(after: colon)...]))
+        }
+        let current = try start.map(graph.rangeStart) ?? []
         let engine = try context.engine()
-        let sink = try ScriptSink(engine: engine, startHeads: [])
+        let sink = try ScriptSink(engine: engine, startHeads: current)
         var runner = context.runner(graph: graph, dialect: engine.dialect)
         runner.onEvent = { _ in }
         _ = try runner.run(sink: sink) { heads in
-            [.stamp(try stampStep(graph, current: heads, targets: targets, purge: purge))]
+            [.stamp(try stampStep(graph, current: heads, targets: destinations, purge: false))]
         }
         return sink.text
     }
@@ -310,27 +327,6 @@ public enum Commands {
     private static func stampStep(
         _ graph: RevisionGraph, current: Set<String>, targets: [String], purge: Bool
     ) throws -> StampStep {
-        var resolved: [String] = []
-        var kept = current
-        var clearsAll = false
-        for target in targets {
-            let named = try graph.resolveTarget(target, current: purge ? nil : current)
-            if named.revisions.isEmpty, named.branch != nil, !purge {
-                // LABEL@base stamps that branch away and keeps the other branches' rows.
-                kept = try graph.downgradeSteps(from: kept, to: named).last?.headsAfter ?? kept
-            } else if named.revisions.isEmpty {
-                clearsAll = true
-            }
-            resolved += named.revisions
-        }
-        if purge {
-            return StampStep(headsBefore: current, headsAfter: graph.minimalHeads(resolved), purge: true)
-        }
-        let related = kept.filter { head in
-            clearsAll
-                || resolved.contains { $0 == head || graph.ancestors(of: [$0]).contains(head) || graph.ancestors(of: [head]).contains($0) }
-        }
-        return StampStep(
-            headsBefore: current, headsAfter: graph.minimalHeads(Array(kept.subtracting(related)) + resolved), purge: false)
+        StampStep(headsBefore: current, headsAfter: try graph.stampHeads(from: purge ? [] : current, to: targets), purge: purge)
     }
 }

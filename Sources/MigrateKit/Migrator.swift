@@ -113,10 +113,11 @@ public struct Migrator: Sendable {
         try Commands.downgrade(context, to: target)
     }
 
-    /// The revisions the database is at (its version table's rows), in the graph's order; empty
-    /// for a database that was never migrated.
+    /// The revisions the database is at, as `migrate current` lists them (its version table's
+    /// rows, and revisions applied because a row depends on them); empty for a database that was
+    /// never migrated.
     public func current() throws -> [String] {
-        try Commands.current(context).map(\.revision.id)
+        try Commands.current(context).map(\.revision)
     }
 
     /// The revisions ``upgrade(to:)`` would apply, in the order it would apply them.
@@ -126,7 +127,7 @@ public struct Migrator: Sendable {
         let table = context.versionTable(dialect: connection.dialect)
         let heads = try context.readCurrentHeads(connection, versionTable: table)
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
-        return try graph.upgradeSteps(from: heads, to: graph.resolve(target, current: heads)).map(\.revision)
+        return try graph.upgradeSteps(from: heads, to: target).map(\.revision)
     }
 
     /// Records the revisions that stand for the migrations Fluent or GRDB recorded as run, without

@@ -16,14 +16,8 @@ struct CurrentCommand: ParsableCommand {
 
     func run() throws {
         if output.json { return try JSONOutput.print(Commands.currentState(global.context())) }
-        for current in try Commands.current(global.context()) {
-            let revision = current.revision
-            let mark = current.isHead ? " (head)" : ""
-            if verbose {
-                StandardOutput.line("Rev: \(revision.id)\(mark)\nPath: \(revision.path ?? "")\n\n    \(revision.message)\n")
-            } else {
-                StandardOutput.line("\(revision.id)\(mark)")
-            }
+        for revision in try Commands.current(global.context()) {
+            StandardOutput.line(verbose ? revision.logEntry : revision.line(labels: false))
         }
     }
 }

@@ -115,7 +115,7 @@ import TestSupport
             graph: graph, versionTable: versionTable, historyTable: historyTable, transactionPerMigration: true,
             onEvent: { _ in })
         let error = try #require(throws: MigrateError.self) {
-            try runner.run(sink: sink) { heads in try graph.upgradeSteps(from: heads, to: graph.resolve("head", current: heads)) }
+            try runner.run(sink: sink) { heads in try graph.upgradeSteps(from: heads, to: "head") }
         }
         return (error, try env.database().versions())
     }

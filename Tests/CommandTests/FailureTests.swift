@@ -44,7 +44,8 @@ import TestSupport
 
         let down = try env.run("downgrade", "ccc333")
         #expect(down.status == 64, "\(down)")
-        #expect(down.stderr.contains("ccc333 is not applied"), "\(down)")
+        #expect(down.stderr.contains("ccc333 is not a valid downgrade target"), "\(down)")
+        #expect(down.stderr.contains("it is not applied"), "\(down)")
     }
 
     @Test(arguments: TestEngine.enabled)

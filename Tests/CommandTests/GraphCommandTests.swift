@@ -130,7 +130,31 @@ extension CLIResult {
         #expect(try listed("base:right@ccc333") == ["ccc333", "aaa111"])
         #expect(try listed("bbb222:ddd444") == ["ddd444", "bbb222"])
         #expect(try listed("left@bbb222:head") == ["fff666", "eee555", "ddd444", "bbb222"])
-        #expect(try listed("fff666-1:") == ["fff666", "eee555"])
+        // A relative lower end counts from the graph's heads.
+        #expect(try listed("-1:") == ["fff666", "eee555"])
+        #expect(try listed("left@-1:heads") == ["fff666", "eee555"])
+        #expect(try listed("left@base:") == ["fff666", "eee555", "ddd444", "bbb222", "ccc333", "aaa111"])
+        #expect(try listed("right@base:right@head") == ["fff666", "eee555", "ddd444", "bbb222", "ccc333", "aaa111"])
+
+        // Ends that are not on one line of descent are refused, as are relative ends that
+        // walk past the history.
+        for range in ["bbb222:ccc333", "ddd444:ccc333", "-9:", "fff666-1:"] {
+            let result = try env.run("history", "-r", range)
+            #expect(result.status == 64, "\(range): \(result)")
+            #expect(result.stdout.isEmpty, "\(range): \(result)")
+        }
+        let unrelated = try env.run("history", "-r", "bbb222:ccc333")
+        #expect(unrelated.stderr.contains("does not join revisions along one line of descent"), "\(unrelated)")
+
+        // Before the merge, LABEL@base keeps the listing to that branch's line.
+        let forked = try Environment(.sqlite)
+        try writeBranchyHistory(forked, withMerge: false)
+        func listedBeforeMerge(_ range: String) throws -> [String] {
+            try forked.run("history", "-r", range).lines.filter { !$0.isEmpty }.map { String($0.split(separator: " -> ")[1].prefix(6)) }
+        }
+        #expect(try listedBeforeMerge("left@base:") == ["ddd444", "bbb222", "aaa111"])
+        #expect(try listedBeforeMerge("right@base:heads") == ["ccc333", "aaa111"])
+        #expect(try listedBeforeMerge("left@-1:") == ["ddd444", "bbb222"])
 
         let notARange = try env.run("history", "-r", "aaa111")
         #expect(notARange.status == 64, "\(notARange)")
@@ -150,13 +174,13 @@ extension CLIResult {
         #expect(history.lines.contains("aaa111 -> ccc333 (right) (current), create tags"), "\(history)")
         #expect(history.lines.filter { $0.contains("(current)") }.count == 2, "\(history)")
 
-        // Ranges relative to the database.
-        let fromCurrent = try env.run("history", "-r", "left@current:")
-        #expect(fromCurrent.lines.first?.hasPrefix("eee555 -> fff666") == true, "\(fromCurrent)")
-        #expect(fromCurrent.lines.filter { !$0.isEmpty }.count == 3, "\(fromCurrent)")
-        let dashed = try env.run("history", "-r", "-1:")
-        #expect(dashed.status == 64, "\(dashed)")
-        #expect(dashed.stderr.contains("'-1' is ambiguous: it starts from several heads (ccc333, ddd444)"), "\(dashed)")
+        // `current` at either end names the database's rows.
+        let fromCurrent = try env.run("history", "-r", "current:")
+        #expect(fromCurrent.status == 0, "\(fromCurrent)")
+        #expect(fromCurrent.lines.filter { !$0.isEmpty }.map { String($0.split(separator: " -> ")[1].prefix(6)) }
+            == ["fff666", "eee555", "ddd444", "ccc333"], "\(fromCurrent)")
+        let toCurrent = try env.run("history", "-r", ":current")
+        #expect(toCurrent.lines.filter { !$0.isEmpty }.count == 4, "\(toCurrent)")
         let show = try env.run("show", "current")
         #expect(show.status == 0, "\(show)")
         #expect(show.stdout.hasPrefix("Rev: ccc333 (current)\nParent: aaa111\nBranch names: right\n"), "\(show)")
@@ -180,9 +204,16 @@ extension CLIResult {
             """, "\(show)")
         let heads = try env.run("show", "left@head")
         #expect(heads.stdout.hasPrefix("Rev: fff666 (head)\n"), "\(heads)")
+        // One step down from a merge names all its parents.
         let parents = try env.run("show", "eee555-1")
-        #expect(parents.stdout.hasPrefix("Rev: ccc333\n"), "\(parents)")
-        #expect(parents.stdout.contains("Rev: ddd444\n"), "\(parents)")
+        #expect(parents.stdout.hasPrefix("Rev: ddd444\n"), "\(parents)")
+        #expect(parents.stdout.contains("Rev: ccc333\n"), "\(parents)")
+        // A partial id is narrowed to the branch before it is called ambiguous.
+        try env.migration("ddd445", parent: "ccc333", message: "more tags", upgrade: "SELECT 1;")
+        #expect(try env.run("show", "ddd4").status == 64)
+        let narrowed = try env.run("show", "right@ddd4")
+        #expect(narrowed.status == 0, "\(narrowed)")
+        #expect(narrowed.stdout.hasPrefix("Rev: ddd445"), "\(narrowed)")
         let base = try env.run("show", "base")
         #expect(base.status == 64, "\(base)")
         #expect(base.stderr.contains("names no revision"), "\(base)")
@@ -324,16 +355,18 @@ extension CLIResult {
         let db = try env.database()
         let moves: [(arguments: [String], rows: [String])] = [
             (["upgrade", "bbb"], ["bbb222"]),
-            (["upgrade", "right@head-2"], ["bbb222", "ccc333"]),
+            (["upgrade", "ccc333"], ["bbb222", "ccc333"]),
             (["upgrade", "left@ddd444"], ["ccc333", "ddd444"]),
-            (["upgrade", "heads+1"], ["eee555"]),
             (["upgrade", "head"], ["fff666"]),
+            // One step down from a merge lands on all its parents (Alembic refuses this walk).
             (["downgrade", "-2"], ["ccc333", "ddd444"]),
-            (["downgrade", "right@base"], ["ddd444"]),
-            (["downgrade", "left@aaa111"], ["aaa111"]),
-            (["upgrade", "left@+1"], ["bbb222"]),
+            // LABEL@base reverts from the bases of the label's line: here the shared base.
+            (["downgrade", "right@base"], []),
+            (["upgrade", "left@+1"], ["aaa111"]),
             (["upgrade", "heads"], ["fff666"]),
-            (["downgrade", "left@-3"], ["bbb222", "ccc333"]),
+            (["downgrade", "left@-1"], ["eee555"]),
+            (["downgrade", "ddd444"], ["ccc333", "ddd444"]),
+            (["downgrade", "left@aaa111"], ["ccc333"]),
             (["downgrade", "aaa111"], ["aaa111"]),
             (["upgrade", "right@head"], ["fff666"]),
             (["downgrade", "base"], []),
@@ -353,13 +386,14 @@ extension CLIResult {
         let db = try env.database()
         let moves: [(arguments: [String], rows: [String])] = [
             (["stamp", "bbb222", "ccc333"], ["bbb222", "ccc333"]),
-            (["stamp", "left@+1"], ["ccc333", "ddd444"]),
-            (["stamp", "right@base"], ["ddd444"]),
-            (["stamp", "-1"], ["bbb222"]),
+            (["stamp", "right@base"], ["bbb222"]),
             (["stamp", "heads"], ["fff666"]),
-            (["stamp", "eee555-1"], ["ccc333", "ddd444"]),
-            (["stamp", "left@base"], ["ccc333"]),
-            (["stamp", "--purge", "aaa1", "ddd444"], ["ddd444"]),
+            (["stamp", "ddd444"], ["ddd444"]),
+            (["stamp", "right@head"], ["fff666"]),
+            (["stamp", "left@base"], []),
+            (["stamp", "ccc333", "bbb222"], ["bbb222", "ccc333"]),
+            (["stamp", "eee555"], ["eee555"]),
+            (["stamp", "--purge", "aaa1", "ddd444"], ["aaa111", "ddd444"]),
             (["stamp", "--purge", "left@base", "ccc333"], ["ccc333"]),
             (["stamp", "base"], []),
         ]
@@ -369,6 +403,12 @@ extension CLIResult {
             #expect(try db.versions() == move.rows, "\(move.arguments)")
         }
         #expect(try !db.tables().contains("authors"), "stamp runs no migration")
+        // Relative forms name no revision to stamp while the table has rows.
+        #expect(try env.run("stamp", "heads").status == 0)
+        for form in ["-1", "eee555-1", "left@+1"] {
+            let result = try env.run("stamp", form)
+            #expect(result.status == 64, "\(form): \(result)")
+        }
         let unknown = try env.run("stamp", "--bogus", "head")
         #expect(unknown.status == 64, "\(unknown)")
     }
@@ -379,12 +419,14 @@ extension CLIResult {
         let cases: [(arguments: [String], message: String)] = [
             (["upgrade", "head"], "'head' is ambiguous: there are 2 heads (ccc333, ddd444)"),
             (["upgrade", "aaa111+1"], "ambiguous at aaa111: it could go to bbb222 or ccc333"),
-            (["upgrade", "nope@head"], "'nope' in 'nope@head' is neither a branch label nor a revision"),
+            (["upgrade", "nope@head"], "'nope' is neither a branch label nor a revision"),
             (["upgrade", "left@ccc333"], "revision ccc333 is not on branch 'left'"),
             (["upgrade", "head", "--sql", "--url", "sqlite:///x.db"], "'head' is ambiguous"),
             (["downgrade", "left@base", "--sql"], "offline downgrade needs a range"),
             (["history", "-r", "zzz:"], "no revision matches 'zzz'"),
-            (["show", "left@-1"], "'left@-1' goes below base"),
+            (["downgrade", "-1"], "'-1' walks past the end of the history"),
+            (["upgrade", "heads-1"], "'heads' names 2 heads (ccc333, ddd444)"),
+            (["show", "left@-4"], "'left@-4' walks past the end of the history"),
         ]
         for (arguments, message) in cases {
             let result = try env.run(arguments)

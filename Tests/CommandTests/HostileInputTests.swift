@@ -227,12 +227,27 @@ struct Mutator {
                 accepted += 1
                 for id in resolved { #expect(Self.graph.revisions[id] != nil) }
             }
-            Self.expectReturnsOrMigrateError("RevisionGraph.resolveRange", text, seed: seed) {
-                _ = try Self.graph.resolveRange(text, current: current)
+            Self.expectReturnsOrMigrateError("RevisionGraph.history", text, seed: seed) {
+                _ = try Self.history(text, current: current)
+            }
+            Self.expectReturnsOrMigrateError("RevisionGraph.upgradeSteps", text, seed: seed) {
+                _ = try Self.graph.upgradeSteps(from: current ?? [], to: text)
+            }
+            Self.expectReturnsOrMigrateError("RevisionGraph.downgradeSteps", text, seed: seed) {
+                _ = try Self.graph.downgradeSteps(from: current ?? [], to: text)
+            }
+            Self.expectReturnsOrMigrateError("RevisionGraph.stampHeads", text, seed: seed) {
+                _ = try Self.graph.stampHeads(from: current ?? [], to: [text])
             }
         }
         print("fuzz in-process: \(cases) cases, \(accepted) accepted, \(cases - accepted) rejected, no trap (MIGRATE_FUZZ_SEED=\(seed))")
         #expect(accepted > 0 && accepted < cases, "the mutations should produce both valid and invalid input")
+    }
+
+    /// `history -r TEXT` as the command splits it.
+    private static func history(_ text: String, current: Set<String>?) throws -> [String] {
+        let ends = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        return try graph.history(from: ends.count > 1 ? ends[0] : nil, to: ends.last, current: current)
     }
 
     /// Huge relative steps and numbers that overflow an Int must be errors, not traps.
@@ -244,7 +259,13 @@ struct Mutator {
         ] {
             for current in [nil, Set(["ccc333"])] as [Set<String>?] {
                 Self.expectReturnsOrMigrateError("resolve", text, seed: 0) { _ = try Self.graph.resolve(text, current: current) }
-                Self.expectReturnsOrMigrateError("resolveRange", text, seed: 0) { _ = try Self.graph.resolveRange(text, current: current) }
+                Self.expectReturnsOrMigrateError("history", text, seed: 0) { _ = try Self.history(text, current: current) }
+                Self.expectReturnsOrMigrateError("upgradeSteps", text, seed: 0) {
+                    _ = try Self.graph.upgradeSteps(from: current ?? [], to: text)
+                }
+                Self.expectReturnsOrMigrateError("downgradeSteps", text, seed: 0) {
+                    _ = try Self.graph.downgradeSteps(from: current ?? [], to: text)
+                }
             }
         }
     }

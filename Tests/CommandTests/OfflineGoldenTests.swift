@@ -56,8 +56,8 @@ import TestSupport
             (["upgrade", "left@ddd444", "--sql"], ["upgrade", "left@ddd444"], ["ddd444"]),
             (["upgrade", "ddd444:heads", "--sql"], ["upgrade", "heads"], ["fff666"]),
             (["downgrade", "fff666:ccc333", "--sql"], ["downgrade", "ccc333"], ["ccc333", "ddd444"]),
-            // eee555-1 names both parents of the merge: where the previous stage left the database.
-            (["downgrade", "eee555-1:left@base", "--sql"], ["downgrade", "left@base"], ["ccc333"]),
+            // A relative end counts from the range's start: one step down the left branch.
+            (["downgrade", "ddd444:left@-1", "--sql"], ["downgrade", "left@-1"], ["bbb222", "ccc333"]),
         ]
         for (index, stage) in stages.enumerated() {
             let script = try env.run(stage.offline)

@@ -1,20 +1,6 @@
 import MigrateCore
 import Testing
 
-/// Builds a graph from lines like `"c <- a, b"`, `"d <- c @label"` and `"e <- d ~ x"` (depends on x).
-func makeGraph(_ lines: String...) throws -> RevisionGraph {
-    try RevisionGraph(lines.map(parseScenarioLine))
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
-}
-
-/// The ids of a plan, with `-` marking downgrades.
-func ids(_ steps: [MigrationStep]) -> [String] {
-    steps.map { ($0.direction == .upgrade ? "" : "-") + $0.revision.id }
-}
-
 @Suite struct RevisionGraphShapeTests {
     @Test func linearHistory() throws {
         let graph = try makeGraph("a", "b <- a", "c <- b")
@@ -139,17 +125,25 @@ func ids(_ steps: [MigrationStep]) -> [String] {
         #expect(try graph.resolve(identifier) == expected)
     }
 
+    /// Relative steps in upgrades and downgrades count from the database's rows; `-N` alone
+    /// and `REV-N` in `show` count from the graph.
     @Test(arguments: [
-        ("+1", ["ae27"], ["ae10"]),
-        ("-1", ["ae10"], ["ae27"]),
-        ("+2", ["ae27"], []),
-        ("+1", ["b2"], ["b1"]),
-        ("heads+1", ["b2", "c2"], ["b1", "c1"]),
-        ("left@+1", ["b2"], ["b1", "c1"]),
-        ("-2", [], ["ae27"]),
+        (["ae10"], "+1", ["ae27"]),
+        (["ae27"], "-1", ["-ae27"]),
+        ([], "+2", ["ae10", "ae27"]),
+        (["b1"], "+1", ["b2"]),
+        (["b1", "c1"], "left@+1", ["b2"]),
+        (["b1", "c1"], "right@+1", ["c2"]),
+        (["ae27"], "-2", ["-ae27", "-ae10"]),
+        (["b2", "c2"], "left@-1", ["-b2"]),
+        (["b2", "c2"], "left@ae27", ["-b2", "-b1"]),
+        (["b2", "c2"], "b2@ae27", ["-b2", "-b1"]),
     ])
-    func resolvesRelativeToCurrent(identifier: String, expected: [String], current: [String]) throws {
-        #expect(try graph.resolve(identifier, current: Set(current)) == expected)
+    func relativeStepsCountFromTheDatabase(current: [String], identifier: String, expected: [String]) throws {
+        let steps = expected.first?.hasPrefix("-") ?? false
+            ? try graph.downgradeSteps(from: Set(current), to: identifier)
+            : try graph.upgradeSteps(from: Set(current), to: identifier)
+        #expect(ids(steps) == expected)
     }
 
     @Test(arguments: [
@@ -157,11 +151,11 @@ func ids(_ steps: [MigrationStep]) -> [String] {
         ("zz", "no revision matches 'zz'"),
         ("head", "'head' is ambiguous: there are 2 heads (b2, c2)"),
         ("ae27+1", "ambiguous at ae27: it could go to b1 or c1"),
-        ("b2+1", "goes past the head"),
-        ("ae10-2", "goes below base"),
-        ("+1", "offline mode does not know"),
+        ("b2+1", "walks past the end of the history"),
+        ("ae10-2", "walks past the end of the history"),
+        ("+1", "no revision matches '+1'"),
         ("left@c1", "not on branch 'left'"),
-        ("nope@head", "neither a branch label nor a revision"),
+        ("nope@head", "'nope' is neither a branch label nor a revision"),
         ("a:b", "is a range"),
     ])
     func errorsExplainThemselves(identifier: String, expected: String) throws {
@@ -170,90 +164,107 @@ func ids(_ steps: [MigrationStep]) -> [String] {
         #expect(error.description.contains(expected), "\(error)")
     }
 
-    @Test func rangesResolveBothEnds() throws {
-        let range = try graph.resolveRange("ae10:left@head")
-        #expect(range.lower == ["ae10"])
-        #expect(range.upper == ["b2"])
-        #expect(try graph.resolveRange(":c1").lower == [])
+    @Test func relativeStepsThatCannotBeTakenFail() throws {
+        for (current, identifier) in [(["ae27"], "-3"), (["b2"], "+1"), (["ae10"], "-2")] {
+            #expect(throws: MigrateError.self, "\(identifier)") {
+                _ = identifier.hasPrefix("-")
+                    ? try graph.downgradeSteps(from: Set(current), to: identifier)
+                    : try graph.upgradeSteps(from: Set(current), to: identifier)
+            }
+        }
+        // Several heads: `heads-1` names no single revision, `-1` no single row.
+        #expect(throws: MigrateError.self) { try graph.downgradeSteps(from: ["b2", "c2"], to: "heads-1") }
+        #expect(throws: MigrateError.self) { try graph.downgradeSteps(from: ["b2", "c2"], to: "-1") }
+        #expect(throws: MigrateError.self) { try graph.upgradeSteps(from: ["b1"], to: "-1") }
+    }
+
+    @Test func historyRanges() throws {
+        #expect(try graph.history(from: "ae10", to: "left@head") == ["b2", "b1", "ae27", "ae10"])
+        #expect(try graph.history(from: nil, to: "c1") == ["c1", "ae27", "ae10"])
+        // A relative lower end counts from the graph's heads: two steps below each head.
+        #expect(try graph.history(from: "-2", to: nil) == ["b2", "b1", "c2", "c1", "ae27"])
+        #expect(try graph.history(from: "left@-1", to: "heads") == ["b2", "b1"])
+        let error = try #require(throws: MigrateError.self) { try graph.history(from: "b1", to: "c2") }
+        #expect(error.description.contains("does not join revisions along one line of descent"))
     }
 }
 
 @Suite struct PlanTests {
     @Test func linearUpgradeAndDowngrade() throws {
         let graph = try makeGraph("a", "b <- a", "c <- b")
-        let up = try graph.upgradeSteps(from: [], to: ["c"])
+        let up = try graph.upgradeSteps(from: [], to: "c")
         #expect(ids(up) == ["a", "b", "c"])
         #expect(up.map(\.headsAfter) == [["a"], ["b"], ["c"]])
-        #expect(ids(try graph.upgradeSteps(from: ["a"], to: ["b"])) == ["b"])
-        #expect(ids(try graph.upgradeSteps(from: ["c"], to: ["c"])) == [])
-        #expect(ids(try graph.downgradeSteps(from: ["c"], to: ["a"])) == ["-c", "-b"])
-        #expect(ids(try graph.downgradeSteps(from: ["c"], to: [])) == ["-c", "-b", "-a"])
-        #expect(try graph.downgradeSteps(from: ["c"], to: []).last!.headsAfter == [])
+        #expect(ids(try graph.upgradeSteps(from: ["a"], to: "b")) == ["b"])
+        #expect(ids(try graph.upgradeSteps(from: ["c"], to: "c")) == [])
+        #expect(ids(try graph.downgradeSteps(from: ["c"], to: "a")) == ["-c", "-b"])
+        #expect(ids(try graph.downgradeSteps(from: ["c"], to: "base")) == ["-c", "-b", "-a"])
+        #expect(try graph.downgradeSteps(from: ["c"], to: "base").last!.headsAfter == [])
     }
 
     @Test func branchPointAddsARowAndMergeCollapsesThem() throws {
         let graph = try makeGraph("a", "b <- a", "c <- a", "m <- b, c")
-        let steps = try graph.upgradeSteps(from: [], to: ["m"])
-        #expect(ids(steps) == ["a", "b", "c", "m"])
-        #expect(steps.map(\.headsAfter) == [["a"], ["b"], ["b", "c"], ["m"]])
-        let down = try graph.downgradeSteps(from: ["m"], to: ["b"])
+        let steps = try graph.upgradeSteps(from: [], to: "m")
+        #expect(ids(steps) == ["a", "c", "b", "m"])
+        #expect(steps.map(\.headsAfter) == [["a"], ["c"], ["b", "c"], ["m"]])
+        let down = try graph.downgradeSteps(from: ["m"], to: "b")
         #expect(ids(down) == ["-m"])
         #expect(down[0].headsAfter == ["b", "c"])
     }
 
     @Test func threeParentMerge() throws {
         let graph = try makeGraph("a", "b <- a", "c <- a", "d <- a", "m <- b, c, d")
-        let steps = try graph.upgradeSteps(from: ["b"], to: ["m"])
-        #expect(ids(steps) == ["c", "d", "m"])
+        let steps = try graph.upgradeSteps(from: ["b"], to: "m")
+        #expect(ids(steps) == ["d", "c", "m"])
         #expect(steps.last!.headsBefore == ["b", "c", "d"])
         #expect(steps.last!.headsAfter == ["m"])
-        #expect(ids(try graph.downgradeSteps(from: ["m"], to: [])) == ["-m", "-d", "-c", "-b", "-a"])
+        #expect(ids(try graph.downgradeSteps(from: ["m"], to: "base")) == ["-m", "-b", "-c", "-d", "-a"])
     }
 
     @Test func downgradingOneBranchLeavesTheOtherAlone() throws {
         let graph = try makeGraph("a", "b1 <- a", "b2 <- b1", "c1 <- a", "c2 <- c1")
-        let steps = try graph.downgradeSteps(from: ["b2", "c2"], to: ["b1"])
+        let steps = try graph.downgradeSteps(from: ["b2", "c2"], to: "b1")
         #expect(ids(steps) == ["-b2"])
         #expect(steps[0].headsAfter == ["b1", "c2"])
         // Reverting a whole branch: its branch point does not come back as a row while the
         // other branch still builds on it.
-        let whole = try graph.downgradeSteps(from: ["b2", "c2"], to: ["a"])
-        #expect(ids(whole) == ["-c2", "-c1", "-b2", "-b1"])
-        #expect(whole.map(\.headsAfter) == [["b2", "c1"], ["b2"], ["b1"], ["a"]])
+        let whole = try graph.downgradeSteps(from: ["b2", "c2"], to: "a")
+        #expect(ids(whole) == ["-b2", "-b1", "-c2", "-c1"])
+        #expect(whole.map(\.headsAfter) == [["b1", "c2"], ["c2"], ["c1"], ["a"]])
     }
 
     @Test func upgradingOneBranchAddsItsRow() throws {
         let graph = try makeGraph("a", "b1 <- a", "c1 <- a")
-        let steps = try graph.upgradeSteps(from: ["b1"], to: ["c1"])
+        let steps = try graph.upgradeSteps(from: ["b1"], to: "c1")
         #expect(ids(steps) == ["c1"])
         #expect(steps[0].headsAfter == ["b1", "c1"])
     }
 
     @Test func dependenciesArePulledInAndPushedOut() throws {
         let graph = try makeGraph("a", "b <- a", "x", "y <- x", "c <- b ~ y")
-        let up = try graph.upgradeSteps(from: ["b"], to: ["c"])
+        let up = try graph.upgradeSteps(from: ["b"], to: "c")
         #expect(ids(up) == ["x", "y", "c"])
         #expect(up.last!.headsAfter == ["c"])
         // Downgrading below the dependency reverts its dependent first.
-        let down = try graph.downgradeSteps(from: ["c"], to: ["x"])
+        let down = try graph.downgradeSteps(from: ["c"], to: "x")
         #expect(ids(down) == ["-c", "-y"])
         #expect(down.map(\.headsAfter) == [["b", "y"], ["b", "x"]])
     }
 
-    @Test func upgradeToAnAppliedAncestorIsAnError() throws {
+    @Test func upgradeToAnAppliedAncestorDoesNothing() throws {
         let graph = try makeGraph("a", "b <- a")
-        let error = try #require(throws: MigrateError.self) { try graph.upgradeSteps(from: ["b"], to: ["a"]) }
-        #expect(error.description.contains("already applied"))
-        let notApplied = try #require(throws: MigrateError.self) { try graph.downgradeSteps(from: ["a"], to: ["b"]) }
-        #expect(notApplied.description.contains("b is not applied"))
+        #expect(try graph.upgradeSteps(from: ["b"], to: "a").isEmpty)
+        let notApplied = try #require(throws: MigrateError.self) { try graph.downgradeSteps(from: ["a"], to: "b") }
+        #expect(notApplied.description.contains("b is not a valid downgrade target"))
+        #expect(notApplied.description.contains("it is not applied"))
     }
 
     @Test func summariesMatchAlembic() throws {
         let graph = try makeGraph("a", "b <- a", "c <- a", "m <- b, c")
-        let steps = try graph.upgradeSteps(from: [], to: ["m"])
+        let steps = try graph.upgradeSteps(from: [], to: "m")
         #expect(steps[0].summary == "Running upgrade  -> a, m_a")
         #expect(steps[3].summary == "Running upgrade b, c -> m, m_m")
-        let down = try graph.downgradeSteps(from: ["m"], to: [])
+        let down = try graph.downgradeSteps(from: ["m"], to: "base")
         #expect(down[0].summary == "Running downgrade m -> b, c, m_m")
     }
 

@@ -59,3 +59,27 @@ DELETE FROM "migrate_version_history" WHERE revision = 'bbb222';
 
 COMMIT;
 
+BEGIN;
+
+-- Running downgrade ccc333 -> aaa111, create tags
+
+DROP TABLE tags;
+
+UPDATE "migrate_version" SET version_num = 'aaa111' WHERE version_num = 'ccc333';
+
+DELETE FROM "migrate_version_history" WHERE revision = 'ccc333';
+
+COMMIT;
+
+BEGIN;
+
+-- Running downgrade aaa111 -> , create authors
+
+DROP TABLE authors;
+
+DELETE FROM "migrate_version" WHERE version_num = 'aaa111';
+
+DELETE FROM "migrate_version_history" WHERE revision = 'aaa111';
+
+COMMIT;
+

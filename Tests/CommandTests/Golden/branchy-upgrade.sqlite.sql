@@ -27,31 +27,31 @@ COMMIT;
 
 BEGIN;
 
--- Running upgrade aaa111 -> bbb222, create books
-
-CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors (id), title VARCHAR(200));
-
-UPDATE "migrate_version" SET version_num = 'bbb222' WHERE version_num = 'aaa111';
-
-DELETE FROM "migrate_version_history" WHERE revision = 'bbb222';
-
-INSERT INTO "migrate_version_history" (revision, checksum, duration_ms) VALUES ('bbb222', '945a0a5d1ff24392b199b01ac2ada945f92d7a22d6b8daa149d356a390d013c8', NULL);
-
-COMMIT;
-
-BEGIN;
-
 -- Running upgrade aaa111 -> ccc333, create tags
 
 CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(50) NOT NULL);
 
 INSERT INTO tags (id, label) VALUES (1, 'it''s; fine');
 
-INSERT INTO "migrate_version" (version_num) VALUES ('ccc333');
+UPDATE "migrate_version" SET version_num = 'ccc333' WHERE version_num = 'aaa111';
 
 DELETE FROM "migrate_version_history" WHERE revision = 'ccc333';
 
 INSERT INTO "migrate_version_history" (revision, checksum, duration_ms) VALUES ('ccc333', 'd1f1e2862f8439346e6c4c50b8c847bd69c6d2bec6929326e38e453fc89aeefc', NULL);
+
+COMMIT;
+
+BEGIN;
+
+-- Running upgrade aaa111 -> bbb222, create books
+
+CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors (id), title VARCHAR(200));
+
+INSERT INTO "migrate_version" (version_num) VALUES ('bbb222');
+
+DELETE FROM "migrate_version_history" WHERE revision = 'bbb222';
+
+INSERT INTO "migrate_version_history" (revision, checksum, duration_ms) VALUES ('bbb222', '945a0a5d1ff24392b199b01ac2ada945f92d7a22d6b8daa149d356a390d013c8', NULL);
 
 COMMIT;
 
