@@ -10,7 +10,7 @@ import MigrateSQL
 /// A revision as the read commands (`heads`, `branches`, `history`, `show`, `current`) report
 /// it, with the facts about its place in the graph that people and scripts ask about.
 ///
-/// It encodes to the JSON objects of DESIGN §4 (`revision`, `down_revisions`, `branch_labels`,
+/// It encodes to the JSON objects described in the README (`revision`, `down_revisions`, `branch_labels`,
 /// `depends_on`, `message`, `path`, `is_head`, `is_base`, `is_branch_point`, `is_merge_point`,
 /// plus `children`, and `is_current` when the command read the database).
 public struct RevisionInfo: Sendable, Hashable, Encodable {

@@ -171,8 +171,8 @@ extension Commands {
         } catch let error as MigrateError {
             return .unreachable(error.message)
         }
-        if case .sqlite(let path) = url.kind, path == ":memory:" || !FileManager.default.fileExists(atPath: path) {
-            return .unreachable("\(path) does not exist")
+        guard url.engine.databaseExists(at: url.target) else {
+            return .unreachable("\(url.engine.describe(target: url.target, redacted: url.redacted)) does not exist")
         }
         let connection: DatabaseConnection
         do {

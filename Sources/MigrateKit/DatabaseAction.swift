@@ -34,12 +34,7 @@ extension Context {
     /// with its password replaced by `***`.
     public var databaseName: String {
         guard let url = try? databaseURL() else { return "the configured database" }
-        switch url.kind {
-        case .sqlite(let path):
-            return "the SQLite database \(path)"
-        case .postgresql:
-            return "the PostgreSQL database \(url.redacted)"
-        }
+        return url.engine.describe(target: url.target, redacted: url.redacted)
     }
 
     /// ``performDatabaseAction(_:in:statementHint:_:)`` on the configured database.

@@ -90,12 +90,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     }
 
     /// The SQL dialect of the engine this URL points at.
-    package var dialect: SQLDialect {
-        switch kind {
-        case .sqlite: .sqlite
-        case .postgresql: .postgresql
-        }
-    }
+    package var dialect: SQLDialect { engine.dialect }
 
     public var description: String { redacted }
     public var debugDescription: String { "DatabaseURL(\(redacted))" }

@@ -28,7 +28,7 @@ public enum RunEvent: Sendable {
 
 /// Where the runner sends a migration's statements: a live database or an SQL script.
 ///
-/// One runner drives both (DESIGN §5): online and offline runs cannot drift apart because the
+/// One runner drives both: online and offline runs cannot drift apart because the
 /// only difference is this sink.
 protocol MigrationSink: AnyObject {
     var dialect: SQLDialect { get }

@@ -132,7 +132,7 @@ func readHeadsBack(
 }
 
 /// Writes the statements as a script for `psql -f` or `sqlite3`, byte for byte the same for the
-/// same input (DESIGN §5).
+/// same input.
 final class ScriptSink: MigrationSink {
     let dialect: SQLDialect
     let startHeads: Set<String>

@@ -34,7 +34,7 @@ package final class PostgresConnection: DatabaseConnection {
     /// The connection string, for the side connection that looks up who holds a lock.
     private let url: String
 
-    /// The advisory lock key this session holds, so a release unlocks exactly what was locked.
+    /// The advisory lock key this connection holds, so a release unlocks exactly what was locked.
     private var heldLockKey: Int64?
 
     /// Told once per statement that waits longer than ``lockWaitReportDelay`` for another

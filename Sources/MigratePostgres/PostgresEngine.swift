@@ -14,5 +14,12 @@ package struct PostgresEngine: DatabaseEngine {
         try PostgresConnection(url: target)
     }
 
+    package func describe(target: String, redacted: String) -> String {
+        "the PostgreSQL database \(redacted)"
+    }
+
+    /// A server's database is never created by connecting; whether it is there, the connection says.
+    package func databaseExists(at target: String) -> Bool { true }
+
     package func makeScratchSchema() throws -> (any ScratchSchema)? { nil }
 }

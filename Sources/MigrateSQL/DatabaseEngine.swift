@@ -14,6 +14,13 @@ package protocol DatabaseEngine: Sendable {
     /// Opens a connection to `target`, what a URL of this engine names (a file path, a libpq
     /// connection string). Errors name the target with any password hidden.
     func connect(to target: String) throws -> DatabaseConnection
+    /// How messages name the database at `target`: "the SQLite database /srv/app.db", "the
+    /// PostgreSQL database postgresql://app:***@db/app" (`redacted` is the URL as given, with
+    /// its secrets hidden).
+    func describe(target: String, redacted: String) -> String
+    /// Whether connecting to `target` would find a database rather than create one: commands
+    /// that only read (`lint`) must not leave an empty SQLite file behind.
+    func databaseExists(at target: String) -> Bool
     /// An empty database that an offline script's statements are applied to, so a table rebuild
     /// reads the schema the script has built so far; nil where the dialect never rebuilds tables.
     func makeScratchSchema() throws -> (any ScratchSchema)?

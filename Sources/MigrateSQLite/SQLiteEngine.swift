@@ -1,6 +1,12 @@
 import MigrateCore
 import MigrateSQL
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// SQLite as `migrate` sees it: `sqlite:` URLs, files opened through ``SQLiteConnection``, and
 /// an in-memory scratch database for offline scripts whose table rebuilds must inspect a schema.
 package struct SQLiteEngine: DatabaseEngine {
@@ -12,6 +18,15 @@ package struct SQLiteEngine: DatabaseEngine {
     /// `target` is an absolute file path, or `:memory:`.
     package func connect(to target: String) throws -> DatabaseConnection {
         try SQLiteConnection(path: target)
+    }
+
+    package func describe(target: String, redacted: String) -> String {
+        "the SQLite database \(target)"
+    }
+
+    /// An in-memory database never exists before it is opened; a file does when it is there.
+    package func databaseExists(at target: String) -> Bool {
+        target != ":memory:" && access(target, F_OK) == 0
     }
 
     package func makeScratchSchema() throws -> (any ScratchSchema)? {

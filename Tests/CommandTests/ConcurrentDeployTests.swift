@@ -4,7 +4,7 @@ import TestSupport
 import MigratePostgres
 
 /// Several deploys at once against one database, and a server that drops the connection
-/// mid-migration (issue 7).
+/// mid-migration.
 @Suite struct ConcurrentDeployTests {
     static let processes = 8
     static let revisions = ["dep1", "dep2", "dep3", "dep4", "dep5"]

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Kills `migrate upgrade head` with SIGKILL at random moments and checks that the database is
-/// always at a revision boundary, and that the next run finishes the job (issue 7).
+/// always at a revision boundary, and that the next run finishes the job.
 ///
 /// `MIGRATE_CRASH_TRIALS` sets the number of trials per engine (25 by default) and
 /// `MIGRATE_CRASH_SEED` replays a run; every failure message names the seed and the trial.

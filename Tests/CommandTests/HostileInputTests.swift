@@ -71,7 +71,7 @@ struct Mutator {
     }
 }
 
-/// In-process fuzzing of every parser, and CLI fuzzing of the real binary (issue 7). Each call
+/// In-process fuzzing of every parser, and CLI fuzzing of the real binary. Each call
 /// either returns or throws ``MigrateError``; a Swift trap would kill the test process.
 /// `MIGRATE_FUZZ_CASES` scales the in-process cases per parser (1000 by default),
 /// `MIGRATE_FUZZ_CLI_CASES` the CLI runs (150 by default), `MIGRATE_FUZZ_SWIFT_CASES` the

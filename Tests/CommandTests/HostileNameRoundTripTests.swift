@@ -7,7 +7,7 @@ import MigrateSQLite
 import MigratePostgres
 
 /// Tables and columns named with quotes, semicolons, unicode and reserved words round-trip
-/// through create → reflect → diff with an empty diff, and inject nothing (issue 7).
+/// through create → reflect → diff with an empty diff, and inject nothing.
 @Suite struct HostileNameRoundTripTests {
     static let names = [
         #"we"ird; DROP TABLE sentinel; --"#, "robert'); DROP TABLE sentinel;--", "select", "ünïcødé_版本", "with space",

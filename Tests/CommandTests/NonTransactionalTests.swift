@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Migrations with `-- transactional: false` (issue 7, DESIGN §5).
+/// Migrations with `-- transactional: false`.
 @Suite struct NonTransactionalTests {
     static func writeBase(_ env: Environment) throws {
         try env.migration("ntx1", message: "create items", upgrade: """

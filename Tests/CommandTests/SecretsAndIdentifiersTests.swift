@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Passwords in URLs never show, and hostile names are quoted or rejected, never run (issue 7).
+/// Passwords in URLs never show, and hostile names are quoted or rejected, never run.
 @Suite struct SecretsAndIdentifiersTests {
     static let password = "s3cret-Pw9"
 
