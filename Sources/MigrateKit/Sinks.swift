@@ -116,15 +116,22 @@ final class DatabaseSink: MigrationSink {
 
 /// Reads the version table on `connection` (after a rollback) or, when that fails (the
 /// connection died), once on a new connection from `reconnect`.
+///
+/// A database another connection holds locked is waited for only briefly: the failure (or the
+/// signal) being reported must not wait out the whole lock timeout to say where the database is.
 func readHeadsBack(
     _ versionTable: VersionTable, on connection: DatabaseConnection, reconnect: (() throws -> DatabaseConnection)?
 ) -> HeadsAfterFailure {
+    let briefWait = Duration.seconds(2)
     do {
+        connection.waitForLocks(timeout: briefWait, onWait: nil)
         return .read(try versionTable.currentHeads(connection))
     } catch {
         guard let reconnect else { return .unknown(error) }
         do {
-            return .read(try versionTable.currentHeads(try reconnect()))
+            let fresh = try reconnect()
+            fresh.waitForLocks(timeout: briefWait, onWait: nil)
+            return .read(try versionTable.currentHeads(fresh))
         } catch {
             return .unknown(error)
         }

@@ -588,6 +588,9 @@ private final class LockWaiting {
             gaveUp = false
             announce?()
         }
+        // A pending interruption (Ctrl-C, SIGTERM) ends the wait: the statement fails with
+        // SQLITE_BUSY and the run reports the signal.
+        guard Interruption.pendingSignal == nil else { return false }
         guard let deadline, now < deadline else {
             gaveUp = true
             return false

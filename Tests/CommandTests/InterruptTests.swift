@@ -131,4 +131,23 @@ import TestSupport
         #expect(result.stderr.contains("No migration had started. The database is at base."), "\(result)")
         #expect(try holder.versions() == [])
     }
+
+    /// Another connection holds the SQLite file's write lock: the run waits in its busy handler,
+    /// and a signal ends that wait too, instead of the lock timeout.
+    @Test func aSignalStopsTheWaitForALockedSQLiteFile() throws {
+        let env = try Environment(.sqlite)
+        try env.migration("int1", message: "first", upgrade: "CREATE TABLE int_a (id INTEGER PRIMARY KEY);")
+        let holder = try env.database()
+        try holder.connection.execute("BEGIN EXCLUSIVE")
+        defer { try? holder.connection.rollback() }
+        let run = try env.watch(["upgrade", "head"])
+        #expect(run.waitForStderr(containing: "Waiting for ", timeout: .seconds(60)), "\(run.stderr)")
+        _ = kill(run.process.processIdentifier, SIGINT)
+        let (result, timedOut) = run.finish(timeout: .seconds(30))
+        #expect(!timedOut, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("interrupted by SIGINT"), "\(result)")
+        try holder.connection.rollback()
+        #expect(try holder.tables().contains("int_a") == false)
+    }
 }
