@@ -79,7 +79,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["MigratePostgres", "MigrateSQL", "MigrateCore"],
             path: "Tests/TestSupport"),
-        // Times reflection and comparison of a 300-table schema (scripts/bench-reflect); shares
+        // Times reflection and comparison of a 300-table schema (scripts/bench --only reflect); shares
         // TestSupport's sample schemas with the tests.
         .executableTarget(
             name: "MigrateBenchmarks",

@@ -1,4 +1,4 @@
-"""Workload generators shared by scripts/bench and scripts/bench-graph (stdlib only)."""
+"""Workload generators of scripts/bench: the revision graph of W1 and W4 (stdlib only)."""
 
 import os
 
@@ -86,7 +86,7 @@ def write_alembic_revisions(versions, revisions):
 
 
 def generate(folder, count):
-    """bench-graph's environment: migrate.json and `count` SQL revisions in folder/versions."""
+    """W1's environment: migrate.json and `count` SQL revisions in folder/versions."""
     revisions = graph(count)
     write_sql_revisions(os.path.join(folder, "versions"), revisions)
     with open(os.path.join(folder, "migrate.json"), "w") as f:

@@ -2,7 +2,7 @@
 /// does, so its cost can be measured before the command exists and watched after.
 ///
 /// ```
-/// scripts/bench-reflect                        # starts a throwaway PostgreSQL itself
+/// scripts/with-postgres scripts/bench --only reflect    # a throwaway PostgreSQL
 /// MigrateBenchmarks postgresql://postgres@/postgres?host=/tmp/pg --tables 300 --runs 9
 /// ```
 ///
@@ -46,7 +46,7 @@ struct Arguments {
     static var usage: MigrateError {
         MigrateError(
             .usage, "usage: MigrateBenchmarks POSTGRES_URL [--tables N] [--runs N (at least 5)]",
-            hint: "scripts/bench-reflect starts a throwaway server and passes its URL.")
+            hint: "`scripts/with-postgres scripts/bench --only reflect` starts a throwaway server and passes its URL.")
     }
 }
 

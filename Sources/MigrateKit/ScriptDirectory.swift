@@ -145,7 +145,9 @@ public struct ScriptDirectory: Sendable {
         var revision: Revision
         var cacheEntry: [UInt8]?
         if isSwift {
-            if let checksum, let cached = cache?.revision(checksum: checksum, path: path) {
+            // A graph command decodes only the header, but keeps the entry's bytes as they
+            // are, operations included: the rewritten cache stays whole for every command.
+            if let checksum, let cached = cache?.revision(checksum: checksum, path: path, operations: full) {
                 revision = cached
                 cacheEntry = cache?.entry(checksum: checksum)
             } else {

@@ -39,9 +39,10 @@ package struct ParseCache: Sendable {
     /// The encoded revision stored for a file with this checksum.
     package func entry(checksum: String) -> [UInt8]? { entries[checksum] }
 
-    /// The revision stored for a file with this checksum, with `path` as its path.
-    package func revision(checksum: String, path: String) -> Revision? {
-        entries[checksum].flatMap { RevisionCoding.decode($0, path: path) }
+    /// The revision stored for a file with this checksum, with `path` as its path; without
+    /// `operations`, only its header is decoded (for commands that need only the graph).
+    package func revision(checksum: String, path: String, operations: Bool = true) -> Revision? {
+        entries[checksum].flatMap { RevisionCoding.decode($0, path: path, operations: operations) }
     }
 
     /// Rewrites the cache to hold exactly `current` (checksum to encoded revision: the files just

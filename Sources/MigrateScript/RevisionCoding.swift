@@ -4,28 +4,86 @@ import MigrateCore
 /// file, in ``CompactCoding``'s binary form (derived from the model's `Codable` conformances):
 /// decoding it is much cheaper than parsing and interpreting the Swift again.
 ///
+/// A revision's entry is its header (identity, parents, labels, message) behind a length, then
+/// its operations: commands that need only the graph decode the header alone, since decoding
+/// every operation of a long history through `Codable` would cost more than the rest of them.
+///
 /// The format is private to one version of migrate: ``formatVersion`` names the cache file, so
 /// an old cache is never read, only replaced.
 package enum RevisionCoding {
     /// Bumped whenever the encoding or the interpreter's output changes; a test pins the
     /// encoding of every operation, so a change to the model that would be misread fails it.
-    package static let formatVersion = 2
+    package static let formatVersion = 3
 
     /// The revision without its path and checksum (the file's, supplied again when decoding):
-    /// an entry stands for any file with the same text. Empty if it cannot be encoded, which
-    /// decodes as no entry, so the file is just parsed again.
+    /// an entry stands for any file with the same text. Always whole, operations included, so
+    /// that any command can read it. Empty if it cannot be encoded, which decodes as no entry,
+    /// so the file is just parsed again.
     package static func encode(_ revision: Revision) -> [UInt8] {
-        var revision = revision
-        revision.path = nil
-        revision.checksum = nil
-        return (try? CompactCoding.encode(revision)) ?? []
+        guard let header = try? CompactCoding.encode(Header(revision)),
+            let operations = try? CompactCoding.encode(Body(revision))
+        else { return [] }
+        var bytes: [UInt8] = []
+        appendLength(header.count, to: &bytes)
+        bytes.append(contentsOf: header)
+        bytes.append(contentsOf: operations)
+        return bytes
     }
 
     /// The revision, or nil when the bytes are not a valid encoding (a truncated cache file).
-    package static func decode(_ bytes: [UInt8], path: String) -> Revision? {
-        guard var revision = try? CompactCoding.decode(Revision.self, from: bytes) else { return nil }
-        revision.path = path
+    /// Without `operations`, only the header is decoded, and the revision has no operations.
+    package static func decode(_ bytes: [UInt8], path: String, operations: Bool = true) -> Revision? {
+        var offset = 0
+        guard let headerLength = length(in: bytes, at: &offset),
+            let header = try? CompactCoding.decode(Header.self, from: Array(bytes[offset..<offset + headerLength]))
+        else { return nil }
+        var revision = Revision(
+            id: header.id, downRevisions: header.downRevisions, branchLabels: header.branchLabels,
+            dependsOn: header.dependsOn, message: header.message, path: path,
+            isTransactional: header.isTransactional)
+        if operations {
+            guard let body = try? CompactCoding.decode(Body.self, from: Array(bytes[(offset + headerLength)...]))
+            else { return nil }
+            revision.upgrade = body.upgrade
+            revision.downgrade = body.downgrade
+            revision.upgradeLines = body.upgradeLines
+            revision.downgradeLines = body.downgradeLines
+        }
         return revision
+    }
+
+    /// The part of a revision's entry that graph commands read.
+    private struct Header: Codable {
+        var id: String
+        var downRevisions: [String]
+        var branchLabels: [String]
+        var dependsOn: [String]
+        var message: String
+        var isTransactional: Bool
+
+        init(_ revision: Revision) {
+            id = revision.id
+            downRevisions = revision.downRevisions
+            branchLabels = revision.branchLabels
+            dependsOn = revision.dependsOn
+            message = revision.message
+            isTransactional = revision.isTransactional
+        }
+    }
+
+    /// The rest of a revision's entry: what running, printing and verifying it need.
+    private struct Body: Codable {
+        var upgrade: [Operation]
+        var downgrade: [Operation]
+        var upgradeLines: [Int]
+        var downgradeLines: [Int]
+
+        init(_ revision: Revision) {
+            upgrade = revision.upgrade
+            downgrade = revision.downgrade
+            upgradeLines = revision.upgradeLines
+            downgradeLines = revision.downgradeLines
+        }
     }
 
     /// The tables a models file declares, for the models cache.
@@ -55,19 +113,7 @@ package enum RevisionCoding {
     /// The entries of a parse cache file; nil when the bytes are not a whole, valid file.
     package static func decode(entries bytes: [UInt8]) -> [String: [UInt8]]? {
         var offset = 0
-        /// A length that fits in the bytes left, or nil.
-        func length() -> Int? {
-            var value = 0
-            var shift = 0
-            while offset < bytes.count, shift < 63 {
-                let byte = bytes[offset]
-                offset += 1
-                value |= Int(byte & 0x7F) << shift
-                if byte < 0x80 { return value <= bytes.count - offset ? value : nil }
-                shift += 7
-            }
-            return nil
-        }
+        func length() -> Int? { RevisionCoding.length(in: bytes, at: &offset) }
         guard let count = length() else { return nil }
         var entries: [String: [UInt8]] = [:]
         for _ in 0..<count {
@@ -79,6 +125,20 @@ package enum RevisionCoding {
             offset += entryLength
         }
         return offset == bytes.count ? entries : nil
+    }
+
+    /// The varint length at `offset` (moved past it), or nil unless it fits in the bytes left.
+    private static func length(in bytes: [UInt8], at offset: inout Int) -> Int? {
+        var value = 0
+        var shift = 0
+        while offset < bytes.count, shift < 63 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value <= bytes.count - offset ? value : nil }
+            shift += 7
+        }
+        return nil
     }
 
     private static func appendLength(_ value: Int, to bytes: inout [UInt8]) {

@@ -183,10 +183,27 @@ import TestSupport
         let cacheFile = environment.appendingPathComponent(".migrate-cache/swift-v\(RevisionCoding.formatVersion).cache").path
         #expect(FileManager.default.contents(atPath: cacheFile).flatMap { RevisionCoding.decode(entries: [UInt8]($0)) }?.count == 1)
 
+        // A graph command that rewrites the cache (a file was added) from header-only reads
+        // still writes every entry whole, operations included, for the next full command.
+        try """
+            import MigrateKit
+            /// third
+            enum Rev_c3: Migration {
+                static let revision = "c3"
+                static let downRevision: [String] = ["b2"]
+                static func upgrade(_ op: Operations) { op.execute("SELECT 3") }
+                static func downgrade(_ op: Operations) {}
+            }
+            """.write(to: versions.appendingPathComponent("c3_third.swift"), atomically: true, encoding: .utf8)
+        #expect(try ScriptDirectory.load(folders: [versions.path], detail: .graph).graph.heads == ["c3"])
+        let entries = try #require(FileManager.default.contents(atPath: cacheFile).flatMap { RevisionCoding.decode(entries: [UInt8]($0)) })
+        #expect(entries.values.compactMap { RevisionCoding.decode($0, path: "x")?.upgrade }.sorted { "\($0)" < "\($1)" }
+            == [[.execute("SELECT 2")], [.execute("SELECT 3")]])
+
         let full = try ScriptDirectory.load(folders: [versions.path])
-        #expect(full.revisions.map(\.checksum) == [SHA256.hex(Self.sqlFile.utf8), full.revisions[1].checksum])
+        #expect(full.revisions.map(\.checksum) == [SHA256.hex(Self.sqlFile.utf8), full.revisions[1].checksum, full.revisions[2].checksum])
         #expect(full.revisions[1].checksum != nil)
-        #expect(full.revisions.map(\.upgrade) == [[.execute("SELECT 1")], [.execute("SELECT 2")]])
+        #expect(full.revisions.map(\.upgrade) == [[.execute("SELECT 1")], [.execute("SELECT 2")], [.execute("SELECT 3")]])
         #expect(full.revisions[0].upgradeLines == [6])
     }
 

@@ -211,6 +211,21 @@ import Testing
         #expect(decoded == revision)
     }
 
+    /// Graph commands decode only the header: everything but the operations and their lines.
+    @Test func theHeaderDecodesAloneWithoutTheOperations() {
+        var revision = Revision(
+            id: "r1", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m é",
+            isTransactional: false, upgrade: [.execute("SELECT 1")], downgrade: [.execute("SELECT 2")])
+        revision.upgradeLines = [3]
+        revision.downgradeLines = [7]
+        let bytes = RevisionCoding.encode(revision)
+        let header = RevisionCoding.decode(bytes, path: "p.swift", operations: false)
+        #expect(header == Revision(
+            id: "r1", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m é",
+            path: "p.swift", isTransactional: false))
+        #expect(RevisionCoding.decode(bytes, path: "p.swift")?.upgrade == [.execute("SELECT 1")])
+    }
+
     @Test func truncatedBytesAreRejected() {
         let bytes = RevisionCoding.encode(Revision(id: "r1", upgrade: [.execute("SELECT 1")]))
         for length in 0..<bytes.count {
@@ -280,7 +295,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v2 21e08739d1f03be85c3ef46bc699c1d48d52b08302cd5b8d4d84126df8bd770a",
+                == "v3 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
