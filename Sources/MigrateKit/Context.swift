@@ -15,6 +15,13 @@ public struct Context: Sendable {
     public var environment: [String: String]
     /// Receives progress while migrations run; the command line prints it to stderr.
     public var onEvent: @Sendable (RunEvent) -> Void
+    /// The fleet target a command runs on (migrate.json `targets`), or nil for the configured
+    /// database: its URL replaces the configured one, and a tenant schema holds the version
+    /// table and is the connection's `search_path`.
+    public var target: FleetTarget? = nil
+    /// The databases already shown to keep one server session per connection (no pooler in
+    /// transaction mode), shared by the targets of a fleet run so each database is probed once.
+    var verifiedSessions: VerifiedSessions? = nil
 
     public init(
         configuration: Configuration,
@@ -30,7 +37,16 @@ public struct Context: Sendable {
 
     /// The database URL after the precedence of DESIGN §1.
     public func databaseURL() throws -> DatabaseURL {
-        try configuration.resolveURL(flag: urlFlag, environment: environment)
+        if let target { return target.url }
+        if urlFlag == nil, !configuration.targets.isEmpty {
+            // With a fleet configured, falling back to `url` would quietly run on a database
+            // nobody chose (the one holding the tenant schemas, say).
+            throw MigrateError(
+                .usage, "migrate.json lists targets, and this command was not told which one to use",
+                hint: "choose with --target NAME or --all (upgrade, downgrade, stamp, current, check, verify, status), "
+                    + "or name one database with --url URL")
+        }
+        return try configuration.resolveURL(flag: urlFlag, environment: environment)
     }
 
     /// Reads the migration files; `.graph` for commands that only read the graph.
@@ -42,7 +58,9 @@ public struct Context: Sendable {
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
         return try performing("open a connection") {
-            try url.engine.connect(to: url.target)
+            let connection = try url.engine.connect(to: url.target)
+            if let searchPath = target?.searchPathStatement(connection.dialect) { try connection.execute(searchPath) }
+            return connection
         }
     }
 
@@ -53,7 +71,7 @@ public struct Context: Sendable {
 
     func versionTable(dialect: SQLDialect) -> VersionTable {
         VersionTable(
-            name: configuration.versionTable, schema: configuration.versionTableSchema, dialect: dialect)
+            name: configuration.versionTable, schema: target?.schema ?? configuration.versionTableSchema, dialect: dialect)
     }
 
     func runner(graph: RevisionGraph, dialect: SQLDialect) -> Runner {
@@ -67,12 +85,14 @@ public struct Context: Sendable {
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
+        try requireOneServerSession(connection)
         try performing("take the migration lock") {
             try connection.acquireMigrationLock(
-                name: table.displayName, timeout: configuration.lockTimeout,
+                name: table.lockName, timeout: configuration.lockTimeout,
                 onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
         }
         defer { try? connection.releaseMigrationLock() }
+        try createTenantSchemaIfMissing(connection)
         return try body()
     }
 }

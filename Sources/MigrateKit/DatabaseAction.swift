@@ -38,6 +38,7 @@ extension Context {
         case .sqlite(let path):
             return "the SQLite database \(path)"
         case .postgresql:
+            if let schema = target?.schema { return "the schema \(schema) of the PostgreSQL database \(url.redacted)" }
             return "the PostgreSQL database \(url.redacted)"
         }
     }

@@ -14,7 +14,15 @@ struct CurrentCommand: ParsableCommand {
 
     @OptionGroup var output: JSONOption
 
+    @OptionGroup(title: "Fleet")
+    var fleet: FleetSelection
+
     func run() throws {
+        let context = try global.context()
+        if let targets = try fleet.targets(context) {
+            // Across a fleet, `current` is `status`: one line per target, or its JSON.
+            return try StatusCommand.show(context, targets: targets, jobs: fleet.jobs, json: output.json)
+        }
         if output.json { return try JSONOutput.print(Commands.currentState(global.context())) }
         for current in try Commands.current(global.context()) {
             let revision = current.revision
@@ -46,6 +54,12 @@ struct StampCommand: ParsableCommand {
     @Flag(help: "Empty the version table first, even if it names unknown revisions.")
     var purge = false
 
+    @OptionGroup(title: "Fleet")
+    var fleet: FleetSelection
+
+    @OptionGroup(title: "Fleet")
+    var rollout: RolloutOptions
+
     func validate() throws {
         if revisions.isEmpty { throw ValidationError("name at least one revision to stamp") }
         if let option = revisions.first(where: { $0.hasPrefix("--") }) {
@@ -55,7 +69,14 @@ struct StampCommand: ParsableCommand {
 
     func run() throws {
         let context = try global.context()
-        if sql {
+        if let targets = try fleet.targets(context) {
+            if sql { throw MigrateError(.usage, "--sql prints one script and takes no --target or --all") }
+            let (revisions, purge) = (revisions, purge)
+            _ = try FleetOutput.run(
+                "stamp", context, targets: targets, options: rollout.options(context, targets: targets, jobs: fleet.jobs),
+                describe: { heads in "stamped \(heads.isEmpty ? "base" : heads.joined(separator: ", "))" }
+            ) { targetContext in try Commands.stamp(targetContext, to: revisions, purge: purge) }
+        } else if sql {
             StandardOutput.verbatim(try Commands.stampSQL(context, to: revisions, purge: purge))
         } else {
             let heads = try Commands.stamp(context, to: revisions, purge: purge)
