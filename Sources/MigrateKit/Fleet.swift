@@ -12,11 +12,15 @@ public struct FleetRunOptions: Sendable {
     /// without it the first failure stops the rollout: targets already running finish, the
     /// others are not touched.
     public var continueOnError: Bool
+    /// Whether the command takes the migration lock, so each PostgreSQL database is first
+    /// checked for a pooler that would not keep it (commands that only read skip the check).
+    public var takesLocks: Bool
 
-    public init(jobs: Int = 4, canary: [FleetTarget] = [], continueOnError: Bool = false) {
+    public init(jobs: Int = 4, canary: [FleetTarget] = [], continueOnError: Bool = false, takesLocks: Bool = true) {
         self.jobs = jobs
         self.canary = canary
         self.continueOnError = continueOnError
+        self.takesLocks = takesLocks
     }
 }
 
@@ -73,6 +77,7 @@ public enum Fleet {
                         targetContext.onEvent = { event in state.serialized { onEvent(target, event) } }
                         let outcome: FleetOutcome<Value>
                         do {
+                            if options.takesLocks { try targetContext.requireOneServerSessionBeforeConnecting() }
                             outcome = .succeeded(try body(targetContext))
                         } catch {
                             outcome = .failed(error)

@@ -6,10 +6,28 @@ import MigrateSQL
 /// targets of one fleet run (a thousand tenant schemas in one database need one probe).
 final class VerifiedSessions: @unchecked Sendable {
     private let queue = DispatchQueue(label: "migrate.verified-sessions")
-    private var verified: Set<DatabaseURL> = []
+    private var verdicts: [DatabaseURL: Result<Void, MigrateError>] = [:]
 
-    func contains(_ url: DatabaseURL) -> Bool { queue.sync { verified.contains(url) } }
-    func insert(_ url: DatabaseURL) { _ = queue.sync { verified.insert(url) } }
+    func contains(_ url: DatabaseURL) -> Bool {
+        queue.sync { if case .success = verdicts[url] { true } else { false } }
+    }
+
+    /// Runs `probe` for `url` unless it ran already, and throws its error (then and for each
+    /// later target of that database). One probe runs at a time, and the workers waiting for
+    /// it hold no connection: a pool as small as the number of workers cannot deadlock on it.
+    func verify(_ url: DatabaseURL, probe: () throws -> Void) throws {
+        try queue.sync {
+            if verdicts[url] == nil {
+                do {
+                    try probe()
+                    verdicts[url] = .success(())
+                } catch let error as MigrateError {
+                    verdicts[url] = .failure(error)
+                }
+            }
+            try verdicts[url]!.get()
+        }
+    }
 }
 
 extension Context {
@@ -25,8 +43,23 @@ extension Context {
     /// the second connection, or is given another.
     func requireOneServerSession(_ connection: DatabaseConnection) throws {
         guard connection.dialect == .postgresql else { return }
+        if let verifiedSessions, verifiedSessions.contains(try databaseURL()) { return }
+        try probeServerSession(connection)
+    }
+
+    /// ``requireOneServerSession(_:)`` for a fleet target, before its connection opens: the
+    /// first target of each database probes on connections of its own, the others reuse the verdict.
+    func requireOneServerSessionBeforeConnecting() throws {
         let url = try databaseURL()
-        if verifiedSessions?.contains(url) == true { return }
+        guard url.dialect == .postgresql, let verifiedSessions else { return }
+        try verifiedSessions.verify(url) {
+            let connection = try performing("open a connection") { try url.engine.connect(to: url.target) }
+            try probeServerSession(connection)
+        }
+    }
+
+    private func probeServerSession(_ connection: DatabaseConnection) throws {
+        let url = try databaseURL()
         let shared = try performing("check that the connection keeps one server session") { () throws -> Bool in
             let before = try backendPID(connection)
             let other = try url.engine.connect(to: url.target)
@@ -39,12 +72,11 @@ extension Context {
         if shared {
             throw MigrateError(
                 .database,
-                "\(databaseName) is reached through a connection pooler that runs each transaction on whichever server session is free (PgBouncer's pool_mode = transaction)",
+                "the PostgreSQL database \(url.redacted) is reached through a connection pooler that runs each transaction on whichever server session is free (PgBouncer's pool_mode = transaction)",
                 hint: "migrate holds a session advisory lock for the whole run, which such a pooler cannot keep. Point "
                     + "migrations at a session-pooled port (pool_mode = session) or straight at PostgreSQL (--url, or the "
                     + "target's url in migrate.json). Commands that only read (current, status, check, verify) work through it as they are.")
         }
-        verifiedSessions?.insert(url)
     }
 
     private func backendPID(_ connection: DatabaseConnection) throws -> String {

@@ -50,7 +50,7 @@ extension Fleet {
         }
         let unitTargets = units.map { $0.map { targets[$0] } }
         let results = run(
-            context, targets: unitTargets.map { $0[0] }, options: FleetRunOptions(jobs: jobs, continueOnError: true)
+            context, targets: unitTargets.map { $0[0] }, options: FleetRunOptions(jobs: jobs, continueOnError: true, takesLocks: false)
         ) { targetContext -> [TargetStatus] in
             let members = unitTargets.first { $0[0] == targetContext.target! }!
             return readStatus(targetContext, members, summary: summary)

@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
         if let targets = try fleet.targets(context) {
             // Every target is checked, and each one that drifted is reported as a failure.
             _ = try FleetOutput.run(
-                "check", context, targets: targets, options: FleetRunOptions(jobs: fleet.jobs, continueOnError: true),
+                "check", context, targets: targets, options: FleetRunOptions(jobs: fleet.jobs, continueOnError: true, takesLocks: false),
                 resultsOnStdout: true, describe: { (_: Void) in "no new upgrade operations detected" }
             ) { targetContext in
                 let changes = try Commands.check(targetContext)

@@ -17,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
         let context = try global.context()
         if let targets = try fleet.targets(context) {
             _ = try FleetOutput.run(
-                "verify", context, targets: targets, options: FleetRunOptions(jobs: fleet.jobs, continueOnError: true),
+                "verify", context, targets: targets, options: FleetRunOptions(jobs: fleet.jobs, continueOnError: true, takesLocks: false),
                 resultsOnStdout: true, describe: { (_: Void) in "every applied migration matches its file" }
             ) { targetContext in
                 let problems = try Commands.verify(targetContext)
