@@ -11,7 +11,7 @@ import MigrateSQL
 ///   {"schemas_query": "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1"}
 /// ]
 /// ```
-public struct FleetTargetEntry: Sendable, Hashable {
+public struct FleetTargetEntry: Sendable, Hashable, CustomReflectable {
     /// Which schemas of the entry's database are targets.
     public enum Schemas: Sendable, Hashable {
         /// These schemas.
@@ -41,6 +41,17 @@ public struct FleetTargetEntry: Sendable, Hashable {
     }
 
     static let keys = ["name", "url", "schemas", "schemas_query", "shared_schemas"]
+
+    /// Shows the entry with any password in `url` replaced by `***`.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "name": name as Any, "url": url.map(DatabaseURL.redact) as Any, "schemas": schemas as Any,
+                "sharedSchemas": sharedSchemas, "location": location as Any,
+            ],
+            displayStyle: .struct)
+    }
 }
 
 /// One database, or one tenant schema in a PostgreSQL database, that a fleet command runs on.

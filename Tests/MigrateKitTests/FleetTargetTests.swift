@@ -52,6 +52,15 @@ private func failure(_ body: () throws -> Any) -> (message: String, hint: String
         #expect(targets[0].searchPathStatement(.sqlite) == nil)
     }
 
+    @Test func printingHidesATargetsPassword() throws {
+        let configuration = try context(#"{"targets": ["postgresql://app:s3cret@db/app", {"url": "postgresql://x:hush@db/y"}]}"#).configuration
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("s3cret") && !dumped.contains("hush"), "\(dumped)")
+        #expect(dumped.contains("postgresql://app:***@db/app"))
+        #expect(!String(describing: configuration).contains("s3cret"))
+    }
+
     @Test func patternsSelectInTheFilesOrder() throws {
         let context = try context(#"{"targets": [{"url": "postgresql://db/app", "schemas": ["t_b", "t_a", "other", "t_c1"]}]}"#)
         #expect(try Fleet.targets(context, matching: ["t_?", "other", "t_a"], all: false).map(\.name) == ["t_b", "t_a", "other"])
