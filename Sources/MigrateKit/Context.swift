@@ -22,6 +22,9 @@ public struct Context: Sendable {
     /// The databases already shown to keep one server session per connection (no pooler in
     /// transaction mode), shared by the targets of a fleet run so each database is probed once.
     var verifiedSessions: VerifiedSessions? = nil
+    /// The connection a fleet worker keeps between its targets, so the tenant schemas of one
+    /// database share one session instead of opening one each.
+    var workerConnection: WorkerConnection? = nil
 
     public init(
         configuration: Configuration,
@@ -58,8 +61,17 @@ public struct Context: Sendable {
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
         return try performing("open a connection") {
+            if let connection = workerConnection?.reuse(for: url) {
+                if let searchPath = target?.searchPathStatement(connection.dialect) {
+                    try connection.execute(searchPath)
+                } else if connection.dialect == .postgresql {
+                    try connection.execute("RESET search_path")
+                }
+                return connection
+            }
             let connection = try url.engine.connect(to: url.target)
             if let searchPath = target?.searchPathStatement(connection.dialect) { try connection.execute(searchPath) }
+            workerConnection?.keep(connection, for: url)
             return connection
         }
     }

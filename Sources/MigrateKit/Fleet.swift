@@ -70,16 +70,20 @@ public enum Fleet {
                 // A serial queue of its own gets a thread of its own: the global queues would
                 // cap the workers at the number of cores, and these mostly wait for the server.
                 DispatchQueue(label: "migrate.fleet.\(worker)").async(group: group) {
+                    let connection = WorkerConnection()
                     while let index = state.next() {
                         let target = targets[index]
                         var targetContext = shared
                         targetContext.target = target
+                        targetContext.workerConnection = connection
                         targetContext.onEvent = { event in state.serialized { onEvent(target, event) } }
                         let outcome: FleetOutcome<Value>
                         do {
                             if options.takesLocks { try targetContext.requireOneServerSessionBeforeConnecting() }
                             outcome = .succeeded(try body(targetContext))
                         } catch {
+                            // The connection may be in any state after a failure: the next target gets a new one.
+                            connection.discard()
                             outcome = .failed(error)
                         }
                         state.finish(index, target: target, outcome)
@@ -139,4 +143,29 @@ private final class RolloutState<Value: Sendable>: @unchecked Sendable {
     func serialized(_ body: () -> Void) { lock.sync(execute: body) }
 
     func outcomes() -> [FleetOutcome<Value>] { lock.sync { results } }
+}
+
+/// The one connection a fleet worker keeps open between its targets: reused while the next
+/// target is in the same database (a tenant schema after another), closed when it is not or
+/// after a failure. Only its worker's thread touches it.
+final class WorkerConnection: @unchecked Sendable {
+    private var url: DatabaseURL?
+    private var connection: DatabaseConnection?
+
+    /// The kept connection, if it is to `url`; any other is closed.
+    func reuse(for url: DatabaseURL) -> DatabaseConnection? {
+        if self.url == url, let connection { return connection }
+        discard()
+        return nil
+    }
+
+    func keep(_ connection: DatabaseConnection, for url: DatabaseURL) {
+        self.url = url
+        self.connection = connection
+    }
+
+    func discard() {
+        url = nil
+        connection = nil
+    }
 }
