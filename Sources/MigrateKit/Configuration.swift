@@ -86,6 +86,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public var lockTimeout: Duration
     /// `migrate lint`'s rules turned off and severities changed (`lint` in migrate.json).
     public var lint = LintSettings()
+    /// The databases and tenant schemas a fleet command may select (`targets`; see docs/fleets.md).
+    public var targets: [FleetTargetEntry]
     /// Where `url` is in the file, for messages about it.
     private var urlLocation: SourceLocation?
 
@@ -104,6 +106,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         self.transactionPerMigration = true
         self.compare = Compare()
         self.lockTimeout = Self.defaultLockTimeout
+        self.targets = []
         self.urlLocation = nil
     }
 
@@ -259,6 +262,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                     default: break
                     }
                 }
+            case "targets":
+                targets = try reader.targets(value)
             default:
                 break
             }
@@ -269,6 +274,12 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             throw reader.error(
                 "the history table would be the version table '\(versionTable)'", at: historyTableLocation,
                 hint: "give 'history_table' another name, or leave it out for `<version_table>_history`")
+        }
+        if versionTableSchema != nil, let entry = targets.first(where: { $0.schemas != nil }) {
+            throw MigrateError(
+                .configuration, "'version_table_schema' cannot be combined with schema targets",
+                hint: "each tenant schema keeps its own version table; remove 'version_table_schema'",
+                location: entry.location)
         }
     }
 
@@ -306,6 +317,17 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         }
     }
 
+    /// `text` from the file with its `${NAME}` references expanded (a target's URL, expanded
+    /// only when the target is used).
+    func expandVariables(_ text: String, key: String, environment: [String: String], at location: SourceLocation?) throws -> String {
+        do {
+            return try ConfigVariableExpansion.expand(text, key: key, environment: environment).get()
+        } catch var error {
+            error.location = location
+            throw error
+        }
+    }
+
     /// The migrate.json `migrate init` writes: every key, with its default unless given, in a
     /// stable order.
     public static func renderFile(
@@ -339,7 +361,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             && lhs.versionTableSchema == rhs.versionTableSchema
             && lhs.historyTable == rhs.historyTable && lhs.historyTableSchema == rhs.historyTableSchema
             && lhs.transactionPerMigration == rhs.transactionPerMigration && lhs.compare == rhs.compare
-            && lhs.lockTimeout == rhs.lockTimeout && lhs.lint == rhs.lint
+            && lhs.lockTimeout == rhs.lockTimeout && lhs.lint == rhs.lint && lhs.targets == rhs.targets
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -356,6 +378,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         hasher.combine(compare)
         hasher.combine(lockTimeout)
         hasher.combine(lint)
+        hasher.combine(targets)
     }
 
     /// Shows the settings with any password in `url` replaced by `***`.
@@ -367,14 +390,14 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 "versions": versions, "models": models, "versionTable": versionTable,
                 "versionTableSchema": versionTableSchema as Any, "historyTable": historyTable as Any,
                 "historyTableSchema": historyTableSchema as Any, "transactionPerMigration": transactionPerMigration,
-                "compare": compare, "lockTimeout": lockTimeout, "lint": lint,
+                "compare": compare, "lockTimeout": lockTimeout, "lint": lint, "targets": targets,
             ],
             displayStyle: .struct)
     }
 
     static let keys = [
         "url", "versions", "models", "version_table", "version_table_schema", "history_table",
-        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "lint",
+        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "lint", "targets",
     ]
     static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables"]
     /// Alembic's names for the same settings, so a user moving over gets pointed at ours.
@@ -523,6 +546,61 @@ private struct ConfigKeyReader {
             throw typeError(key: key, expected: "a number", found: value)
         }
         return number
+    }
+}
+
+extension ConfigKeyReader {
+    /// `targets`: a list of database URLs (strings), or objects with `name`, `url`, `schemas`
+    /// (a list) or `schemas_query` (SQL returning one schema name a row), and `shared_schemas`.
+    func targets(_ value: ConfigJSONValue) throws -> [FleetTargetEntry] {
+        guard case .array(let elements) = value.value else {
+            throw typeError(key: "targets", expected: "a list", found: value)
+        }
+        return try elements.enumerated().map { index, element in
+            let key = "targets[\(index)]"
+            var entry = FleetTargetEntry(location: location(of: element))
+            switch element.value {
+            case .string(let url):
+                _ = try ConfigVariableExpansion.validate(url, key: key).mapError { error($0, at: element) }.get()
+                entry.url = url
+            case .object(let members):
+                try checkKeys(members, known: FleetTargetEntry.keys, prefix: key + ".")
+                for member in members {
+                    let memberKey = key + "." + member.key
+                    switch member.key {
+                    case "name":
+                        let name = try string(member.value, key: memberKey)
+                        guard !name.isEmpty else { throw self.error("'\(memberKey)' must not be empty", at: member.value) }
+                        entry.name = name
+                    case "url":
+                        guard case .string(let url) = member.value.value else {
+                            throw typeError(key: memberKey, expected: "a string", found: member.value)
+                        }
+                        _ = try ConfigVariableExpansion.validate(url, key: memberKey).mapError { error($0, at: member.value) }.get()
+                        entry.url = url
+                    case "schemas":
+                        let schemas = try strings(member.value, key: memberKey)
+                        if schemas.contains("") { throw self.error("'\(memberKey)' holds an empty schema name", at: member.value) }
+                        entry.schemas = .list(schemas)
+                    case "schemas_query":
+                        entry.schemas = .query(try string(member.value, key: memberKey))
+                    case "shared_schemas":
+                        entry.sharedSchemas = try strings(member.value, key: memberKey)
+                    default:
+                        break
+                    }
+                }
+                if members.contains(where: { $0.key == "schemas" }) && members.contains(where: { $0.key == "schemas_query" }) {
+                    throw error("'\(key)' has both 'schemas' and 'schemas_query'", at: element, hint: "keep one of them")
+                }
+                if entry.schemas == nil && !entry.sharedSchemas.isEmpty {
+                    throw error("'\(key).shared_schemas' needs 'schemas' or 'schemas_query'", at: element)
+                }
+            default:
+                throw typeError(key: key, expected: "a database URL or an object", found: element)
+            }
+            return entry
+        }
     }
 }
 

@@ -22,6 +22,16 @@ public struct Context: Sendable {
     var compiled: CompiledMigrations?
     /// Whether an SQLite file is copied before an upgrade and put back if it fails (``Migrator``).
     var backup: Migrator.Backup = .none
+    /// The fleet target a command runs on (migrate.json `targets`), or nil for the configured
+    /// database: its URL replaces the configured one, and a tenant schema holds the version
+    /// table and is the connection's `search_path`.
+    public var target: FleetTarget? = nil
+    /// The databases already shown to keep one server session per connection (no pooler in
+    /// transaction mode), shared by the targets of a fleet run so each database is probed once.
+    var verifiedSessions: VerifiedSessions? = nil
+    /// The connection a fleet worker keeps between its targets, so the tenant schemas of one
+    /// database share one session instead of opening one each.
+    var workerConnection: WorkerConnection? = nil
 
     public init(
         configuration: Configuration,
@@ -37,7 +47,16 @@ public struct Context: Sendable {
 
     /// The database URL: `--url`, else `MIGRATE_DATABASE_URL`, else migrate.json's `url`.
     public func databaseURL() throws -> DatabaseURL {
-        try configuration.resolveURL(flag: urlFlag, environment: environment)
+        if let target { return target.url }
+        if urlFlag == nil, !configuration.targets.isEmpty {
+            // With a fleet configured, falling back to `url` would quietly run on a database
+            // nobody chose (the one holding the tenant schemas, say).
+            throw MigrateError(
+                .usage, "migrate.json lists targets, and this command was not told which one to use",
+                hint: "choose with --target NAME or --all (upgrade, downgrade, stamp, current, check, verify, status), "
+                    + "or name one database with --url URL")
+        }
+        return try configuration.resolveURL(flag: urlFlag, environment: environment)
     }
 
     /// Reads the migration files; `.graph` for commands that only read the graph.
@@ -58,12 +77,22 @@ public struct Context: Sendable {
     func connect() throws -> DatabaseConnection {
         let url = try databaseURL()
         return try performing("open a connection") {
+            if let connection = workerConnection?.reuse(for: url) {
+                if let searchPath = target?.searchPathStatement(connection.dialect) {
+                    try connection.execute(searchPath)
+                } else if connection.dialect == .postgresql {
+                    try connection.execute("RESET search_path")
+                }
+                return connection
+            }
             let connection = try url.engine.connect(to: url.target)
             // A database another program holds locked makes any command wait: say so, and give up
             // after the same timeout as the migration lock.
             connection.waitForLocks(timeout: configuration.lockTimeout) { [onEvent, databaseName, lockWaits] in
                 if lockWaits.once() { onEvent(.waitingForDatabase(name: databaseName)) }
             }
+            if let searchPath = target?.searchPathStatement(connection.dialect) { try connection.execute(searchPath) }
+            workerConnection?.keep(connection, for: url)
             return connection
         }
     }
@@ -75,7 +104,7 @@ public struct Context: Sendable {
 
     func versionTable(dialect: SQLDialect) -> VersionTable {
         VersionTable(
-            name: configuration.versionTable, schema: configuration.versionTableSchema, dialect: dialect)
+            name: configuration.versionTable, schema: target?.schema ?? configuration.versionTableSchema, dialect: dialect)
     }
 
     /// The history table of the configuration: `history_table` and `history_table_schema`, or
@@ -98,11 +127,13 @@ public struct Context: Sendable {
     func withMigrationLock<T>(
         _ connection: DatabaseConnection, table: VersionTable, _ body: () throws -> T
     ) throws -> T {
-        try Interruption.withRun {
+        try requireOneServerSession(connection)
+        return try Interruption.withRun {
             do {
                 try connection.acquireMigrationLock(
-                    name: table.displayName, timeout: configuration.lockTimeout,
+                    name: table.lockName, timeout: configuration.lockTimeout,
                     onWait: { [onEvent] in onEvent(.waitingForLock(table: table.displayName)) })
+                try createTenantSchemaIfMissing(connection)
                 let value = try body()
                 try? connection.releaseMigrationLock()
                 return value

@@ -34,7 +34,9 @@ extension Context {
     /// with its password replaced by `***`.
     public var databaseName: String {
         guard let url = try? databaseURL() else { return "the configured database" }
-        return url.engine.describe(target: url.target, redacted: url.redacted)
+        let database = url.engine.describe(target: url.target, redacted: url.redacted)
+        if let schema = target?.schema { return "the schema \(schema) of \(database)" }
+        return database
     }
 
     /// ``performDatabaseAction(_:in:statementHint:_:)`` on the configured database.

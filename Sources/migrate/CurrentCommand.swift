@@ -14,7 +14,15 @@ struct CurrentCommand: ParsableCommand {
 
     @OptionGroup var output: JSONOption
 
+    @OptionGroup(title: "Fleet")
+    var fleet: FleetSelection
+
     func run() throws {
+        let context = try global.context()
+        if let targets = try fleet.targets(context) {
+            // Across a fleet, `current` is `status`: one line per target, or its JSON.
+            return try StatusCommand.show(context, targets: targets, jobs: fleet.jobs, json: output.json)
+        }
         if output.json { return try JSONOutput.print(Commands.currentState(global.context())) }
         for revision in try Commands.current(global.context()) {
             StandardOutput.line(verbose ? revision.logEntry : revision.line(labels: false))
@@ -50,6 +58,12 @@ struct StampCommand: ParsableCommand {
         valueName: "NAME=REV"))
     var map: [String] = []
 
+    @OptionGroup(title: "Fleet")
+    var fleet: FleetSelection
+
+    @OptionGroup(title: "Fleet")
+    var rollout: RolloutOptions
+
     func validate() throws {
         if from != nil {
             if !revisions.isEmpty { throw ValidationError("--from finds the revisions itself; name none") }
@@ -79,6 +93,13 @@ struct StampCommand: ParsableCommand {
                 StandardError.write("Adopted \(match.name) as \(match.revision)\n")
             }
             StandardError.write("Stamped \(adoption.heads.isEmpty ? "base" : adoption.heads.joined(separator: ", "))\n")
+        } else if let targets = try fleet.targets(context) {
+            if sql { throw MigrateError(.usage, "--sql prints one script and takes no --target or --all") }
+            let (revisions, purge) = (revisions, purge)
+            _ = try FleetOutput.run(
+                "stamp", context, targets: targets, options: rollout.options(context, targets: targets, jobs: fleet.jobs),
+                describe: { heads in "stamped \(heads.isEmpty ? "base" : heads.joined(separator: ", "))" }
+            ) { targetContext in try Commands.stamp(targetContext, to: revisions, purge: purge) }
         } else if sql {
             StandardOutput.verbatim(try Commands.stampSQL(context, to: revisions, purge: purge))
         } else {

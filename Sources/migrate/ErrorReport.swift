@@ -38,6 +38,14 @@ enum ErrorReport {
         }
     }
 
+    /// Prints the error of one target of a fleet command: the same format, the target's name
+    /// before the message.
+    static func report(_ error: any Error, target: String) {
+        let error = error as? MigrateError
+            ?? MigrateError(.database, "the command failed", hint: (error as? DatabaseError)?.remedy, cause: error)
+        write("error: \(target): \(render(error))\n")
+    }
+
     /// A usage error, help or version request from ArgumentParser, or an error of a kind no code
     /// above expects (a file system error from Foundation, say).
     private static func reportArgumentParserError(_ error: any Error) -> Int32 {

@@ -19,7 +19,7 @@ struct MigrateCommand: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
-            CurrentCommand.self, StampCommand.self, VerifyCommand.self, CheckCommand.self,
+            CurrentCommand.self, StatusCommand.self, StampCommand.self, VerifyCommand.self, CheckCommand.self,
             HeadsCommand.self, BranchesCommand.self, HistoryCommand.self, ShowCommand.self, MergeCommand.self,
             LintCommand.self,
         ])

@@ -10,7 +10,7 @@ struct UpgradeCommand: ParsableCommand {
     @OptionGroup var options: MigrationRunOptions
 
     func run() throws {
-        try options.run(online: Commands.upgrade, offline: Commands.upgradeSQL)
+        try options.run("upgrade", online: Commands.upgrade, offline: Commands.upgradeSQL)
     }
 }
 
@@ -23,7 +23,7 @@ struct DowngradeCommand: ParsableCommand {
     @OptionGroup var options: MigrationRunOptions
 
     func run() throws {
-        try options.run(online: Commands.downgrade, offline: Commands.downgradeSQL)
+        try options.run("downgrade", online: Commands.downgrade, offline: Commands.downgradeSQL)
     }
 }
 
@@ -37,16 +37,42 @@ struct MigrationRunOptions: ParsableArguments {
     @Flag(help: "Print the SQL instead of running it (offline mode).")
     var sql = false
 
-    /// Runs the migrations, or prints the script that would.
+    @OptionGroup(title: "Fleet")
+    var fleet: FleetSelection
+
+    @OptionGroup(title: "Fleet")
+    var rollout: RolloutOptions
+
+    /// Runs the migrations, or prints the script that would; on each selected target with
+    /// --target or --all.
     func run(
-        online: (Context, String) throws -> [MigrationStep], offline: (Context, String) throws -> String
+        _ verb: String, online: @escaping @Sendable (Context, String) throws -> [MigrationStep],
+        offline: (Context, String) throws -> String
     ) throws {
         let context = try global.context()
-        if sql {
+        if let targets = try fleet.targets(context) {
+            if sql {
+                throw MigrateError(.usage, "--sql prints one script and takes no --target or --all", hint: "leave out --target and --all (and pass --url) to print the script")
+            }
+            let revision = target.revision
+            _ = try FleetOutput.run(
+                verb, context, targets: targets, options: rollout.options(context, targets: targets, jobs: fleet.jobs),
+                describe: { steps in Self.describe(steps) }
+            ) { targetContext in try online(targetContext, revision) }
+        } else if sql {
             StandardOutput.verbatim(try offline(context, target.revision))
         } else {
             _ = try online(context, target.revision)
         }
+    }
+}
+
+extension MigrationRunOptions {
+    /// What a run did to one target, for its line of fleet output.
+    static func describe(_ steps: [MigrationStep]) -> TerminalText {
+        guard let last = steps.last else { return "nothing to do" }
+        let heads = last.headsAfter.isEmpty ? "base" : last.headsAfter.sorted().joined(separator: ", ")
+        return "ran \(steps.count) migration\(steps.count == 1 ? "" : "s"), now at \(heads)"
     }
 }
 

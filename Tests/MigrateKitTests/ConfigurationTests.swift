@@ -263,7 +263,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"sqlalchemy.url": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'sqlalchemy.url'", "did you mean 'url'?"),
         (#"{"script_location": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'script_location'", "did you mean 'versions'?"),
         (#"{"colour": true}"#, "/srv/app/migrate.json:1:2: unknown key 'colour'",
-         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'lint'"),
+         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'lint', 'targets'"),
         (#"{"compare": {"type": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.type'", "did you mean 'compare.types'?"),
         (#"{"compare": {"xyz": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.xyz'",
          "the known keys are 'compare.types', 'compare.server_defaults', 'compare.include_schemas', 'compare.exclude_tables'"),
