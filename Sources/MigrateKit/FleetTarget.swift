@@ -96,7 +96,7 @@ extension Fleet {
         var selected: [FleetTarget] = []
         var chosen = Set<String>()
         for pattern in patterns {
-            let matches = everything.filter { Glob.matches($0.name, pattern: pattern) }
+            let matches = everything.filter { Glob.matches(pattern, $0.name) }
             guard !matches.isEmpty else {
                 let known = everything.prefix(5).map(\.name).joined(separator: ", ")
                 throw MigrateError(
@@ -199,36 +199,6 @@ extension Fleet {
             }
             return database.isEmpty ? String(hosts) : "\(hosts)/\(database)"
         }
-    }
-}
-
-/// Shell-style name patterns: `*` any run of characters, `?` one character; nothing else is special.
-enum Glob {
-    static func matches(_ name: String, pattern: String) -> Bool {
-        let name = Array(name.unicodeScalars)
-        let pattern = Array(pattern.unicodeScalars)
-        var n = 0
-        var p = 0
-        var starP = -1
-        var starN = 0
-        while n < name.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == name[n], pattern[p] != "*" {
-                n += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                starP = p
-                starN = n
-                p += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starN += 1
-                n = starN
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
     }
 }
 

@@ -212,7 +212,8 @@ package enum SQLExpressionText {
     }
 }
 
-/// Shell-style globs (`*`, `?`) for `exclude_tables`.
+/// Shell-style globs (`*` any run of characters, `?` one character) for `exclude_tables` and
+/// `--target`.
 package enum Glob {
     /// Whether `name` matches `pattern` as a whole.
     package static func matches(_ pattern: String, _ name: String) -> Bool {
@@ -223,7 +224,8 @@ package enum Glob {
         var starPattern = -1
         var starName = 0
         while n < name.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == name[n] {
+            // A `*` in the pattern is always a wildcard, even facing a `*` in the name.
+            if p < pattern.count, pattern[p] != "*", pattern[p] == "?" || pattern[p] == name[n] {
                 p += 1
                 n += 1
             } else if p < pattern.count, pattern[p] == "*" {

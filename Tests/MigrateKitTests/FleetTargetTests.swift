@@ -71,12 +71,15 @@ private func failure(_ body: () throws -> Any) -> (message: String, hint: String
     }
 
     @Test func globs() {
-        #expect(Glob.matches("tenant_0001", pattern: "tenant_*"))
-        #expect(Glob.matches("tenant_0001", pattern: "*_00?1"))
-        #expect(Glob.matches("abc", pattern: "a*b*c*"))
-        #expect(!Glob.matches("tenant_0001", pattern: "tenant_?"))
-        #expect(!Glob.matches("tenant", pattern: "tenant_*"))
-        #expect(Glob.matches("", pattern: "*"))
+        #expect(Glob.matches("tenant_*", "tenant_0001"))
+        #expect(Glob.matches("*_00?1", "tenant_0001"))
+        #expect(Glob.matches("a*b*c*", "abc"))
+        #expect(!Glob.matches("tenant_?", "tenant_0001"))
+        #expect(!Glob.matches("tenant_*", "tenant"))
+        #expect(Glob.matches("*", ""))
+        // A `*` in the name is matched like any other character.
+        #expect(Glob.matches("*", "*x"))
+        #expect(Glob.matches("a*", "a*b"))
     }
 
     @Test func badEntriesAreRefusedWithTheirPlace() {
