@@ -123,7 +123,9 @@ import TestSupport
               {
                 "branch_labels": [],
                 "children": [],
+                "create_date": null,
                 "depends_on": [],
+                "description": "",
                 "down_revisions": [],
                 "is_base": true,
                 "is_branch_point": false,

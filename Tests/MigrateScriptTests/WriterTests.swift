@@ -262,7 +262,7 @@ import Testing
         let events = TableName("events", schema: "audit")
         let revision = Revision(
             id: "pinned", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m",
-            isTransactional: false,
+            longDescription: "why\n\nmore", createDate: "2026-12-06 04:30:00.123456", isTransactional: false,
             upgrade: [
                 .createTable(WriterTests.fullTable),
                 .dropTable(events, definition: Table(events, columns: [Column("id", .uuid)])),
