@@ -251,9 +251,10 @@ import TestSupport
         #expect(sqlText.contains("Literal: ${not_a_placeholder}\n"), "\(sqlText)")
 
         let history = try env.run("history")
-        #expect(history.stdout == "aaa111 -> bbb222 (tags) (head), add tags\n<base> -> aaa111, add accounts\n", "\(history)")
+        // A branch label names its whole line, down to the base.
+        #expect(history.stdout == "aaa111 -> bbb222 (tags) (head), add tags\n<base> -> aaa111 (tags), add accounts\n", "\(history)")
         let show = try env.run("show", "aaa111")
-        #expect(show.stdout.contains("\n    Create Date: "), "\(show)")
+        #expect(show.stdout.contains("\n    add accounts\n\n    Revision ID: aaa111\n    Revises:\n    Create Date: "), "\(show)")
         let up = try env.run("upgrade", "head")
         #expect(up.status == 0, "\(up)")
         #expect(try env.database().versions() == ["bbb222"])
@@ -279,8 +280,14 @@ import TestSupport
         #expect(revision.status == 0, "\(revision)")
         #expect(revision.stderr.contains("Detected add_table tags"), "\(revision)")
         let text = try String(contentsOfFile: Self.path(env, "aaa111_add_tags.swift"), encoding: .utf8)
-        #expect(text.contains("    static func upgrade(_ op: Operations) {\n        op.createTable(\n            \"tags\",\n"), "\(text)")
-        #expect(text.contains("    static func downgrade(_ op: Operations) {\n        op.dropTable(\"tags\")\n    }"), "\(text)")
+        #expect(text.contains("""
+                static func upgrade(_ op: Operations) {
+                    op.createTable("tags",
+                        Column("id", .integer, primaryKey: true),
+                        Column("label", .string(length: 40), nullable: false))
+                }
+            """), "\(text)")
+        #expect(text.contains("    static func downgrade(_ op: Operations) {\n        op.dropTable(\"tags\", definition: Table(\"tags\",\n"), "\(text)")
         let up = try env.run("upgrade", "head")
         #expect(up.status == 0, "\(up)")
         let check = try env.run("check")

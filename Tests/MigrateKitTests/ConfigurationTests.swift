@@ -123,8 +123,8 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
     }
 
     static let objectFilterErrorsCases: [(String, String, String?)] = [
-        (#"{"compare": {"exclude": ["indexes:ix_*"]}}"#,
-         "/srv/app/migrate.json:1:26: 'compare.exclude[0]' names the object type 'indexes', which is not one migrate compares",
+        (#"{"compare": {"exclude": ["indx:ix_*"]}}"#,
+         "/srv/app/migrate.json:1:26: 'compare.exclude[0]' names the object type 'indx', which is not one migrate compares",
          "did you mean 'index'?"),
         (#"{"compare": {"exclude": [{"type": "view", "name": "v"}]}}"#,
          "/srv/app/migrate.json:1:35: 'compare.exclude[0].type' names the object type 'view', which is not one migrate compares",
@@ -132,7 +132,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"compare": {"include": [{"type": "table"}]}}"#, "/srv/app/migrate.json:1:26: 'compare.include[0]' has no 'name'",
          #"write {"type": "table", "name": "audit_*"}"#),
         (#"{"compare": {"include": [{"type": "table", "glob": "x"}]}}"#,
-         "/srv/app/migrate.json:1:43: unknown key 'compare.include[0].glob'", "the known keys are 'compare.include[0].type', 'compare.include[0].name'"),
+         "/srv/app/migrate.json:1:44: unknown key 'compare.include[0].glob'", "the known keys are 'compare.include[0].type', 'compare.include[0].name'"),
         (#"{"compare": {"include": ["index:"]}}"#, "/srv/app/migrate.json:1:26: 'compare.include[0]' has no name after 'index:'",
          #"write "index:NAME", NAME a glob"#),
         (#"{"compare": {"include": [3]}}"#,
@@ -140,8 +140,8 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"compare": {"include": "table:x"}}"#,
          #"/srv/app/migrate.json:1:25: 'compare.include' must be a list of filters like "table:audit_*", found a string"#, nil),
         (#"{"revision_template": "t.swift"}"#,
-         #"/srv/app/migrate.json:1:24: 'revision_template' must be an object with "swift" and/or "sql" template paths, found a string"#, nil),
-        (#"{"revision_template": {"python": "t.mako"}}"#, "/srv/app/migrate.json:1:25: unknown key 'revision_template.python'",
+         #"/srv/app/migrate.json:1:23: 'revision_template' must be an object with "swift" and/or "sql" template paths, found a string"#, nil),
+        (#"{"revision_template": {"python": "t.mako"}}"#, "/srv/app/migrate.json:1:24: unknown key 'revision_template.python'",
          "the known keys are 'revision_template.swift', 'revision_template.sql'"),
     ]
 

@@ -280,7 +280,7 @@ private let example = """
          "2:4: unknown header key 'Revision'", "did you mean 'revision'?"),
         ("-- add accounts\n-- revision: abc\n-- branch: main\n-- migrate:upgrade",
          "3:4: unknown header key 'branch'",
-         "the header keys are revision, down_revision, branch_labels, depends_on, transactional, message; write a message that looks like a key as '-- message: …'"),
+         "the header keys are revision, down_revision, branch_labels, depends_on, transactional, message, create_date; write a message that looks like a key as '-- message: …'"),
         ("-- revision: abc\n-- transactional: yes\n-- migrate:upgrade",
          "2:19: 'transactional' must be true or false, found 'yes'",
          "false runs the migration outside a transaction (e.g. for CREATE INDEX CONCURRENTLY)"),
