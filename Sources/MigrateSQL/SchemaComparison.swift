@@ -70,7 +70,7 @@ extension SQLDialect {
         case nil:
             let comparable = SQLExpressionText.comparable(sql)
             // PostgreSQL's now() and CURRENT_TIMESTAMP are one function.
-            return .expression(["now()", "current_timestamp"].contains(comparable.lowercased()) ? "current_timestamp" : comparable)
+            return .expression(["now", "current_timestamp"].contains(comparable) ? "current_timestamp" : comparable)
         }
     }
 

@@ -211,10 +211,11 @@ import Testing
             change: editing(orders) {
                 $0.columns[1].isPrimaryKey = true
                 $0.primaryKeyOrder = ["account_id", "id"]
+                $0.primaryKeyName = "pk_orders"
             },
             expected: [
                 .dropConstraint(orders, name: "orders_pkey", kind: .primaryKey),
-                .createPrimaryKey(orders, name: nil, columns: ["account_id", "id"]),
+                .createPrimaryKey(orders, name: "pk_orders", columns: ["account_id", "id"]),
             ]),
         Case(
             name: "index access method",

@@ -322,7 +322,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v3 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
+                == "v4 86e642eb2fcd714f419182fe9c7d1dc7ed40d479709cdadb835face2df38f668",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
