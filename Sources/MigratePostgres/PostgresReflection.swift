@@ -61,7 +61,8 @@ extension PostgresConnection {
     /// (`price > 0` becomes `price > 0::numeric`), so comparing a declared condition with a
     /// reflected one as text would see changes everywhere. Applying the declared text to a
     /// temporary `LIKE` copy of the table (same columns, types and collations) inside a
-    /// transaction that is rolled back makes both sides the server's own spelling.
+    /// transaction that is rolled back makes both sides the server's own spelling. Call it outside
+    /// a transaction: it opens and rolls back its own.
     package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
         guard !checks.isEmpty else { return [] }
         let dialect = self.dialect
