@@ -55,7 +55,8 @@ extension PostgresConnection {
 
 extension PostgresConnection {
     /// Each condition as `pg_get_constraintdef` prints it once applied to a scratch copy of its
-    /// table, in four round trips (begin, the script, the read, rollback) whatever the number of checks; nil when any fails to apply.
+    /// table, in four round trips (begin, the script, the read, rollback) whatever the number of
+    /// checks; nil when any fails to apply.
     ///
     /// PostgreSQL keeps a check as a parsed tree and prints it back in its own words
     /// (`price > 0` becomes `price > 0::numeric`), so comparing a declared condition with a
