@@ -35,6 +35,39 @@ extension Commands {
         return try comparison(context, connection, models: models).upgrade.map(SchemaChange.init)
     }
 
+    /// Gives each declared check that shares its name with a reflected one the reflected text
+    /// when the engine says both mean the same condition, so the diff can compare conditions as
+    /// text and a condition changed under the same name shows. False when the engine could not
+    /// say; conditions are then not compared.
+    static func alignCheckConditions(
+        _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
+    ) -> Bool {
+        func reflectedTable(_ name: TableName) -> Table? {
+            if let table = reflected.table(name) { return table }
+            guard name.schema != nil, name.schema == defaultSchema else { return nil }
+            return reflected.table(TableName(name.name))
+        }
+        var pairs: [(table: Int, check: Int, reflected: Table, existing: String)] = []
+        for (tableIndex, table) in declared.tables.enumerated() {
+            guard let existing = reflectedTable(table.name) else { continue }
+            for (checkIndex, check) in table.checkConstraints.enumerated() {
+                guard let name = check.name, let match = existing.checkConstraints.first(where: { $0.name == name }),
+                    match.expression != check.expression
+                else { continue }
+                pairs.append((tableIndex, checkIndex, existing, match.expression))
+            }
+        }
+        let requests = pairs.map { pair in
+            (table: pair.reflected.name, condition: declared.tables[pair.table].checkConstraints[pair.check].expression)
+        }
+        guard let normalized = connection.normalizedCheckConditions(requests) else { return false }
+        for (pair, condition) in zip(pairs, normalized)
+        where SQLExpressionText.comparable(condition) == SQLExpressionText.comparable(pair.existing) {
+            declared.tables[pair.table].checkConstraints[pair.check].expression = pair.existing
+        }
+        return true
+    }
+
     /// Throws Alembic's "Target database is not up to date" unless the database is at `target`.
     static func requireUpToDate(_ graph: RevisionGraph, heads: Set<String>, table: VersionTable, target: String) throws {
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
@@ -109,12 +142,14 @@ extension Commands {
         let reflection = try context.performing("read the schema to compare it with the models") {
             try connection.reflectSchema(includeSchemas: schemas, excluding: excluded)
         }
-        let declared = try models.schema()
+        var declared = try models.schema()
+        let comparesChecks = alignCheckConditions(
+            &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
             includeSchemas: schemas, excludeTables: configuration.compare.excludeTables,
             include: configuration.compare.include, exclude: configuration.compare.exclude,
-            defaultSchema: reflection.defaultSchema)
+            defaultSchema: reflection.defaultSchema, compareCheckConditions: comparesChecks)
         let upgrade = SchemaDiff.compare(
             declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options)
         let reverses = upgrade.reversed().map(\.reversed)
@@ -162,12 +197,14 @@ extension Commands.SchemaChange {
             return "\(kind) \(table).\(column): \(details)"
         case .createIndex(let index):
             let keys = index.keys.map { key -> String in
-                switch key {
-                case .column(let name): return name
-                case .expression(let sql): return sql
+                switch key.base {
+                case .column(let name), .ordered(.column(let name), _): return name + (key.options.isDescending ? " DESC" : "")
+                case .expression(let sql), .ordered(.expression(let sql), _): return sql + (key.options.isDescending ? " DESC" : "")
+                case .ordered: return ""
                 }
             }
             return "add_index \(index.name) on \(index.table)\(columns(keys))\(index.isUnique ? " unique" : "")"
+                + (index.method.map { " using \($0)" } ?? "")
         case .dropIndex(let name, let table, _):
             return "remove_index \(name) on \(table)"
         case .createUniqueConstraint(let table, let constraint):
@@ -231,6 +268,7 @@ extension Commands.SchemaChange {
         case .double(let number)?: return String(number)
         case .boolean(let flag)?: return String(flag)
         case .expression(let sql)?: return sql
+        case .currentTimestamp?: return "CURRENT_TIMESTAMP"
         }
     }
 }
