@@ -41,9 +41,6 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// The URL as given, with the password replaced by `***`.
     public var redacted: String
 
-    /// The path SQLite uses for an in-memory database.
-    public static let memoryPath = ":memory:"
-
     /// Parses `text`, resolving a relative SQLite path against `baseDirectory`.
     ///
     /// Throws a ``MigrateError`` of kind `.configuration` naming the (redacted) URL and listing the

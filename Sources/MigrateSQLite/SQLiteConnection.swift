@@ -467,7 +467,7 @@ package final class SQLiteConnection: DatabaseConnection {
 
     /// The error for a statement that waited the whole timeout for another connection's lock.
     private func lockTimeout(_ code: Int32, cause: DatabaseError) -> MigrateError? {
-        guard code & 0xff == SQLITE_BUSY, waiting.gaveUp else { return nil }
+        guard SQLiteResultCode(code).primaryResultCode == .SQLITE_BUSY, waiting.gaveUp else { return nil }
         return MigrateError(
             .lockTimeout,
             "another connection held a lock on the SQLite database \(databaseFile ?? path) for more than "
