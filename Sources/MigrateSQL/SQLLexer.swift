@@ -25,7 +25,7 @@ package struct SQLLexicalRules: Sendable, Hashable {
 
 /// What one step of ``SQLLexer`` read.
 package enum SQLLexeme: Sendable, Hashable {
-    /// White space.
+    /// White space: one byte of it.
     case space
     /// `-- …` up to (not including) the end of the line.
     case lineComment
@@ -45,8 +45,10 @@ package enum SQLLexeme: Sendable, Hashable {
 }
 
 /// The one reader of SQL's lexical structure: quotes, comments, dollar-quoted bodies and words,
-/// under a dialect's rules. ``StatementSplitter``, ``SQLTokenizer`` and the offline script's
-/// text checks all read SQL through it, so they agree on where a string or comment ends.
+/// under a dialect's rules. ``SQLTokenizer`` and the offline script's text checks read SQL
+/// through ``next()``; ``StatementSplitter``, which runs over every migration, dispatches white
+/// space, words and punctuation itself and hands the rest to the `skip…` methods. All three
+/// agree on where a string or comment ends.
 ///
 /// It steps over UTF-8 bytes, counting lines; an unterminated quote or comment runs to the end
 /// of the text.
@@ -133,13 +135,14 @@ package struct SQLLexer {
     }
 
     // MARK: Comments
+    // Each `skip…` method starts at the construct's first byte and ends just after it.
 
-    private mutating func skipLineComment() {
+    package mutating func skipLineComment() {
         index += 2
         while index < bytes.count && bytes[index] != SQLByte.newline { index += 1 }
     }
 
-    private mutating func skipBlockComment() {
+    package mutating func skipBlockComment() {
         index += 2
         var depth = 1
         let count = bytes.count
@@ -166,7 +169,7 @@ package struct SQLLexer {
     // MARK: Quotes
 
     /// A string literal starting at the current `'`; a doubled `''` stays inside it.
-    private mutating func skipString(backslashEscapes: Bool) {
+    package mutating func skipString(backslashEscapes: Bool) {
         index += 1
         let count = bytes.count
         while index < count {
@@ -188,7 +191,7 @@ package struct SQLLexer {
     }
 
     /// A quoted identifier; a doubled closing quote stays inside it (not for `[…]`).
-    private mutating func skipQuoted(closing: UInt8) {
+    package mutating func skipQuoted(closing: UInt8) {
         index += 1
         let count = bytes.count
         let doubles = closing != SQLByte.closeBracket
@@ -209,7 +212,7 @@ package struct SQLLexer {
 
     /// The length of the `$tag$` opening at `position` (2 for `$$`), or nil when the `$` does not
     /// open a dollar-quoted string (`$1` is a parameter: a tag cannot start with a digit).
-    private func dollarTagLength(at position: Int) -> Int? {
+    package func dollarTagLength(at position: Int) -> Int? {
         var cursor = position + 1
         let count = bytes.count
         guard cursor < count else { return nil }
@@ -222,7 +225,7 @@ package struct SQLLexer {
     }
 
     /// A dollar-quoted body: everything up to the same `$tag$` again.
-    private mutating func skipDollarQuoted(tagLength: Int) {
+    package mutating func skipDollarQuoted(tagLength: Int) {
         let tagStart = index
         index += tagLength
         let count = bytes.count

@@ -73,8 +73,21 @@ private enum Keyword {
     }
 }
 
+/// Reads statements byte by byte, handing quotes, comments and dollar-quoted bodies to the
+/// lexer: white space, words and punctuation, which are most of a script, are dispatched here
+/// without a lexeme for each.
 private struct Scanner {
     var lexer: SQLLexer
+    var bytes: UnsafeBufferPointer<UInt8> { lexer.bytes }
+    var rules: SQLLexicalRules { lexer.rules }
+    var index: Int {
+        get { lexer.index }
+        set { lexer.index = newValue }
+    }
+    var line: Int {
+        get { lexer.line }
+        set { lexer.line = newValue }
+    }
     var statements: [SQLStatement] = []
 
     // The statement being read.
@@ -97,50 +110,79 @@ private struct Scanner {
     }
 
     mutating func run() -> [SQLStatement] {
-        while true {
-            let tokenStart = lexer.index
-            let tokenLine = lexer.line
-            guard let lexeme = lexer.next() else { break }
-            switch lexeme {
-            case .space, .lineComment, .blockComment:
-                continue
-            case .word:
-                word(from: tokenStart, line: tokenLine)
-                continue
-            case .symbol:
-                switch lexer.bytes[tokenStart] {
-                case SQLByte.openParen:
-                    parenthesisDepth += 1
-                case SQLByte.closeParen:
-                    if parenthesisDepth > 0 { parenthesisDepth -= 1 }
-                case SQLByte.semicolon where parenthesisDepth == 0 && bodyDepth == 0:
-                    finishStatement()
-                    continue
-                default:
-                    break
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            switch byte {
+            case SQLByte.newline:
+                line += 1
+                index += 1
+            case SQLByte.space, SQLByte.tab, SQLByte.carriageReturn, SQLByte.formFeed, SQLByte.verticalTab:
+                index += 1
+            case SQLByte.minus where peek(1) == SQLByte.minus:
+                lexer.skipLineComment()
+            case SQLByte.slash where peek(1) == SQLByte.star:
+                lexer.skipBlockComment()
+            case SQLByte.singleQuote:
+                token { $0.lexer.skipString(backslashEscapes: false) }
+            case SQLByte.doubleQuote:
+                token { $0.lexer.skipQuoted(closing: SQLByte.doubleQuote) }
+            case SQLByte.backtick:
+                token { $0.lexer.skipQuoted(closing: SQLByte.backtick) }
+            case SQLByte.openBracket where rules.bracketIdentifiers:
+                token { $0.lexer.skipQuoted(closing: SQLByte.closeBracket) }
+            case SQLByte.dollar where rules.dollarQuotes:
+                if let tagLength = lexer.dollarTagLength(at: index) {
+                    token { $0.lexer.skipDollarQuoted(tagLength: tagLength) }
+                } else {
+                    token { $0.index += 1 }
                 }
-            case .string, .quotedIdentifier, .dollarQuoted:
-                break
+            case SQLByte.openParen:
+                parenthesisDepth += 1
+                token { $0.index += 1 }
+            case SQLByte.closeParen:
+                if parenthesisDepth > 0 { parenthesisDepth -= 1 }
+                token { $0.index += 1 }
+            case SQLByte.semicolon:
+                if parenthesisDepth == 0 && bodyDepth == 0 {
+                    finishStatement()
+                    index += 1
+                } else {
+                    token { $0.index += 1 }
+                }
+            default:
+                if SQLByte.isIdentifierStart(byte) {
+                    word()
+                } else {
+                    token { $0.index += 1 }
+                }
             }
-            token(from: tokenStart, line: tokenLine)
         }
         finishStatement()
         return statements
     }
 
-    /// Records the token just read as part of the current statement.
-    @inline(__always) mutating func token(from tokenStart: Int, line tokenLine: Int) {
+    @inline(__always) func peek(_ offset: Int) -> UInt8? {
+        let position = index + offset
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    /// Consumes one token with `body` and records it as part of the current statement.
+    @inline(__always) mutating func token(_ body: (inout Scanner) -> Void) {
+        let tokenStart = index
+        let tokenLine = line
+        body(&self)
         previousWordWasBegin = false
         if start == nil {
             start = tokenStart
             startLine = tokenLine
         }
-        end = lexer.index
+        end = index
     }
 
     mutating func finishStatement() {
         if let start {
-            let text = String(decoding: UnsafeBufferPointer(rebasing: lexer.bytes[start..<end]), as: UTF8.self)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             statements.append(SQLStatement(text: text, line: startLine))
         }
         start = nil
@@ -154,12 +196,33 @@ private struct Scanner {
         previousWordWasBegin = false
     }
 
-    /// An identifier or keyword just read; keywords open and close trigger and `BEGIN ATOMIC` bodies.
-    mutating func word(from wordStart: Int, line wordLine: Int) {
-        let afterBegin = previousWordWasBegin
-        token(from: wordStart, line: wordLine)
+    // MARK: Words
 
-        let keyword = Keyword.classify(UnsafeBufferPointer(rebasing: lexer.bytes[wordStart..<lexer.index]))
+    /// An identifier or keyword; keywords open and close trigger and `BEGIN ATOMIC` bodies.
+    mutating func word() {
+        let wordStart = index
+        let count = bytes.count
+        index += 1
+        while index < count && SQLByte.isIdentifierPart(bytes[index]) { index += 1 }
+
+        // E'…': PostgreSQL's string with backslash escapes.
+        if rules.escapeStrings && index - wordStart == 1 && bytes[wordStart] | 0x20 == UInt8(ascii: "e")
+            && index < count && bytes[index] == SQLByte.singleQuote
+        {
+            index = wordStart
+            token {
+                $0.index += 1
+                $0.lexer.skipString(backslashEscapes: true)
+            }
+            return
+        }
+
+        let wordEnd = index
+        let afterBegin = previousWordWasBegin
+        index = wordStart
+        token { $0.index = wordEnd }
+
+        let keyword = Keyword.classify(UnsafeBufferPointer(rebasing: bytes[wordStart..<wordEnd]))
         wordCount += 1
         if wordCount == 1 {
             startsWithCreate = keyword == .create
