@@ -225,7 +225,7 @@ final class ScriptSink: MigrationSink {
     /// this runs for every statement of an offline script.
     private func endsInLineComment(_ statement: String) -> Bool {
         var statement = statement
-        let rules = SQLLexicalRules(dialect)
+        let dialect = dialect
         return statement.withUTF8 { bytes in
             var index = bytes.count - 1
             var lastLineHasDashes = false
@@ -237,7 +237,7 @@ final class ScriptSink: MigrationSink {
                 index -= 1
             }
             guard lastLineHasDashes else { return false }
-            var lexer = SQLLexer(bytes: bytes, rules: rules)
+            var lexer = SQLLexer(bytes: bytes, rules: SQLLexicalRules(dialect))
             var last: SQLLexeme?
             while let lexeme = lexer.next() { last = lexeme }
             return last == .lineComment
