@@ -23,6 +23,9 @@ public enum Operation: Sendable, Hashable, Codable {
     case dropConstraint(TableName, name: String, kind: ConstraintKind)
     /// nil removes the comment.
     case setTableComment(TableName, comment: String?, previous: String? = nil)
+    /// Sets an SQLite table's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (a rebuild); the
+    /// options it replaces are not kept, so it has no reverse.
+    case alterTableOptions(TableName, SQLiteTableOptions)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -54,6 +57,9 @@ public struct ColumnChanges: Sendable, Hashable, Codable {
     public var existingNullable: Bool?
     public var existingDefault: ServerDefault??
     public var existingComment: String??
+    /// `.some(nil)` returns to the engine's default collation.
+    public var collation: String?? = nil
+    public var existingCollation: String?? = nil
 
     public init(
         newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
@@ -118,6 +124,11 @@ extension Operation {
                 back.comment = .some(existing)
                 back.existingComment = .some(newComment)
             }
+            if let newCollation = changes.collation {
+                guard let existing = changes.existingCollation else { return nil }
+                back.collation = .some(existing)
+                back.existingCollation = .some(newCollation)
+            }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
         case .createIndex(let index):
             return .dropIndex(name: index.name, table: index.table, definition: index)
@@ -135,6 +146,8 @@ extension Operation {
             return nil
         case .setTableComment(let table, let comment, let previous):
             return .setTableComment(table, comment: previous, previous: comment)
+        case .alterTableOptions:
+            return nil
         case .execute, .bulkInsert, .swiftCode:
             return nil
         }

@@ -130,6 +130,7 @@ extension Commands.SchemaChange {
         func columns(_ names: [String]) -> String { "(" + names.joined(separator: ", ") + ")" }
         switch operation {
         case .createTable(let table):
+            if let module = table.virtualTableModule { return "add_table \(table.name) using \(module)" }
             return "add_table \(table.name)"
         case .dropTable(let table, _):
             return "remove_table \(table)"
@@ -152,6 +153,10 @@ extension Commands.SchemaChange {
                 parts.append("modify_default \(defaultText(changes.existingDefault ?? nil)) -> \(defaultText(value))")
             }
             if changes.comment != nil { parts.append("modify_comment") }
+            if let collation = changes.collation {
+                parts.append(
+                    "modify_collation \((changes.existingCollation ?? nil) ?? "default") -> \(collation ?? "default")")
+            }
             let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
             let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
             return "\(kind) \(table).\(column): \(details)"
@@ -184,6 +189,12 @@ extension Commands.SchemaChange {
             return "\(word) \(name) on \(table)"
         case .setTableComment(let table, _, _):
             return "modify_table_comment \(table)"
+        case .alterTableOptions(let table, let options):
+            var clauses: [String] = []
+            if options.isStrict { clauses.append("STRICT") }
+            if options.isWithoutRowid { clauses.append("WITHOUT ROWID") }
+            if options.autoincrement { clauses.append("AUTOINCREMENT") }
+            return "modify_table_options \(table): \(clauses.isEmpty ? "none" : clauses.joined(separator: ", "))"
         case .execute(let sql):
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):

@@ -46,6 +46,13 @@ public struct SQLDialect: Sendable, Hashable {
     /// What a schema change locks: one table, so other sessions queue behind it on that table
     /// (PostgreSQL), or the whole database for writes (SQLite). Lint's lock rules follow it.
     public var lockScope: LockScope
+    /// Whether `CREATE VIRTUAL TABLE … USING module(…)` exists (SQLite's FTS5, R*Tree, …).
+    public var supportsVirtualTables: Bool = false
+    /// Whether a column's declared type name decides how its values are stored (SQLite's type
+    /// affinity), so reflection keeps a name whose portable type would store values otherwise.
+    public var typeNamesDecideAffinity: Bool = false
+    /// Whether tables take `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (SQLite).
+    public var supportsSQLiteTableOptions: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -75,7 +82,8 @@ public struct SQLDialect: Sendable, Hashable {
         parenthesizesDefaultExpressions: true, supportsComments: false, supportsAlterColumn: false,
         supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
-        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database)
+        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database,
+        supportsVirtualTables: true, typeNamesDecideAffinity: true, supportsSQLiteTableOptions: true)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {

@@ -52,6 +52,33 @@ import Testing
             Column("plain", .dateTime(timezone: false)),
         ]))),
         Example(name: "createTable, every element", operation: .createTable(fullTable)),
+        Example(name: "createTable, virtual", operation: .createTable(Table(
+            virtual: TableName("search", schema: "app"), using: "fts5(title, body, tokenize='porter')"))),
+        Example(name: "dropTable with a virtual definition", operation: .dropTable(
+            TableName("search"), definition: Table(virtual: TableName("search"), using: "rtree(id, minX, maxX)"))),
+        Example(name: "createTable, SQLite options and a collation", operation: .createTable({
+            var table = Table(TableName("events"), columns: [
+                Column("id", .integer, isPrimaryKey: true, isIdentity: true), Column("name", .text, isNullable: false),
+            ])
+            table.columns[1].collation = "NOCASE"
+            table.sqliteOptions = SQLiteTableOptions(isStrict: true, autoincrement: true)
+            return table
+        }())),
+        Example(name: "alterTableOptions", operation: .alterTableOptions(
+            TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
+        Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
+        Example(name: "alterColumn, collation", operation: .alterColumn(TableName("events"), column: "name", changes: {
+            var changes = ColumnChanges()
+            changes.collation = .some("NOCASE")
+            changes.existingCollation = .some(nil)
+            return changes
+        }())),
+        Example(name: "alterColumn, drop collation", operation: .alterColumn(TableName("events"), column: "name", changes: {
+            var changes = ColumnChanges()
+            changes.collation = .some(nil)
+            changes.existingCollation = .some("NOCASE")
+            return changes
+        }())),
         Example(name: "dropTable", operation: .dropTable(accounts)),
         Example(name: "dropTable with definition", operation: .dropTable(fullTable.name, definition: fullTable)),
         Example(name: "renameTable", operation: .renameTable(audit, to: "audit_events")),
@@ -126,7 +153,7 @@ import Testing
         #expect(covered == [
             "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
-            "dropConstraint", "setTableComment", "execute", "bulkInsert", "swiftCode",
+            "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
         ])
     }
 
@@ -295,7 +322,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v3 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
+                == "v4 b0eb90b69651663de7f607deda7cc67f7f5062323ded6a9e8aa13f8998167fa7",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
