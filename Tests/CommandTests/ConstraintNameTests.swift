@@ -105,8 +105,20 @@ import TestSupport
         // bb22 keeps both; cc33 keeps only the named one.
         #expect(offline.stdout.contains("UNIQUE (\"email\"),\n    CONSTRAINT \"uq_users_email\" UNIQUE (\"email\")\n);"), "\(offline)")
         #expect(offline.stdout.contains("    \"email\" VARCHAR(200) NOT NULL,\n    CONSTRAINT \"uq_users_email\" UNIQUE (\"email\")\n);"), "\(offline)")
-        let downgrade = try env.run("downgrade", "cc33:aa11", "--sql")
-        #expect(downgrade.status == 0, "\(downgrade)")
+        // The script runs in sqlite3 and leaves only the named constraint.
+        let file = try makeTemporaryDirectory().appendingPathComponent("offline.sqlite3").path
+        let sqlite3 = Process()
+        sqlite3.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite3.arguments = ["sqlite3", "-bail", file]
+        let input = Pipe()
+        sqlite3.standardInput = input
+        try sqlite3.run()
+        input.fileHandleForWriting.write(Data(offline.stdout.utf8))
+        try input.fileHandleForWriting.close()
+        sqlite3.waitUntilExit()
+        #expect(sqlite3.terminationStatus == 0)
+        let sql = try TestDatabase(url: "sqlite:///" + file).scalar("SELECT sql FROM sqlite_master WHERE name = 'users'") ?? ""
+        #expect(sql.hasSuffix("    \"email\" VARCHAR(200) NOT NULL,\n    CONSTRAINT \"uq_users_email\" UNIQUE (\"email\")\n)"), "\(sql)")
     }
 
     /// Models naming both; then a database that lost one: `check` names the missing one and
@@ -115,6 +127,9 @@ import TestSupport
     func checkTellsThemApartAndAutogenerateRestoresTheMissingOne(engine: TestEngine) throws {
         let env = try Environment(engine)
         try writeMigrations(env)
+        let dropUnnamed = env.directory.appendingPathComponent("versions/cc33_unnamed.swift")
+        let dropUnnamedText = try String(contentsOf: dropUnnamed, encoding: .utf8)
+        try FileManager.default.removeItem(at: dropUnnamed)
         try env.write("migrate.json", #"{"url": "\#(env.url)", "models": ["models.swift"]}"#)
         try env.write(
             "models.swift",
@@ -132,6 +147,7 @@ import TestSupport
         #expect(clean.status == 0, "\(clean)")
 
         // Drift: cc33 drops the unnamed one the models still declare.
+        try env.write("versions/cc33_unnamed.swift", dropUnnamedText)
         #expect(try env.run("upgrade", "head").status == 0)
         let drift = try env.run("check")
         #expect(drift.status == 1, "\(drift)")
