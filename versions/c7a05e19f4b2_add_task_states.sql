@@ -6,7 +6,7 @@
 
 -- migrate:upgrade
 CREATE TABLE task_states (
-    name VARCHAR(20) PRIMARY KEY,
+    name VARCHAR(20) NOT NULL PRIMARY KEY,
     position INTEGER NOT NULL,
     is_closed BOOLEAN NOT NULL
 );

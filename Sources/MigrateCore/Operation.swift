@@ -23,6 +23,9 @@ public enum Operation: Sendable, Hashable, Codable {
     case dropConstraint(TableName, name: String, kind: ConstraintKind)
     /// nil removes the comment.
     case setTableComment(TableName, comment: String?, previous: String? = nil)
+    /// Sets an SQLite table's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (a rebuild); the
+    /// options it replaces are not kept, so it has no reverse.
+    case alterTableOptions(TableName, SQLiteTableOptions)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -54,6 +57,9 @@ public struct ColumnChanges: Sendable, Hashable, Codable {
     public var existingNullable: Bool?
     public var existingDefault: ServerDefault??
     public var existingComment: String??
+    /// `.some(nil)` returns to the engine's default collation.
+    public var collation: String?? = nil
+    public var existingCollation: String?? = nil
 
     public init(
         newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
@@ -88,6 +94,7 @@ extension Operation {
         func columns(_ names: [String]) -> String { "(" + names.joined(separator: ", ") + ")" }
         switch self {
         case .createTable(let table):
+            if let module = table.virtualTableModule { return "add_table \(table.name) using \(module)" }
             return "add_table \(table.name)"
         case .dropTable(let table, _):
             return "remove_table \(table)"
@@ -110,6 +117,10 @@ extension Operation {
                 parts.append("modify_default \(ServerDefault.summaryText(changes.existingDefault ?? nil)) -> \(ServerDefault.summaryText(value))")
             }
             if changes.comment != nil { parts.append("modify_comment") }
+            if let collation = changes.collation {
+                parts.append(
+                    "modify_collation \((changes.existingCollation ?? nil) ?? "default") -> \(collation ?? "default")")
+            }
             let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
             let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
             return "\(kind) \(table).\(column): \(details)"
@@ -144,6 +155,12 @@ extension Operation {
             return "\(word) \(name) on \(table)"
         case .setTableComment(let table, _, _):
             return "modify_table_comment \(table)"
+        case .alterTableOptions(let table, let options):
+            var clauses: [String] = []
+            if options.isStrict { clauses.append("STRICT") }
+            if options.isWithoutRowid { clauses.append("WITHOUT ROWID") }
+            if options.autoincrement { clauses.append("AUTOINCREMENT") }
+            return "modify_table_options \(table): \(clauses.isEmpty ? "none" : clauses.joined(separator: ", "))"
         case .execute(let sql):
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):
@@ -233,6 +250,11 @@ extension Operation {
                 back.comment = .some(existing)
                 back.existingComment = .some(newComment)
             }
+            if let newCollation = changes.collation {
+                guard let existing = changes.existingCollation else { return nil }
+                back.collation = .some(existing)
+                back.existingCollation = .some(newCollation)
+            }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
         case .createIndex(let index):
             return .dropIndex(name: index.name, table: index.table, definition: index)
@@ -250,6 +272,8 @@ extension Operation {
             return nil
         case .setTableComment(let table, let comment, let previous):
             return .setTableComment(table, comment: previous, previous: comment)
+        case .alterTableOptions:
+            return nil
         case .execute, .bulkInsert, .swiftCode:
             return nil
         }

@@ -67,6 +67,9 @@ public struct Column: Sendable, Hashable, Codable {
     public var isIdentity: Bool
     public var defaultValue: ServerDefault?
     public var comment: String?
+    /// The collating sequence text comparisons use (`COLLATE NOCASE` on SQLite); nil is the
+    /// engine's default.
+    public var collation: String? = nil
 
     public init(
         _ name: String, _ type: ColumnType, isNullable: Bool = true, isPrimaryKey: Bool = false,
@@ -194,6 +197,12 @@ public struct Table: Sendable, Hashable, Codable {
     public var checkConstraints: [CheckConstraint]
     public var indexes: [Index]
     public var comment: String?
+    /// For an SQLite virtual table, its module and arguments as `CREATE VIRTUAL TABLE … USING`
+    /// takes them (`fts5(title, body)`); the module owns its columns, so it has none here.
+    /// Nil for an ordinary table.
+    public var virtualTableModule: String? = nil
+    /// SQLite's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT`; all off is an ordinary table.
+    public var sqliteOptions = SQLiteTableOptions()
 
     public init(
         _ name: TableName, columns: [Column], primaryKeyName: String? = nil, foreignKeys: [ForeignKey] = [],
@@ -217,7 +226,36 @@ public struct Table: Sendable, Hashable, Codable {
         return primaryKeyOrder
     }
 
+    /// An SQLite virtual table (`CREATE VIRTUAL TABLE name USING module`), e.g. full-text search
+    /// with `using: "fts5(title, body)"`.
+    public init(virtual name: TableName, using module: String) {
+        self.init(name, columns: [])
+        self.virtualTableModule = module
+    }
+
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+}
+
+/// The clauses of an SQLite table definition no other engine has, kept so that reflection,
+/// comparison and table rebuilds carry them.
+public struct SQLiteTableOptions: Sendable, Hashable, Codable {
+    /// `STRICT`: every value must have its column's declared type (`INTEGER`, `REAL`, `TEXT`,
+    /// `BLOB`, `ANY`).
+    public var isStrict: Bool
+    /// `WITHOUT ROWID`: rows are stored in primary-key order, with no rowid.
+    public var isWithoutRowid: Bool
+    /// `AUTOINCREMENT` on the identity column (the rowid alias): a rowid is never used twice,
+    /// even after the row that had it is deleted.
+    public var autoincrement: Bool
+
+    public init(isStrict: Bool = false, isWithoutRowid: Bool = false, autoincrement: Bool = false) {
+        self.isStrict = isStrict
+        self.isWithoutRowid = isWithoutRowid
+        self.autoincrement = autoincrement
+    }
+
+    /// No option set: an ordinary table.
+    public var isEmpty: Bool { !isStrict && !isWithoutRowid && !autoincrement }
 }
 
 /// A whole database schema: what models declare, or what reflection found.

@@ -31,11 +31,13 @@ extension Column: TableElement {
     @_disfavoredOverload
     public init(
         _ name: String, _ type: ColumnType, primaryKey: Bool = false, nullable: Bool = true,
-        identity: Bool = false, default defaultValue: ServerDefault? = nil, comment: String? = nil
+        identity: Bool = false, default defaultValue: ServerDefault? = nil, comment: String? = nil,
+        collation: String? = nil
     ) {
         self.init(
             name, type, isNullable: nullable, isPrimaryKey: primaryKey, isIdentity: identity,
             defaultValue: defaultValue, comment: comment)
+        self.collation = collation
     }
 
     public func add(to table: inout Table) { table.columns.append(self) }
@@ -152,8 +154,25 @@ extension Table {
     ///     Column("email", .string(length: 255), nullable: false),
     ///     comment: "people who sign in")
     /// ```
-    public init(_ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil) {
+    ///
+    /// `strict`, `withoutRowid` and `autoincrement` are SQLite's table options (`AUTOINCREMENT`
+    /// applies to the identity column).
+    public init(
+        _ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil,
+        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false
+    ) {
         self.init(name, elements: elements, schema: schema, comment: comment)
+        sqliteOptions = SQLiteTableOptions(isStrict: strict, isWithoutRowid: withoutRowid, autoincrement: autoincrement)
+    }
+
+    /// An SQLite virtual table, whose module and arguments (`CREATE VIRTUAL TABLE … USING`) declare
+    /// its columns and storage; in a models file, a full-text index beside the tables it searches.
+    ///
+    /// ```swift
+    /// Table(virtual: "documents_search", using: "fts5(title, body, content='documents')")
+    /// ```
+    public init(virtual name: String, using module: String, schema: String? = nil) {
+        self.init(virtual: TableName(name, schema: schema), using: module)
     }
 
     /// The array form of ``init(_:_:schema:comment:)``, for callers that build the list.

@@ -36,8 +36,38 @@ public final class Operations {
     ///     Column("email", .string(length: 255), nullable: false),
     ///     UniqueConstraint(["email"], name: "uq_accounts_email"))
     /// ```
-    public func createTable(_ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil) {
-        record(.createTable(Table(name, elements: elements, schema: schema, comment: comment)))
+    public func createTable(
+        _ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil,
+        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false
+    ) {
+        var table = Table(name, elements: elements, schema: schema, comment: comment)
+        table.sqliteOptions = SQLiteTableOptions(isStrict: strict, isWithoutRowid: withoutRowid, autoincrement: autoincrement)
+        record(.createTable(table))
+    }
+
+    /// Sets an SQLite table's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (all three, as given),
+    /// rebuilding the table.
+    ///
+    /// ```swift
+    /// op.alterTableOptions("events", strict: true)
+    /// ```
+    public func alterTableOptions(
+        _ table: String, strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false, schema: String? = nil
+    ) {
+        record(
+            .alterTableOptions(
+                TableName(table, schema: schema),
+                SQLiteTableOptions(isStrict: strict, isWithoutRowid: withoutRowid, autoincrement: autoincrement)))
+    }
+
+    /// Creates an SQLite virtual table (full-text search, R*Tree, …) from its module and arguments;
+    /// drop it with ``dropTable(_:schema:definition:)`` as any table.
+    ///
+    /// ```swift
+    /// op.createVirtualTable("documents_search", using: "fts5(title, body)")
+    /// ```
+    public func createVirtualTable(_ name: String, using module: String, schema: String? = nil) {
+        record(.createTable(Table(virtual: name, using: module, schema: schema)))
     }
 
     /// Drops a table; `definition` (the table as it was) lets tools reverse the drop.
@@ -82,14 +112,17 @@ public final class Operations {
         _ table: String, _ column: String, newName: String? = nil, type: ColumnType? = nil, nullable: Bool? = nil,
         default defaultValue: ServerDefault? = nil, dropDefault: Bool = false, comment: String? = nil,
         dropComment: Bool = false, existingType: ColumnType? = nil, existingNullable: Bool? = nil,
-        existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, schema: String? = nil
+        existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, collation: String? = nil,
+        dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil
     ) {
-        let changes = ColumnChanges(
+        var changes = ColumnChanges(
             newName: newName, type: type, isNullable: nullable,
             defaultValue: dropDefault ? .some(nil) : defaultValue.map { .some($0) },
             comment: dropComment ? .some(nil) : comment.map { .some($0) },
             existingType: existingType, existingNullable: existingNullable, existingDefault: existingDefault,
             existingComment: existingComment)
+        changes.collation = dropCollation ? .some(nil) : collation.map { .some($0) }
+        changes.existingCollation = existingCollation
         record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
     }
 

@@ -73,6 +73,27 @@ private let declaredTypeSynonyms: [String: ColumnType] = [
     "UUID": .uuid, "JSON": .json, "JSONB": .jsonb,
 ]
 
+/// How SQLite stores a column's values, decided by its declared type name
+/// (https://www.sqlite.org/datatype3.html#determination_of_column_affinity).
+package enum SQLiteAffinity: Sendable, Hashable {
+    case integer, text, blob, real, numeric
+
+    package init(declared name: String) {
+        let upper = name.uppercased()
+        if upper.contains("INT") {
+            self = .integer
+        } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+            self = .text
+        } else if upper.contains("BLOB") || upper.trimmingSpaces.isEmpty {
+            self = .blob
+        } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+            self = .real
+        } else {
+            self = .numeric
+        }
+    }
+}
+
 /// Where an `.enumeration`'s allowed values live.
 public enum EnumerationStyle: Sendable, Hashable {
     /// A named type (`CREATE TYPE … AS ENUM`), created before the first table that uses it and
@@ -152,6 +173,19 @@ extension SQLDialect {
     /// It reads this dialect's own spellings first (so `CHAR(36)` is a uuid on SQLite), then the
     /// usual synonyms of both engines (`int4`, `character varying(20)`, `timestamptz`, …).
     package func columnType(declared text: String) -> ColumnType {
+        let type = portableType(declared: text)
+        // Where the name decides how values are stored (SQLite's affinity), a name is read as a
+        // portable type only if that type's own name stores values alike: `bytea` (NUMERIC
+        // affinity) stays `.custom("bytea")` rather than becoming `.binary` (BLOB).
+        if typeNamesDecideAffinity, let rendered = try? typeSQL(type),
+            SQLiteAffinity(declared: rendered) != SQLiteAffinity(declared: text)
+        {
+            return .custom(text.trimmingSpaces)
+        }
+        return type
+    }
+
+    private func portableType(declared text: String) -> ColumnType {
         let trimmed = text.trimmingSpaces
         let normalized = trimmed.uppercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
             .joined(separator: " ")

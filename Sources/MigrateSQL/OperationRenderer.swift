@@ -153,6 +153,17 @@ extension SQLDialect {
             try requireComments("a table comment")
             return ["COMMENT ON TABLE \(qualified(name)) IS \(comment.map(quoteString) ?? "NULL")"]
 
+        case .alterTableOptions(let name, let options):
+            try checkSchema(name)
+            guard supportsSQLiteTableOptions else {
+                throw MigrateError(
+                    .script, "\(self.name) has no STRICT, WITHOUT ROWID or AUTOINCREMENT tables",
+                    hint: "These are SQLite's; leave alterTableOptions out of migrations for \(self.name).")
+            }
+            return try rebuild(name, inspector: inspector) { table, _ in
+                table.sqliteOptions = options
+            }
+
         case .execute(let sql):
             return [sql]
 
@@ -172,6 +183,7 @@ extension SQLDialect {
 
     private func createTableStatements(_ table: Table) throws -> [String] {
         try checkSchema(table.name)
+        if let module = table.virtualTableModule { return [try createVirtualTableSQL(table, module: module)] }
         if table.comment != nil { try requireComments("a table comment") }
         if let commented = table.columns.first(where: { $0.comment != nil }) {
             try requireComments("a comment on column \(commented.name)")
@@ -191,6 +203,29 @@ extension SQLDialect {
                 "COMMENT ON COLUMN \(qualified(table.name)).\(quoteIdentifier(column.name)) IS \(quoteString(comment))")
         }
         return statements
+    }
+
+    /// `CREATE VIRTUAL TABLE name USING module(…)`: the module's arguments declare its columns,
+    /// so a virtual table that also lists columns, constraints or indexes is an error.
+    private func createVirtualTableSQL(_ table: Table, module: String) throws -> String {
+        guard supportsVirtualTables else {
+            throw MigrateError(
+                .script, "\(name) has no virtual tables (\(table.name) uses \(module))",
+                hint: "Virtual tables are SQLite's; declare an ordinary table for \(name).")
+        }
+        guard SQLTokenizer.tokenize(module).first?.kind == .word else {
+            throw MigrateError(
+                .script, "virtual table \(table.name) names no module: `\(module)`",
+                hint: "Write the module and its arguments, e.g. using: \"fts5(title, body)\".")
+        }
+        guard table.columns.isEmpty, table.uniqueConstraints.isEmpty, table.checkConstraints.isEmpty,
+            table.foreignKeys.isEmpty, table.indexes.isEmpty, table.comment == nil
+        else {
+            throw MigrateError(
+                .script, "virtual table \(table.name) also declares columns, constraints, indexes or a comment",
+                hint: "A virtual table's columns are the module's arguments: \(module).")
+        }
+        return "CREATE VIRTUAL TABLE \(qualified(table.name)) USING \(module)"
     }
 
     private func bulkInsertStatements(_ name: TableName, columns: [String], rows: [[SQLValue]]) throws -> [String] {
@@ -293,6 +328,7 @@ extension SQLDialect {
             "ALTER TABLE \(qualified(name)) RENAME COLUMN \(quoteIdentifier(column)) TO \(quoteIdentifier($0))"
         }
         let altersDefinition = changes.type != nil || changes.isNullable != nil || changes.defaultValue != nil
+            || changes.collation != nil
         guard supportsAlterColumn else {
             var statements: [String] = []
             if altersDefinition {
@@ -309,8 +345,19 @@ extension SQLDialect {
         if let type = changes.type {
             statements += try createEnumerationTypes(usedBy: [type], schema: name.schema)
             let typeText = try typeSQL(type, schema: name.schema)
+            let collation = (changes.collation ?? nil).map { " COLLATE \(quoteIdentifier($0))" } ?? ""
             statements.append(
-                "\(target) TYPE \(typeText) USING \(quoteIdentifier(changes.newName ?? column))::\(typeText)")
+                "\(target) TYPE \(typeText)\(collation) USING \(quoteIdentifier(changes.newName ?? column))::\(typeText)")
+        } else if let collation = changes.collation {
+            // PostgreSQL sets a collation with the type, which must be known.
+            guard let type = changes.existingType else {
+                throw MigrateError(
+                    .script, "changing the collation of \(column) needs its type",
+                    hint: "Give existingType: the column's current type.")
+            }
+            let typeText = try typeSQL(type, schema: name.schema)
+            statements.append(
+                "\(target) TYPE \(typeText) COLLATE \(quoteIdentifier(collation ?? "default"))")
         }
         if let nullable = changes.isNullable {
             statements.append("\(target) \(nullable ? "DROP" : "SET") NOT NULL")
@@ -391,6 +438,7 @@ extension Operation {
         case .dropConstraint(let name, let constraintName, let kind):
             return "dropConstraint \(constraintName) (\(kind.rawValue)) on \(name)"
         case .setTableComment(let name, _, _): return "setTableComment \(name)"
+        case .alterTableOptions(let name, _): return "alterTableOptions \(name)"
         case .execute: return "execute"
         case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
         case .swiftCode(let label): return label.map { "run \"\($0)\"" } ?? "run"

@@ -51,6 +51,13 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsIndexAccessMethods: Bool = false
     /// Whether a foreign key's `MATCH FULL` is enforced (SQLite parses it and ignores it).
     public var supportsForeignKeyMatch: Bool = false
+    /// Whether `CREATE VIRTUAL TABLE … USING module(…)` exists (SQLite's FTS5, R*Tree, …).
+    public var supportsVirtualTables: Bool = false
+    /// Whether a column's declared type name decides how its values are stored (SQLite's type
+    /// affinity), so reflection keeps a name whose portable type would store values otherwise.
+    public var typeNamesDecideAffinity: Bool = false
+    /// Whether tables take `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (SQLite).
+    public var supportsSQLiteTableOptions: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -81,7 +88,8 @@ public struct SQLDialect: Sendable, Hashable {
         parenthesizesDefaultExpressions: true, supportsComments: false, supportsAlterColumn: false,
         supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
-        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database)
+        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database,
+        supportsVirtualTables: true, typeNamesDecideAffinity: true, supportsSQLiteTableOptions: true)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {

@@ -129,7 +129,12 @@ private struct Comparison {
         let added = declaredTables.filter { reflectedByName[$0.name] == nil }
         addTables(added)
         for table in declaredTables {
-            if let existing = reflectedByName[table.name] { compareTable(table, existing) }
+            guard let existing = reflectedByName[table.name] else { continue }
+            if table.virtualTableModule != nil || existing.virtualTableModule != nil {
+                replaceVirtualTable(table, existing)
+            } else {
+                compareTable(table, existing)
+            }
         }
         removeTables(reflectedTables.filter { !declaredNames.contains($0.name) })
 
@@ -270,6 +275,35 @@ private struct Comparison {
         }
     }
 
+    // MARK: - Virtual tables
+
+    /// A virtual table is its module and arguments: any change to them (or a table turning
+    /// virtual or ordinary) drops it and creates it again, as SQLite cannot alter one.
+    mutating func replaceVirtualTable(_ declared: Table, _ reflected: Table) {
+        if let module = declared.virtualTableModule, let existing = reflected.virtualTableModule,
+            Self.comparableModule(module) == Self.comparableModule(existing)
+        {
+            return
+        }
+        var dropped = reflected
+        for index in dropped.indexes {
+            createTables.append(.dropIndex(name: index.name, table: dropped.name, definition: index))
+        }
+        dropped.indexes = []
+        createTables.append(.dropTable(dropped.name, definition: dropped))
+        var created = declared
+        let indexes = created.indexes
+        created.indexes = []
+        createTables.append(.createTable(created))
+        createTables += indexes.map(Operation.createIndex)
+    }
+
+    /// A `USING` clause as tokens, words lowercased, spacing ignored: `FTS5(Title,body)` and
+    /// `fts5(title, body)` declare the same table.
+    static func comparableModule(_ module: String) -> String {
+        SQLTokenizer.tokenize(module).map { $0.kind == .word ? $0.text.lowercased() : $0.text }.joined(separator: " ")
+    }
+
     // MARK: - Tables on both sides
 
     mutating func compareTable(_ declared: Table, _ reflected: Table) {
@@ -283,6 +317,9 @@ private struct Comparison {
         compareUniqueConstraints(declared, reflected)
         compareCheckConstraints(declared, reflected)
         compareIndexes(declared, reflected)
+        if dialect.supportsSQLiteTableOptions, declared.sqliteOptions != reflected.sqliteOptions {
+            alterColumns.append(.alterTableOptions(name, declared.sqliteOptions))
+        }
         if dialect.supportsComments, Self.comment(declared.comment) != Self.comment(reflected.comment) {
             alterColumns.append(.setTableComment(name, comment: declared.comment, previous: reflected.comment))
         }
@@ -332,6 +369,11 @@ private struct Comparison {
         }
         if dialect.supportsComments, Self.comment(column.comment) != Self.comment(existing.comment) {
             changes.comment = .some(column.comment)
+            changed = true
+        }
+        if column.collation?.lowercased() != existing.collation?.lowercased() {
+            changes.collation = .some(column.collation)
+            changes.existingCollation = .some(existing.collation)
             changed = true
         }
         return changed ? changes : nil
@@ -388,8 +430,24 @@ private struct Comparison {
     mutating func compareUniqueConstraints(_ declared: Table, _ reflected: Table) {
         let name = declared.name
         var unmatched = reflected.uniqueConstraints
+        var unpaired: [UniqueConstraint] = []
+        // Names first, so a named and an unnamed constraint on the same columns each find their own.
         for constraint in declared.uniqueConstraints {
-            if let match = unmatched.firstIndex(where: { $0.columns == constraint.columns }) {
+            if let constraintName = constraint.name,
+                let match = unmatched.firstIndex(where: { $0.name == constraintName && $0.columns == constraint.columns })
+            {
+                unmatched.remove(at: match)
+            } else {
+                unpaired.append(constraint)
+            }
+        }
+        let declaredNames = Set(declared.uniqueConstraints.compactMap(\.name))
+        for constraint in unpaired {
+            // Another name on the same columns is the same constraint, unless the models declare
+            // that name too.
+            if let match = unmatched.firstIndex(where: { existing in
+                existing.columns == constraint.columns && (existing.name.map { !declaredNames.contains($0) } ?? true)
+            }) {
                 unmatched.remove(at: match)
                 continue
             }

@@ -54,7 +54,8 @@ extension SQLDialect {
         let nameClash = (old.columns + table.columns).contains { rowidNames.contains($0.name.lowercased()) }
         // Copying the rowid keeps rows' identities (and anything that refers to them) when no
         // column is the rowid's alias to carry them.
-        let copiesRowid = !aliasCopied && !nameClash
+        let withoutRowid = old.sqliteOptions.isWithoutRowid || table.sqliteOptions.isWithoutRowid
+        let copiesRowid = !aliasCopied && !nameClash && !withoutRowid
         var targets = copied.map { quoteIdentifier($0.0) }
         var values = copied.map { quoteIdentifier($0.1) }
         if copiesRowid {
@@ -65,6 +66,13 @@ extension SQLDialect {
             statements.append(
                 "INSERT INTO \(qualified(temporary)) (\(targets.joined(separator: ", "))) SELECT "
                     + "\(values.joined(separator: ", ")) FROM \(qualified(old.name))")
+        }
+        if old.sqliteOptions.autoincrement, table.sqliteOptions.autoincrement {
+            // The highest rowid ever used, which may exceed the copied rows' (RENAME carries it over).
+            statements.append("DELETE FROM sqlite_sequence WHERE name = \(quoteString(temporary.name))")
+            statements.append(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT \(quoteString(temporary.name)), seq FROM sqlite_sequence "
+                    + "WHERE name = \(quoteString(old.name.name))")
         }
         statements.append("DROP TABLE \(qualified(old.name))")
         statements.append("ALTER TABLE \(qualified(temporary)) RENAME TO \(quoteIdentifier(old.name.name))")
@@ -131,13 +139,17 @@ extension Table {
         }
         if let type = changes.type { columns[position].type = type }
         if let nullable = changes.isNullable {
-            if nullable, columns[position].isPrimaryKey {
+            // A rowid table's key column other than the rowid alias may hold NULL on SQLite.
+            if nullable, columns[position].isPrimaryKey,
+                columns[position].isIdentity || sqliteOptions.isWithoutRowid || primaryKey.count == 1 && Self.isRowidAliasType(columns[position].type)
+            {
                 throw MigrateError(
                     .script, "column \(column) is part of the primary key of \(name), so it cannot allow NULL",
                     hint: "Drop the primary key first.")
             }
             columns[position].isNullable = nullable
         }
+        if let collation = changes.collation { columns[position].collation = collation }
         if let newDefault = changes.defaultValue {
             if newDefault != nil, columns[position].isIdentity {
                 throw MigrateError(
@@ -145,6 +157,15 @@ extension Table {
                     hint: "Its values come from the database.")
             }
             columns[position].defaultValue = newDefault
+        }
+    }
+
+    /// Whether a column of `type` as the only primary key column is SQLite's rowid alias.
+    static func isRowidAliasType(_ type: ColumnType) -> Bool {
+        switch type {
+        case .integer: return true
+        case .custom(let text): return text.uppercased() == "INTEGER"
+        default: return false
         }
     }
 
@@ -165,29 +186,49 @@ extension Table {
         primaryKeyName = constraintName
     }
 
+    /// PostgreSQL's name for an unnamed constraint on `columns` (`users_email_key`), which an
+    /// unnamed unique constraint or foreign key answers to on SQLite.
+    func conventionalName(_ constraintColumns: [String], _ suffix: String) -> String {
+        ([name.name] + constraintColumns + [suffix]).joined(separator: "_")
+    }
+
     /// Removes the constraint `constraintName` of `kind`, failing when there is none by that name.
     ///
-    /// An unnamed primary key matches any name: a table has only one, and PostgreSQL's
+    /// Where a table has a named and an unnamed constraint on the same columns, the name picks the
+    /// named one. An unnamed unique constraint or foreign key answers to the name PostgreSQL would
+    /// have given it (`<table>_<columns>_key`, `_fkey`), and an unnamed check `<table>_check`,
+    /// which is what autogenerate drops them by; an unnamed primary key matches any name: a table has only one, and PostgreSQL's
     /// generated name (`<table>_pkey`) is what portable migrations use for it.
     mutating func removeConstraint(named constraintName: String, kind: ConstraintKind, dialect: SQLDialect) throws {
         let matches: (String?) -> Bool = { $0?.lowercased() == constraintName.lowercased() }
         let known: [String?]
         switch kind {
         case .unique:
-            let before = uniqueConstraints.count
-            uniqueConstraints.removeAll { matches($0.name) }
-            if uniqueConstraints.count < before { return }
-            known = uniqueConstraints.map(\.name)
+            if let position = uniqueConstraints.firstIndex(where: { matches($0.name) })
+                ?? uniqueConstraints.firstIndex(where: { $0.name == nil && matches(conventionalName($0.columns, "key")) })
+            {
+                uniqueConstraints.remove(at: position)
+                return
+            }
+            known = uniqueConstraints.map { $0.name ?? conventionalName($0.columns, "key") }
         case .check:
             let before = checkConstraints.count
             checkConstraints.removeAll { matches($0.name) }
             if checkConstraints.count < before { return }
+            // The name autogenerate drops an unnamed check by: one at a time, in declaration order.
+            if matches(name.name + "_check"), let position = checkConstraints.firstIndex(where: { $0.name == nil }) {
+                checkConstraints.remove(at: position)
+                return
+            }
             known = checkConstraints.map(\.name)
         case .foreignKey:
-            let before = foreignKeys.count
-            foreignKeys.removeAll { matches($0.name) }
-            if foreignKeys.count < before { return }
-            known = foreignKeys.map(\.name)
+            if let position = foreignKeys.firstIndex(where: { matches($0.name) })
+                ?? foreignKeys.firstIndex(where: { $0.name == nil && matches(conventionalName($0.columns, "fkey")) })
+            {
+                foreignKeys.remove(at: position)
+                return
+            }
+            known = foreignKeys.map { $0.name ?? conventionalName($0.columns, "fkey") }
         case .primaryKey:
             if !primaryKey.isEmpty, primaryKeyName == nil || matches(primaryKeyName) {
                 if let identity = columns.first(where: \.isIdentity), dialect.identityStyle == .rowidAlias {
@@ -208,7 +249,10 @@ extension Table {
             .script, "table \(name) has no \(kind.rawValue) constraint named \(constraintName)",
             hint: names.isEmpty
                 ? "It has no \(kind.rawValue) constraints."
-                : "Its \(kind.rawValue) constraints: \(names.joined(separator: ", ")). Unnamed ones cannot be dropped by name on \(dialect.name); name constraints when you create them.")
+                : "Its \(kind.rawValue) constraints: \(names.joined(separator: ", "))."
+                    + (names.contains("(unnamed)")
+                        ? " On \(dialect.name) an unnamed check answers to \(name.name)_check; name constraints when you create them."
+                        : ""))
     }
 }
 

@@ -1,3 +1,4 @@
+import CSQLite
 import MigrateCore
 import MigrateSQL
 
@@ -6,7 +7,8 @@ import MigrateSQL
 /// The table-valued pragma functions (`pragma_table_xinfo`, `pragma_foreign_key_list`,
 /// `pragma_index_list`, `pragma_index_xinfo`) joined with `sqlite_master` read every table at
 /// once; the `CREATE TABLE` text adds what pragmas drop (constraint names, checks). Tables named
-/// `sqlite_%` and virtual tables are left out; leaving out the version table is the caller's job.
+/// `sqlite_%` and the shadow tables virtual tables keep their data in are left out; a virtual table
+/// is reflected by its `USING` clause; leaving out the version table is the caller's job.
 ///
 /// ```swift
 /// let connection = try SQLiteConnection(path: "app.sqlite3")
@@ -80,7 +82,13 @@ extension SQLiteConnection: SchemaInspector {
     private func reflect(only: String?) throws -> [TableRebuildSource] {
         let filter = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND (?1 IS NULL OR m.name = ?1 COLLATE NOCASE)"
         let parameters = [only]
-        let tableRows = try query("SELECT m.name, m.sql FROM sqlite_master m WHERE \(filter) ORDER BY m.name", parameters: parameters)
+        // SQLite 3.37 and later name the tables a virtual table keeps its data in ('shadow').
+        let shadowFlag =
+            sqlite3_libversion_number() >= 3_037_000
+            ? "m.name IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')" : "0"
+        let tableRows = try query(
+            "SELECT m.name, m.sql, \(shadowFlag) FROM sqlite_master m WHERE \(filter) ORDER BY m.name",
+            parameters: parameters)
         let columnRows = try query(
             """
             SELECT m.name, x.name, x.type, x."notnull", x.dflt_value, x.pk, x.hidden
@@ -103,16 +111,47 @@ extension SQLiteConnection: SchemaInspector {
         let keysByTable = Dictionary(grouping: foreignKeyRows, by: { $0[0] ?? "" })
         let indexesByTable = Dictionary(grouping: indexRows, by: { $0[0] ?? "" })
         var result: [TableRebuildSource] = []
+        let virtualTables = tableRows.compactMap { row in
+            SQLiteTableDefinition.virtualTable(sql: row[1] ?? "").map { (row[0] ?? "", $0) }
+        }
         for row in tableRows {
             let tableName = row[0] ?? ""
+            if row[2] == "1" || Self.isShadowTable(tableName, of: virtualTables) { continue }
+            if let module = SQLiteTableDefinition.virtualTable(sql: row[1] ?? "") {
+                // A rebuild has nothing to copy: the module owns the table's columns and storage.
+                result.append(
+                    TableRebuildSource(
+                        table: Table(virtual: TableName(tableName), using: module),
+                        unrepresentable: ["being a virtual table (\(module))"]))
+                continue
+            }
             let definition = SQLiteTableDefinition(sql: row[1] ?? "")
-            if definition.unrepresentable.contains("being a virtual table") { continue }
             result.append(
                 makeTable(
                     tableName, definition: definition, columns: columnsByTable[tableName] ?? [],
                     foreignKeys: keysByTable[tableName] ?? [], indexes: indexesByTable[tableName] ?? []))
         }
         return result
+    }
+
+    /// The tables each module keeps a virtual table's data in, by suffix: what `PRAGMA table_list`
+    /// calls 'shadow' tables, for SQLite versions before it (3.37) and as a second guard.
+    static let shadowSuffixes: [String: [String]] = [
+        "fts3": ["_content", "_segments", "_segdir", "_docsize", "_stat"],
+        "fts4": ["_content", "_segments", "_segdir", "_docsize", "_stat"],
+        "fts5": ["_data", "_idx", "_content", "_docsize", "_config"],
+        "rtree": ["_node", "_rowid", "_parent"],
+        "rtree_i32": ["_node", "_rowid", "_parent"],
+        "geopoly": ["_node", "_rowid", "_parent"],
+    ]
+
+    /// Whether `name` is where one of `virtualTables` (name, `USING` text) keeps its data.
+    static func isShadowTable(_ name: String, of virtualTables: [(String, String)]) -> Bool {
+        let lowered = name.lowercased()
+        return virtualTables.contains { owner, module in
+            let moduleName = SQLTokenizer.tokenize(module).first?.value.lowercased() ?? ""
+            return (shadowSuffixes[moduleName] ?? []).contains { lowered == owner.lowercased() + $0 }
+        }
     }
 
     private func makeTable(
@@ -142,13 +181,23 @@ extension SQLiteConnection: SchemaInspector {
                 checks.remove(at: index)
             }
             let isKey = keyColumns.contains(name)
-            let isIdentity = isKey && keyColumns.count == 1 && definition.inlinePrimaryKey == name
-                && declared.uppercased() == "INTEGER"
-                && !unrepresentable.contains("WITHOUT ROWID")
-            columns.append(
-                Column(
-                    name, type, isNullable: row[3] != "1", isPrimaryKey: isKey, isIdentity: isIdentity,
-                    defaultValue: Self.defaultValue(row[4], type: type)))
+            // Exactly `INTEGER` as the only key column of a rowid table makes the rowid's alias.
+            let isRowidAlias = isKey && keyColumns.count == 1 && declared.uppercased() == "INTEGER"
+                && !definition.options.isWithoutRowid
+            let isIdentity = isRowidAlias && definition.inlinePrimaryKey == name
+            if definition.options.isStrict, Self.strictTypeNames.contains(declared.uppercased()),
+                (try? dialect.typeSQL(type))?.uppercased() != declared.uppercased()
+            {
+                // A STRICT table accepts only its few type names: keep the one declared.
+                type = .custom(declared)
+            }
+            var column = Column(
+                name, type, isNullable: row[3] != "1", isPrimaryKey: isKey, isIdentity: isIdentity,
+                defaultValue: Self.defaultValue(row[4], type: type))
+            // Other key columns of a rowid table hold NULL unless declared NOT NULL (a quirk SQLite keeps).
+            if isKey, !isRowidAlias, !definition.options.isWithoutRowid { column.isNullable = row[3] != "1" }
+            column.collation = definition.collations[name.lowercased()]
+            columns.append(column)
         }
 
         var namedKeys = definition.foreignKeys
@@ -171,20 +220,12 @@ extension SQLiteConnection: SchemaInspector {
 
         var uniques: [UniqueConstraint] = []
         var indexes: [Index] = []
-        var namedUniques = definition.uniques
         for (indexName, rows) in Dictionary(grouping: indexRows, by: { $0[1] ?? "" }).sorted(by: { $0.key < $1.key }) {
-            let origin = rows[0][3]
-            let indexColumns = rows.compactMap { $0[4] }
-            switch origin {
+            switch rows[0][3] {
             case "u":
-                var name: String?
-                if let match = namedUniques.firstIndex(where: {
-                    $0.columns.map { $0.lowercased() } == indexColumns.map { $0.lowercased() }
-                }) {
-                    name = namedUniques[match].name
-                    namedUniques.remove(at: match)
-                }
-                uniques.append(UniqueConstraint(name: name, columns: indexColumns))
+                // Read from the definition below: SQLite makes one index for several unique
+                // constraints on the same columns (a named and an unnamed one, say).
+                continue
             case "c":
                 guard let sql = rows[0][5], let parsed = SQLiteTableDefinition.indexKeys(sql: sql) else { continue }
                 indexes.append(
@@ -195,11 +236,12 @@ extension SQLiteConnection: SchemaInspector {
                 continue  // "pk": the primary key's own index
             }
         }
-        // Unique constraints in declaration order, as the text lists them.
-        let declared = definition.uniques.map { $0.columns.map { $0.lowercased() } }
-        uniques.sort {
-            (declared.firstIndex(of: $0.columns.map { $0.lowercased() }) ?? .max)
-                < (declared.firstIndex(of: $1.columns.map { $0.lowercased() }) ?? .max)
+        // Unique constraints as the text declares them, in its order, with the columns' own spelling.
+        for constraint in definition.uniques {
+            let names = constraint.columns.map { written in
+                columns.first { $0.name.lowercased() == written.lowercased() }?.name ?? written
+            }
+            uniques.append(UniqueConstraint(name: constraint.name, columns: names))
         }
         var table = Table(
             TableName(tableName), columns: columns, primaryKeyName: definition.primaryKeyName, foreignKeys: foreignKeys,
@@ -208,8 +250,12 @@ extension SQLiteConnection: SchemaInspector {
             indexes: indexes)
         // table_xinfo's pk is the column's position in the key, which may differ from column order.
         if keyColumns != columns.filter(\.isPrimaryKey).map(\.name) { table.primaryKeyOrder = keyColumns }
+        table.sqliteOptions = definition.options
         return TableRebuildSource(table: table, unrepresentable: unrepresentable)
     }
+
+    /// The type names a STRICT table accepts.
+    static let strictTypeNames: Set<String> = ["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"]
 
     /// A reflected default: literals as literals (0/1 on a boolean column as booleans), anything
     /// else as the expression, without the parentheses SQLite requires around it.

@@ -2,7 +2,8 @@ import MigrateCore
 import MigrateSQL
 
 /// What only the `CREATE TABLE` text in `sqlite_master` tells: constraint names, check
-/// expressions, which key is a column's own `PRIMARY KEY`, and clauses the vocabulary lacks.
+/// expressions, which key is a column's own `PRIMARY KEY`, collations, `STRICT`, `WITHOUT ROWID`,
+/// `AUTOINCREMENT`, and clauses the vocabulary lacks.
 ///
 /// SQLite's pragmas give columns, keys and indexes but drop constraint names and checks, so
 /// reflection reads those from the text with ``SQLTokenizer`` and takes the rest from pragmas.
@@ -29,6 +30,10 @@ struct SQLiteTableDefinition {
     var uniques: [NamedColumns] = []
     var foreignKeys: [NamedColumns] = []
     var checks: [Check] = []
+    /// `STRICT`, `WITHOUT ROWID`, and `AUTOINCREMENT` on the column's own primary key.
+    var options = SQLiteTableOptions()
+    /// Each column's `COLLATE`, by the column's name as written.
+    var collations: [String: String] = [:]
     /// Clauses a rebuild could not carry over, as phrases for messages.
     var unrepresentable: [String] = []
 
@@ -47,9 +52,9 @@ struct SQLiteTableDefinition {
         if tokens[..<open].contains(where: { $0.isKeyword("VIRTUAL") }) {
             unrepresentable.append("being a virtual table")
         }
-        let options = tokens[(close + 1)...]
-        if options.contains(where: { $0.isKeyword("ROWID") }) { unrepresentable.append("WITHOUT ROWID") }
-        if options.contains(where: { $0.isKeyword("STRICT") }) { unrepresentable.append("STRICT") }
+        let clauses = tokens[(close + 1)...]
+        options.isWithoutRowid = clauses.contains { $0.isKeyword("ROWID") }
+        options.isStrict = clauses.contains { $0.isKeyword("STRICT") }
         for part in SQLTokenizer.splitTopLevel(tokens[(open + 1)..<close]) where !part.isEmpty {
             var cursor = Cursor(tokens: part, sql: sql)
             if let first = cursor.peek,
@@ -81,7 +86,7 @@ struct SQLiteTableDefinition {
                 if cursor.skip("DESC") { unrepresentable.append("PRIMARY KEY DESC on column \(column)") }
                 cursor.skip("ASC")
                 noteConflictClause(&cursor, on: column)
-                if cursor.skip("AUTOINCREMENT") { unrepresentable.append("AUTOINCREMENT on column \(column)") }
+                if cursor.skip("AUTOINCREMENT") { options.autoincrement = true }
                 inlinePrimaryKey = column
                 primaryKeyName = pendingName
             case "NOT":
@@ -100,8 +105,7 @@ struct SQLiteTableDefinition {
                 if cursor.peek?.isSymbol("+") == true || cursor.peek?.isSymbol("-") == true { _ = cursor.next() }
                 cursor.skipGroup()
             case "COLLATE":
-                let collation = cursor.next()?.value ?? ""
-                unrepresentable.append("COLLATE \(collation) on column \(column)")
+                if let collation = cursor.next()?.value { collations[column.lowercased()] = collation }
             case "REFERENCES":
                 let (deferral, match) = parseReferences(&cursor)
                 foreignKeys.append(NamedColumns(name: pendingName, columns: [column], deferral: deferral, match: match))
@@ -182,6 +186,16 @@ struct SQLiteTableDefinition {
         _ = cursor.next()
         let resolution = cursor.next()?.text.uppercased() ?? ""
         unrepresentable.append("ON CONFLICT \(resolution) on \(what)")
+    }
+
+    /// The `USING` clause of a `CREATE VIRTUAL TABLE` statement (`fts5(title, body)`), as written;
+    /// nil for any other statement.
+    static func virtualTable(sql: String) -> String? {
+        let tokens = SQLTokenizer.tokenize(sql)
+        guard tokens.count > 3, tokens[0].isKeyword("CREATE"), tokens[1].isKeyword("VIRTUAL"),
+            let using = tokens.firstIndex(where: { $0.isKeyword("USING") }), using + 1 < tokens.count, let last = tokens.last
+        else { return nil }
+        return SQLTokenizer.text(sql, from: tokens[using + 1], through: last)
     }
 
     /// Reads a `CREATE INDEX` statement's keys and `WHERE` predicate.

@@ -13,7 +13,8 @@ enum OperationSignatures {
         uniqueKeysWithValues: all.map { (String($0.callee.dropFirst("op.".count)), $0) })
 
     static let all: [Signature<Operation>] = [
-        createTable, dropTable, renameTable, setTableComment, addColumn, dropColumn, alterColumn, createIndex,
+        createTable, createVirtualTable, dropTable, renameTable, setTableComment, alterTableOptions, addColumn, dropColumn,
+        alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         execute, bulkInsert,
     ]
@@ -24,10 +25,11 @@ enum OperationSignatures {
     static func signature(of operation: Operation) -> Signature<Operation>? {
         switch operation {
         case .swiftCode: return nil
-        case .createTable: return createTable
+        case .createTable(let table): return table.virtualTableModule == nil ? createTable : createVirtualTable
         case .dropTable: return dropTable
         case .renameTable: return renameTable
         case .setTableComment: return setTableComment
+        case .alterTableOptions: return alterTableOptions
         case .addColumn: return addColumn
         case .dropColumn: return dropColumn
         case .alterColumn: return alterColumn
@@ -59,21 +61,42 @@ enum OperationSignatures {
             "_elements", read: { try $0.table(name: TableName(""), elements: $1, comment: nil) },
             write: { SwiftMigrationWriter.elements(of: $0).compactMap(\.value) })
         let comment = Param.optional("comment", .string)
+        let strict = Param.optional("strict", .bool)
+        let withoutRowid = Param.optional("withoutRowid", .bool)
+        let autoincrement = Param.optional("autoincrement", .bool)
         return Signature(
-            "op.createTable", [name, elements, schema, comment], multiline: true,
+            "op.createTable", [name, elements, schema, comment, strict, withoutRowid, autoincrement], multiline: true,
             read: { a in
                 var table = try a(elements)
                 table.name = try tableName(a, name)
                 for index in table.indexes.indices { table.indexes[index].table = table.name }
                 table.comment = try a.optional(comment)
+                table.sqliteOptions = SQLiteTableOptions(
+                    isStrict: try a.optional(strict) ?? false, isWithoutRowid: try a.optional(withoutRowid) ?? false,
+                    autoincrement: try a.optional(autoincrement) ?? false)
                 return .createTable(table)
             },
             write: { operation in
                 guard case .createTable(let table) = operation else { return nil }
+                let options = table.sqliteOptions
                 return [
                     name.written(table.name.name), elements.written(table), schema.written(ifPresent: table.name.schema),
-                    comment.written(ifPresent: table.comment),
+                    comment.written(ifPresent: table.comment), strict.written(ifPresent: options.isStrict ? true : nil),
+                    withoutRowid.written(ifPresent: options.isWithoutRowid ? true : nil),
+                    autoincrement.written(ifPresent: options.autoincrement ? true : nil),
                 ]
+            })
+    }()
+
+    static let createVirtualTable: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let module = Param.required("using", .string)
+        return Signature(
+            "op.createVirtualTable", [name, module, schema],
+            read: { a in .createTable(Table(virtual: try tableName(a, name), using: try a(module))) },
+            write: { operation in
+                guard case .createTable(let table) = operation, let using = table.virtualTableModule else { return nil }
+                return [name.written(table.name.name), module.written(using), schema.written(ifPresent: table.name.schema)]
             })
     }()
 
@@ -88,6 +111,31 @@ enum OperationSignatures {
                 return [
                     name.written(table.name), schema.written(ifPresent: table.schema),
                     definition.written(ifPresent: table_definition),
+                ]
+            })
+    }()
+
+    static let alterTableOptions: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let strict = Param.optional("strict", .bool)
+        let withoutRowid = Param.optional("withoutRowid", .bool)
+        let autoincrement = Param.optional("autoincrement", .bool)
+        return Signature(
+            "op.alterTableOptions", [table, strict, withoutRowid, autoincrement, schema],
+            read: { a in
+                .alterTableOptions(
+                    try tableName(a, table),
+                    SQLiteTableOptions(
+                        isStrict: try a.optional(strict) ?? false, isWithoutRowid: try a.optional(withoutRowid) ?? false,
+                        autoincrement: try a.optional(autoincrement) ?? false))
+            },
+            write: { operation in
+                guard case .alterTableOptions(let name, let options) = operation else { return nil }
+                // All three are written: the call sets the whole set of options.
+                return [
+                    table.written(name.name), strict.written(options.isStrict),
+                    withoutRowid.written(options.isWithoutRowid), autoincrement.written(options.autoincrement),
+                    schema.written(ifPresent: name.schema),
                 ]
             })
     }()
@@ -170,22 +218,28 @@ enum OperationSignatures {
         let existingNullable = Param.optional("existingNullable", .bool)
         let existingDefault = Param.optional("existingDefault", .someOrNil(.serverDefault))
         let existingComment = Param.optional("existingComment", .someOrNil(.string))
+        let collation = Param.optional("collation", .string)
+        let dropCollation = Param.optional("dropCollation", .bool)
+        let existingCollation = Param.optional("existingCollation", .someOrNil(.string))
         return Signature(
             "op.alterColumn",
             [
                 table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
-                existingNullable, existingDefault, existingComment, schema,
+                existingNullable, existingDefault, existingComment, collation, dropCollation, existingCollation, schema,
             ],
             read: { a in
                 let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
                 let newDefault = try a.optional(defaultValue)
                 let newComment = try a.optional(comment)
-                let changes = ColumnChanges(
+                var changes = ColumnChanges(
                     newName: try a.optional(newName) ?? nil, type: try a.optional(type), isNullable: try a.optional(nullable),
                     defaultValue: drops.default ? .some(nil) : newDefault.map { .some($0) },
                     comment: drops.comment ? .some(nil) : newComment.map { .some($0) },
                     existingType: try a.optional(existingType), existingNullable: try a.optional(existingNullable),
                     existingDefault: try a.optional(existingDefault), existingComment: try a.optional(existingComment))
+                let newCollation = try a.optional(collation)
+                changes.collation = try a.optional(dropCollation) == true ? .some(nil) : newCollation.map { .some($0) }
+                changes.existingCollation = try a.optional(existingCollation)
                 return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
             },
             write: { operation in
@@ -201,7 +255,10 @@ enum OperationSignatures {
                     existingType.written(ifPresent: changes.existingType),
                     existingNullable.written(ifPresent: changes.existingNullable),
                     existingDefault.written(ifPresent: changes.existingDefault),
-                    existingComment.written(ifPresent: changes.existingComment), schema.written(ifPresent: name.schema),
+                    existingComment.written(ifPresent: changes.existingComment),
+                    collation.written(ifPresent: changes.collation ?? nil),
+                    dropCollation.written(ifPresent: changes.collation.flatMap { $0 == nil ? true : nil }),
+                    existingCollation.written(ifPresent: changes.existingCollation), schema.written(ifPresent: name.schema),
                 ]
             })
     }()

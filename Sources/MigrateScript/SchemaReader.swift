@@ -25,7 +25,8 @@ extension ScriptSource {
     static let columnListParameters = Parameter.list("_columns name?")
     static let checkParameters = Parameter.list("_condition name?")
     static let indexParameters = Parameter.list("_name columns? keys? unique? where? using? include?")
-    static let tableParameters = Parameter.list("_name _elements... schema? comment?")
+    static let tableParameters = Parameter.list("_name _elements... schema? comment? strict? withoutRowid? autoincrement?")
+    static let virtualTableParameters = Parameter.list("virtual using schema?")
     static let lengthParameters = Parameter.list("length")
     static let timezoneParameters = Parameter.list("timezone")
     static let numericParameters = Parameter.list("precision scale")
@@ -194,7 +195,7 @@ extension ScriptSource {
 
     // MARK: Initializers
 
-    static let columnParameters = Parameter.list("_name _type primaryKey? nullable? identity? default? comment?")
+    static let columnParameters = Parameter.list("_name _type primaryKey? nullable? identity? default? comment? collation?")
 
     func column(_ expression: ExprSyntax) throws -> Column {
         guard let construct = try initializer(expression, typeNames: ["Column"]) else {
@@ -205,13 +206,15 @@ extension ScriptSource {
 
     func column(_ construct: Construct) throws -> Column {
         let arguments = try bind(construct.arguments!, to: Self.columnParameters, callee: "Column", anchor: construct.node)
-        return Column(
+        var column = Column(
             try string(arguments["name"]!), try columnType(arguments["type"]!),
             isNullable: try optionalBool(arguments["nullable"]) ?? true,
             isPrimaryKey: try optionalBool(arguments["primaryKey"]) ?? false,
             isIdentity: try optionalBool(arguments["identity"]) ?? false,
             defaultValue: try optionalServerDefault(arguments["default"]),
             comment: try optionalString(arguments["comment"]))
+        column.collation = try optionalString(arguments["collation"])
+        return column
     }
 
     func optionalColumn(_ expression: ExprSyntax?) throws -> Column? {
@@ -317,17 +320,33 @@ extension ScriptSource {
         return table
     }
 
-    /// `Table("name", elements…, schema:, comment:)`.
+    /// `Table("name", elements…, schema:, comment:)`, or `Table(virtual: "name", using: "fts5(…)", schema:)`.
     func tableDefinition(_ expression: ExprSyntax?) throws -> Table? {
         guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
         guard let construct = try initializer(expression, typeNames: ["Table"]) else {
             throw notLiteral(expression, expected: "a table definition, `Table(\"name\", Column(…), …)`")
         }
+        if construct.arguments?.first?.label?.text == "virtual" {
+            let bound = try bind(construct.arguments!, to: Self.virtualTableParameters, callee: "Table", anchor: construct.node)
+            return Table(
+                virtual: TableName(try string(bound["virtual"]!), schema: try optionalString(bound["schema"])),
+                using: try string(bound["using"]!))
+        }
         let bound = try bind(
             construct.arguments!, to: Self.tableParameters, callee: "Table",
             anchor: construct.node)
-        return try table(
+        var table = try table(
             name: TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"])),
             elements: bound.variadic, comment: try optionalString(bound["comment"]))
+        table.sqliteOptions = try sqliteOptions(bound)
+        return table
+    }
+
+    /// `strict:`, `withoutRowid:`, `autoincrement:` of `Table(…)` and `op.createTable(…)`.
+    func sqliteOptions(_ bound: BoundArguments) throws -> SQLiteTableOptions {
+        SQLiteTableOptions(
+            isStrict: try optionalBool(bound["strict"]) ?? false,
+            isWithoutRowid: try optionalBool(bound["withoutRowid"]) ?? false,
+            autoincrement: try optionalBool(bound["autoincrement"]) ?? false)
     }
 }

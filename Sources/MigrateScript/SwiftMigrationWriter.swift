@@ -139,9 +139,24 @@ package enum SwiftMigrationWriter {
     }
 
     static func tableDefinition(_ table: Table) -> ExprSyntax {
-        call("Table", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
+        if let module = table.virtualTableModule {
+            return call(
+                "Table",
+                [arg("virtual", literal(table.name.name)), arg("using", literal(module)), arg("schema", table.name.schema.map(literal))]
+            ).expression
+        }
+        return call("Table", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
             .appending([arg("schema", table.name.schema.map(literal)), arg("comment", table.comment.map(literal))])
+            .appending(sqliteOptions(table.sqliteOptions))
             .expression
+    }
+
+    /// `strict: true`, `withoutRowid: true`, `autoincrement: true`, each only when set.
+    static func sqliteOptions(_ options: SQLiteTableOptions) -> [Argument] {
+        [
+            arg("strict", options.isStrict ? bool(true) : nil), arg("withoutRowid", options.isWithoutRowid ? bool(true) : nil),
+            arg("autoincrement", options.autoincrement ? bool(true) : nil),
+        ]
     }
 
     static func columnExpression(_ column: Column) -> ExprSyntax {
@@ -153,6 +168,7 @@ package enum SwiftMigrationWriter {
             arg("identity", column.isIdentity ? bool(true) : nil),
             arg("default", column.defaultValue.map(serverDefault)),
             arg("comment", column.comment.map(literal)),
+            arg("collation", column.collation.map(literal)),
         ]).expression
     }
 

@@ -95,9 +95,74 @@ import TestSupport
             try SQLDialect.sqlite.statements(
                 for: .createCheckConstraint(TableName("t"), CheckConstraint(expression: "id > 0")), inspector: connection)
         }
-        #expect(error.message.contains("AUTOINCREMENT on column id"))
-        #expect(error.message.contains("COLLATE NOCASE on column name"))
+        #expect(!error.message.contains("AUTOINCREMENT"))
+        #expect(!error.message.contains("COLLATE"))
         #expect(error.message.contains("generated column total"))
+    }
+
+    /// A STRICT table with AUTOINCREMENT, a collation and a trigger, and a WITHOUT ROWID table,
+    /// come out of a rebuild with all of it, and the autoincrement counter where it was.
+    @Test func rebuildKeepsStrictWithoutRowidAutoincrementCollationAndTriggers() throws {
+        let connection = try database()
+        try connection.execute(
+            """
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL COLLATE NOCASE,
+                payload BLOB,
+                amount INT
+            ) STRICT;
+            CREATE TABLE tags (code TEXT PRIMARY KEY, weight INTEGER) WITHOUT ROWID;
+            CREATE TABLE log (what TEXT);
+            CREATE TRIGGER events_added AFTER INSERT ON events BEGIN INSERT INTO log VALUES (new.name); END;
+            INSERT INTO events (name) VALUES ('a'), ('b'), ('c');
+            DELETE FROM events WHERE id = 3;
+            INSERT INTO tags VALUES ('x', 1), ('y', 2);
+            DELETE FROM log;
+            """)
+        let operations: [MigrateCore.Operation] = [
+            .createCheckConstraint(TableName("events"), CheckConstraint(name: "ck_name", expression: "name <> ''")),
+            .createCheckConstraint(TableName("tags"), CheckConstraint(name: "ck_weight", expression: "weight >= 0")),
+        ]
+        try OperationBehaviourTests.apply(operations, to: connection)
+
+        let events = try #require(try connection.table(TableName("events")))
+        #expect(events.sqliteOptions == SQLiteTableOptions(isStrict: true, autoincrement: true))
+        #expect(events.column(named: "name")?.collation == "NOCASE")
+        #expect(events.column(named: "amount")?.type == .custom("INT"))
+        let sql = try connection.query("SELECT sql FROM sqlite_master WHERE name = 'events'")[0][0] ?? ""
+        #expect(sql.hasSuffix(") STRICT") && sql.contains("AUTOINCREMENT") && sql.contains(#"COLLATE "NOCASE""#), "\(sql)")
+        // Strict still refuses a text in an integer column; NOCASE still compares without case.
+        #expect(throws: (any Error).self) { try connection.execute("INSERT INTO events (name, amount) VALUES ('d', 'many')") }
+        #expect(try connection.query("SELECT id FROM events WHERE name = 'A'") == [["1"]])
+        // AUTOINCREMENT never hands out 3 again, and the trigger still runs.
+        try connection.execute("INSERT INTO events (name) VALUES ('d')")
+        #expect(try connection.query("SELECT id FROM events WHERE name = 'd'") == [["4"]])
+        #expect(try connection.query("SELECT what FROM log") == [["d"]])
+
+        let tags = try #require(try connection.table(TableName("tags")))
+        #expect(tags.sqliteOptions == SQLiteTableOptions(isWithoutRowid: true))
+        #expect(try connection.query("SELECT code, weight FROM tags ORDER BY code") == [["x", "1"], ["y", "2"]])
+        #expect(try connection.query("SELECT sql FROM sqlite_master WHERE name = 'tags'")[0][0]?.hasSuffix(") WITHOUT ROWID") == true)
+    }
+
+    /// Declared names whose affinity differs from the portable type's stay as written, and a
+    /// rowid table's non-INTEGER key column may hold NULL unless declared NOT NULL.
+    @Test func reflectionKeepsAffinityAndKeyNullability() throws {
+        let connection = try database()
+        try connection.execute(
+            """
+            CREATE TABLE files (code TEXT PRIMARY KEY, data bytea, body BLOB, flag BOOL, at DATETIME, id UUID);
+            CREATE TABLE strictly (code TEXT NOT NULL PRIMARY KEY, n INTEGER);
+            CREATE TABLE plain (id INTEGER, other TEXT, PRIMARY KEY (id));
+            """)
+        let files = try #require(try connection.table(TableName("files")))
+        #expect(files.columns.map(\.type) == [.text, .custom("bytea"), .binary, .boolean, .dateTime(timezone: false), .custom("UUID")])
+        #expect(files.column(named: "code")?.isNullable == true)
+        #expect(files.column(named: "code")?.isPrimaryKey == true)
+        #expect(try connection.table(TableName("strictly"))?.column(named: "code")?.isNullable == false)
+        // INTEGER PRIMARY KEY is the rowid: never NULL.
+        #expect(try connection.table(TableName("plain"))?.column(named: "id")?.isNullable == false)
     }
 
     @Test func reflectionReadsAHandWrittenSchema() throws {

@@ -672,6 +672,22 @@ enum Fixtures {
             operation: .bulkInsert(TableName("t"), columns: ["a", "b"], rows: [[.integer(1)]]),
             message: ["row 1 has 1 value(s) for 2 column(s)"]),
         Refusal(
+            label: "virtual table on PostgreSQL", dialect: .postgresql,
+            operation: .createTable(Table(virtual: TableName("search"), using: "fts5(body)")),
+            message: ["PostgreSQL has no virtual tables", "search uses fts5(body)"]),
+        Refusal(
+            label: "virtual table with columns", dialect: .sqlite,
+            operation: .createTable({
+                var table = Table(virtual: TableName("search"), using: "fts5(body)")
+                table.columns = [Column("body", .text)]
+                return table
+            }()),
+            message: ["virtual table search also declares columns"]),
+        Refusal(
+            label: "virtual table without a module", dialect: .sqlite,
+            operation: .createTable(Table(virtual: TableName("search"), using: "(body)")),
+            message: ["names no module"]),
+        Refusal(
             label: "rebuild without an inspector", dialect: .sqlite,
             operation: .createCheckConstraint(TableName("t"), CheckConstraint(expression: "1")),
             message: ["rebuilds the table", "no schema inspector"]),
@@ -715,6 +731,45 @@ enum Fixtures {
         for part in refusal.message {
             #expect(error.message.contains(part), "\(error.message)")
         }
+    }
+
+    @Test func virtualTablesRenderOnSQLite() throws {
+        let search = Table(virtual: TableName("search"), using: "fts5(title, body, tokenize='porter')")
+        #expect(
+            try SQLDialect.sqlite.statements(for: .createTable(search), inspector: nil)
+                == [#"CREATE VIRTUAL TABLE "search" USING fts5(title, body, tokenize='porter')"#])
+        #expect(
+            try SQLDialect.sqlite.statements(for: .dropTable(TableName("search"), definition: search), inspector: nil)
+                == [#"DROP TABLE "search""#])
+        // A rebuild of a virtual table is refused, naming its module.
+        let inspector = FixtureInspector([
+            TableRebuildSource(table: search, unrepresentable: ["being a virtual table (fts5(title, body))"])
+        ])
+        let error = try #require(throws: MigrateError.self) {
+            try SQLDialect.sqlite.statements(
+                for: .createCheckConstraint(TableName("search"), CheckConstraint(expression: "1")), inspector: inspector)
+        }
+        #expect(error.message.contains("would lose being a virtual table (fts5(title, body))"), "\(error.message)")
+    }
+
+    /// On SQLite an unnamed unique constraint or foreign key answers to PostgreSQL's name for it,
+    /// and a name picks the named one of two constraints on the same columns.
+    @Test func sqliteDropsNamedAndUnnamedConstraintsByName() throws {
+        let users = Table(
+            TableName("users"), columns: [Column("id", .integer, isPrimaryKey: true), Column("email", .text)],
+            uniqueConstraints: [UniqueConstraint(columns: ["email"]), UniqueConstraint(name: "uq_users_email", columns: ["email"])])
+        let inspector = FixtureInspector([TableRebuildSource(table: users)])
+        let named = try SQLDialect.sqlite.statements(
+            for: .dropConstraint(TableName("users"), name: "uq_users_email", kind: .unique), inspector: inspector)
+        #expect(named[0].hasSuffix("PRIMARY KEY (\"id\"),\n    UNIQUE (\"email\")\n)"), "\(named)")
+        let unnamed = try SQLDialect.sqlite.statements(
+            for: .dropConstraint(TableName("users"), name: "users_email_key", kind: .unique), inspector: inspector)
+        #expect(unnamed[0].hasSuffix("PRIMARY KEY (\"id\"),\n    CONSTRAINT \"uq_users_email\" UNIQUE (\"email\")\n)"), "\(unnamed)")
+        let error = try #require(throws: MigrateError.self) {
+            try SQLDialect.sqlite.statements(
+                for: .dropConstraint(TableName("users"), name: "uq_other", kind: .unique), inspector: inspector)
+        }
+        #expect(error.hint?.contains("users_email_key, uq_users_email") == true, "\(error.hint ?? "")")
     }
 
     @Test func sqliteRebuildRefusals() throws {

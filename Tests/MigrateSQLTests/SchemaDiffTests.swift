@@ -629,4 +629,55 @@ import Testing
         #expect(Glob.matches("*_log*", "audit_log_2024"))
         #expect(!Glob.matches("audit", "audit_log"))
     }
+
+    // MARK: Named and unnamed constraints on the same columns
+
+    static func users(_ uniques: [UniqueConstraint]) -> Schema {
+        Schema(tables: [Table(
+            TableName("users"), columns: [Column("id", .integer, isPrimaryKey: true), Column("email", .text)],
+            uniqueConstraints: uniques)])
+    }
+
+    @Test func aNamedAndAnUnnamedUniqueOnTheSameColumnsMatchTheirOwn() {
+        let both = [UniqueConstraint(columns: ["email"]), UniqueConstraint(name: "uq_users_email", columns: ["email"])]
+        let reflectedBoth = [UniqueConstraint(columns: ["email"]), UniqueConstraint(name: "uq_users_email", columns: ["email"])]
+        for dialect in [SQLDialect.sqlite, .postgresql] {
+            #expect(SchemaDiff.compare(declared: Self.users(both), reflected: Self.users(reflectedBoth), dialect: dialect).isEmpty)
+            // Declared in the other order, the names still pair them.
+            #expect(SchemaDiff.compare(
+                declared: Self.users(both.reversed()), reflected: Self.users(reflectedBoth), dialect: dialect).isEmpty)
+        }
+        let onlyNamed = [UniqueConstraint(name: "uq_users_email", columns: ["email"])]
+        #expect(
+            SchemaDiff.compare(declared: Self.users(onlyNamed), reflected: Self.users(reflectedBoth), dialect: .sqlite)
+                == [.dropConstraint(TableName("users"), name: "users_email_key", kind: .unique)])
+        #expect(
+            SchemaDiff.compare(declared: Self.users(both), reflected: Self.users(onlyNamed), dialect: .sqlite)
+                == [.createUniqueConstraint(TableName("users"), UniqueConstraint(name: "users_email_key", columns: ["email"]))])
+        // A database name the models do not declare is the unnamed constraint under another name.
+        #expect(SchemaDiff.compare(
+            declared: Self.users([UniqueConstraint(columns: ["email"])]),
+            reflected: Self.users([UniqueConstraint(name: "users_email_key", columns: ["email"])]), dialect: .postgresql).isEmpty)
+    }
+
+    // MARK: Virtual tables
+
+    static let search = Table(virtual: TableName("search"), using: "fts5(title, body)")
+
+    @Test func virtualTablesCompareByTheirNormalizedModuleArguments() {
+        let declared = Schema(tables: [Self.search])
+        let sameInOtherWords = Schema(tables: [Table(virtual: TableName("search"), using: "FTS5( title,body )")])
+        #expect(SchemaDiff.compare(declared: declared, reflected: sameInOtherWords, dialect: .sqlite).isEmpty)
+
+        let porter = Table(virtual: TableName("search"), using: "fts5(title, body, tokenize='porter')")
+        let operations = SchemaDiff.compare(declared: Schema(tables: [porter]), reflected: declared, dialect: .sqlite)
+        #expect(operations == [.dropTable(TableName("search"), definition: Self.search), .createTable(porter)])
+        // The reverse puts the old table back.
+        #expect(operations.reversed().compactMap(\.reversed) == [.dropTable(TableName("search"), definition: porter), .createTable(Self.search)])
+
+        #expect(SchemaDiff.compare(declared: declared, reflected: Schema(), dialect: .sqlite) == [.createTable(Self.search)])
+        #expect(
+            SchemaDiff.compare(declared: Schema(), reflected: declared, dialect: .sqlite)
+                == [.dropTable(TableName("search"), definition: Self.search)])
+    }
 }

@@ -52,6 +52,33 @@ import Testing
             Column("plain", .dateTime(timezone: false)),
         ]))),
         Example(name: "createTable, every element", operation: .createTable(fullTable)),
+        Example(name: "createTable, virtual", operation: .createTable(Table(
+            virtual: TableName("search", schema: "app"), using: "fts5(title, body, tokenize='porter')"))),
+        Example(name: "dropTable with a virtual definition", operation: .dropTable(
+            TableName("search"), definition: Table(virtual: TableName("search"), using: "rtree(id, minX, maxX)"))),
+        Example(name: "createTable, SQLite options and a collation", operation: .createTable({
+            var table = Table(TableName("events"), columns: [
+                Column("id", .integer, isPrimaryKey: true, isIdentity: true), Column("name", .text, isNullable: false),
+            ])
+            table.columns[1].collation = "NOCASE"
+            table.sqliteOptions = SQLiteTableOptions(isStrict: true, autoincrement: true)
+            return table
+        }())),
+        Example(name: "alterTableOptions", operation: .alterTableOptions(
+            TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
+        Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
+        Example(name: "alterColumn, collation", operation: .alterColumn(TableName("events"), column: "name", changes: {
+            var changes = ColumnChanges()
+            changes.collation = .some("NOCASE")
+            changes.existingCollation = .some(nil)
+            return changes
+        }())),
+        Example(name: "alterColumn, drop collation", operation: .alterColumn(TableName("events"), column: "name", changes: {
+            var changes = ColumnChanges()
+            changes.collation = .some(nil)
+            changes.existingCollation = .some("NOCASE")
+            return changes
+        }())),
         Example(name: "dropTable", operation: .dropTable(accounts)),
         Example(name: "dropTable with definition", operation: .dropTable(fullTable.name, definition: fullTable)),
         Example(name: "renameTable", operation: .renameTable(audit, to: "audit_events")),
@@ -146,7 +173,7 @@ import Testing
         #expect(covered == [
             "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
-            "dropConstraint", "setTableComment", "execute", "bulkInsert", "swiftCode",
+            "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
         ])
     }
 

@@ -42,6 +42,13 @@ enum Rev_everything: Migration {
         op.dropTable("old", schema: "app", definition: Table("old",
             Column("id", .integer, primaryKey: true), Column("b", .binary), Column("j", .json), Column("jb", .jsonb),
             schema: "app", comment: "gone"))
+        op.createTable("events", Column("id", .integer, primaryKey: true, identity: true),
+            Column("name", .text, collation: "NOCASE"), strict: true, autoincrement: true)
+        op.alterTableOptions("events", withoutRowid: false, autoincrement: true)
+        op.alterColumn("events", "name", collation: "BINARY", existingCollation: "NOCASE")
+        op.alterColumn("events", "name", dropCollation: true, existingCollation: .some(nil))
+        op.createVirtualTable("search", using: "fts5(title, body, tokenize='porter')")
+        op.dropTable("search", definition: Table(virtual: "search", using: "fts5(title, body)"))
         op.renameTable("plain", to: "simple")
         op.setTableComment("simple", "simple things", previous: nil)
         op.setTableComment("simple", nil, previous: "simple things")
