@@ -23,6 +23,21 @@ public enum Operation: Sendable, Hashable, Codable {
     case dropConstraint(TableName, name: String, kind: ConstraintKind)
     /// nil removes the comment.
     case setTableComment(TableName, comment: String?, previous: String? = nil)
+    /// A view or materialized view (with its indexes), from its query.
+    case createView(View)
+    /// `definition` is the view's query as it was, when known, for the reverse.
+    case dropView(TableName, materialized: Bool, definition: String? = nil)
+    /// A trigger from its whole `CREATE TRIGGER` statement.
+    case createTrigger(Trigger)
+    /// `definition` is the `CREATE TRIGGER` statement as it was, when known, for the reverse.
+    case dropTrigger(name: String, table: TableName, definition: String? = nil)
+    /// A sequence with its options (its owner, if any, is set too).
+    case createSequence(DatabaseSequence)
+    /// Sets every option of a sequence, and its owner, to `sequence`'s; `previous` is the
+    /// sequence as it was, when known, for the reverse.
+    case alterSequence(DatabaseSequence, previous: DatabaseSequence? = nil)
+    /// `definition` is the sequence as it was, when known, for the reverse.
+    case dropSequence(TableName, definition: DatabaseSequence? = nil)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -135,6 +150,20 @@ extension Operation {
             return nil
         case .setTableComment(let table, let comment, let previous):
             return .setTableComment(table, comment: previous, previous: comment)
+        case .createView(let view):
+            return .dropView(view.name, materialized: view.isMaterialized, definition: view.definition)
+        case .dropView(let name, let materialized, let definition):
+            return definition.map { .createView(View(name, definition: $0, isMaterialized: materialized)) }
+        case .createTrigger(let trigger):
+            return .dropTrigger(name: trigger.name, table: trigger.table, definition: trigger.definition)
+        case .dropTrigger(let name, let table, let definition):
+            return definition.map { .createTrigger(Trigger(name, on: table, definition: $0)) }
+        case .createSequence(let sequence):
+            return .dropSequence(sequence.name, definition: sequence)
+        case .alterSequence(let sequence, let previous):
+            return previous.map { .alterSequence($0, previous: sequence) }
+        case .dropSequence(_, let definition):
+            return definition.map(Operation.createSequence)
         case .execute, .bulkInsert, .swiftCode:
             return nil
         }

@@ -110,12 +110,22 @@ extension Commands {
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
             includeSchemas: configuration.compare.includeSchemas, excludeTables: configuration.compare.excludeTables,
             defaultSchema: reflection.defaultSchema)
+        // Declared views compare by the database's own printing of their queries.
+        let normalizedViews = declared.views.isEmpty ? [:] : try context.performing("read the declared views back") {
+            try connection.normalizedViewDefinitions(declared.views)
+        }
         let upgrade = SchemaDiff.compare(
-            declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options)
+            declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options,
+            normalizedViews: normalizedViews)
         let reverses = upgrade.reversed().map(\.reversed)
-        let downgrade = reverses.allSatisfy { $0 != nil }
-            ? reverses.compactMap { $0 }
-            : SchemaDiff.compare(declared: reflection.schema, reflected: declared, dialect: connection.dialect, options: options)
+        guard !reverses.allSatisfy({ $0 != nil }) else { return (upgrade, reverses.compactMap { $0 }) }
+        // The other way, the models' views in the database's words, as the database's are.
+        var models = declared
+        for index in models.views.indices {
+            if let normalized = normalizedViews[models.views[index].name] { models.views[index].definition = normalized }
+        }
+        let downgrade = SchemaDiff.compare(
+            declared: reflection.schema, reflected: models, dialect: connection.dialect, options: options)
         return (upgrade, downgrade)
     }
 }
@@ -184,6 +194,20 @@ extension Commands.SchemaChange {
             return "\(word) \(name) on \(table)"
         case .setTableComment(let table, _, _):
             return "modify_table_comment \(table)"
+        case .createView(let view):
+            return "add_\(view.isMaterialized ? "materialized_view" : "view") \(view.name)"
+        case .dropView(let view, let materialized, _):
+            return "remove_\(materialized ? "materialized_view" : "view") \(view)"
+        case .createTrigger(let trigger):
+            return "add_trigger \(trigger.name) on \(trigger.table)"
+        case .dropTrigger(let name, let table, _):
+            return "remove_trigger \(name) on \(table)"
+        case .createSequence(let sequence):
+            return "add_sequence \(sequence.name)"
+        case .alterSequence(let sequence, _):
+            return "modify_sequence \(sequence.name)"
+        case .dropSequence(let name, _):
+            return "remove_sequence \(name)"
         case .execute(let sql):
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):

@@ -5,9 +5,10 @@ extension PostgresConnection {
     /// PostgreSQL alters tables in place and never rebuilds them, so it has no inspector to offer.
     package var schemaInspector: SchemaInspector? { nil }
 
-    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in five
+    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in nine
     /// catalog queries whatever the number of tables: tables, columns, enumeration values,
-    /// constraints, indexes.
+    /// constraints, indexes; then views, their dependencies and indexes, triggers, and sequences
+    /// (`PostgresReflection+Objects.swift`).
     ///
     /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
     /// bulk queries over `pg_catalog` keyed by the tables' oids cost the same for 3 tables or 3000.
@@ -28,7 +29,7 @@ extension PostgresConnection {
     ///
     /// ```swift
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
-    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 5
+    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 9
     /// ```
     package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName] = []) throws
         -> SchemaReflection
@@ -51,7 +52,7 @@ extension PostgresConnection {
 }
 
 /// One reflection's queries and the rows they returned, assembled into tables at the end.
-private struct PostgresCatalogReader {
+struct PostgresCatalogReader {
     let connection: PostgresConnection
     var queryCount = 0
 
@@ -119,7 +120,11 @@ private struct PostgresCatalogReader {
             order.append(oid)
         }
         guard !order.isEmpty else {
-            return SchemaReflection(schema: Schema(), defaultSchema: defaultSchema, queryCount: queryCount)
+            var schema = Schema()
+            try readObjects(
+                into: &schema, tableOIDs: [], includeSchemas: includeSchemas, defaultSchema: defaultSchema, tables: [:])
+            try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
 
@@ -265,7 +270,7 @@ private struct PostgresCatalogReader {
             tables[oid] = table
         }
 
-        let schema = Schema(
+        var schema = Schema(
             tables: order.compactMap { oid in
                 guard let table = tables[oid] else { return nil }
                 let primaryKey = Set(table.primaryKey)
@@ -281,6 +286,10 @@ private struct PostgresCatalogReader {
                     foreignKeys: table.foreignKeys, uniqueConstraints: table.uniqueConstraints,
                     checkConstraints: table.checkConstraints, indexes: table.indexes, comment: table.comment)
             })
+        try readObjects(
+            into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
+            tables: tables.mapValues(\.name))
+        try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
 

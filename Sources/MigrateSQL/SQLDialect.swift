@@ -46,6 +46,13 @@ public struct SQLDialect: Sendable, Hashable {
     /// What a schema change locks: one table, so other sessions queue behind it on that table
     /// (PostgreSQL), or the whole database for writes (SQLite). Lint's lock rules follow it.
     public var lockScope: LockScope
+    /// Whether `CREATE MATERIALIZED VIEW` exists; without it a materialized view is an error.
+    public var supportsMaterializedViews: Bool = false
+    /// Whether `DROP TRIGGER` names the trigger's table (`DROP TRIGGER t ON table`, PostgreSQL,
+    /// where trigger names are per table) or names the trigger alone (SQLite).
+    public var dropTriggerNamesTable: Bool = false
+    /// Whether `CREATE SEQUENCE` exists; without it a sequence is an error.
+    public var supportsSequences: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -59,7 +66,8 @@ public struct SQLDialect: Sendable, Hashable {
         falseLiteral: "FALSE", parenthesizesDefaultExpressions: false, supportsComments: true,
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
-        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table)
+        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
+        supportsMaterializedViews: true, dropTriggerNamesTable: true, supportsSequences: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).

@@ -13,7 +13,7 @@ import MigrateCore
 package enum RevisionCoding {
     /// Bumped whenever the encoding or the interpreter's output changes; a test pins the
     /// encoding of every operation, so a change to the model that would be misread fails it.
-    package static let formatVersion = 3
+    package static let formatVersion = 4
 
     /// The revision without its path and checksum (the file's, supplied again when decoding):
     /// an entry stands for any file with the same text. Always whole, operations included, so
@@ -86,14 +86,14 @@ package enum RevisionCoding {
         }
     }
 
-    /// The tables a models file declares, for the models cache.
-    package static func encode(tables: [Table]) -> [UInt8] {
-        (try? CompactCoding.encode(tables)) ?? []
+    /// What a models file declares (tables, views, triggers), for the models cache.
+    package static func encode(models: Schema) -> [UInt8] {
+        (try? CompactCoding.encode(models)) ?? []
     }
 
-    /// The tables of a models cache entry, or nil when the bytes are not a valid encoding.
-    package static func decode(tables bytes: [UInt8]) -> [Table]? {
-        try? CompactCoding.decode([Table].self, from: bytes)
+    /// The declarations of a models cache entry, or nil when the bytes are not a valid encoding.
+    package static func decode(models bytes: [UInt8]) -> Schema? {
+        try? CompactCoding.decode(Schema.self, from: bytes)
     }
 
     /// Entries of the parse cache file: checksum and encoded entry, in checksum order so that the

@@ -267,6 +267,26 @@ extension ScriptSource {
         return table
     }
 
+    static let sequenceParameters = Parameter.list(
+        "_name schema? start? increment? minValue? maxValue? cache? cycle? ownedByTable? ownedByColumn?")
+
+    /// `DatabaseSequence("name", schema:, start:, increment:, minValue:, maxValue:, cache:, cycle:,
+    /// ownedByTable:, ownedByColumn:)`; the owner's table is in the sequence's schema.
+    func sequenceDefinition(_ expression: ExprSyntax) throws -> DatabaseSequence {
+        guard let construct = try initializer(expression, typeNames: ["DatabaseSequence"]) else {
+            throw notLiteral(expression, expected: "a sequence definition, `DatabaseSequence(\"name\", …)`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.sequenceParameters, callee: "DatabaseSequence", anchor: construct.node)
+        let schema = try optionalString(bound["schema"])
+        return DatabaseSequence(
+            TableName(try string(bound["name"]!), schema: schema), start: try optionalInteger(bound["start"]),
+            increment: try optionalInteger(bound["increment"]), minValue: try optionalInteger(bound["minValue"]),
+            maxValue: try optionalInteger(bound["maxValue"]), cache: try optionalInteger(bound["cache"]),
+            cycles: try optionalBool(bound["cycle"]) ?? false,
+            ownerTable: try optionalString(bound["ownedByTable"]).map { TableName($0, schema: schema) },
+            ownerColumn: try optionalString(bound["ownedByColumn"]))
+    }
+
     /// `Table("name", elements…, schema:, comment:)`.
     func tableDefinition(_ expression: ExprSyntax?) throws -> Table? {
         guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }

@@ -95,6 +95,27 @@ import Testing
         Example(name: "dropConstraint primary key", operation: .dropConstraint(audit, name: "pk", kind: .primaryKey)),
         Example(name: "setTableComment", operation: .setTableComment(audit, comment: "what happened", previous: "old")),
         Example(name: "setTableComment, remove", operation: .setTableComment(accounts, comment: nil)),
+        Example(name: "createView", operation: .createView(View(accounts, definition: "SELECT id, email\nFROM accounts"))),
+        Example(name: "createView, materialized", operation: .createView(View(
+            audit, definition: "SELECT kind, count(*) AS n FROM audit.events GROUP BY kind", isMaterialized: true))),
+        Example(name: "dropView", operation: .dropView(accounts, materialized: false)),
+        Example(name: "dropView with definition", operation: .dropView(
+            audit, materialized: true, definition: "SELECT 1 AS \"one\"")),
+        Example(name: "createTrigger", operation: .createTrigger(Trigger(
+            "touch", on: audit, definition: "CREATE TRIGGER touch BEFORE UPDATE ON audit.events FOR EACH ROW EXECUTE FUNCTION touch()"))),
+        Example(name: "dropTrigger", operation: .dropTrigger(name: "touch", table: accounts)),
+        Example(name: "dropTrigger with definition", operation: .dropTrigger(
+            name: "touch", table: audit, definition: "CREATE TRIGGER touch AFTER INSERT ON events BEGIN SELECT 1; END")),
+        Example(name: "createSequence", operation: .createSequence(DatabaseSequence(TableName("numbers")))),
+        Example(name: "createSequence, every option", operation: .createSequence(DatabaseSequence(
+            TableName("numbers", schema: "audit"), start: -5, increment: -1, minValue: -100, maxValue: -1, cache: 10,
+            cycles: true, ownerTable: TableName("events", schema: "audit"), ownerColumn: "n"))),
+        Example(name: "alterSequence", operation: .alterSequence(
+            DatabaseSequence(TableName("numbers"), increment: 2), previous: DatabaseSequence(TableName("numbers"), start: 7))),
+        Example(name: "alterSequence, no previous", operation: .alterSequence(DatabaseSequence(TableName("numbers"), cache: 3))),
+        Example(name: "dropSequence", operation: .dropSequence(TableName("numbers"))),
+        Example(name: "dropSequence with definition", operation: .dropSequence(
+            TableName("numbers", schema: "audit"), definition: DatabaseSequence(TableName("numbers", schema: "audit"), start: 3))),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],
@@ -126,7 +147,8 @@ import Testing
         #expect(covered == [
             "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
-            "dropConstraint", "setTableComment", "execute", "bulkInsert", "swiftCode",
+            "dropConstraint", "setTableComment", "createView", "dropView", "createTrigger", "dropTrigger",
+            "createSequence", "alterSequence", "dropSequence", "execute", "bulkInsert", "swiftCode",
         ])
     }
 
@@ -295,7 +317,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v3 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
+                == "v4 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
