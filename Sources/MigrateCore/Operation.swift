@@ -38,6 +38,13 @@ public enum Operation: Sendable, Hashable, Codable {
     case alterSequence(DatabaseSequence, previous: DatabaseSequence? = nil)
     /// `definition` is the sequence as it was, when known, for the reverse.
     case dropSequence(TableName, definition: DatabaseSequence? = nil)
+    /// A domain with its base type, nullability, default and checks.
+    case createDomain(Domain)
+    /// Sets a domain's nullability, default and checks to `domain`'s (its base type cannot
+    /// change); `previous` is the domain as it was, which says which checks to drop.
+    case alterDomain(Domain, previous: Domain? = nil)
+    /// `definition` is the domain as it was, when known, for the reverse.
+    case dropDomain(TableName, definition: Domain? = nil)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -164,6 +171,12 @@ extension Operation {
             return previous.map { .alterSequence($0, previous: sequence) }
         case .dropSequence(_, let definition):
             return definition.map(Operation.createSequence)
+        case .createDomain(let domain):
+            return .dropDomain(domain.name, definition: domain)
+        case .alterDomain(let domain, let previous):
+            return previous.map { .alterDomain($0, previous: domain) }
+        case .dropDomain(_, let definition):
+            return definition.map(Operation.createDomain)
         case .execute, .bulkInsert, .swiftCode:
             return nil
         }

@@ -120,3 +120,25 @@ public struct DatabaseSequence: Sendable, Hashable, Codable {
         return sequence
     }
 }
+
+/// A PostgreSQL domain: a named type over a base type, with its nullability, default and checks.
+/// Columns use it by name, as `.custom("name")`.
+public struct Domain: Sendable, Hashable, Codable {
+    public var name: TableName
+    public var baseType: ColumnType
+    public var isNullable: Bool
+    public var defaultValue: ServerDefault?
+    /// Conditions on `VALUE`, e.g. `VALUE >= 1901`.
+    public var checks: [CheckConstraint]
+
+    public init(
+        _ name: TableName, baseType: ColumnType, isNullable: Bool = true, defaultValue: ServerDefault? = nil,
+        checks: [CheckConstraint] = []
+    ) {
+        self.name = name
+        self.baseType = baseType
+        self.isNullable = isNullable
+        self.defaultValue = defaultValue
+        self.checks = checks
+    }
+}

@@ -197,14 +197,16 @@ public struct Schema: Sendable, Hashable, Codable {
     public var views: [View]
     public var triggers: [Trigger]
     public var sequences: [DatabaseSequence]
+    public var domains: [Domain]
     /// What depends on what, as the database reports it (empty for declared models, whose
     /// dependencies are read from the definitions when they are compared).
     public var dependencies: [ObjectDependency]
 
     public init(
         tables: [Table] = [], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        dependencies: [ObjectDependency] = []
+        domains: [Domain] = [], dependencies: [ObjectDependency] = []
     ) {
+        self.domains = domains
         self.tables = tables
         self.views = views
         self.triggers = triggers

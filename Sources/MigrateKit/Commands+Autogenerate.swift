@@ -208,6 +208,12 @@ extension Commands.SchemaChange {
             return "modify_sequence \(sequence.name)"
         case .dropSequence(let name, _):
             return "remove_sequence \(name)"
+        case .createDomain(let domain):
+            return "add_domain \(domain.name)"
+        case .alterDomain(let domain, _):
+            return "modify_domain \(domain.name)"
+        case .dropDomain(let name, _):
+            return "remove_domain \(name)"
         case .execute(let sql):
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):

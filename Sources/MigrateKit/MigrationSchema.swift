@@ -201,3 +201,19 @@ extension DatabaseSequence {
             ownerColumn: ownedByColumn)
     }
 }
+
+extension Domain {
+    /// A domain as migration and models files write it.
+    ///
+    /// ```swift
+    /// Domain("year", .integer, checks: [CheckConstraint("VALUE >= 1901 AND VALUE <= 2155", name: "year_check")])
+    /// ```
+    public init(
+        _ name: String, _ baseType: ColumnType, schema: String? = nil, nullable: Bool = true,
+        default defaultValue: ServerDefault? = nil, checks: [CheckConstraint] = []
+    ) {
+        self.init(
+            TableName(name, schema: schema), baseType: baseType, isNullable: nullable, defaultValue: defaultValue,
+            checks: checks)
+    }
+}

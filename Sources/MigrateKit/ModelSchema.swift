@@ -23,8 +23,9 @@ import MigrateCore
 /// The file compiles against MigrateKit, and the command line reads it without compiling it, so
 /// the elements must be literals, as in migration files.
 ///
-/// Views, triggers and sequences are declared beside the tables, as `static let views: [View]`,
-/// `static let triggers: [Trigger]` and `static let sequences: [DatabaseSequence]`; each may be
+/// Views, triggers, sequences and domains are declared beside the tables, as
+/// `static let views: [View]`, `static let triggers: [Trigger]`,
+/// `static let sequences: [DatabaseSequence]` and `static let domains: [Domain]`; each may be
 /// left out.
 public protocol ModelSchema {
     /// The tables, in any order.
@@ -35,13 +36,18 @@ public protocol ModelSchema {
     static var triggers: [Trigger] { get }
     /// The sequences (PostgreSQL), beyond those of identity columns.
     static var sequences: [DatabaseSequence] { get }
+    /// The domains (PostgreSQL), which columns use as `.custom("name")`.
+    static var domains: [Domain] { get }
 }
 
 extension ModelSchema {
     public static var views: [View] { [] }
     public static var triggers: [Trigger] { [] }
     public static var sequences: [DatabaseSequence] { [] }
+    public static var domains: [Domain] { [] }
 
-    /// The tables, views, triggers and sequences as one ``MigrateCore/Schema``.
-    public static var schema: Schema { Schema(tables: tables, views: views, triggers: triggers, sequences: sequences) }
+    /// The tables, views, triggers, sequences and domains as one ``MigrateCore/Schema``.
+    public static var schema: Schema {
+        Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
+    }
 }

@@ -222,6 +222,25 @@ public final class Operations {
         record(.dropSequence(TableName(name, schema: schema), definition: definition))
     }
 
+    // MARK: Domains
+
+    /// Creates a domain, e.g.
+    /// `op.createDomain(Domain("year", .integer, checks: [CheckConstraint("VALUE >= 1901", name: "year_check")]))`.
+    public func createDomain(_ domain: Domain) {
+        record(.createDomain(domain))
+    }
+
+    /// Sets a domain's nullability, default and checks; `previous` (the domain as it was) says
+    /// which checks go, and lets tools reverse the change.
+    public func alterDomain(_ domain: Domain, previous: Domain? = nil) {
+        record(.alterDomain(domain, previous: previous))
+    }
+
+    /// Drops a domain; `definition` (the domain as it was) lets tools reverse the drop.
+    public func dropDomain(_ name: String, schema: String? = nil, definition: Domain? = nil) {
+        record(.dropDomain(TableName(name, schema: schema), definition: definition))
+    }
+
     // MARK: SQL and data
 
     /// Runs one SQL statement as written: the way out for anything the other methods do not say.

@@ -157,6 +157,42 @@ extension PostgresCatalogReader {
         }
     }
 
+    /// Reads the domains of the reflected schemas in one query: base type, nullability, default
+    /// and check constraints (named, with `pg_get_constraintdef`'s condition). Domains that
+    /// belong to an extension are left out.
+    mutating func readDomains(into schema: inout Schema, includeSchemas: [String], defaultSchema: String?) throws {
+        let rows = try query(
+            """
+            SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull::text,
+              t.typdefault,
+              ARRAY(SELECT c.conname FROM pg_catalog.pg_constraint AS c
+                WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text,
+              ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid, true) FROM pg_catalog.pg_constraint AS c
+                WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text
+            FROM pg_catalog.pg_type AS t
+            JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
+            WHERE t.typtype = 'd'
+              AND (n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[]))
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_depend AS e
+                WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+            ORDER BY n.nspname, t.typname
+            """,
+            [PostgresArrayLiteral.text(includeSchemas)])
+        let dialect = connection.dialect
+        for row in rows {
+            guard let namespace = row[0], let name = row[1], let baseType = row[2] else { continue }
+            let names = PostgresArrayLiteral.strings(row[5] ?? "{}")
+            let conditions = PostgresArrayLiteral.strings(row[6] ?? "{}")
+            let checks = zip(names, conditions).map { CheckConstraint(name: $0, expression: Self.checkExpression($1)) }
+            schema.domains.append(
+                Domain(
+                    TableName(name, schema: namespace == defaultSchema ? nil : namespace),
+                    baseType: dialect.columnType(declared: baseType), isNullable: row[3] != "true",
+                    defaultValue: row[4].flatMap { Self.serverDefault($0, dialect: dialect) }, checks: checks))
+        }
+    }
+
     /// An index key as `pg_get_indexdef` prints it: a lone identifier is a column.
     static func indexKey(_ text: String) -> IndexKey {
         let tokens = SQLTokenizer.tokenize(text, dollarQuotes: true)

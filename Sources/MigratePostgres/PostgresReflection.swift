@@ -5,9 +5,9 @@ extension PostgresConnection {
     /// PostgreSQL alters tables in place and never rebuilds them, so it has no inspector to offer.
     package var schemaInspector: SchemaInspector? { nil }
 
-    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in nine
+    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in ten
     /// catalog queries whatever the number of tables: tables, columns, enumeration values,
-    /// constraints, indexes; then views, their dependencies and indexes, triggers, and sequences
+    /// constraints, indexes; then views, their dependencies and indexes, triggers, sequences and domains
     /// (`PostgresReflection+Objects.swift`).
     ///
     /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
@@ -29,7 +29,7 @@ extension PostgresConnection {
     ///
     /// ```swift
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
-    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 9
+    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 10
     /// ```
     package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName] = []) throws
         -> SchemaReflection
@@ -124,6 +124,7 @@ struct PostgresCatalogReader {
             try readObjects(
                 into: &schema, tableOIDs: [], includeSchemas: includeSchemas, defaultSchema: defaultSchema, tables: [:])
             try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
             return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
@@ -290,6 +291,7 @@ struct PostgresCatalogReader {
             into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
             tables: tables.mapValues(\.name))
         try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+        try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
 

@@ -104,3 +104,47 @@ extension SQLDialect {
             hint: "Leave sequences out for \(self.name) (an identity column numbers rows there); sequences work on PostgreSQL.")
     }
 }
+
+/// The statements of domains.
+extension SQLDialect {
+    func createDomainStatements(_ domain: Domain) throws -> [String] {
+        try requireDomains(domain.name)
+        var parts = ["CREATE DOMAIN \(qualified(domain.name)) AS \(try typeSQL(domain.baseType, schema: domain.name.schema))"]
+        if let value = domain.defaultValue { parts.append("DEFAULT \(try defaultSQL(value))") }
+        if !domain.isNullable { parts.append("NOT NULL") }
+        parts += domain.checks.map(checkSQL)
+        return [parts.joined(separator: " ")]
+    }
+
+    /// Nullability and default stated; the previous domain's checks dropped by name and the new
+    /// ones added (without `previous`, only added).
+    func alterDomainStatements(_ domain: Domain, previous: Domain?) throws -> [String] {
+        try requireDomains(domain.name)
+        let target = "ALTER DOMAIN \(qualified(domain.name))"
+        var statements = [
+            try domain.defaultValue.map { "\(target) SET DEFAULT \(try defaultSQL($0))" } ?? "\(target) DROP DEFAULT",
+            "\(target) \(domain.isNullable ? "DROP" : "SET") NOT NULL",
+        ]
+        let kept = Set(domain.checks.filter { check in previous?.checks.contains(check) ?? false })
+        for check in previous?.checks ?? [] where !kept.contains(check) {
+            guard let name = check.name else {
+                throw MigrateError(
+                    .script, "a check of the domain \(domain.name) has no name, so it cannot be dropped",
+                    hint: "Name the domain's checks (`CheckConstraint(\"VALUE > 0\", name: \"…\")`).")
+            }
+            statements.append("\(target) DROP CONSTRAINT \(quoteIdentifier(name))")
+        }
+        for check in domain.checks where !kept.contains(check) {
+            statements.append("\(target) ADD \(checkSQL(check))")
+        }
+        return statements
+    }
+
+    func requireDomains(_ name: TableName) throws {
+        try checkSchema(name)
+        guard !supportsDomains else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no domains, so \(name) cannot be created, altered or dropped",
+            hint: "Use the base type and a check constraint on the column for \(self.name); domains work on PostgreSQL.")
+    }
+}

@@ -176,6 +176,16 @@ extension SQLDialect {
             try requireSequences(name)
             return ["DROP SEQUENCE \(qualified(name))"]
 
+        case .createDomain(let domain):
+            return try createDomainStatements(domain)
+
+        case .alterDomain(let domain, let previous):
+            return try alterDomainStatements(domain, previous: previous)
+
+        case .dropDomain(let name, _):
+            try requireDomains(name)
+            return ["DROP DOMAIN \(qualified(name))"]
+
         case .execute(let sql):
             return [sql]
 
@@ -411,6 +421,9 @@ extension Operation {
         case .createSequence(let sequence): return "createSequence \(sequence.name)"
         case .alterSequence(let sequence, _): return "alterSequence \(sequence.name)"
         case .dropSequence(let name, _): return "dropSequence \(name)"
+        case .createDomain(let domain): return "createDomain \(domain.name)"
+        case .alterDomain(let domain, _): return "alterDomain \(domain.name)"
+        case .dropDomain(let name, _): return "dropDomain \(name)"
         case .createView(let view): return "createView \(view.name)"
         case .dropView(let name, _, _): return "dropView \(name)"
         case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"

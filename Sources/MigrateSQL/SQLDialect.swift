@@ -53,6 +53,8 @@ public struct SQLDialect: Sendable, Hashable {
     public var dropTriggerNamesTable: Bool = false
     /// Whether `CREATE SEQUENCE` exists; without it a sequence is an error.
     public var supportsSequences: Bool = false
+    /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
+    public var supportsDomains: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -67,7 +69,8 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
-        supportsMaterializedViews: true, dropTriggerNamesTable: true, supportsSequences: true)
+        supportsMaterializedViews: true, dropTriggerNamesTable: true, supportsSequences: true,
+        supportsDomains: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).

@@ -155,7 +155,11 @@ struct ObjectComparison {
         after += createdTriggers.map(Operation.createTrigger)
 
         let sequences = compareSequences(declared: declared, reflected: reflected)
-        return (sequences.first + before, sequences.afterTables + after + sequences.last)
+        let domains = compareDomains(declared: declared, reflected: reflected)
+        return (
+            domains.first + sequences.first + before, domains.afterTables + sequences.afterTables + after
+                + sequences.last + domains.last
+        )
     }
 
     // MARK: - Sequences
@@ -191,6 +195,58 @@ struct ObjectComparison {
             last.append(.dropSequence(sequence.name, definition: sequence.withoutOwner))
         }
         return (first, afterTables, last)
+    }
+
+    // MARK: - Domains
+
+    /// Domains are created before every table (columns use them) and dropped after every table;
+    /// a changed domain is altered (its base type cannot change: that is a drop and a create,
+    /// which autogenerate leaves to the author since columns use it).
+    func compareDomains(declared: Schema, reflected: Schema) -> (
+        first: [Operation], afterTables: [Operation], last: [Operation]
+    ) {
+        let declaredDomains = declared.domains.map(normalized).filter { isIncluded($0.name) }
+        let reflectedDomains = reflected.domains.map(normalized).filter { isIncluded($0.name) }
+        var first: [Operation] = []
+        var afterTables: [Operation] = []
+        var last: [Operation] = []
+        for domain in declaredDomains {
+            guard let existing = reflectedDomains.first(where: { $0.name == domain.name }) else {
+                first.append(.createDomain(domain))
+                continue
+            }
+            if !sameDomain(domain, existing) {
+                // The existing checks a declared one matches keep their database names.
+                var target = domain
+                target.checks = domain.checks.map { check in
+                    existing.checks.first { sameCheck($0, check) } ?? check
+                }
+                afterTables.append(.alterDomain(target, previous: existing))
+            }
+        }
+        for domain in reflectedDomains where !declaredDomains.contains(where: { $0.name == domain.name }) {
+            last.append(.dropDomain(domain.name, definition: domain))
+        }
+        return (first, afterTables, last)
+    }
+
+    func sameDomain(_ domain: Domain, _ other: Domain) -> Bool {
+        dialect.comparableType(domain.baseType) == dialect.comparableType(other.baseType)
+            && domain.isNullable == other.isNullable
+            && dialect.comparableDefault(domain.defaultValue) == dialect.comparableDefault(other.defaultValue)
+            && domain.checks.count == other.checks.count
+            && domain.checks.allSatisfy { check in other.checks.contains { sameCheck($0, check) } }
+    }
+
+    func sameCheck(_ check: CheckConstraint, _ other: CheckConstraint) -> Bool {
+        (check.name == nil || other.name == nil || check.name == other.name)
+            && SQLExpressionText.comparable(check.expression) == SQLExpressionText.comparable(other.expression)
+    }
+
+    func normalized(_ domain: Domain) -> Domain {
+        var domain = domain
+        domain.name = normalized(domain.name)
+        return domain
     }
 
     func normalized(_ sequence: DatabaseSequence) -> DatabaseSequence {

@@ -55,7 +55,8 @@ package enum SchemaDiff {
         var comparison = Comparison(dialect: dialect, options: options)
         let tableOperations = comparison.run(declared: declared, reflected: reflected)
         guard !(declared.views.isEmpty && reflected.views.isEmpty && declared.triggers.isEmpty
-            && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty)
+            && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty
+            && declared.domains.isEmpty && reflected.domains.isEmpty)
         else { return tableOperations }
         var objects = ObjectComparison(dialect: dialect, options: options, normalizedDefinitions: normalizedViews)
         let (before, after) = objects.run(declared: declared, reflected: reflected, tableOperations: tableOperations)

@@ -16,7 +16,8 @@ import SwiftSyntax
 /// are `static let tables: [Table] = [Table(…), …]`, each table written with the literal
 /// vocabulary migration files use (`Column`, `ForeignKey`, `UniqueConstraint`, `CheckConstraint`,
 /// `Index`, `PrimaryKey`), and optionally `static let views: [View]`,
-/// `static let triggers: [Trigger]` and `static let sequences: [DatabaseSequence]`. Anything else is an error at its `file:line:column`.
+/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]` and
+/// `static let domains: [Domain]`. Anything else is an error at its `file:line:column`.
 package enum ModelFile {
     /// The protocol whose conformers declare tables.
     package static let modelProtocol = "ModelSchema"
@@ -32,7 +33,7 @@ package enum ModelFile {
         let models = try source.readModels(tree)
         return Schema(
             tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
-            sequences: models.sequences)
+            sequences: models.sequences, domains: models.domains)
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -61,6 +62,7 @@ package enum ModelFile {
         var views: [View] = []
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
+        var domains: [Domain] = []
         var seen: [TableName: String] = [:]
         var entries: [String: [UInt8]] = [:]
         for file in try swiftFiles(paths) {
@@ -81,6 +83,7 @@ package enum ModelFile {
             views += declarations.views
             triggers += declarations.triggers
             sequences += declarations.sequences
+            domains += declarations.domains
             for (index, table) in declarations.tables.enumerated() {
                 if let first = seen[table.name] {
                     // Parsed again (the tables may come from the cache) to point at the declaration.
@@ -95,7 +98,7 @@ package enum ModelFile {
             }
         }
         cache?.update(entries)
-        return Schema(tables: tables, views: views, triggers: triggers, sequences: sequences)
+        return Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
     }
 
     /// The Swift files `paths` name, expanding folders.
@@ -143,6 +146,7 @@ extension ScriptSource {
         var views: [View] = []
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
+        var domains: [Domain] = []
     }
 
     /// The tables, views and triggers of every `ModelSchema` type in the file.
@@ -173,6 +177,7 @@ extension ScriptSource {
             declarations.views += read.views
             declarations.triggers += read.triggers
             declarations.sequences += read.sequences
+            declarations.domains += read.domains
         }
         if !foundModel {
             throw error("this file declares no type conforming to `ModelSchema`", line: 1, utf8Column: 1, hint: Self.modelsHint)
@@ -186,15 +191,16 @@ extension ScriptSource {
         var views: [View]?
         var triggers: [Trigger]?
         var sequences: [DatabaseSequence]?
+        var domains: [Domain]?
         for member in members.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self), variable.bindingSpecifier.tokenKind == .keyword(.let),
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
                 variable.bindings.count == 1, let binding = variable.bindings.first,
                 let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
-                ["tables", "views", "triggers", "sequences"].contains(name)
+                ["tables", "views", "triggers", "sequences", "domains"].contains(name)
             else {
                 throw error(
-                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]` and `static let sequences: [DatabaseSequence] = […]`",
+                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]` and `static let domains: [Domain] = […]`",
                     at: member, hint: Self.modelsHint)
             }
             let declaredBefore: Bool
@@ -202,7 +208,8 @@ extension ScriptSource {
             case "tables": declaredBefore = result != nil
             case "views": declaredBefore = views != nil
             case "triggers": declaredBefore = triggers != nil
-            default: declaredBefore = sequences != nil
+            case "sequences": declaredBefore = sequences != nil
+            default: declaredBefore = domains != nil
             }
             if declaredBefore {
                 throw error("`\(name)` is declared twice", at: member, hint: Self.modelsHint)
@@ -222,12 +229,15 @@ extension ScriptSource {
                 views = try array(value, of: "views").map(viewDefinition)
             case "triggers":
                 triggers = try array(value, of: "triggers").map(triggerDefinition)
-            default:
+            case "sequences":
                 sequences = try array(value, of: "sequences").map(sequenceDefinition)
+            default:
+                domains = try array(value, of: "domains").map(domainDefinition)
             }
         }
         return Declarations(
-            tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [])
+            tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
+            domains: domains ?? [])
     }
 
     static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")

@@ -16,6 +16,7 @@ enum OperationSignatures {
         createTable, dropTable, renameTable, setTableComment, addColumn, dropColumn, alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
+        createDomain, alterDomain, dropDomain,
         bulkInsert,
     ]
 
@@ -46,6 +47,9 @@ enum OperationSignatures {
         case .createSequence: return createSequence
         case .alterSequence: return alterSequence
         case .dropSequence: return dropSequence
+        case .createDomain: return createDomain
+        case .alterDomain: return alterDomain
+        case .dropDomain: return dropDomain
         case .execute: return execute
         case .bulkInsert: return bulkInsert
         }
@@ -166,6 +170,46 @@ enum OperationSignatures {
                 guard case .dropSequence(let sequence, let dropped) = operation else { return nil }
                 return [
                     name.written(sequence.name), schema.written(ifPresent: sequence.schema),
+                    definition.written(ifPresent: dropped),
+                ]
+            })
+    }()
+
+    // MARK: Domains
+
+    static let createDomain: Signature<Operation> = {
+        let domain = Param.required("_domain", .domain)
+        return Signature(
+            "op.createDomain", [domain],
+            read: { a in .createDomain(try a(domain)) },
+            write: { operation in
+                guard case .createDomain(let created) = operation else { return nil }
+                return [domain.written(created)]
+            })
+    }()
+
+    static let alterDomain: Signature<Operation> = {
+        let domain = Param.required("_domain", .domain)
+        let previous = Param.optional("previous", .domain)
+        return Signature(
+            "op.alterDomain", [domain, previous],
+            read: { a in .alterDomain(try a(domain), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .alterDomain(let altered, let before) = operation else { return nil }
+                return [domain.written(altered), previous.written(ifPresent: before)]
+            })
+    }()
+
+    static let dropDomain: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let definition = Param.optional("definition", .domain)
+        return Signature(
+            "op.dropDomain", [name, schema, definition],
+            read: { a in .dropDomain(try tableName(a, name), definition: try a.optional(definition)) },
+            write: { operation in
+                guard case .dropDomain(let domain, let dropped) = operation else { return nil }
+                return [
+                    name.written(domain.name), schema.written(ifPresent: domain.schema),
                     definition.written(ifPresent: dropped),
                 ]
             })

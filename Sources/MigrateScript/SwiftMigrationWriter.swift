@@ -163,6 +163,19 @@ package enum SwiftMigrationWriter {
         ]).expression
     }
 
+    /// `Domain("name", .type, schema:, nullable:, default:, checks: […])`.
+    static func domain(_ domain: Domain) -> ExprSyntax {
+        let checks = domain.checks.map { check in
+            call("CheckConstraint", [arg(literal(check.expression)), arg("name", check.name.map(literal))]).expression
+        }
+        return call("Domain", [
+            arg(literal(domain.name.name)), arg(columnType(domain.baseType)),
+            arg("schema", domain.name.schema.map(literal)), arg("nullable", domain.isNullable ? nil : bool(false)),
+            arg("default", domain.defaultValue.map(serverDefault)),
+            arg("checks", checks.isEmpty ? nil : list(checks, multiline: false)),
+        ]).expression
+    }
+
     static func indexElement(_ index: Index) -> ExprSyntax {
         call("Index", [arg(literal(index.name))] + indexArguments(index)).expression
     }

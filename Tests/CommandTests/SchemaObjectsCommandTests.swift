@@ -230,4 +230,56 @@ import TestSupport
         let left = try Self.reflect(env)
         #expect(left.tables.isEmpty && left.sequences.isEmpty, "\(left)")
     }
+
+    static func domainModels(defaultYear: String) -> String {
+        """
+        import MigrateKit
+
+        enum AppSchema: ModelSchema {
+            static let tables: [Table] = [
+                Table("films",
+                    Column("id", .integer, primaryKey: true),
+                    Column("release_year", .custom("year"))),
+            ]
+            static let domains: [Domain] = [
+                Domain("year", .integer, default: \(defaultYear),
+                       checks: [CheckConstraint("VALUE >= 1901 AND VALUE <= 2155", name: "year_check")]),
+            ]
+        }
+
+        """
+    }
+
+    /// A column of a domain type: the domain is created before the table, and altered in place.
+    @Test func domainsRoundTripOnPostgreSQL() throws {
+        guard TestEngine.postgresql.isEnabled else { return }
+        let env = try Self.environment(.postgresql)
+        try env.write("models/App.swift", Self.domainModels(defaultYear: "nil"))
+        let first = try env.run("revision", "--autogenerate", "-m", "domains", "--rev-id", "dom01")
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stderr.contains("add_domain year"), "\(first)")
+        var up = try env.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)")
+        var check = try env.run("check")
+        #expect(check.status == 0, "\(check)")
+        let database = try env.database()
+        #expect(throws: (any Error).self) { try database.execute("INSERT INTO films (id, release_year) VALUES (1, 1800)") }
+
+        try env.write("models/App.swift", Self.domainModels(defaultYear: ".integer(2000)"))
+        let second = try env.run("revision", "--autogenerate", "-m", "default", "--rev-id", "dom02")
+        #expect(second.status == 0, "\(second)")
+        #expect(second.stderr.contains("modify_domain year"), "\(second)")
+        up = try env.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)")
+        check = try env.run("check")
+        #expect(check.status == 0, "\(check)")
+        try database.execute("INSERT INTO films (id) VALUES (2)")
+        #expect(try database.scalar("SELECT release_year FROM films WHERE id = 2") == "2000")
+        try database.execute("DELETE FROM films")
+
+        let down = try env.run("downgrade", "base")
+        #expect(down.status == 0, "\(down)")
+        let left = try Self.reflect(env)
+        #expect(left.tables.isEmpty && left.domains.isEmpty, "\(left)")
+    }
 }

@@ -480,6 +480,32 @@ enum Fixtures {
             operation: .dropSequence(TableName("numbers")),
             postgresql: ["DROP SEQUENCE \"numbers\""], sqlite: nil),
         RenderingCase(
+            label: "createDomain",
+            operation: .createDomain(Domain(
+                TableName("year"), baseType: .integer, isNullable: false, defaultValue: .integer(2000),
+                checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901 AND VALUE <= 2155")])),
+            postgresql: [
+                "CREATE DOMAIN \"year\" AS INTEGER DEFAULT 2000 NOT NULL CONSTRAINT \"year_check\" CHECK (VALUE >= 1901 AND VALUE <= 2155)"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "alterDomain",
+            operation: .alterDomain(
+                Domain(TableName("year"), baseType: .integer, checks: [CheckConstraint(name: "new_check", expression: "VALUE > 0")]),
+                previous: Domain(
+                    TableName("year"), baseType: .integer, isNullable: false,
+                    checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901")])),
+            postgresql: [
+                "ALTER DOMAIN \"year\" DROP DEFAULT", "ALTER DOMAIN \"year\" DROP NOT NULL",
+                "ALTER DOMAIN \"year\" DROP CONSTRAINT \"year_check\"",
+                "ALTER DOMAIN \"year\" ADD CONSTRAINT \"new_check\" CHECK (VALUE > 0)",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropDomain",
+            operation: .dropDomain(TableName("year")),
+            postgresql: ["DROP DOMAIN \"year\""], sqlite: nil),
+        RenderingCase(
             label: "createView",
             operation: .createView(View(TableName("open_accounts"), definition: " SELECT id FROM accounts WHERE score > 0;\n")),
             postgresql: ["CREATE VIEW \"open_accounts\" AS SELECT id FROM accounts WHERE score > 0"],
@@ -660,6 +686,10 @@ enum Fixtures {
             label: "enumeration without values", dialect: .sqlite,
             operation: .addColumn(TableName("t"), Column("e", .enumeration(name: "e", values: []))),
             message: ["has no values"]),
+        Refusal(
+            label: "domain on SQLite", dialect: .sqlite,
+            operation: .createDomain(Domain(TableName("d"), baseType: .integer)),
+            message: ["has no domains"]),
         Refusal(
             label: "sequence on SQLite", dialect: .sqlite,
             operation: .createSequence(DatabaseSequence(TableName("s"))),

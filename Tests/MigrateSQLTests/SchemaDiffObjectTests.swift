@@ -146,4 +146,23 @@ import Testing
         // Each is reversible, so the downgrade is the reverse.
         #expect(dropped.allSatisfy { $0.reversed != nil })
     }
+
+    @Test func domainsComeBeforeTheTablesUsingThemAndAreAlteredInPlace() {
+        let year = Domain(
+            TableName("year"), baseType: .integer, checks: [CheckConstraint(expression: "VALUE >= 1901")])
+        let films = Table(TableName("films"), columns: [Column("id", .integer, isPrimaryKey: true), Column("released", .custom("year"))])
+        let created = Self.compare(Schema(tables: [films], domains: [year]), Schema())
+        #expect(created == [.createDomain(year), .createTable(films)])
+        let reflectedYear = Domain(
+            TableName("year"), baseType: .integer, checks: [CheckConstraint(name: "year_check", expression: "(VALUE >= 1901)")])
+        let reflected = Schema(tables: [films], domains: [reflectedYear])
+        #expect(Self.compare(Schema(tables: [films], domains: [year]), reflected).isEmpty)
+        var defaulted = year
+        defaulted.defaultValue = .integer(2000)
+        var expected = defaulted
+        expected.checks = reflectedYear.checks
+        #expect(Self.compare(Schema(tables: [films], domains: [defaulted]), reflected)
+            == [.alterDomain(expected, previous: reflectedYear)])
+        #expect(Self.compare(Schema(), reflected).map(\.title) == ["dropTable films", "dropDomain year"])
+    }
 }

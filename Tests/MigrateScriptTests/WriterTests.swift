@@ -116,6 +116,17 @@ import Testing
         Example(name: "dropSequence", operation: .dropSequence(TableName("numbers"))),
         Example(name: "dropSequence with definition", operation: .dropSequence(
             TableName("numbers", schema: "audit"), definition: DatabaseSequence(TableName("numbers", schema: "audit"), start: 3))),
+        Example(name: "createDomain", operation: .createDomain(Domain(TableName("year"), baseType: .integer))),
+        Example(name: "createDomain, everything", operation: .createDomain(Domain(
+            TableName("year", schema: "audit"), baseType: .numeric(precision: 4, scale: 0), isNullable: false,
+            defaultValue: .integer(2000),
+            checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901"), CheckConstraint(expression: "VALUE < 3000")]))),
+        Example(name: "alterDomain", operation: .alterDomain(
+            Domain(TableName("year"), baseType: .integer, defaultValue: .integer(1)),
+            previous: Domain(TableName("year"), baseType: .integer))),
+        Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
+        Example(name: "dropDomain with definition", operation: .dropDomain(
+            TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],
@@ -148,7 +159,7 @@ import Testing
             "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "alterColumn", "createIndex",
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "createView", "dropView", "createTrigger", "dropTrigger",
-            "createSequence", "alterSequence", "dropSequence", "execute", "bulkInsert", "swiftCode",
+            "createSequence", "alterSequence", "dropSequence", "createDomain", "alterDomain", "dropDomain", "execute", "bulkInsert", "swiftCode",
         ])
     }
 
