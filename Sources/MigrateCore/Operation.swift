@@ -26,6 +26,28 @@ public enum Operation: Sendable, Hashable, Codable {
     /// Sets an SQLite table's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (a rebuild); the
     /// options it replaces are not kept, so it has no reverse.
     case alterTableOptions(TableName, SQLiteTableOptions)
+    /// A view or materialized view (with its indexes), from its query.
+    case createView(View)
+    /// `definition` is the view's query as it was, when known, for the reverse.
+    case dropView(TableName, materialized: Bool, definition: String? = nil)
+    /// A trigger from its whole `CREATE TRIGGER` statement.
+    case createTrigger(Trigger)
+    /// `definition` is the `CREATE TRIGGER` statement as it was, when known, for the reverse.
+    case dropTrigger(name: String, table: TableName, definition: String? = nil)
+    /// A sequence with its options (its owner, if any, is set too).
+    case createSequence(DatabaseSequence)
+    /// Sets every option of a sequence, and its owner, to `sequence`'s; `previous` is the
+    /// sequence as it was, when known, for the reverse.
+    case alterSequence(DatabaseSequence, previous: DatabaseSequence? = nil)
+    /// `definition` is the sequence as it was, when known, for the reverse.
+    case dropSequence(TableName, definition: DatabaseSequence? = nil)
+    /// A domain with its base type, nullability, default and checks.
+    case createDomain(Domain)
+    /// Sets a domain's nullability, default and checks to `domain`'s (its base type cannot
+    /// change); `previous` is the domain as it was, which says which checks to drop.
+    case alterDomain(Domain, previous: Domain? = nil)
+    /// `definition` is the domain as it was, when known, for the reverse.
+    case dropDomain(TableName, definition: Domain? = nil)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -155,6 +177,26 @@ extension Operation {
             return "\(word) \(name) on \(table)"
         case .setTableComment(let table, _, _):
             return "modify_table_comment \(table)"
+        case .createView(let view):
+            return "add_\(view.isMaterialized ? "materialized_view" : "view") \(view.name)"
+        case .dropView(let view, let materialized, _):
+            return "remove_\(materialized ? "materialized_view" : "view") \(view)"
+        case .createTrigger(let trigger):
+            return "add_trigger \(trigger.name) on \(trigger.table)"
+        case .dropTrigger(let name, let table, _):
+            return "remove_trigger \(name) on \(table)"
+        case .createSequence(let sequence):
+            return "add_sequence \(sequence.name)"
+        case .alterSequence(let sequence, _):
+            return "modify_sequence \(sequence.name)"
+        case .dropSequence(let name, _):
+            return "remove_sequence \(name)"
+        case .createDomain(let domain):
+            return "add_domain \(domain.name)"
+        case .alterDomain(let domain, _):
+            return "modify_domain \(domain.name)"
+        case .dropDomain(let name, _):
+            return "remove_domain \(name)"
         case .alterTableOptions(let table, let options):
             var clauses: [String] = []
             if options.isStrict { clauses.append("STRICT") }
@@ -274,6 +316,26 @@ extension Operation {
             return .setTableComment(table, comment: previous, previous: comment)
         case .alterTableOptions:
             return nil
+        case .createView(let view):
+            return .dropView(view.name, materialized: view.isMaterialized, definition: view.definition)
+        case .dropView(let name, let materialized, let definition):
+            return definition.map { .createView(View(name, definition: $0, isMaterialized: materialized)) }
+        case .createTrigger(let trigger):
+            return .dropTrigger(name: trigger.name, table: trigger.table, definition: trigger.definition)
+        case .dropTrigger(let name, let table, let definition):
+            return definition.map { .createTrigger(Trigger(name, on: table, definition: $0)) }
+        case .createSequence(let sequence):
+            return .dropSequence(sequence.name, definition: sequence)
+        case .alterSequence(let sequence, let previous):
+            return previous.map { .alterSequence($0, previous: sequence) }
+        case .dropSequence(_, let definition):
+            return definition.map(Operation.createSequence)
+        case .createDomain(let domain):
+            return .dropDomain(domain.name, definition: domain)
+        case .alterDomain(let domain, let previous):
+            return previous.map { .alterDomain($0, previous: domain) }
+        case .dropDomain(_, let definition):
+            return definition.map(Operation.createDomain)
         case .execute, .bulkInsert, .swiftCode:
             return nil
         }

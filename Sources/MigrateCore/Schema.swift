@@ -261,9 +261,25 @@ public struct SQLiteTableOptions: Sendable, Hashable, Codable {
 /// A whole database schema: what models declare, or what reflection found.
 public struct Schema: Sendable, Hashable, Codable {
     public var tables: [Table]
+    /// Views and materialized views (``Schema+Objects.swift``).
+    public var views: [View]
+    public var triggers: [Trigger]
+    public var sequences: [DatabaseSequence]
+    public var domains: [Domain]
+    /// What depends on what, as the database reports it (empty for declared models, whose
+    /// dependencies are read from the definitions when they are compared).
+    public var dependencies: [ObjectDependency]
 
-    public init(tables: [Table] = []) {
+    public init(
+        tables: [Table] = [], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
+        domains: [Domain] = [], dependencies: [ObjectDependency] = []
+    ) {
+        self.domains = domains
         self.tables = tables
+        self.views = views
+        self.triggers = triggers
+        self.sequences = sequences
+        self.dependencies = dependencies
     }
 
     public func table(_ name: TableName) -> Table? { tables.first { $0.name == name } }

@@ -150,12 +150,22 @@ extension Commands {
             includeSchemas: schemas, excludeTables: configuration.compare.excludeTables,
             include: configuration.compare.include, exclude: configuration.compare.exclude,
             defaultSchema: reflection.defaultSchema, compareCheckConditions: comparesChecks)
+        // Declared views compare by the database's own printing of their queries.
+        let normalizedViews = declared.views.isEmpty ? [:] : try context.performing("read the declared views back") {
+            try connection.normalizedViewDefinitions(declared.views)
+        }
         let upgrade = SchemaDiff.compare(
-            declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options)
+            declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options,
+            normalizedViews: normalizedViews)
         let reverses = upgrade.reversed().map(\.reversed)
-        let downgrade = reverses.allSatisfy { $0 != nil }
-            ? reverses.compactMap { $0 }
-            : SchemaDiff.compare(declared: reflection.schema, reflected: declared, dialect: connection.dialect, options: options)
+        guard !reverses.allSatisfy({ $0 != nil }) else { return (upgrade, reverses.compactMap { $0 }) }
+        // The other way, the models' views in the database's words, as the database's are.
+        var models = declared
+        for index in models.views.indices {
+            if let normalized = normalizedViews[models.views[index].name] { models.views[index].definition = normalized }
+        }
+        let downgrade = SchemaDiff.compare(
+            declared: reflection.schema, reflected: models, dialect: connection.dialect, options: options)
         return (upgrade, downgrade)
     }
 }

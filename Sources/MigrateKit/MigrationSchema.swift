@@ -183,3 +183,74 @@ extension Table {
         for element in elements where !(element is Column) { element.add(to: &self) }
     }
 }
+
+extension View {
+    /// A view as models files declare it: its name, its query, and for a PostgreSQL materialized
+    /// view its indexes.
+    ///
+    /// ```swift
+    /// View("open_tasks", "SELECT id, title FROM tasks WHERE state <> 'done'")
+    /// View("task_counts", "SELECT project_id, count(*) AS n FROM tasks GROUP BY project_id",
+    ///      materialized: true, indexes: [Index("ix_task_counts_project", columns: ["project_id"])])
+    /// ```
+    public init(
+        _ name: String, _ definition: String, schema: String? = nil, materialized: Bool = false, indexes: [Index] = []
+    ) {
+        let viewName = TableName(name, schema: schema)
+        self.init(
+            viewName, definition: definition, isMaterialized: materialized,
+            indexes: indexes.map { index in
+                var index = index
+                index.table = viewName
+                return index
+            })
+    }
+}
+
+extension Trigger {
+    /// A trigger as models files declare it: its name, its table, and its whole `CREATE TRIGGER`
+    /// statement, written as the database prints it back (`migrate inspect` writes it so).
+    ///
+    /// ```swift
+    /// Trigger("tasks_touch", on: "tasks", "CREATE TRIGGER tasks_touch AFTER UPDATE ON tasks BEGIN SELECT 1; END")
+    /// ```
+    public init(_ name: String, on table: String, _ definition: String, schema: String? = nil) {
+        self.init(name, on: TableName(table, schema: schema), definition: definition)
+    }
+}
+
+extension DatabaseSequence {
+    /// A sequence as migration and models files write it; options left out are the database's
+    /// defaults, and `ownedByTable`/`ownedByColumn` name the column that owns it.
+    ///
+    /// ```swift
+    /// DatabaseSequence("invoice_numbers", start: 1000, increment: 1)
+    /// DatabaseSequence("tasks_position_seq", ownedByTable: "tasks", ownedByColumn: "position")
+    /// ```
+    public init(
+        _ name: String, schema: String? = nil, start: Int? = nil, increment: Int? = nil, minValue: Int? = nil,
+        maxValue: Int? = nil, cache: Int? = nil, cycle: Bool = false, ownedByTable: String? = nil,
+        ownedByColumn: String? = nil
+    ) {
+        self.init(
+            TableName(name, schema: schema), start: start, increment: increment, minValue: minValue,
+            maxValue: maxValue, cache: cache, cycles: cycle, ownerTable: ownedByTable.map { TableName($0, schema: schema) },
+            ownerColumn: ownedByColumn)
+    }
+}
+
+extension Domain {
+    /// A domain as migration and models files write it.
+    ///
+    /// ```swift
+    /// Domain("year", .integer, checks: [CheckConstraint("VALUE >= 1901 AND VALUE <= 2155", name: "year_check")])
+    /// ```
+    public init(
+        _ name: String, _ baseType: ColumnType, schema: String? = nil, nullable: Bool = true,
+        default defaultValue: ServerDefault? = nil, checks: [CheckConstraint] = []
+    ) {
+        self.init(
+            TableName(name, schema: schema), baseType: baseType, isNullable: nullable, defaultValue: defaultValue,
+            checks: checks)
+    }
+}

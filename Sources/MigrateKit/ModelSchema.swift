@@ -22,12 +22,32 @@ import MigrateCore
 ///
 /// The file compiles against MigrateKit, and the command line reads it without compiling it, so
 /// the elements must be literals, as in migration files.
+///
+/// Views, triggers, sequences and domains are declared beside the tables, as
+/// `static let views: [View]`, `static let triggers: [Trigger]`,
+/// `static let sequences: [DatabaseSequence]` and `static let domains: [Domain]`; each may be
+/// left out.
 public protocol ModelSchema {
     /// The tables, in any order.
     static var tables: [Table] { get }
+    /// The views and materialized views, in any order: migrations create them in dependency order.
+    static var views: [View] { get }
+    /// The triggers, each a whole `CREATE TRIGGER` statement.
+    static var triggers: [Trigger] { get }
+    /// The sequences (PostgreSQL), beyond those of identity columns.
+    static var sequences: [DatabaseSequence] { get }
+    /// The domains (PostgreSQL), which columns use as `.custom("name")`.
+    static var domains: [Domain] { get }
 }
 
 extension ModelSchema {
-    /// The tables as one ``MigrateCore/Schema``.
-    public static var schema: Schema { Schema(tables: tables) }
+    public static var views: [View] { [] }
+    public static var triggers: [Trigger] { [] }
+    public static var sequences: [DatabaseSequence] { [] }
+    public static var domains: [Domain] { [] }
+
+    /// The tables, views, triggers, sequences and domains as one ``MigrateCore/Schema``.
+    public static var schema: Schema {
+        Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
+    }
 }

@@ -215,6 +215,76 @@ public final class Operations {
         record(.dropConstraint(TableName(table, schema: schema), name: name, kind: kind))
     }
 
+    // MARK: Views and triggers
+
+    /// Creates a view from its query; `materialized` makes it a PostgreSQL materialized view
+    /// (whose indexes are then created with ``createIndex(_:on:columns:unique:where:schema:)``).
+    ///
+    /// ```swift
+    /// op.createView("open_tasks", as: "SELECT id, title FROM tasks WHERE state <> 'done'")
+    /// ```
+    public func createView(_ name: String, as definition: String, materialized: Bool = false, schema: String? = nil) {
+        record(.createView(View(TableName(name, schema: schema), definition: definition, isMaterialized: materialized)))
+    }
+
+    /// Drops a view; `definition` (its query as it was) lets tools reverse the drop.
+    public func dropView(_ name: String, materialized: Bool = false, schema: String? = nil, definition: String? = nil) {
+        record(.dropView(TableName(name, schema: schema), materialized: materialized, definition: definition))
+    }
+
+    /// Creates a trigger from its whole `CREATE TRIGGER` statement, on `table`.
+    ///
+    /// ```swift
+    /// op.createTrigger("tasks_touch", on: "tasks", """
+    ///     CREATE TRIGGER tasks_touch AFTER UPDATE ON tasks BEGIN UPDATE tasks SET updated = 1 WHERE id = new.id; END
+    ///     """)
+    /// ```
+    public func createTrigger(_ name: String, on table: String, _ definition: String, schema: String? = nil) {
+        record(.createTrigger(Trigger(name, on: TableName(table, schema: schema), definition: definition)))
+    }
+
+    /// Drops a trigger; `definition` (its `CREATE TRIGGER` statement) lets tools reverse the drop.
+    public func dropTrigger(_ name: String, on table: String, schema: String? = nil, definition: String? = nil) {
+        record(.dropTrigger(name: name, table: TableName(table, schema: schema), definition: definition))
+    }
+
+    // MARK: Sequences
+
+    /// Creates a sequence, e.g. `op.createSequence(DatabaseSequence("invoice_numbers", start: 1000))`.
+    public func createSequence(_ sequence: DatabaseSequence) {
+        record(.createSequence(sequence))
+    }
+
+    /// Sets every option and the owner of a sequence to `sequence`'s; `previous` (the sequence as
+    /// it was) lets tools reverse the change.
+    public func alterSequence(_ sequence: DatabaseSequence, previous: DatabaseSequence? = nil) {
+        record(.alterSequence(sequence, previous: previous))
+    }
+
+    /// Drops a sequence; `definition` (the sequence as it was) lets tools reverse the drop.
+    public func dropSequence(_ name: String, schema: String? = nil, definition: DatabaseSequence? = nil) {
+        record(.dropSequence(TableName(name, schema: schema), definition: definition))
+    }
+
+    // MARK: Domains
+
+    /// Creates a domain, e.g.
+    /// `op.createDomain(Domain("year", .integer, checks: [CheckConstraint("VALUE >= 1901", name: "year_check")]))`.
+    public func createDomain(_ domain: Domain) {
+        record(.createDomain(domain))
+    }
+
+    /// Sets a domain's nullability, default and checks; `previous` (the domain as it was) says
+    /// which checks go, and lets tools reverse the change.
+    public func alterDomain(_ domain: Domain, previous: Domain? = nil) {
+        record(.alterDomain(domain, previous: previous))
+    }
+
+    /// Drops a domain; `definition` (the domain as it was) lets tools reverse the drop.
+    public func dropDomain(_ name: String, schema: String? = nil, definition: Domain? = nil) {
+        record(.dropDomain(TableName(name, schema: schema), definition: definition))
+    }
+
     // MARK: SQL and data
 
     /// Runs one SQL statement as written: the way out for anything the other methods do not say.

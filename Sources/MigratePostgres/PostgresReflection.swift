@@ -5,9 +5,10 @@ extension PostgresConnection {
     /// PostgreSQL alters tables in place and never rebuilds them, so it has no inspector to offer.
     package var schemaInspector: SchemaInspector? { nil }
 
-    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in five
+    /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in ten
     /// catalog queries whatever the number of tables: tables, columns, enumeration values,
-    /// constraints, indexes.
+    /// constraints, indexes; then views, their dependencies and indexes, triggers, sequences and domains
+    /// (`PostgresReflection+Objects.swift`).
     ///
     /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
     /// bulk queries over `pg_catalog` keyed by the tables' oids cost the same for 3 tables or 3000.
@@ -31,7 +32,7 @@ extension PostgresConnection {
     ///
     /// ```swift
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
-    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 5
+    /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 10
     /// ```
     package func reflectSchema(includeSchemas: SchemaSelection = [], excluding excludedTables: [TableName] = []) throws
         -> SchemaReflection
@@ -106,7 +107,7 @@ extension PostgresConnection {
 }
 
 /// One reflection's queries and the rows they returned, assembled into tables at the end.
-private struct PostgresCatalogReader {
+struct PostgresCatalogReader {
     let connection: PostgresConnection
     var queryCount = 0
 
@@ -175,7 +176,12 @@ private struct PostgresCatalogReader {
             order.append(oid)
         }
         guard !order.isEmpty else {
-            return SchemaReflection(schema: Schema(), defaultSchema: defaultSchema, queryCount: queryCount)
+            var schema = Schema()
+            try readObjects(
+                into: &schema, tableOIDs: [], includeSchemas: includeSchemas, defaultSchema: defaultSchema, tables: [:])
+            try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
 
@@ -368,7 +374,7 @@ private struct PostgresCatalogReader {
             tables[oid] = table
         }
 
-        let schema = Schema(
+        var schema = Schema(
             tables: order.compactMap { oid in
                 guard let table = tables[oid] else { return nil }
                 let primaryKey = Set(table.primaryKey)
@@ -388,6 +394,11 @@ private struct PostgresCatalogReader {
                 if !keyInColumnOrder { reflected.primaryKeyOrder = keyOrder }
                 return reflected
             })
+        try readObjects(
+            into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
+            tables: tables.mapValues(\.name))
+        try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+        try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
 

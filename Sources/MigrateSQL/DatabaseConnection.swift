@@ -65,6 +65,12 @@ package protocol DatabaseConnection: AnyObject {
     /// schemas) but `excluded`, in a number of catalog queries that does not grow with the schema.
     func reflectSchema(includeSchemas: SchemaSelection, excluding excluded: [TableName]) throws -> SchemaReflection
 
+    /// Declared views' queries as this database would print them back once created, by the
+    /// names given, so a declared view compares with a reflected one by meaning rather than by
+    /// spelling. Views the database cannot create yet (their tables do not exist) are left out.
+    /// Changes nothing. Engines that keep a view's text as written return nothing.
+    func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String]
+
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.
     var schemaInspector: SchemaInspector? { get }
@@ -102,6 +108,8 @@ extension DatabaseConnection {
     package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
         checks.map(\.condition)
     }
+
+    package func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String] { [:] }
 
     package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
         Set(try names.filter { try tableExists($0, schema: schema) })

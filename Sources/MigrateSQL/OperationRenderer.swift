@@ -164,6 +164,39 @@ extension SQLDialect {
                 table.sqliteOptions = options
             }
 
+        case .createView(let view):
+            return try createViewStatements(view)
+
+        case .dropView(let name, let materialized, _):
+            return try dropViewStatements(name, materialized: materialized)
+
+        case .createTrigger(let trigger):
+            try checkSchema(trigger.table)
+            return [trigger.definition]
+
+        case .dropTrigger(let triggerName, let table, _):
+            return try dropTriggerStatements(triggerName, table: table)
+
+        case .createSequence(let sequence):
+            return try createSequenceStatements(sequence)
+
+        case .alterSequence(let sequence, _):
+            return try alterSequenceStatements(sequence)
+
+        case .dropSequence(let name, _):
+            try requireSequences(name)
+            return ["DROP SEQUENCE \(qualified(name))"]
+
+        case .createDomain(let domain):
+            return try createDomainStatements(domain)
+
+        case .alterDomain(let domain, let previous):
+            return try alterDomainStatements(domain, previous: previous)
+
+        case .dropDomain(let name, _):
+            try requireDomains(name)
+            return ["DROP DOMAIN \(qualified(name))"]
+
         case .execute(let sql):
             return [sql]
 
@@ -439,6 +472,16 @@ extension Operation {
             return "dropConstraint \(constraintName) (\(kind.rawValue)) on \(name)"
         case .setTableComment(let name, _, _): return "setTableComment \(name)"
         case .alterTableOptions(let name, _): return "alterTableOptions \(name)"
+        case .createSequence(let sequence): return "createSequence \(sequence.name)"
+        case .alterSequence(let sequence, _): return "alterSequence \(sequence.name)"
+        case .dropSequence(let name, _): return "dropSequence \(name)"
+        case .createDomain(let domain): return "createDomain \(domain.name)"
+        case .alterDomain(let domain, _): return "alterDomain \(domain.name)"
+        case .dropDomain(let name, _): return "dropDomain \(name)"
+        case .createView(let view): return "createView \(view.name)"
+        case .dropView(let name, _, _): return "dropView \(name)"
+        case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"
+        case .dropTrigger(let name, let table, _): return "dropTrigger \(name) on \(table)"
         case .execute: return "execute"
         case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
         case .swiftCode(let label): return label.map { "run \"\($0)\"" } ?? "run"

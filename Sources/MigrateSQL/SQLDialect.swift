@@ -58,6 +58,15 @@ public struct SQLDialect: Sendable, Hashable {
     public var typeNamesDecideAffinity: Bool = false
     /// Whether tables take `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (SQLite).
     public var supportsSQLiteTableOptions: Bool = false
+    /// Whether `CREATE MATERIALIZED VIEW` exists; without it a materialized view is an error.
+    public var supportsMaterializedViews: Bool = false
+    /// Whether `DROP TRIGGER` names the trigger's table (`DROP TRIGGER t ON table`, PostgreSQL,
+    /// where trigger names are per table) or names the trigger alone (SQLite).
+    public var dropTriggerNamesTable: Bool = false
+    /// Whether `CREATE SEQUENCE` exists; without it a sequence is an error.
+    public var supportsSequences: Bool = false
+    /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
+    public var supportsDomains: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -72,7 +81,8 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
-        supportsIndexAccessMethods: true, supportsForeignKeyMatch: true)
+        supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).

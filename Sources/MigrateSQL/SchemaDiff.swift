@@ -87,17 +87,28 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
 ///     options: SchemaComparisonOptions(excludeTables: ["spatial_*"], defaultSchema: "public"))
 /// ```
 package enum SchemaDiff {
+    ///
+    /// Views and triggers (``ObjectComparison``) are dropped before the table changes and created
+    /// after them; `normalizedViews` holds declared views' queries as the database prints them
+    /// (see `DatabaseConnection.normalizedViewDefinitions`), by name.
     package static func compare(
         declared: Schema, reflected: Schema, dialect: SQLDialect,
-        options: SchemaComparisonOptions = SchemaComparisonOptions()
+        options: SchemaComparisonOptions = SchemaComparisonOptions(), normalizedViews: [TableName: String] = [:]
     ) -> [Operation] {
         var comparison = Comparison(dialect: dialect, options: options)
-        return comparison.run(declared: declared, reflected: reflected)
+        let tableOperations = comparison.run(declared: declared, reflected: reflected)
+        guard !(declared.views.isEmpty && reflected.views.isEmpty && declared.triggers.isEmpty
+            && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty
+            && declared.domains.isEmpty && reflected.domains.isEmpty)
+        else { return tableOperations }
+        var objects = ObjectComparison(dialect: dialect, options: options, normalizedDefinitions: normalizedViews)
+        let (before, after) = objects.run(declared: declared, reflected: reflected, tableOperations: tableOperations)
+        return before + tableOperations + after
     }
 }
 
 /// One comparison's working state: the operations of each phase, concatenated at the end.
-private struct Comparison {
+struct Comparison {
     let dialect: SQLDialect
     let options: SchemaComparisonOptions
 

@@ -29,14 +29,16 @@ extension SQLiteConnection: SchemaInspector {
     {
         let excluded = Set(excludedTables.map { $0.name.lowercased() })
         let tables = try reflect(only: nil).map(\.table).filter { !excluded.contains($0.name.name.lowercased()) }
-        return SchemaReflection(schema: Schema(tables: tables), defaultSchema: nil, queryCount: Self.reflectionQueryCount)
+        var schema = Schema(tables: tables)
+        try readViewsAndTriggers(into: &schema, excluding: excluded)
+        return SchemaReflection(schema: schema, defaultSchema: nil, queryCount: Self.reflectionQueryCount)
     }
 
     /// The connection itself: SQLite rebuilds tables, reading their definitions here.
     package var schemaInspector: SchemaInspector? { self }
 
     /// The queries one reflection sends, whatever the number of tables.
-    static let reflectionQueryCount = 4
+    static let reflectionQueryCount = 5
 
     /// One table (its name compares case-insensitively, as SQLite resolves it), or nil.
     package func table(_ name: TableName) throws -> Table? {

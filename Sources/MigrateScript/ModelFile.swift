@@ -12,18 +12,28 @@ import SwiftSyntax
 /// Declared models written in Swift, read without compiling them (for `check` and
 /// `revision --autogenerate`).
 ///
-/// A models file holds `import` declarations and types conforming to `ModelSchema` whose only
-/// member is `static let tables: [Table] = [Table(…), …]`, each table written with the literal
+/// A models file holds `import` declarations and types conforming to `ModelSchema` whose members
+/// are `static let tables: [Table] = [Table(…), …]`, each table written with the literal
 /// vocabulary migration files use (`Column`, `ForeignKey`, `UniqueConstraint`, `CheckConstraint`,
-/// `Index`, `PrimaryKey`). Anything else is an error at its `file:line:column`.
+/// `Index`, `PrimaryKey`), and optionally `static let views: [View]`,
+/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]` and
+/// `static let domains: [Domain]`. Anything else is an error at its `file:line:column`.
 package enum ModelFile {
     /// The protocol whose conformers declare tables.
     package static let modelProtocol = "ModelSchema"
 
     /// The tables declared in `text`, in file order; `path` is used in errors.
     package static func tables(parsing text: String, path: String) throws -> [Table] {
+        try declarations(parsing: text, path: path).tables
+    }
+
+    /// Everything `text` declares: tables, views and triggers, in file order.
+    package static func declarations(parsing text: String, path: String) throws -> Schema {
         let (source, tree) = try parse(text, path: path)
-        return try source.readModels(tree).map(\.table)
+        let models = try source.readModels(tree)
+        return Schema(
+            tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
+            sequences: models.sequences, domains: models.domains)
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -49,6 +59,10 @@ package enum ModelFile {
     /// (a 300-table models file costs `check` more to parse than the database costs to reflect).
     package static func schema(paths: [String], cache: ParseCache? = nil) throws -> Schema {
         var tables: [Table] = []
+        var views: [View] = []
+        var triggers: [Trigger] = []
+        var sequences: [DatabaseSequence] = []
+        var domains: [Domain] = []
         var seen: [TableName: String] = [:]
         var entries: [String: [UInt8]] = [:]
         for file in try swiftFiles(paths) {
@@ -59,18 +73,22 @@ package enum ModelFile {
                 throw MigrateError(.script, "cannot read the models file \(file)", cause: error)
             }
             let checksum = SHA256.hex(text.utf8)
-            let declared: [Table]
-            if let cached = cache?.tables(checksum: checksum) {
-                declared = cached
+            let declarations: Schema
+            if let cached = cache?.models(checksum: checksum) {
+                declarations = cached
             } else {
-                declared = try Self.tables(parsing: text, path: file)
+                declarations = try Self.declarations(parsing: text, path: file)
             }
-            if cache != nil { entries[checksum] = RevisionCoding.encode(tables: declared) }
-            for (index, table) in declared.enumerated() {
+            if cache != nil { entries[checksum] = RevisionCoding.encode(models: declarations) }
+            views += declarations.views
+            triggers += declarations.triggers
+            sequences += declarations.sequences
+            domains += declarations.domains
+            for (index, table) in declarations.tables.enumerated() {
                 if let first = seen[table.name] {
                     // Parsed again (the tables may come from the cache) to point at the declaration.
                     let (source, tree) = try parse(text, path: file)
-                    let node = try source.readModels(tree)[index].node
+                    let node = try source.readModels(tree).tables[index].node
                     throw source.error(
                         "table \(table.name) is declared twice; first in \(first)", at: node,
                         hint: "declare each table once across the files listed under `models`")
@@ -80,7 +98,7 @@ package enum ModelFile {
             }
         }
         cache?.update(entries)
-        return Schema(tables: tables)
+        return Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
     }
 
     /// The Swift files `paths` name, expanding folders.
@@ -122,9 +140,18 @@ extension ScriptSource {
         "a models file holds types conforming to `ModelSchema` with `static let tables: [Table] = [Table(…), …]`, "
         + "written with literals; migrate reads it without compiling it"
 
-    /// The tables of every `ModelSchema` type in the file.
-    func readModels(_ tree: SourceFileSyntax) throws -> [DeclaredTable] {
+    /// What the `ModelSchema` types of a file declare.
+    struct Declarations {
         var tables: [DeclaredTable] = []
+        var views: [View] = []
+        var triggers: [Trigger] = []
+        var sequences: [DatabaseSequence] = []
+        var domains: [Domain] = []
+    }
+
+    /// The tables, views and triggers of every `ModelSchema` type in the file.
+    func readModels(_ tree: SourceFileSyntax) throws -> Declarations {
+        var declarations = Declarations()
         var foundModel = false
         for item in tree.statements {
             if item.item.is(ImportDeclSyntax.self) { continue }
@@ -145,39 +172,109 @@ extension ScriptSource {
                 throw error("this type does not conform to `ModelSchema`, so it declares no tables", at: item, hint: Self.modelsHint)
             }
             foundModel = true
-            tables += try readTables(members)
+            let read = try readMembers(members)
+            declarations.tables += read.tables
+            declarations.views += read.views
+            declarations.triggers += read.triggers
+            declarations.sequences += read.sequences
+            declarations.domains += read.domains
         }
         if !foundModel {
             throw error("this file declares no type conforming to `ModelSchema`", line: 1, utf8Column: 1, hint: Self.modelsHint)
         }
-        return tables
+        return declarations
     }
 
-    /// The `static let tables = […]` member of a model type.
-    private func readTables(_ members: MemberBlockSyntax) throws -> [DeclaredTable] {
+    /// The `static let tables = […]`, `views = […]` and `triggers = […]` members of a model type.
+    private func readMembers(_ members: MemberBlockSyntax) throws -> Declarations {
         var result: [DeclaredTable]?
+        var views: [View]?
+        var triggers: [Trigger]?
+        var sequences: [DatabaseSequence]?
+        var domains: [Domain]?
         for member in members.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self), variable.bindingSpecifier.tokenKind == .keyword(.let),
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
                 variable.bindings.count == 1, let binding = variable.bindings.first,
-                let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text, name == "tables"
+                let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
+                ["tables", "views", "triggers", "sequences", "domains"].contains(name)
             else {
                 throw error(
-                    "a model type's only member is `static let tables: [Table] = […]`", at: member, hint: Self.modelsHint)
+                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]` and `static let domains: [Domain] = […]`",
+                    at: member, hint: Self.modelsHint)
             }
-            if result != nil {
-                throw error("`tables` is declared twice", at: member, hint: Self.modelsHint)
+            let declaredBefore: Bool
+            switch name {
+            case "tables": declaredBefore = result != nil
+            case "views": declaredBefore = views != nil
+            case "triggers": declaredBefore = triggers != nil
+            case "sequences": declaredBefore = sequences != nil
+            default: declaredBefore = domains != nil
+            }
+            if declaredBefore {
+                throw error("`\(name)` is declared twice", at: member, hint: Self.modelsHint)
             }
             guard let value = binding.initializer?.value else {
-                throw error("`tables` needs a value, `= [Table(…), …]`", at: binding, hint: Self.modelsHint)
+                throw error("`\(name)` needs a value, `= […]`", at: binding, hint: Self.modelsHint)
             }
-            result = try array(value, of: "tables").map { element in
-                guard let table = try tableDefinition(element), !element.is(NilLiteralExprSyntax.self) else {
-                    throw notLiteral(element, expected: "a table definition, `Table(\"name\", Column(…), …)`")
+            switch name {
+            case "tables":
+                result = try array(value, of: "tables").map { element in
+                    guard let table = try tableDefinition(element), !element.is(NilLiteralExprSyntax.self) else {
+                        throw notLiteral(element, expected: "a table definition, `Table(\"name\", Column(…), …)`")
+                    }
+                    return DeclaredTable(table: table, node: element)
                 }
-                return DeclaredTable(table: table, node: element)
+            case "views":
+                views = try array(value, of: "views").map(viewDefinition)
+            case "triggers":
+                triggers = try array(value, of: "triggers").map(triggerDefinition)
+            case "sequences":
+                sequences = try array(value, of: "sequences").map(sequenceDefinition)
+            default:
+                domains = try array(value, of: "domains").map(domainDefinition)
             }
         }
-        return result ?? []
+        return Declarations(
+            tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
+            domains: domains ?? [])
+    }
+
+    static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")
+    static let triggerParameters = Parameter.list("_name on _definition schema?")
+
+    /// `View("name", "SELECT …", schema:, materialized:, indexes: [Index(…)])`.
+    func viewDefinition(_ expression: ExprSyntax) throws -> View {
+        guard let construct = try initializer(expression, typeNames: ["View"]) else {
+            throw notLiteral(expression, expected: "a view definition, `View(\"name\", \"SELECT …\")`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.viewParameters, callee: "View", anchor: construct.node)
+        let name = TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"]))
+        var indexes: [Index] = []
+        if let list = bound["indexes"] {
+            indexes = try array(list, of: "indexes").map { element in
+                guard let index = try initializer(element, typeNames: ["Index"]) else {
+                    throw notLiteral(element, expected: "an index definition, `Index(\"name\", columns: […])`")
+                }
+                var read = try self.index(index)
+                read.table = name
+                return read
+            }
+        }
+        return View(
+            name, definition: try string(bound["definition"]!),
+            isMaterialized: try optionalBool(bound["materialized"]) ?? false, indexes: indexes)
+    }
+
+    /// `Trigger("name", on: "table", "CREATE TRIGGER …", schema:)`.
+    func triggerDefinition(_ expression: ExprSyntax) throws -> Trigger {
+        guard let construct = try initializer(expression, typeNames: ["Trigger"]) else {
+            throw notLiteral(expression, expected: "a trigger definition, `Trigger(\"name\", on: \"table\", \"CREATE TRIGGER …\")`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.triggerParameters, callee: "Trigger", anchor: construct.node)
+        return Trigger(
+            try string(bound["name"]!),
+            on: TableName(try string(bound["on"]!), schema: try optionalString(bound["schema"])),
+            definition: try string(bound["definition"]!))
     }
 }

@@ -16,7 +16,9 @@ enum OperationSignatures {
         createTable, createVirtualTable, dropTable, renameTable, setTableComment, alterTableOptions, addColumn, dropColumn,
         alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
-        execute, bulkInsert,
+        createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
+        createDomain, alterDomain, dropDomain,
+        bulkInsert,
     ]
 
     /// The signature that writes `operation`: a switch, so that a new case of ``Operation``
@@ -40,10 +42,180 @@ enum OperationSignatures {
         case .createForeignKey: return createForeignKey
         case .createPrimaryKey: return createPrimaryKey
         case .dropConstraint: return dropConstraint
+        case .createView: return createView
+        case .dropView: return dropView
+        case .createTrigger: return createTrigger
+        case .dropTrigger: return dropTrigger
+        case .createSequence: return createSequence
+        case .alterSequence: return alterSequence
+        case .dropSequence: return dropSequence
+        case .createDomain: return createDomain
+        case .alterDomain: return alterDomain
+        case .dropDomain: return dropDomain
         case .execute: return execute
         case .bulkInsert: return bulkInsert
         }
     }
+
+    // MARK: Views and triggers
+
+    static let createView: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let definition = Param.required("as", .string)
+        let materialized = Param.optional("materialized", .bool)
+        return Signature(
+            "op.createView", [name, definition, materialized, schema],
+            read: { a in
+                .createView(
+                    View(
+                        try tableName(a, name), definition: try a(definition),
+                        isMaterialized: try a.optional(materialized) ?? false))
+            },
+            write: { operation in
+                guard case .createView(let view) = operation else { return nil }
+                return [
+                    name.written(view.name.name), definition.written(view.definition),
+                    materialized.written(ifPresent: view.isMaterialized ? true : nil),
+                    schema.written(ifPresent: view.name.schema),
+                ]
+            })
+    }()
+
+    static let dropView: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let materialized = Param.optional("materialized", .bool)
+        let definition = Param.optional("definition", .string)
+        return Signature(
+            "op.dropView", [name, materialized, schema, definition],
+            read: { a in
+                .dropView(
+                    try tableName(a, name), materialized: try a.optional(materialized) ?? false,
+                    definition: try a.optional(definition))
+            },
+            write: { operation in
+                guard case .dropView(let view, let isMaterialized, let query) = operation else { return nil }
+                return [
+                    name.written(view.name), materialized.written(ifPresent: isMaterialized ? true : nil),
+                    schema.written(ifPresent: view.schema), definition.written(ifPresent: query),
+                ]
+            })
+    }()
+
+    static let createTrigger: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let on = Param.required("on", .string)
+        let definition = Param.required("_definition", .string)
+        return Signature(
+            "op.createTrigger", [name, on, definition, schema],
+            read: { a in
+                .createTrigger(Trigger(try a(name), on: try tableName(a, on), definition: try a(definition)))
+            },
+            write: { operation in
+                guard case .createTrigger(let trigger) = operation else { return nil }
+                return [
+                    name.written(trigger.name), on.written(trigger.table.name), definition.written(trigger.definition),
+                    schema.written(ifPresent: trigger.table.schema),
+                ]
+            })
+    }()
+
+    static let dropTrigger: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let on = Param.required("on", .string)
+        let definition = Param.optional("definition", .string)
+        return Signature(
+            "op.dropTrigger", [name, on, schema, definition],
+            read: { a in
+                .dropTrigger(name: try a(name), table: try tableName(a, on), definition: try a.optional(definition))
+            },
+            write: { operation in
+                guard case .dropTrigger(let triggerName, let table, let statement) = operation else { return nil }
+                return [
+                    name.written(triggerName), on.written(table.name), schema.written(ifPresent: table.schema),
+                    definition.written(ifPresent: statement),
+                ]
+            })
+    }()
+
+    // MARK: Sequences
+
+    static let createSequence: Signature<Operation> = {
+        let sequence = Param.required("_sequence", .sequence)
+        return Signature(
+            "op.createSequence", [sequence],
+            read: { a in .createSequence(try a(sequence)) },
+            write: { operation in
+                guard case .createSequence(let created) = operation else { return nil }
+                return [sequence.written(created)]
+            })
+    }()
+
+    static let alterSequence: Signature<Operation> = {
+        let sequence = Param.required("_sequence", .sequence)
+        let previous = Param.optional("previous", .sequence)
+        return Signature(
+            "op.alterSequence", [sequence, previous],
+            read: { a in .alterSequence(try a(sequence), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .alterSequence(let altered, let before) = operation else { return nil }
+                return [sequence.written(altered), previous.written(ifPresent: before)]
+            })
+    }()
+
+    static let dropSequence: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let definition = Param.optional("definition", .sequence)
+        return Signature(
+            "op.dropSequence", [name, schema, definition],
+            read: { a in .dropSequence(try tableName(a, name), definition: try a.optional(definition)) },
+            write: { operation in
+                guard case .dropSequence(let sequence, let dropped) = operation else { return nil }
+                return [
+                    name.written(sequence.name), schema.written(ifPresent: sequence.schema),
+                    definition.written(ifPresent: dropped),
+                ]
+            })
+    }()
+
+    // MARK: Domains
+
+    static let createDomain: Signature<Operation> = {
+        let domain = Param.required("_domain", .domain)
+        return Signature(
+            "op.createDomain", [domain],
+            read: { a in .createDomain(try a(domain)) },
+            write: { operation in
+                guard case .createDomain(let created) = operation else { return nil }
+                return [domain.written(created)]
+            })
+    }()
+
+    static let alterDomain: Signature<Operation> = {
+        let domain = Param.required("_domain", .domain)
+        let previous = Param.optional("previous", .domain)
+        return Signature(
+            "op.alterDomain", [domain, previous],
+            read: { a in .alterDomain(try a(domain), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .alterDomain(let altered, let before) = operation else { return nil }
+                return [domain.written(altered), previous.written(ifPresent: before)]
+            })
+    }()
+
+    static let dropDomain: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let definition = Param.optional("definition", .domain)
+        return Signature(
+            "op.dropDomain", [name, schema, definition],
+            read: { a in .dropDomain(try tableName(a, name), definition: try a.optional(definition)) },
+            write: { operation in
+                guard case .dropDomain(let domain, let dropped) = operation else { return nil }
+                return [
+                    name.written(domain.name), schema.written(ifPresent: domain.schema),
+                    definition.written(ifPresent: dropped),
+                ]
+            })
+    }()
 
     /// `schema:`, which every table operation takes last (or nearly).
     private static let schema = Param.optional("schema", .string)

@@ -31,9 +31,9 @@ package struct ParseCache: Sendable {
             .flatMap { RevisionCoding.decode(entries: [UInt8]($0)) } ?? [:]
     }
 
-    /// The tables stored for a models file with this checksum.
-    package func tables(checksum: String) -> [Table]? {
-        entries[checksum].flatMap { RevisionCoding.decode(tables: $0) }
+    /// What a models file with this checksum declares, as stored.
+    package func models(checksum: String) -> Schema? {
+        entries[checksum].flatMap { RevisionCoding.decode(models: $0) }
     }
 
     /// The encoded revision stored for a file with this checksum.

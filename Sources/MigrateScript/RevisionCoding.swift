@@ -91,14 +91,14 @@ package enum RevisionCoding {
         }
     }
 
-    /// The tables a models file declares, for the models cache.
-    package static func encode(tables: [Table]) -> [UInt8] {
-        (try? CompactCoding.encode(tables)) ?? []
+    /// What a models file declares (tables, views, triggers), for the models cache.
+    package static func encode(models: Schema) -> [UInt8] {
+        (try? CompactCoding.encode(models)) ?? []
     }
 
-    /// The tables of a models cache entry, or nil when the bytes are not a valid encoding.
-    package static func decode(tables bytes: [UInt8]) -> [Table]? {
-        try? CompactCoding.decode([Table].self, from: bytes)
+    /// The declarations of a models cache entry, or nil when the bytes are not a valid encoding.
+    package static func decode(models bytes: [UInt8]) -> Schema? {
+        try? CompactCoding.decode(Schema.self, from: bytes)
     }
 
     /// Entries of the parse cache file: checksum and encoded entry, in checksum order so that the

@@ -320,6 +320,51 @@ extension ScriptSource {
         return table
     }
 
+    static let sequenceParameters = Parameter.list(
+        "_name schema? start? increment? minValue? maxValue? cache? cycle? ownedByTable? ownedByColumn?")
+
+    /// `DatabaseSequence("name", schema:, start:, increment:, minValue:, maxValue:, cache:, cycle:,
+    /// ownedByTable:, ownedByColumn:)`; the owner's table is in the sequence's schema.
+    func sequenceDefinition(_ expression: ExprSyntax) throws -> DatabaseSequence {
+        guard let construct = try initializer(expression, typeNames: ["DatabaseSequence"]) else {
+            throw notLiteral(expression, expected: "a sequence definition, `DatabaseSequence(\"name\", …)`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.sequenceParameters, callee: "DatabaseSequence", anchor: construct.node)
+        let schema = try optionalString(bound["schema"])
+        return DatabaseSequence(
+            TableName(try string(bound["name"]!), schema: schema), start: try optionalInteger(bound["start"]),
+            increment: try optionalInteger(bound["increment"]), minValue: try optionalInteger(bound["minValue"]),
+            maxValue: try optionalInteger(bound["maxValue"]), cache: try optionalInteger(bound["cache"]),
+            cycles: try optionalBool(bound["cycle"]) ?? false,
+            ownerTable: try optionalString(bound["ownedByTable"]).map { TableName($0, schema: schema) },
+            ownerColumn: try optionalString(bound["ownedByColumn"]))
+    }
+
+    static let domainParameters = Parameter.list("_name _baseType schema? nullable? default? checks?")
+
+    /// `Domain("name", .type, schema:, nullable:, default:, checks: [CheckConstraint(…)])`.
+    func domainDefinition(_ expression: ExprSyntax) throws -> Domain {
+        guard let construct = try initializer(expression, typeNames: ["Domain"]) else {
+            throw notLiteral(expression, expected: "a domain definition, `Domain(\"name\", .integer, …)`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.domainParameters, callee: "Domain", anchor: construct.node)
+        var checks: [CheckConstraint] = []
+        if let list = bound["checks"] {
+            checks = try array(list, of: "checks").map { element in
+                guard let check = try initializer(element, typeNames: ["CheckConstraint"]) else {
+                    throw notLiteral(element, expected: "a check, `CheckConstraint(\"VALUE > 0\", name: …)`")
+                }
+                let arguments = try bind(check.arguments!, to: Self.checkParameters, callee: "CheckConstraint", anchor: check.node)
+                return CheckConstraint(
+                    name: try optionalString(arguments["name"]), expression: try string(arguments["condition"]!))
+            }
+        }
+        return Domain(
+            TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"])),
+            baseType: try columnType(bound["baseType"]!), isNullable: try optionalBool(bound["nullable"]) ?? true,
+            defaultValue: try optionalServerDefault(bound["default"]), checks: checks)
+    }
+
     /// `Table("name", elements…, schema:, comment:)`, or `Table(virtual: "name", using: "fts5(…)", schema:)`.
     func tableDefinition(_ expression: ExprSyntax?) throws -> Table? {
         guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }

@@ -219,6 +219,20 @@ extension LiteralKind where Value == Index {
     }
 }
 
+extension LiteralKind where Value == DatabaseSequence {
+    /// `DatabaseSequence("name", start:, …)`.
+    static var sequence: LiteralKind {
+        LiteralKind(read: { try $0.sequenceDefinition($1) }, write: SwiftMigrationWriter.sequence)
+    }
+}
+
+extension LiteralKind where Value == Domain {
+    /// `Domain("name", .type, nullable:, default:, checks: […])`.
+    static var domain: LiteralKind {
+        LiteralKind(read: { try $0.domainDefinition($1) }, write: SwiftMigrationWriter.domain)
+    }
+}
+
 extension LiteralKind where Value == [IndexKey] {
     static var indexKeys: LiteralKind {
         LiteralKind(read: { try $0.indexKeys($1) }, write: SwiftMigrationWriter.indexKeys)

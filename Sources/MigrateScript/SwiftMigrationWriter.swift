@@ -172,6 +172,31 @@ package enum SwiftMigrationWriter {
         ]).expression
     }
 
+    /// `DatabaseSequence("name", schema:, start:, …)`, only the options that are set.
+    static func sequence(_ sequence: DatabaseSequence) -> ExprSyntax {
+        call("DatabaseSequence", [
+            arg(literal(sequence.name.name)), arg("schema", sequence.name.schema.map(literal)),
+            arg("start", sequence.start.map(integer)), arg("increment", sequence.increment.map(integer)),
+            arg("minValue", sequence.minValue.map(integer)), arg("maxValue", sequence.maxValue.map(integer)),
+            arg("cache", sequence.cache.map(integer)), arg("cycle", sequence.cycles ? bool(true) : nil),
+            arg("ownedByTable", sequence.ownerTable.map { literal($0.name) }),
+            arg("ownedByColumn", sequence.ownerColumn.map(literal)),
+        ]).expression
+    }
+
+    /// `Domain("name", .type, schema:, nullable:, default:, checks: […])`.
+    static func domain(_ domain: Domain) -> ExprSyntax {
+        let checks = domain.checks.map { check in
+            call("CheckConstraint", [arg(literal(check.expression)), arg("name", check.name.map(literal))]).expression
+        }
+        return call("Domain", [
+            arg(literal(domain.name.name)), arg(columnType(domain.baseType)),
+            arg("schema", domain.name.schema.map(literal)), arg("nullable", domain.isNullable ? nil : bool(false)),
+            arg("default", domain.defaultValue.map(serverDefault)),
+            arg("checks", checks.isEmpty ? nil : list(checks, multiline: false)),
+        ]).expression
+    }
+
     static func indexElement(_ index: Index) -> ExprSyntax {
         call("Index", [arg(literal(index.name))] + indexArguments(index)).expression
     }

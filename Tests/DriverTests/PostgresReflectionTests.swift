@@ -27,7 +27,7 @@ import TestSupport
         try connection.execute("CREATE TABLE t (id integer PRIMARY KEY); SET jit = \(setting)")
         let reflection = try connection.reflectSchema()
         #expect(reflection.schema.tables.map(\.name.name) == ["t"])
-        #expect(reflection.queryCount == 5)
+        #expect(reflection.queryCount == 10)
         #expect(try connection.query("SHOW jit", parameters: []) == [[setting]])
     }
 
@@ -69,7 +69,7 @@ import TestSupport
             """)
         let reflection = try connection.reflectSchema()
         #expect(reflection.defaultSchema == "public")
-        #expect(reflection.queryCount == 5)
+        #expect(reflection.queryCount == 10)
         let table = try #require(reflection.schema.table(TableName("everything")))
         #expect(table.comment == "all the types")
         #expect(table.primaryKeyName == "everything_pkey")
@@ -140,7 +140,7 @@ import TestSupport
             """)
         let reflection = try connection.reflectSchema(
             includeSchemas: ["inventory"], excluding: [TableName("migrate_version")])
-        #expect(reflection.queryCount == 5)
+        #expect(reflection.queryCount == 10)
         #expect(
             reflection.schema.tables.map(\.name)
                 == [TableName("warehouses", schema: "inventory"), TableName("accounts"), TableName("orders")])
@@ -331,7 +331,7 @@ import TestSupport
                 declared: declared, reflected: reflection.schema, dialect: .postgresql, options: options)
             #expect(differences == [])
         }
-        #expect(counts == [5, 5])
+        #expect(counts == [10, 10])
     }
 
     @Test func detectsChangesMadeOutsideTheDeclaration() throws {

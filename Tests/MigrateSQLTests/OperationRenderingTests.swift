@@ -515,6 +515,89 @@ enum Fixtures {
             operation: .setTableComment(Fixtures.accountsName, comment: nil, previous: "x"),
             postgresql: ["COMMENT ON TABLE \"accounts\" IS NULL"], sqlite: nil),
         RenderingCase(
+            label: "createSequence",
+            operation: .createSequence(DatabaseSequence(TableName("numbers"))),
+            postgresql: ["CREATE SEQUENCE \"numbers\""], sqlite: nil),
+        RenderingCase(
+            label: "createSequence with options and an owner",
+            operation: .createSequence(DatabaseSequence(
+                TableName("numbers", schema: "app"), start: 10, increment: 5, minValue: 1, maxValue: 1000, cache: 20,
+                cycles: true, ownerTable: TableName("accounts", schema: "app"), ownerColumn: "score")),
+            postgresql: [
+                "CREATE SEQUENCE \"app\".\"numbers\" INCREMENT BY 5 MINVALUE 1 MAXVALUE 1000 START WITH 10 CACHE 20 CYCLE",
+                "ALTER SEQUENCE \"app\".\"numbers\" OWNED BY \"app\".\"accounts\".\"score\"",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "alterSequence states every option",
+            operation: .alterSequence(DatabaseSequence(TableName("numbers"), increment: 2), previous: nil),
+            postgresql: [
+                "ALTER SEQUENCE \"numbers\" INCREMENT BY 2 NO MINVALUE NO MAXVALUE CACHE 1 NO CYCLE OWNED BY NONE"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropSequence",
+            operation: .dropSequence(TableName("numbers")),
+            postgresql: ["DROP SEQUENCE \"numbers\""], sqlite: nil),
+        RenderingCase(
+            label: "createDomain",
+            operation: .createDomain(Domain(
+                TableName("year"), baseType: .integer, isNullable: false, defaultValue: .integer(2000),
+                checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901 AND VALUE <= 2155")])),
+            postgresql: [
+                "CREATE DOMAIN \"year\" AS INTEGER DEFAULT 2000 NOT NULL CONSTRAINT \"year_check\" CHECK (VALUE >= 1901 AND VALUE <= 2155)"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "alterDomain",
+            operation: .alterDomain(
+                Domain(TableName("year"), baseType: .integer, checks: [CheckConstraint(name: "new_check", expression: "VALUE > 0")]),
+                previous: Domain(
+                    TableName("year"), baseType: .integer, isNullable: false,
+                    checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901")])),
+            postgresql: [
+                "ALTER DOMAIN \"year\" DROP DEFAULT", "ALTER DOMAIN \"year\" DROP NOT NULL",
+                "ALTER DOMAIN \"year\" DROP CONSTRAINT \"year_check\"",
+                "ALTER DOMAIN \"year\" ADD CONSTRAINT \"new_check\" CHECK (VALUE > 0)",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropDomain",
+            operation: .dropDomain(TableName("year")),
+            postgresql: ["DROP DOMAIN \"year\""], sqlite: nil),
+        RenderingCase(
+            label: "createView",
+            operation: .createView(View(TableName("open_accounts"), definition: " SELECT id FROM accounts WHERE score > 0;\n")),
+            postgresql: ["CREATE VIEW \"open_accounts\" AS SELECT id FROM accounts WHERE score > 0"],
+            sqlite: ["CREATE VIEW \"open_accounts\" AS SELECT id FROM accounts WHERE score > 0"]),
+        RenderingCase(
+            label: "createView, materialized with an index",
+            operation: .createView(View(
+                TableName("totals", schema: "app"), definition: "SELECT team_id, sum(score) AS total FROM accounts GROUP BY team_id",
+                isMaterialized: true, indexes: [Index(name: "ix_totals", table: TableName("x"), columns: ["team_id"], isUnique: true)])),
+            postgresql: [
+                "CREATE MATERIALIZED VIEW \"app\".\"totals\" AS SELECT team_id, sum(score) AS total FROM accounts GROUP BY team_id",
+                "CREATE UNIQUE INDEX \"ix_totals\" ON \"app\".\"totals\" (\"team_id\")",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "dropView",
+            operation: .dropView(TableName("open_accounts"), materialized: false, definition: "SELECT 1"),
+            postgresql: ["DROP VIEW \"open_accounts\""], sqlite: ["DROP VIEW \"open_accounts\""]),
+        RenderingCase(
+            label: "dropView, materialized",
+            operation: .dropView(TableName("totals"), materialized: true),
+            postgresql: ["DROP MATERIALIZED VIEW \"totals\""], sqlite: nil),
+        RenderingCase(
+            label: "createTrigger",
+            operation: .createTrigger(Trigger("t1", on: TableName("accounts"), definition: "CREATE TRIGGER t1 AFTER INSERT ON accounts BEGIN SELECT 1; END")),
+            postgresql: ["CREATE TRIGGER t1 AFTER INSERT ON accounts BEGIN SELECT 1; END"],
+            sqlite: ["CREATE TRIGGER t1 AFTER INSERT ON accounts BEGIN SELECT 1; END"]),
+        RenderingCase(
+            label: "dropTrigger",
+            operation: .dropTrigger(name: "t1", table: TableName("accounts")),
+            postgresql: ["DROP TRIGGER \"t1\" ON \"accounts\""], sqlite: ["DROP TRIGGER \"t1\""]),
+        RenderingCase(
             label: "execute",
             operation: .execute("UPDATE accounts SET score = 1"),
             postgresql: ["UPDATE accounts SET score = 1"], sqlite: ["UPDATE accounts SET score = 1"]),
@@ -663,6 +746,26 @@ enum Fixtures {
             label: "enumeration without values", dialect: .sqlite,
             operation: .addColumn(TableName("t"), Column("e", .enumeration(name: "e", values: []))),
             message: ["has no values"]),
+        Refusal(
+            label: "domain on SQLite", dialect: .sqlite,
+            operation: .createDomain(Domain(TableName("d"), baseType: .integer)),
+            message: ["has no domains"]),
+        Refusal(
+            label: "sequence on SQLite", dialect: .sqlite,
+            operation: .createSequence(DatabaseSequence(TableName("s"))),
+            message: ["has no sequences"]),
+        Refusal(
+            label: "sequence owner without a column", dialect: .postgresql,
+            operation: .createSequence(DatabaseSequence(TableName("s"), ownerTable: TableName("t"))),
+            message: ["names an owner table or column, not both"]),
+        Refusal(
+            label: "materialized view on SQLite", dialect: .sqlite,
+            operation: .createView(View(TableName("m"), definition: "SELECT 1", isMaterialized: true)),
+            message: ["has no materialized views"]),
+        Refusal(
+            label: "view without a query", dialect: .postgresql,
+            operation: .createView(View(TableName("v"), definition: " ; ")),
+            message: ["has no query"]),
         Refusal(
             label: "non-finite double", dialect: .postgresql,
             operation: .bulkInsert(TableName("t"), columns: ["x"], rows: [[.double(.nan)]]),

@@ -114,7 +114,7 @@ func modelsFile(_ body: String) -> String {
         let extra = try #require(modelError(
             "enum S: ModelSchema {\n    static let tables: [Table] = []\n    static var count = 1\n}\n"))
         #expect(extra.location == SourceLocation(path: "models/App.swift", line: 3, column: 5))
-        #expect(extra.message.contains("only member is `static let tables"))
+        #expect(extra.message.contains("only members are `static let tables"))
     }
 
     @Test func aFileWithoutModelsIsRefused() throws {
@@ -192,7 +192,7 @@ func modelsFile(_ body: String) -> String {
 
         // What the cache holds for this text is what is used: plant a different table under its key.
         ParseCache(folder: cacheFolder, kind: "models").update([
-            SHA256.hex(text.utf8): RevisionCoding.encode(tables: [Table(TableName("planted"), columns: [])]),
+            SHA256.hex(text.utf8): RevisionCoding.encode(models: Schema(tables: [Table(TableName("planted"), columns: [])])),
             "another key, so the cache file is rewritten": [],
         ])
         #expect(try read().tables.map(\.name.name) == ["planted"])

@@ -142,6 +142,38 @@ import Testing
         Example(name: "dropConstraint primary key", operation: .dropConstraint(audit, name: "pk", kind: .primaryKey)),
         Example(name: "setTableComment", operation: .setTableComment(audit, comment: "what happened", previous: "old")),
         Example(name: "setTableComment, remove", operation: .setTableComment(accounts, comment: nil)),
+        Example(name: "createView", operation: .createView(View(accounts, definition: "SELECT id, email\nFROM accounts"))),
+        Example(name: "createView, materialized", operation: .createView(View(
+            audit, definition: "SELECT kind, count(*) AS n FROM audit.events GROUP BY kind", isMaterialized: true))),
+        Example(name: "dropView", operation: .dropView(accounts, materialized: false)),
+        Example(name: "dropView with definition", operation: .dropView(
+            audit, materialized: true, definition: "SELECT 1 AS \"one\"")),
+        Example(name: "createTrigger", operation: .createTrigger(Trigger(
+            "touch", on: audit, definition: "CREATE TRIGGER touch BEFORE UPDATE ON audit.events FOR EACH ROW EXECUTE FUNCTION touch()"))),
+        Example(name: "dropTrigger", operation: .dropTrigger(name: "touch", table: accounts)),
+        Example(name: "dropTrigger with definition", operation: .dropTrigger(
+            name: "touch", table: audit, definition: "CREATE TRIGGER touch AFTER INSERT ON events BEGIN SELECT 1; END")),
+        Example(name: "createSequence", operation: .createSequence(DatabaseSequence(TableName("numbers")))),
+        Example(name: "createSequence, every option", operation: .createSequence(DatabaseSequence(
+            TableName("numbers", schema: "audit"), start: -5, increment: -1, minValue: -100, maxValue: -1, cache: 10,
+            cycles: true, ownerTable: TableName("events", schema: "audit"), ownerColumn: "n"))),
+        Example(name: "alterSequence", operation: .alterSequence(
+            DatabaseSequence(TableName("numbers"), increment: 2), previous: DatabaseSequence(TableName("numbers"), start: 7))),
+        Example(name: "alterSequence, no previous", operation: .alterSequence(DatabaseSequence(TableName("numbers"), cache: 3))),
+        Example(name: "dropSequence", operation: .dropSequence(TableName("numbers"))),
+        Example(name: "dropSequence with definition", operation: .dropSequence(
+            TableName("numbers", schema: "audit"), definition: DatabaseSequence(TableName("numbers", schema: "audit"), start: 3))),
+        Example(name: "createDomain", operation: .createDomain(Domain(TableName("year"), baseType: .integer))),
+        Example(name: "createDomain, everything", operation: .createDomain(Domain(
+            TableName("year", schema: "audit"), baseType: .numeric(precision: 4, scale: 0), isNullable: false,
+            defaultValue: .integer(2000),
+            checks: [CheckConstraint(name: "year_check", expression: "VALUE >= 1901"), CheckConstraint(expression: "VALUE < 3000")]))),
+        Example(name: "alterDomain", operation: .alterDomain(
+            Domain(TableName("year"), baseType: .integer, defaultValue: .integer(1)),
+            previous: Domain(TableName("year"), baseType: .integer))),
+        Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
+        Example(name: "dropDomain with definition", operation: .dropDomain(
+            TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],

@@ -1,0 +1,168 @@
+import MigrateCore
+import MigrateSQL
+import Testing
+
+/// Views and triggers in the comparator: what is created, dropped and replaced, and in which
+/// order around the table changes.
+@Suite struct SchemaDiffObjectTests {
+    static let payments = TableName("payments")
+    static let table = Table(
+        payments, columns: [Column("id", .integer, isPrimaryKey: true), Column("amount", .integer), Column("note", .text)])
+    static let amounts = View(TableName("amounts"), definition: "SELECT id, amount FROM payments")
+    static let positive = View(TableName("positive"), definition: "SELECT id FROM amounts WHERE amount > 0")
+    static let notes = View(TableName("notes"), definition: "SELECT id, note FROM payments")
+
+    /// The database as PostgreSQL reports it: both views, and what `pg_depend` says they read.
+    static let reflected = Schema(
+        tables: [table], views: [amounts, notes, positive],
+        dependencies: [
+            ObjectDependency(SchemaObjectName(.view, amounts.name), on: SchemaObjectName(.table, payments), column: "id"),
+            ObjectDependency(SchemaObjectName(.view, amounts.name), on: SchemaObjectName(.table, payments), column: "amount"),
+            ObjectDependency(SchemaObjectName(.view, notes.name), on: SchemaObjectName(.table, payments), column: "note"),
+            ObjectDependency(SchemaObjectName(.view, positive.name), on: SchemaObjectName(.view, amounts.name)),
+        ])
+
+    static func compare(_ declared: Schema, _ reflected: Schema, dialect: SQLDialect = .postgresql) -> [Operation] {
+        SchemaDiff.compare(declared: declared, reflected: reflected, dialect: dialect)
+    }
+
+    @Test func newViewsAreCreatedAfterTheTablesAndTheViewsTheyRead() {
+        // Declared reader first: the order comes from what the queries mention.
+        let declared = Schema(tables: [Self.table], views: [Self.positive, Self.amounts])
+        let operations = Self.compare(declared, Schema())
+        #expect(operations == [.createTable(Self.table), .createView(Self.amounts), .createView(Self.positive)])
+    }
+
+    @Test func matchingViewsGiveNothing() {
+        let declared = Schema(tables: [Self.table], views: [Self.positive, Self.notes, Self.amounts])
+        #expect(Self.compare(declared, Self.reflected).isEmpty)
+        // Spelling differences that the database would print alike.
+        var respelled = declared
+        respelled.views[0].definition = "select id\n  from amounts   where amount > 0;"
+        #expect(Self.compare(respelled, Self.reflected).isEmpty)
+    }
+
+    @Test func aColumnTypeChangeUnderViewsDropsAndRecreatesThemAroundIt() {
+        var widened = Self.table
+        widened.columns[1].type = .bigInteger
+        let declared = Schema(tables: [widened], views: [Self.positive, Self.notes, Self.amounts])
+        let operations = Self.compare(declared, Self.reflected)
+        #expect(operations == [
+            .dropView(Self.positive.name, materialized: false, definition: Self.positive.definition),
+            .dropView(Self.amounts.name, materialized: false, definition: Self.amounts.definition),
+            .alterColumn(Self.payments, column: "amount", changes: ColumnChanges(
+                type: .bigInteger, existingType: .integer, existingNullable: true, existingDefault: .some(nil),
+                existingComment: .some(nil))),
+            .createView(Self.amounts),
+            .createView(Self.positive),
+        ])
+        // The view on another column stays; the downgrade is the reverse and runs too.
+        #expect(!operations.contains { if case .dropView(let name, _, _) = $0 { name == Self.notes.name } else { false } })
+        let downgrade = operations.reversed().compactMap(\.reversed)
+        #expect(downgrade.count == operations.count)
+        #expect(downgrade.first == .dropView(Self.positive.name, materialized: false, definition: Self.positive.definition))
+    }
+
+    @Test func aChangedViewReplacesItAndTheViewsReadingIt() {
+        var changed = Self.amounts
+        changed.definition = "SELECT id, amount * 2 AS amount FROM payments"
+        let declared = Schema(tables: [Self.table], views: [Self.positive, Self.notes, changed])
+        #expect(Self.compare(declared, Self.reflected) == [
+            .dropView(Self.positive.name, materialized: false, definition: Self.positive.definition),
+            .dropView(Self.amounts.name, materialized: false, definition: Self.amounts.definition),
+            .createView(changed),
+            .createView(Self.positive),
+        ])
+    }
+
+    @Test func removedViewsAreDroppedReadersFirstBeforeTheirTable() {
+        let operations = Self.compare(Schema(), Self.reflected)
+        let names = operations.map(\.title)
+        #expect(names == [
+            "dropView notes", "dropView positive", "dropView amounts", "dropTable payments",
+        ])
+    }
+
+    @Test func normalizedDefinitionsFromTheDatabaseDecide() {
+        var declared = Schema(tables: [Self.table], views: [Self.positive, Self.notes, Self.amounts])
+        declared.views[2].definition = "SELECT payments.id, payments.amount FROM payments"
+        #expect(!Self.compare(declared, Self.reflected).isEmpty)
+        let operations = SchemaDiff.compare(
+            declared: declared, reflected: Self.reflected, dialect: .postgresql,
+            normalizedViews: [Self.amounts.name: Self.amounts.definition])
+        #expect(operations.isEmpty)
+    }
+
+    @Test func materializedViewIndexesAreComparedAndCreatedAfterTheView() {
+        let index = Index(name: "ix_totals", table: TableName("totals"), columns: ["id"], isUnique: true)
+        let totals = View(TableName("totals"), definition: "SELECT id FROM payments", isMaterialized: true, indexes: [index])
+        let created = Self.compare(Schema(tables: [Self.table], views: [totals]), Schema(tables: [Self.table]))
+        var bare = totals
+        bare.indexes = []
+        #expect(created == [.createView(bare), .createIndex(index)])
+        #expect(Self.compare(Schema(tables: [Self.table], views: [totals]), Schema(tables: [Self.table], views: [totals])).isEmpty)
+        #expect(Self.compare(Schema(tables: [Self.table], views: [bare]), Schema(tables: [Self.table], views: [totals]))
+            == [.dropIndex(name: "ix_totals", table: totals.name, definition: index)])
+    }
+
+    @Test func triggersAreCreatedLastAndDroppedFirst() {
+        let trigger = Trigger("log", on: Self.payments, definition: "CREATE TRIGGER log AFTER INSERT ON payments BEGIN SELECT 1; END")
+        let created = Self.compare(Schema(tables: [Self.table], triggers: [trigger]), Schema(), dialect: .sqlite)
+        #expect(created == [.createTable(Self.table), .createTrigger(trigger)])
+        #expect(Self.compare(Schema(tables: [Self.table], triggers: [trigger]), Schema(tables: [Self.table], triggers: [trigger]), dialect: .sqlite).isEmpty)
+        let dropped = Self.compare(Schema(), Schema(tables: [Self.table], triggers: [trigger]), dialect: .sqlite)
+        #expect(dropped.map(\.title) == ["dropTrigger log on payments", "dropTable payments"])
+        var changed = trigger
+        changed.definition = "CREATE TRIGGER log AFTER UPDATE ON payments BEGIN SELECT 1; END"
+        #expect(Self.compare(Schema(tables: [Self.table], triggers: [changed]), Schema(tables: [Self.table], triggers: [trigger]), dialect: .sqlite)
+            == [.dropTrigger(name: "log", table: Self.payments, definition: trigger.definition), .createTrigger(changed)])
+    }
+
+    @Test func sqliteViewsAreOrderedByTheNamesTheyMention() {
+        // SQLite reports no dependencies: they are read from the queries.
+        let reflected = Schema(tables: [Self.table], views: [Self.positive, Self.amounts])
+        #expect(Self.compare(Schema(tables: [Self.table]), reflected, dialect: .sqlite).map(\.title)
+            == ["dropView positive", "dropView amounts"])
+    }
+
+    @Test func sequencesComeBeforeTablesAndGoAfterThem() {
+        let numbers = DatabaseSequence(TableName("numbers"), start: 1000)
+        let owned = DatabaseSequence(TableName("payments_note_seq"), ownerTable: Self.payments, ownerColumn: "note")
+        let created = Self.compare(Schema(tables: [Self.table], sequences: [numbers, owned]), Schema())
+        #expect(created == [
+            .createSequence(numbers), .createSequence(owned.withoutOwner), .createTable(Self.table),
+            .alterSequence(owned, previous: owned.withoutOwner),
+        ])
+        let reflected = Schema(tables: [Self.table], sequences: [numbers.effective, owned.effective])
+        #expect(Self.compare(Schema(tables: [Self.table], sequences: [numbers, owned]), reflected).isEmpty)
+        let dropped = Self.compare(Schema(), reflected)
+        #expect(dropped.map(\.title) == [
+            "alterSequence payments_note_seq", "dropTable payments", "dropSequence numbers", "dropSequence payments_note_seq",
+        ])
+        var faster = numbers
+        faster.increment = 10
+        #expect(Self.compare(Schema(tables: [Self.table], sequences: [faster, owned]), reflected)
+            == [.alterSequence(faster, previous: numbers.effective)])
+        // Each is reversible, so the downgrade is the reverse.
+        #expect(dropped.allSatisfy { $0.reversed != nil })
+    }
+
+    @Test func domainsComeBeforeTheTablesUsingThemAndAreAlteredInPlace() {
+        let year = Domain(
+            TableName("year"), baseType: .integer, checks: [CheckConstraint(expression: "VALUE >= 1901")])
+        let films = Table(TableName("films"), columns: [Column("id", .integer, isPrimaryKey: true), Column("released", .custom("year"))])
+        let created = Self.compare(Schema(tables: [films], domains: [year]), Schema())
+        #expect(created == [.createDomain(year), .createTable(films)])
+        let reflectedYear = Domain(
+            TableName("year"), baseType: .integer, checks: [CheckConstraint(name: "year_check", expression: "(VALUE >= 1901)")])
+        let reflected = Schema(tables: [films], domains: [reflectedYear])
+        #expect(Self.compare(Schema(tables: [films], domains: [year]), reflected).isEmpty)
+        var defaulted = year
+        defaulted.defaultValue = .integer(2000)
+        var expected = defaulted
+        expected.checks = reflectedYear.checks
+        #expect(Self.compare(Schema(tables: [films], domains: [defaulted]), reflected)
+            == [.alterDomain(expected, previous: reflectedYear)])
+        #expect(Self.compare(Schema(), reflected).map(\.title) == ["dropTable films", "dropDomain year"])
+    }
+}
