@@ -34,6 +34,9 @@ public enum Operation: Sendable, Hashable, Codable {
     /// line, which reads migration files without compiling them, cannot run it and says so.
     /// `label` is the optional description given to `op.run`, for messages and scripts.
     case swiftCode(label: String?)
+    /// An update of many rows in batches, each committed on its own (see ``Backfill``). A
+    /// migration that backfills holds nothing else and runs outside a transaction.
+    case backfill(Backfill)
 }
 
 public enum ConstraintKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -135,7 +138,7 @@ extension Operation {
             return nil
         case .setTableComment(let table, let comment, let previous):
             return .setTableComment(table, comment: previous, previous: comment)
-        case .execute, .bulkInsert, .swiftCode:
+        case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }
     }

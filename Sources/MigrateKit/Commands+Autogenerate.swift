@@ -190,6 +190,8 @@ extension Commands.SchemaChange {
             return "bulk_insert \(table) (\(rows.count) rows)"
         case .swiftCode(let label):
             return "run_swift \(label ?? "")"
+        case .backfill(let backfill):
+            return "backfill \(backfill.table)"
         }
     }
 

@@ -46,6 +46,14 @@ public struct SQLDialect: Sendable, Hashable {
     /// What a schema change locks: one table, so other sessions queue behind it on that table
     /// (PostgreSQL), or the whole database for writes (SQLite). Lint's lock rules follow it.
     public var lockScope: LockScope
+    /// Whether a session can limit its lock waits and statements (`lock_timeout`,
+    /// `statement_timeout`); see ``SessionTimeouts``.
+    public var supportsSessionTimeouts: Bool
+    /// How a numbered query parameter is written before its number: `$1` (PostgreSQL), `?1` (SQLite).
+    public var parameterPrefix: String
+    /// Whether an anonymous code block can loop and COMMIT as it goes (PostgreSQL's `DO`), so an
+    /// offline script can hold a backfill's batches.
+    public var supportsProcedureCommit: Bool
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -59,7 +67,9 @@ public struct SQLDialect: Sendable, Hashable {
         falseLiteral: "FALSE", parenthesizesDefaultExpressions: false, supportsComments: true,
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
-        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table)
+        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
+        supportsSessionTimeouts: true, parameterPrefix: "$",
+        supportsProcedureCommit: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).
@@ -75,7 +85,9 @@ public struct SQLDialect: Sendable, Hashable {
         parenthesizesDefaultExpressions: true, supportsComments: false, supportsAlterColumn: false,
         supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
-        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database)
+        supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database,
+        supportsSessionTimeouts: false, parameterPrefix: "?",
+        supportsProcedureCommit: false)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {
