@@ -392,8 +392,10 @@ struct Runner {
         started: ContinuousClock.Instant, progress: inout StepProgress
     ) throws {
         let dialect = sink.dialect
-        // Set first, so a SET in the migration's own SQL still wins.
-        for statement in apply.timeouts.setStatements(dialect: dialect, inTransaction: transactional) {
+        // Set first, so a SET in the migration's own SQL still wins; a migration with nothing to
+        // run (a merge) needs none.
+        let timeouts = step.operations.isEmpty ? SessionTimeouts() : apply.timeouts
+        for statement in timeouts.setStatements(dialect: dialect, inTransaction: transactional) {
             try sink.execute(statement)
         }
         // Each operation is rendered just before it runs: a SQLite table rebuild must see the
@@ -426,7 +428,7 @@ struct Runner {
             }
         }
         if !transactional {
-            for statement in apply.timeouts.resetStatements(dialect: dialect) { try sink.execute(statement) }
+            for statement in timeouts.resetStatements(dialect: dialect) { try sink.execute(statement) }
         }
         progress.operationsDone = true
         let changes = versionTable.changes(

@@ -119,7 +119,7 @@ import TestSupport
     @Test(arguments: TestEngine.enabled)
     func aFailedBatchKeepsTheBatchesBeforeIt(engine: TestEngine) throws {
         let failing = switch engine {
-        case .postgresql: "CASE WHEN id = 30500 THEN (1 / 0)::text ELSE lower(email) END"
+        case .postgresql: "CASE WHEN id = 30500 THEN (1 / (id - 30500))::text ELSE lower(email) END"
         case .sqlite: "CASE WHEN id = 30500 THEN json('not json') ELSE lower(email) END"
         }
         let env = try Self.environment(engine, expression: failing)
@@ -198,7 +198,7 @@ import TestSupport
                 "upgrade bf2 (lower-case emails) backfills and also runs addColumn items.slug; a migration that "
                     + "backfills must hold only backfills"),
             "\(result)")
-        #expect(result.stderr.contains("bf2_lower.swift:9"), "\(result)")
+        #expect(result.stderr.contains("bf2_lower.swift:8: "), "the other operation: \(result)")
         #expect(try env.database().versions() == ["bf1"])
     }
 
@@ -221,7 +221,7 @@ import TestSupport
                 DECLARE
                     migrate_last_key "items"."id"%TYPE;
                 """
-            #expect(script.stdout.contains("RESET lock_timeout;\n\nINSERT INTO"), "\(script)")
+            #expect(script.stdout.contains("END\n$backfill$;\n\nRESET lock_timeout;\n\nUPDATE \"migrate_version\""), "\(script)")
         case .sqlite:
             expected = """
                 -- Running upgrade bf1 -> bf2, lower-case emails

@@ -194,7 +194,7 @@ import TestSupport
         #expect(script.status == 0, "\(script)")
         #expect(
             script.stdout.contains(
-                "BEGIN;\n\nSET LOCAL lock_timeout = '2500ms';\n\nSET LOCAL statement_timeout = '60s';\n\n"
+                "BEGIN;\n\n-- Running upgrade lk1 -> lk2, add a note\n\nSET LOCAL lock_timeout = '2500ms';\n\nSET LOCAL statement_timeout = '60s';\n\n"
                     + "ALTER TABLE items ADD COLUMN note TEXT;\n\n"),
             "\(script)")
     }
