@@ -23,6 +23,8 @@ func describe(_ event: RunEvent) -> String? {
     case .stepFinished: nil
     case .replanned(let heads): "another run moved the database to \(heads.sorted().joined(separator: ", "))"
     case .verificationProblem(let problem): "verify: \(problem)"
+    case .retryingAfterLockTimeout(let retry): retry.description
+    case .backfillProgress(_, let progress): progress.description
     }
 }
 

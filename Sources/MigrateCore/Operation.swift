@@ -59,6 +59,9 @@ public enum Operation: Sendable, Hashable, Codable {
     /// line, which reads migration files without compiling them, cannot run it and says so.
     /// `label` is the optional description given to `op.run`, for messages and scripts.
     case swiftCode(label: String?)
+    /// An update of many rows in batches, each committed on its own (see ``Backfill``). A
+    /// migration that backfills holds nothing else and runs outside a transaction.
+    case backfill(Backfill)
 }
 
 public enum ConstraintKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -209,6 +212,8 @@ extension Operation {
             return "bulk_insert \(table) (\(rows.count) rows)"
         case .swiftCode(let label):
             return "run_swift \(label ?? "")"
+        case .backfill(let backfill):
+            return "backfill \(backfill.table)"
         }
     }
 }
@@ -336,7 +341,7 @@ extension Operation {
             return previous.map { .alterDomain($0, previous: domain) }
         case .dropDomain(_, let definition):
             return definition.map(Operation.createDomain)
-        case .execute, .bulkInsert, .swiftCode:
+        case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }
     }

@@ -284,3 +284,46 @@ public struct Schema: Sendable, Hashable, Codable {
 
     public func table(_ name: TableName) -> Table? { tables.first { $0.name == name } }
 }
+
+/// An update of many rows done in batches, each in its own transaction (`op.backfill`), so no
+/// lock is held for longer than one batch and a crash loses at most the batch it interrupted.
+///
+/// The rows are walked in the order of `key` (a unique, indexed column: the primary key), a
+/// batch being the next `batchSize` rows after the last key done that `condition` selects.
+/// `condition` must be false for a row once it is updated: that is what lets a run that
+/// stopped half way continue where it stopped.
+public struct Backfill: Sendable, Hashable, Codable {
+    /// One `column = expression` of the update, the expression as SQL.
+    public struct Assignment: Sendable, Hashable, Codable {
+        public var column: String
+        public var expression: String
+
+        public init(column: String, expression: String) {
+            self.column = column
+            self.expression = expression
+        }
+    }
+
+    public var table: TableName
+    /// In the order written.
+    public var assignments: [Assignment]
+    /// SQL that is true for the rows still to update.
+    public var condition: String
+    /// The column the batches walk in order.
+    public var key: String
+    public var batchSize: Int
+
+    public static let defaultKey = "id"
+    public static let defaultBatchSize = 1000
+
+    public init(
+        table: TableName, assignments: [Assignment], condition: String, key: String = defaultKey,
+        batchSize: Int = defaultBatchSize
+    ) {
+        self.table = table
+        self.assignments = assignments
+        self.condition = condition
+        self.key = key
+        self.batchSize = batchSize
+    }
+}

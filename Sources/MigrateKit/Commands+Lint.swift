@@ -334,6 +334,9 @@ final class LintSink: MigrationSink {
     /// Swift code runs no SQL: there is nothing in it to lint.
     var runsSwiftCode: Bool { false }
     func runSwiftCode(_ code: SwiftCodeCall) throws {}
+    /// A backfill is the safe form of a data change: batched, outside the schema change's
+    /// transaction. Its loop is migrate's own, with nothing in it to lint.
+    func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws {}
     func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure { .read(expected) }
     func leftoverObjects() -> Set<LeftoverObject> { [] }
     func checkForLeftovers(before statement: String) throws {}

@@ -110,6 +110,9 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public var revisionTemplates = RevisionTemplates()
     /// How long a run waits for another run's migration lock before giving up.
     public var lockTimeout: Duration
+    /// The lock and statement timeouts each migration runs under, and the retries after a lock
+    /// timeout (`apply` in migrate.json).
+    public var apply = ApplySettings()
     /// `migrate lint`'s rules turned off and severities changed (`lint` in migrate.json).
     public var lint = LintSettings()
     /// The databases and tenant schemas a fleet command may select (`targets`; see docs/fleets.md).
@@ -227,7 +230,13 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 "include_schemas": [],
                 "exclude_tables": []
               },
-              "lock_timeout": 300
+              "lock_timeout": 300,
+              "apply": {
+                "lock_timeout": 5,
+                "lock_retries": 4,
+                "retry_delay": 1,
+                "statement_timeout": 0
+              }
             }
 
             """
@@ -240,7 +249,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             && lhs.versionTableSchema == rhs.versionTableSchema
             && lhs.historyTable == rhs.historyTable && lhs.historyTableSchema == rhs.historyTableSchema
             && lhs.transactionPerMigration == rhs.transactionPerMigration && lhs.compare == rhs.compare
-            && lhs.lockTimeout == rhs.lockTimeout && lhs.lint == rhs.lint && lhs.targets == rhs.targets
+            && lhs.lockTimeout == rhs.lockTimeout && lhs.apply == rhs.apply && lhs.lint == rhs.lint && lhs.targets == rhs.targets
             && lhs.revisionTemplates == rhs.revisionTemplates
     }
 
@@ -257,6 +266,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         hasher.combine(transactionPerMigration)
         hasher.combine(compare)
         hasher.combine(lockTimeout)
+        hasher.combine(apply)
         hasher.combine(lint)
         hasher.combine(targets)
         hasher.combine(revisionTemplates)
@@ -271,7 +281,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 "versions": versions, "models": models, "versionTable": versionTable,
                 "versionTableSchema": versionTableSchema as Any, "historyTable": historyTable as Any,
                 "historyTableSchema": historyTableSchema as Any, "transactionPerMigration": transactionPerMigration,
-                "compare": compare, "lockTimeout": lockTimeout, "lint": lint, "targets": targets,
+                "compare": compare, "lockTimeout": lockTimeout, "apply": apply, "lint": lint, "targets": targets,
                 "revisionTemplates": revisionTemplates,
             ],
             displayStyle: .struct)
@@ -279,9 +289,10 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
 
     static let keys = [
         "url", "versions", "models", "version_table", "version_table_schema", "history_table",
-        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "lint", "targets",
+        "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "apply", "lint", "targets",
         "revision_template",
     ]
+    static let applyKeys = ["lock_timeout", "lock_retries", "retry_delay", "statement_timeout"]
     static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables", "include", "exclude"]
     /// Alembic's names for the same settings, so a user moving over gets pointed at ours.
     static let alembicKeys = [

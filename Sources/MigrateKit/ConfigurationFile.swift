@@ -90,6 +90,8 @@ extension Configuration {
                     throw reader.error("'lock_timeout' must be a number of seconds, 0 or more, found \(value.text)", at: value)
                 }
                 lockTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
+            case "apply":
+                apply = try reader.applySettings(value)
             case "lint":
                 guard case .object(let options) = value.value else {
                     throw reader.typeError(key: key, expected: "an object", found: value)
@@ -409,3 +411,48 @@ enum KeySpelling {
     }
 }
 
+
+extension ConfigKeyReader {
+    /// `apply`: `lock_timeout`, `statement_timeout`, `retry_delay` in seconds (0 turns a
+    /// timeout off) and `lock_retries`, a whole number.
+    func applySettings(_ value: ConfigJSONValue) throws -> ApplySettings {
+        guard case .object(let members) = value.value else {
+            throw typeError(key: "apply", expected: "an object", found: value)
+        }
+        try checkKeys(members, known: Configuration.applyKeys, prefix: "apply.")
+        var settings = ApplySettings()
+        for member in members {
+            let key = "apply." + member.key
+            switch member.key {
+            case "lock_retries":
+                let count = try number(member.value, key: key)
+                guard count >= 0, count <= 100, count == count.rounded() else {
+                    throw error("'\(key)' must be a whole number from 0 to 100, found \(member.value.text)", at: member.value)
+                }
+                settings.lockRetries = Int(count)
+            case "lock_timeout":
+                settings.lockTimeout = try seconds(member.value, key: key, zeroMeansOff: true)
+            case "statement_timeout":
+                settings.statementTimeout = try seconds(member.value, key: key, zeroMeansOff: true)
+            case "retry_delay":
+                settings.retryDelay = try seconds(member.value, key: key, zeroMeansOff: false) ?? .zero
+            default:
+                break
+            }
+        }
+        return settings
+    }
+
+    /// A number of seconds (fractions allowed, to the millisecond); nil for 0 when 0 turns the
+    /// setting off.
+    private func seconds(_ value: ConfigJSONValue, key: String, zeroMeansOff: Bool) throws -> Duration? {
+        let seconds = try number(value, key: key)
+        guard seconds >= 0, seconds <= 1_000_000 else {
+            throw error(
+                "'\(key)' must be a number of seconds, 0 or more, found \(value.text)", at: value,
+                hint: zeroMeansOff ? "0 turns it off" : nil)
+        }
+        let milliseconds = Int64((seconds * 1000).rounded())
+        return milliseconds == 0 && zeroMeansOff ? nil : .milliseconds(milliseconds)
+    }
+}

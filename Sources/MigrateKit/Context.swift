@@ -118,7 +118,7 @@ public struct Context: Sendable {
         Runner(
             graph: graph, versionTable: versionTable(dialect: dialect), historyTable: historyTable(dialect: dialect),
             transactionPerMigration: configuration.transactionPerMigration, onEvent: onEvent,
-            databaseName: databaseName, swiftCode: compiled?.swiftCode ?? [:])
+            databaseName: databaseName, swiftCode: compiled?.swiftCode ?? [:], apply: configuration.apply)
     }
 
     /// Runs `body` holding the migration lock of the configured database, as a run that a

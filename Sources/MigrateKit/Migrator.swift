@@ -61,6 +61,8 @@ public struct Migrator: Sendable {
     ///   - versionTableSchema: the PostgreSQL schema of the version table.
     ///   - transactionPerMigration: false runs all migrations of a run in one transaction.
     ///   - lockTimeout: how long to wait for another run's lock before giving up.
+    ///   - apply: the lock and statement timeouts each migration runs under on PostgreSQL, and
+    ///     the retries after a lock timeout (migrate.json `apply`).
     ///   - backup: whether an SQLite file is copied first and put back if the run fails.
     ///   - onEvent: progress, called on the calling thread while a run works.
     public init(
@@ -71,6 +73,7 @@ public struct Migrator: Sendable {
         versionTableSchema: String? = nil,
         transactionPerMigration: Bool = true,
         lockTimeout: Duration = Configuration.defaultLockTimeout,
+        apply: ApplySettings = ApplySettings(),
         backup: Backup = .none,
         onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) throws {
@@ -86,6 +89,7 @@ public struct Migrator: Sendable {
         configuration.versionTableSchema = versionTableSchema
         configuration.transactionPerMigration = transactionPerMigration
         configuration.lockTimeout = lockTimeout
+        configuration.apply = apply
         let url: String
         switch database {
         case .url(let text): url = text

@@ -317,6 +317,32 @@ public final class Operations {
         record(.bulkInsert(TableName(table, schema: schema), columns: columns, rows: rows))
     }
 
+    // MARK: Backfills
+
+    /// Updates many rows in batches of `batchSize`, each batch in its own transaction, so the
+    /// table stays usable while it runs and a run that stops loses at most one batch.
+    ///
+    /// `where` is SQL that is true for the rows still to update and false once they are: it is
+    /// the record of what is done, so a run that stopped half way continues where it stopped.
+    /// Batches walk the table in the order of `key`, a unique, indexed column (the primary key).
+    /// A migration that backfills holds only backfills and runs outside a transaction; it is
+    /// recorded once every batch is done (see docs/operations.md).
+    ///
+    /// ```swift
+    /// op.backfill("accounts", set: ["email_lower": "lower(email)"], where: "email_lower IS NULL", batchSize: 5000)
+    /// ```
+    public func backfill(
+        _ table: String, set: KeyValuePairs<String, String>, where condition: String,
+        key: String = Backfill.defaultKey, batchSize: Int = Backfill.defaultBatchSize, schema: String? = nil
+    ) {
+        record(
+            .backfill(
+                Backfill(
+                    table: TableName(table, schema: schema),
+                    assignments: set.map { Backfill.Assignment(column: $0.key, expression: $0.value) },
+                    condition: condition, key: key, batchSize: batchSize)))
+    }
+
     // MARK: Swift code
 
     /// Runs Swift code against the database, inside the migration's transaction: row work that

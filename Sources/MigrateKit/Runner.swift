@@ -24,6 +24,35 @@ public enum RunEvent: Sendable {
     /// A statement has waited a few seconds for a lock another session holds (PostgreSQL);
     /// reported once per statement, naming the holders.
     case waitingForStatementLock(LockWait)
+    /// A backfill of the step committed batches (reported at most about once a second, and
+    /// when it ends).
+    case backfillProgress(MigrationStep, BackfillProgress)
+    /// A migration gave up waiting for a lock (its `lock_timeout`), was rolled back, and is
+    /// tried again after a pause.
+    case retryingAfterLockTimeout(LockTimeoutRetry)
+}
+
+/// A try of a migration that met its lock timeout, and the next one to come.
+public struct LockTimeoutRetry: Sendable {
+    public var step: MigrationStep
+    /// The try that failed, 1 for the first.
+    public var failedTry: Int
+    /// How many tries there are at most.
+    public var tries: Int
+    /// Whom the statement waited for, when that was seen.
+    public var lockWait: LockWait?
+    /// The pause before the next try.
+    public var delay: Duration
+
+    /// "Try 1 of 5 of upgrade a -> b gave up waiting for a lock on table items (…), held by
+    /// process 1234 (…); rolled back, trying again in 1 s", one line.
+    public var description: String {
+        let what = lockWait.map { " on \($0.lock), held by \($0.heldBy)" } ?? ""
+        let seconds = Double(delay.milliseconds) / 1000
+        let pause = seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+        return "Try \(failedTry) of \(tries) of \(step.direction.rawValue) \(step.revision.id) gave up waiting for a lock "
+            + "(lock_timeout)\(what); rolled back, trying again in \(pause)"
+    }
 }
 
 /// Where the runner sends a migration's statements: a live database or an SQL script.
@@ -58,6 +87,9 @@ protocol MigrationSink: AnyObject {
     var runsSwiftCode: Bool { get }
     /// Runs Swift code (online: `code.body` with the connection) or marks where it would run.
     func runSwiftCode(_ code: SwiftCodeCall) throws
+    /// Runs a backfill's batches, each in its own transaction, telling `onProgress` how far it
+    /// got (online), or writes the loop (scripts).
+    func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws
     /// Runs the version table `changes` and then the history table statements that record a
     /// step: in one round trip online, since every step has them; one by one in scripts.
     /// Online, a change that finds no row of the head it replaces throws ``VersionRowMissing``
@@ -70,6 +102,8 @@ protocol MigrationSink: AnyObject {
     func headsAfterFailure(versionTable: VersionTable, expected: Set<String>) -> HeadsAfterFailure
     /// What failed statements outside a transaction have left behind so far (online PostgreSQL).
     func leftoverObjects() -> Set<LeftoverObject>
+    /// Whom the last failed statement waited for (online PostgreSQL), so a lock timeout names it.
+    func lockWaitOfLastFailure() -> LockWait?
     /// Throws when a statement about to run outside a transaction would meet such a leftover.
     func checkForLeftovers(before statement: String) throws
 }
@@ -120,9 +154,18 @@ struct StampStep {
     }
 }
 
+extension MigrationStep {
+    /// Whether the migration backfills (``Operation/backfill(_:)``): it then runs outside a
+    /// transaction and holds nothing else.
+    var backfills: Bool {
+        operations.contains { if case .backfill = $0 { true } else { false } }
+    }
+}
+
 extension MigrationSink {
     func startMigration(_ step: MigrationStep) {}
     func startOperation(_ index: Int) {}
+    func lockWaitOfLastFailure() -> LockWait? { nil }
 }
 
 /// Applies a plan of steps through a sink, one transaction per migration (or one per run), each
@@ -141,6 +184,9 @@ struct Runner {
     /// The closures of compiled migrations' `op.run` calls (``Migrator``); empty on the command
     /// line, which cannot run them.
     var swiftCode: [SwiftCodeKey: SwiftCode] = [:]
+    /// The lock and statement timeouts each migration runs under and the retries after a lock
+    /// timeout (migrate.json `apply`).
+    var apply = ApplySettings()
 
     /// Runs the steps `plan` computes from the database's heads; returns the migrations completed.
     ///
@@ -168,14 +214,15 @@ struct Runner {
                 try graph.validateDatabaseHeads(startHeads, versionTable: versionTable.displayName)
             }
             var steps = try plan(startHeads)
-            try requireSwiftCode(steps, sink: sink)
+            try requireRunnable(steps, sink: sink)
             while index < steps.count {
                 let step = steps[index]
                 let transactional: Bool
                 switch step {
                 case .migration(let migration):
                     try Interruption.checkpoint("the run, before \(migration.direction.rawValue) \(migration.revision.id),")
-                    transactional = migration.revision.isTransactional
+                    // A backfill commits batch by batch: its migration cannot be one transaction.
+                    transactional = migration.revision.isTransactional && !migration.backfills
                 case .stamp:
                     transactional = true
                 }
@@ -194,7 +241,7 @@ struct Runner {
                         }
                         steps = try plan(heads)
                         index = 0
-                        try requireSwiftCode(steps, sink: sink)
+                        try requireRunnable(steps, sink: sink)
                         onEvent(.replanned(heads: heads))
                         if steps.isEmpty {
                             try performing("commit the transaction") { try sink.commit() }
@@ -264,75 +311,141 @@ struct Runner {
 
     /// Runs one migration's operations and records it, committing when it has its own transaction;
     /// a failure is described (``failure(…)``) with where the database is, read back after it.
+    ///
+    /// A migration that gave up waiting for a lock (its `lock_timeout`) is rolled back and tried
+    /// again, after a pause that doubles each time, while nothing of it stays applied: in its own
+    /// transaction, or outside one when its first statement was the one that waited.
     private func runMigration(
         _ step: MigrationStep, sink: MigrationSink, transactional: Bool, inStepTransaction: Bool,
         inRunTransaction: Bool, completed: [MigrationStep]
     ) throws {
-        let dialect = sink.dialect
         onEvent(.stepStarted(step))
         sink.startMigration(step)
         sink.startStep(summary: step.summary)
         let clock = ContinuousClock()
         let started = clock.now
-        var progress = StepProgress(operationCount: step.operations.count)
         // Outside a transaction a failed statement can leave objects behind; what is new after a
         // failure is what it left.
         let leftoversBefore = transactional ? [] : sink.leftoverObjects()
-        do {
-            // Each operation is rendered just before it runs: a SQLite table rebuild must see the
-            // table as the operations before it in the same migration left it.
-            for (operationIndex, operation) in step.operations.enumerated() {
-                progress.operation = operationIndex
-                sink.startOperation(operationIndex)
-                if case .swiftCode(let label) = operation {
-                    try sink.runSwiftCode(swiftCodeCall(step, operation: operationIndex, label: label))
-                    progress.executed += 1
+        var failedTries = 0
+        while true {
+            var progress = StepProgress(operationCount: step.operations.count, tries: failedTries + 1)
+            do {
+                if failedTries > 0 {
+                    try Interruption.sleep(
+                        for: apply.delay(beforeRetry: failedTries), "\(step.direction.rawValue) \(step.revision.id), before its next try,")
+                    if inStepTransaction { try sink.beginTransaction() }
+                }
+                try applyMigration(
+                    step, sink: sink, transactional: transactional, inStepTransaction: inStepTransaction,
+                    started: started, progress: &progress)
+                break
+            } catch let moved as VersionRowMissing {
+                _ = Interruption.acknowledge()
+                if transactional { sink.rollback() }
+                throw ReportedFailure(
+                    error: movedDatabase(
+                        step, missingHead: moved.head, transactional: transactional, inRunTransaction: inRunTransaction))
+            } catch {
+                // Stop cancelling statements: the rollback and the re-read below must run.
+                let signal = Interruption.acknowledge()
+                let lockWait = sink.lockWaitOfLastFailure()
+                if transactional {
+                    sink.rollback()
+                } else {
+                    for statement in apply.timeouts.resetStatements(dialect: sink.dialect) { try? sink.execute(statement) }
+                }
+                let left = transactional ? [] : sink.leftoverObjects().subtracting(leftoversBefore)
+                // A backfill that stopped continues where it stopped when run again.
+                let nothingStays = inStepTransaction || step.backfills
+                    || (!transactional && progress.executed == 0 && left.isEmpty)
+                if signal == nil, Self.isLockTimeout(error), nothingStays, failedTries < apply.lockRetries {
+                    failedTries += 1
+                    onEvent(
+                        .retryingAfterLockTimeout(
+                            LockTimeoutRetry(
+                                step: step, failedTry: failedTries, tries: apply.lockRetries + 1, lockWait: lockWait,
+                                delay: apply.delay(beforeRetry: failedTries))))
                     continue
                 }
-                for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
-                    try Interruption.checkpoint(step.revision.id)
-                    if !transactional { try sink.checkForLeftovers(before: statement) }
-                    try sink.execute(statement)
-                    progress.executed += 1
-                }
+                let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+                let found = sink.headsAfterFailure(versionTable: versionTable, expected: expected)
+                throw ReportedFailure(
+                    error: failure(
+                        step, error: error, progress: progress, transactional: transactional,
+                        inRunTransaction: inRunTransaction, completed: completed, found: found, leftovers: left,
+                        lockWait: lockWait, signal: signal))
             }
-            progress.operationsDone = true
-            let changes = versionTable.changes(
-                from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
-            let history: [String]
-            switch step.direction {
-            case .upgrade:
-                let elapsed = (clock.now - started).components
-                let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
-                history = historyTable.recordStatements(
-                    revision: step.revision.id, checksum: step.revision.checksum,
-                    durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
-            case .downgrade:
-                history = [historyTable.forgetStatement(revision: step.revision.id)]
-            }
-            try sink.record(changes, history: history)
-            progress.committing = inStepTransaction
-            if inStepTransaction { try sink.commit() }
-        } catch let moved as VersionRowMissing {
-            _ = Interruption.acknowledge()
-            if transactional { sink.rollback() }
-            throw ReportedFailure(
-                error: movedDatabase(
-                    step, missingHead: moved.head, transactional: transactional, inRunTransaction: inRunTransaction))
-        } catch {
-            // Stop cancelling statements: the rollback and the re-read below must run.
-            let signal = Interruption.acknowledge()
-            if transactional { sink.rollback() }
-            let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
-            let found = sink.headsAfterFailure(versionTable: versionTable, expected: expected)
-            let left = transactional ? [] : sink.leftoverObjects().subtracting(leftoversBefore)
-            throw ReportedFailure(
-                error: failure(
-                    step, error: error, progress: progress, transactional: transactional,
-                    inRunTransaction: inRunTransaction, completed: completed, found: found, leftovers: left,
-                    signal: signal))
         }
         onEvent(.stepFinished(step, duration: clock.now - started))
+    }
+
+    /// Whether `error` is PostgreSQL's "canceling statement due to lock timeout" (or a `NOWAIT`
+    /// that found the lock taken): SQLSTATE 55P03, lock_not_available.
+    static func isLockTimeout(_ error: any Error) -> Bool {
+        DatabaseError.underlying(error)?.code == "55P03"
+    }
+
+    /// One try of a migration: the timeouts, its operations, the version table, the commit.
+    private func applyMigration(
+        _ step: MigrationStep, sink: MigrationSink, transactional: Bool, inStepTransaction: Bool,
+        started: ContinuousClock.Instant, progress: inout StepProgress
+    ) throws {
+        let dialect = sink.dialect
+        // Set first, so a SET in the migration's own SQL still wins; a migration with nothing to
+        // run (a merge) needs none.
+        let timeouts = step.operations.isEmpty ? SessionTimeouts() : apply.timeouts
+        for statement in timeouts.setStatements(dialect: dialect, inTransaction: transactional) {
+            try sink.execute(statement)
+        }
+        // Each operation is rendered just before it runs: a SQLite table rebuild must see the
+        // table as the operations before it in the same migration left it.
+        for (operationIndex, operation) in step.operations.enumerated() {
+            progress.operation = operationIndex
+            sink.startOperation(operationIndex)
+            if case .swiftCode(let label) = operation {
+                try sink.runSwiftCode(swiftCodeCall(step, operation: operationIndex, label: label))
+                progress.executed += 1
+                continue
+            }
+            if case .backfill(let backfill) = operation {
+                let statements: BackfillStatements
+                do {
+                    statements = try dialect.backfillStatements(for: backfill)
+                } catch var error as MigrateError {
+                    error.location = error.location ?? step.location(ofOperation: operationIndex)
+                    throw error
+                }
+                try sink.runBackfill(backfill, statements: statements) { onEvent(.backfillProgress(step, $0)) }
+                progress.executed += 1
+                continue
+            }
+            for statement in try dialect.statements(for: operation, inspector: sink.inspector) {
+                try Interruption.checkpoint(step.revision.id)
+                if !transactional { try sink.checkForLeftovers(before: statement) }
+                try sink.execute(statement)
+                progress.executed += 1
+            }
+        }
+        if !transactional {
+            for statement in timeouts.resetStatements(dialect: dialect) { try sink.execute(statement) }
+        }
+        progress.operationsDone = true
+        let changes = versionTable.changes(
+            from: step.headsBefore, to: step.headsAfter, order: graph.topologicallySorted)
+        let history: [String]
+        switch step.direction {
+        case .upgrade:
+            let milliseconds = Int((ContinuousClock.now - started).milliseconds)
+            history = historyTable.recordStatements(
+                revision: step.revision.id, checksum: step.revision.checksum,
+                durationMilliseconds: sink.recordsDurations ? milliseconds : nil)
+        case .downgrade:
+            history = [historyTable.forgetStatement(revision: step.revision.id)]
+        }
+        try sink.record(changes, history: history)
+        progress.committing = inStepTransaction
+        if inStepTransaction { try sink.commit() }
     }
 
     /// The `op.run` call at `operation` of a step, with its closure when the run was given it.
@@ -346,8 +459,21 @@ struct Runner {
 
     /// Refuses, before anything runs, a plan with Swift code the run cannot run: the command
     /// line's, since it reads migration files without compiling them.
-    private func requireSwiftCode(_ steps: [RunStep], sink: MigrationSink) throws {
+    private func requireRunnable(_ steps: [RunStep], sink: MigrationSink) throws {
         if let missing = missingSwiftCode(steps, sink: sink) { throw missing }
+        for case .migration(let step) in steps where step.backfills {
+            if let other = step.operations.firstIndex(where: { if case .backfill = $0 { false } else { true } }) {
+                throw MigrateError(
+                    .migration,
+                    "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message)) backfills and also "
+                        + "runs \(step.operations[other].title); a migration that backfills must hold only backfills",
+                    hint: "Move the other operations into a migration before it (e.g. adding the column) or after it "
+                        + "(e.g. SET NOT NULL). A backfill runs outside a transaction, batch by batch, and its migration "
+                        + "is recorded once every batch is done, so a run that stops half way runs it again and it "
+                        + "continues where it stopped. Nothing was run.",
+                    location: step.location(ofOperation: other))
+            }
+        }
     }
 
     private func missingSwiftCode(_ steps: [RunStep], sink: MigrationSink) -> MigrateError? {
@@ -418,7 +544,7 @@ struct Runner {
     private func failure(
         _ step: MigrationStep, error: any Error, progress: StepProgress, transactional: Bool,
         inRunTransaction: Bool, completed: [MigrationStep], found: HeadsAfterFailure,
-        leftovers: Set<LeftoverObject>, signal: Int32?
+        leftovers: Set<LeftoverObject>, lockWait: LockWait?, signal: Int32?
     ) -> MigrateError {
         let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
         let state = databaseState(
@@ -446,6 +572,20 @@ struct Runner {
             wrapped.hint = [error.hint, state].compactMap { $0 }.joined(separator: " ")
             return wrapped
         }
+        if Self.isLockTimeout(error) {
+            let tries = progress.tries == 1 ? "" : " on each of its \(progress.tries) tries"
+            let holders = lockWait.map { " on \($0.lock), held by \($0.heldBy)" } ?? ""
+            let end = lockWait?.holders.first.map { "SELECT pg_terminate_backend(\($0.processID))" }
+                ?? "see pg_stat_activity and pg_locks"
+            return MigrateError(
+                .migration,
+                "\(title) failed at \(place): it gave up waiting for a lock (lock_timeout)\(tries)\(holders)",
+                hint: state + " Let the blocking session finish or end it (\(end)), then run the command again; "
+                    + "`apply.lock_timeout` and `apply.lock_retries` in migrate.json (or --lock-timeout and "
+                    + "--lock-retries) set how long a try waits and how many there are.",
+                location: location,
+                cause: error)
+        }
         // The migration is to blame only when the engine blames its SQL; a full disk, a lock or a
         // lost connection has its own remedy.
         let remedy = " " + (DatabaseError.underlying(error)?.remedy ?? "Fix the migration and run the command again.")
@@ -465,6 +605,16 @@ struct Runner {
         _ step: MigrationStep, progress: StepProgress, transactional: Bool, inRunTransaction: Bool,
         completed: [MigrationStep], found: HeadsAfterFailure, leftovers: Set<LeftoverObject>
     ) -> String {
+        if step.backfills {
+            let position: String
+            switch found {
+            case .read(let heads): position = "The version table says \(describe(heads)) (read back after the failure)."
+            case .unknown(let reason): position = Self.undetermined(reason)
+            }
+            return "A backfill commits batch by batch: the batches done before the failure stay, and the migration "
+                + "is recorded only once every batch is done. \(position) Running the command again continues the "
+                + "backfill where it stopped."
+        }
         if !transactional {
             var parts: [String] = []
             if progress.executed > 0 || progress.operationsDone {
@@ -563,8 +713,15 @@ struct VersionRowMissing: Error {
 
 /// How far a step got, for the failure message.
 private struct StepProgress {
+    init(operationCount: Int, tries: Int) {
+        self.operationCount = operationCount
+        self.tries = tries
+    }
+
     /// How many operations the step has.
     var operationCount: Int
+    /// Which try of the step this is (1 for the first), see ``Runner/runMigration``.
+    var tries = 1
     /// The operation running when it stopped.
     var operation = 0
     /// How many statements ran.

@@ -76,6 +76,10 @@ final class DatabaseSink: MigrationSink {
         try body(MigrationDatabase(connection: connection))
     }
 
+    func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws {
+        try connection.runBackfill(backfill, statements: statements, onProgress: onProgress)
+    }
+
     /// Both engines take several statements in one call that counts the rows each changed;
     /// PostgreSQL then gets them in one round trip instead of three for each step. A step that
     /// runs outside a transaction (`transactional: false`) records itself in a transaction of
@@ -108,6 +112,8 @@ final class DatabaseSink: MigrationSink {
     func leftoverObjects() -> Set<LeftoverObject> {
         (try? connection.leftoverObjects()) ?? []
     }
+
+    func lockWaitOfLastFailure() -> LockWait? { connection.lockWaitOfLastFailure }
 
     func checkForLeftovers(before statement: String) throws {
         try connection.checkForLeftovers(before: statement)
@@ -191,6 +197,11 @@ final class ScriptSink: MigrationSink {
         // A label may hold a line break, which would end the comment and leave text as SQL.
         let description = String(code.description.map { $0.isNewline ? " " : $0 })
         append("-- Swift code of \(code.step.revision.id) runs here (\(description)); run it with the app's Migrator\n\n")
+    }
+
+    /// The loop a DBA can run (PostgreSQL), or one UPDATE with a comment saying why (SQLite).
+    func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws {
+        emit(statements.script)
     }
 
     func record(_ changes: [VersionTable.Change], history: [String]) throws {

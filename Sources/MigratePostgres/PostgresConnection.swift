@@ -41,8 +41,19 @@ package final class PostgresConnection: DatabaseConnection {
     /// session's lock (see ``reportLockWaits(to:)``).
     private var onLockWait: ((LockWait) -> Void)?
 
-    /// How long a statement runs before the connection asks whether it waits for a lock.
+    /// How long a statement waits for another session's lock before that is reported.
     private static let lockWaitReportDelay: Duration = .seconds(3)
+    /// How long a statement runs before the connection first looks, from a side connection,
+    /// whether it waits for another session; it looks again every ``lockCheckInterval``, so the
+    /// holders are known when the statement gives up on its `lock_timeout`.
+    private static let firstLockCheck: Duration = .milliseconds(200)
+    private static let lockCheckInterval: Duration = .milliseconds(500)
+
+    /// The sessions the last failed statement was last seen waiting for (``lockWaitOfLastFailure``).
+    private var lastFailureLockWait: LockWait?
+    /// Whether long statements look for sessions blocking them: not on the side connection
+    /// that does the looking.
+    private var looksForBlockers = true
 
     /// Seconds libpq waits for a server to answer when neither the URL (`connect_timeout`) nor
     /// `PGCONNECT_TIMEOUT` says: without it a server that accepts the connection and never
@@ -169,7 +180,10 @@ package final class PostgresConnection: DatabaseConnection {
     /// has waited for for a while.
     private func awaitResult(sent: Bool, sql: String) -> OpaquePointer? {
         guard sent else { return nil }
-        var wait = StatementWait(started: ContinuousClock.now, firstLockCheck: Self.lockWaitReportDelay)
+        var wait = StatementWait(started: ContinuousClock.now, firstLockCheck: Self.firstLockCheck)
+        defer {
+            if let kept = wait.result, PQresultStatus(kept) == PGRES_FATAL_ERROR { lastFailureLockWait = wait.observed }
+        }
         var kept: OpaquePointer?
         while true {
             waitUntilReadable(&wait)
@@ -181,6 +195,7 @@ package final class PostgresConnection: DatabaseConnection {
             }
             PQclear(kept)
             kept = result
+            wait.result = result
             if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
             if PQstatus(handle) == CONNECTION_BAD { break }  // reading on would only add libpq's "invalid socket" 
         }
@@ -190,8 +205,14 @@ package final class PostgresConnection: DatabaseConnection {
     /// What one statement's wait has done so far.
     private struct StatementWait {
         var started: ContinuousClock.Instant
-        /// How long after the start to look for sessions blocking this one (nil once reported).
-        var nextLockCheck: Duration?
+        /// How long after the start to look again for sessions blocking this one.
+        var nextLockCheck: Duration
+        /// The sessions it was last seen waiting for.
+        var observed: LockWait?
+        /// Whether the wait was reported (once per statement).
+        var reported = false
+        /// The result kept so far, to tell a failure.
+        var result: OpaquePointer?
         var cancelSent = false
         /// Opened on the first look, closed with the statement.
         var sideConnection: PostgresConnection?
@@ -213,13 +234,14 @@ package final class PostgresConnection: DatabaseConnection {
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             _ = poll(&descriptor, 1, 100)  // wakes at least every 100 ms to look at the signal and the clock
             if PQconsumeInput(handle) == 0 { return }  // the connection failed; PQgetResult says how
-            if let next = wait.nextLockCheck, let onLockWait, ContinuousClock.now - wait.started >= next {
-                if let lockWait = blockingSessions(&wait) {
-                    wait.nextLockCheck = nil
-                    onLockWait(lockWait)
-                } else {
-                    wait.nextLockCheck = next + .seconds(1)
-                }
+            let elapsed = ContinuousClock.now - wait.started
+            if looksForBlockers, elapsed >= wait.nextLockCheck {
+                wait.observed = blockingSessions(&wait)
+                wait.nextLockCheck = elapsed + Self.lockCheckInterval
+            }
+            if !wait.reported, elapsed >= Self.lockWaitReportDelay, let lockWait = wait.observed, let onLockWait {
+                wait.reported = true
+                onLockWait(lockWait)
             }
         }
     }
@@ -236,16 +258,23 @@ package final class PostgresConnection: DatabaseConnection {
         onLockWait = handler
     }
 
+    /// The sessions the last failed statement was waiting for when last looked at, so a lock
+    /// timeout can name them (nil when it failed before the first look, or waited for none).
+    package var lockWaitOfLastFailure: LockWait? { lastFailureLockWait }
+
     /// Which lock this connection's statement waits for and who holds it, read from a side
     /// connection (the run's own is busy); nil when it waits for no other session.
     private func blockingSessions(_ wait: inout StatementWait) -> LockWait? {
         do {
             let side = try wait.sideConnection ?? PostgresConnection(url: url)
+            side.looksForBlockers = false
             wait.sideConnection = side
             let pid = String(backendProcessID)
             let holders = try side.query(
                 """
-                SELECT pid::text, state, application_name, query FROM pg_catalog.pg_stat_activity
+                SELECT pid::text, state, application_name, query, usename::text,
+                    (extract(epoch FROM pg_catalog.clock_timestamp() - xact_start) * 1000)::bigint::text
+                FROM pg_catalog.pg_stat_activity
                 WHERE pid = ANY (pg_catalog.pg_blocking_pids($1::integer)) ORDER BY pid
                 """, parameters: [pid])
             guard !holders.isEmpty else { return nil }
@@ -262,7 +291,9 @@ package final class PostgresConnection: DatabaseConnection {
             return LockWait(
                 lock: Self.describeLock(lock),
                 holders: holders.map { row in
-                    LockWait.Holder(processID: Int(row[0] ?? "") ?? 0, state: row[1], application: row[2], query: row[3])
+                    LockWait.Holder(
+                        processID: Int(row[0] ?? "") ?? 0, state: row[1], application: row[2], query: row[3],
+                        user: row[4], transactionAge: row[5].flatMap { Int64($0) }.map { .milliseconds($0) })
                 })
         } catch {
             return nil  // saying who blocks is a courtesy; the statement goes on waiting either way

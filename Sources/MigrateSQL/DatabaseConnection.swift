@@ -84,6 +84,10 @@ package protocol DatabaseConnection: AnyObject {
     /// another session holds (PostgreSQL); engines that cannot tell ignore it.
     func reportLockWaits(to handler: @escaping (LockWait) -> Void)
 
+    /// The sessions the last failed statement was seen waiting for (PostgreSQL), so a lock
+    /// timeout can name who held the lock; nil where the engine cannot tell.
+    var lockWaitOfLastFailure: LockWait? { get }
+
     /// What failed statements outside a transaction left behind (PostgreSQL: INVALID indexes of
     /// a failed `CREATE INDEX CONCURRENTLY`), so a failure after a snapshot can name what is new.
     func leftoverObjects() throws -> Set<LeftoverObject>
@@ -102,6 +106,7 @@ package protocol DatabaseConnection: AnyObject {
 extension DatabaseConnection {
     package func waitForLocks(timeout: Duration, onWait: (() -> Void)?) {}
     package func reportLockWaits(to handler: @escaping (LockWait) -> Void) {}
+    package var lockWaitOfLastFailure: LockWait? { nil }
     package func leftoverObjects() throws -> Set<LeftoverObject> { [] }
     package func checkForLeftovers(before statement: String) throws {}
     /// As written: an engine that keeps a check's text prints it back unchanged.

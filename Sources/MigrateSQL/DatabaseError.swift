@@ -167,7 +167,7 @@ public enum DatabaseFailureCause: String, Sendable, Hashable, CaseIterable {
                 ? "Another connection held a lock on the database file for longer than migrate waits (lock_timeout in migrate.json): let it finish or close it, then run the command again."
                 : "Another session held a lock the statement needed, or a deadlock was broken: find it in pg_stat_activity and pg_locks, let it finish (or end it), then run the command again."
         case .statementTimeout:
-            return "The statement ran longer than statement_timeout: raise it for the migrating user (ALTER ROLE … SET statement_timeout) or in the migration (SET LOCAL statement_timeout), then run the command again."
+            return "The statement ran longer than statement_timeout: raise it (migrate.json apply.statement_timeout or --statement-timeout; for the migrating user, ALTER ROLE … SET statement_timeout; in the migration, SET LOCAL statement_timeout), then run the command again."
         case .cancelled:
             return "The statement was cancelled before it finished (Ctrl-C, or a cancel request from another session): run the command again when ready."
         case .outOfMemory:

@@ -66,6 +66,21 @@ package enum Interruption {
         throw MigrateError.interrupted(signal: signal, what())
     }
 
+    /// Sleeps for `duration` in slices of 100 ms, throwing like ``checkpoint(_:)`` as soon as a
+    /// request is pending: a pause between tries must not outlast Ctrl-C.
+    package static func sleep(for duration: Duration, _ what: @autoclosure () -> String) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: duration)
+        while clock.now < deadline {
+            try checkpoint(what())
+            let (seconds, attoseconds) = min(.milliseconds(100), deadline - clock.now).components
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+        }
+        try checkpoint(what())
+    }
+
     /// Runs `body` as a run that honours requests: while it runs, ``request(signal:)`` answers
     /// true and the caller waits for `body` to stop and report.
     package static func withRun<T>(_ body: () throws -> T) rethrows -> T {

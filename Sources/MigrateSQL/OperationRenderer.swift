@@ -209,6 +209,13 @@ extension SQLDialect {
             throw MigrateError(
                 .script, "Swift code (`op.run`) has no SQL form",
                 hint: "run the migration with the app's Migrator, which compiles the migration and runs its Swift code")
+
+        case .backfill:
+            // The runner runs a backfill's batches itself (``backfillStatements(for:)``); it is a
+            // loop, not a list of statements.
+            throw MigrateError(
+                .script, "a backfill runs in batches and has no single SQL form",
+                hint: "run it with `migrate upgrade`, or print the loop with `migrate upgrade --sql`")
         }
     }
 
@@ -485,6 +492,7 @@ extension Operation {
         case .execute: return "execute"
         case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
         case .swiftCode(let label): return label.map { "run \"\($0)\"" } ?? "run"
+        case .backfill(let backfill): return "backfill \(backfill.table)"
         }
     }
 }

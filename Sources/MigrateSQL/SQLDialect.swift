@@ -67,6 +67,14 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsSequences: Bool = false
     /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
     public var supportsDomains: Bool = false
+    /// Whether a session can limit its lock waits and statements (`lock_timeout`,
+    /// `statement_timeout`); see ``SessionTimeouts``.
+    public var supportsSessionTimeouts: Bool
+    /// How a numbered query parameter is written before its number: `$1` (PostgreSQL), `?1` (SQLite).
+    public var parameterPrefix: String
+    /// Whether an anonymous code block can loop and COMMIT as it goes (PostgreSQL's `DO`), so an
+    /// offline script can hold a backfill's batches.
+    public var supportsProcedureCommit: Bool
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -82,7 +90,9 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true)
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true,
+        supportsSessionTimeouts: true, parameterPrefix: "$",
+        supportsProcedureCommit: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).
@@ -99,7 +109,9 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAlterTableConstraints: false, supportsDropColumnWithDependents: false,
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
         supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database,
-        supportsVirtualTables: true, typeNamesDecideAffinity: true, supportsSQLiteTableOptions: true)
+        supportsVirtualTables: true, typeNamesDecideAffinity: true, supportsSQLiteTableOptions: true,
+        supportsSessionTimeouts: false, parameterPrefix: "?",
+        supportsProcedureCommit: false)
 
     /// Quotes an identifier so reserved words, mixed case, spaces and quotes survive.
     public func quoteIdentifier(_ name: String) -> String {

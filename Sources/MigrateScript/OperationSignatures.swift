@@ -18,7 +18,7 @@ enum OperationSignatures {
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
         createDomain, alterDomain, dropDomain,
-        bulkInsert,
+        bulkInsert, backfill,
     ]
 
     /// The signature that writes `operation`: a switch, so that a new case of ``Operation``
@@ -54,6 +54,7 @@ enum OperationSignatures {
         case .dropDomain: return dropDomain
         case .execute: return execute
         case .bulkInsert: return bulkInsert
+        case .backfill: return backfill
         }
     }
 
@@ -649,6 +650,59 @@ enum OperationSignatures {
                 ]
             })
     }()
+
+    /// `set:` is a dictionary literal from column to SQL expression, kept in the order written.
+    static let backfill: Signature<Operation> = {
+        let table = Param.required("_table", .string)
+        let set = Param.required("set", .assignments)
+        let condition = Param.required("where", .string)
+        let key = Param.optional("key", .string)
+        let batchSize = Param.optional("batchSize", .integer)
+        return Signature(
+            "op.backfill", [table, set, condition, key, batchSize, schema],
+            read: { a in
+                .backfill(
+                    Backfill(
+                        table: try tableName(a, table), assignments: try a(set), condition: try a(condition),
+                        key: try a.optional(key) ?? Backfill.defaultKey,
+                        batchSize: try a.optional(batchSize) ?? Backfill.defaultBatchSize))
+            },
+            write: { operation in
+                guard case .backfill(let backfill) = operation else { return nil }
+                return [
+                    table.written(backfill.table.name), set.written(backfill.assignments),
+                    condition.written(backfill.condition),
+                    key.written(ifPresent: backfill.key == Backfill.defaultKey ? nil : backfill.key),
+                    batchSize.written(ifPresent: backfill.batchSize == Backfill.defaultBatchSize ? nil : backfill.batchSize),
+                    schema.written(ifPresent: backfill.table.schema),
+                ]
+            })
+    }()
+}
+
+extension LiteralKind where Value == [Backfill.Assignment] {
+    /// `["column": "SQL expression", …]`, in source order.
+    static var assignments: LiteralKind {
+        LiteralKind(
+            read: { source, expression in
+                try source.dictionary(expression, of: "columns and SQL expressions").map {
+                    Backfill.Assignment(column: $0.key, expression: try source.string($0.value))
+                }
+            },
+            write: { assignments in
+                ExprSyntax(DictionaryExprSyntax {
+                    for assignment in assignments {
+                        DictionaryElementSyntax(
+                            key: SwiftMigrationWriter.literal(assignment.column),
+                            value: SwiftMigrationWriter.literal(assignment.expression))
+                    }
+                })
+            })
+    }
+}
+
+extension LiteralKind where Value == Int {
+    static var integer: LiteralKind { LiteralKind(read: { try $0.integer($1) }, write: SwiftMigrationWriter.integer) }
 }
 
 extension LiteralKind where Value == [[SQLValue]] {

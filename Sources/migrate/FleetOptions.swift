@@ -84,9 +84,13 @@ enum FleetOutput {
                     StandardError.write("\(target.name): waiting for the database's lock: another connection holds it\n")
                 case .waitingForStatementLock(let wait):
                     StandardError.write("\(target.name): \(wait)\n")
+                case .retryingAfterLockTimeout(let retry):
+                    StandardError.write("\(target.name): \(retry.description)\n")
                 case .verificationProblem(let problem):
                     StandardError.write("warning: \(target.name): \(problem) (`migrate verify` lists all)\n")
-                case .stepStarted, .stepFinished, .replanned:
+                case .backfillProgress(_, let progress) where progress.finished:
+                    StandardError.write("\(target.name): \(progress.description)\n")
+                case .stepStarted, .stepFinished, .replanned, .backfillProgress:
                     break
                 }
             },

@@ -175,11 +175,18 @@ enum Progress {
             StandardError.write("Waiting for the lock on \(name): another connection holds it.\n")
         case .stepStarted(let step):
             StandardError.write("\(step.summary)")
-        case .stepFinished(_, let duration):
-            StandardError.write(" (\(format(duration)))\n")
+        case .stepFinished(let step, let duration):
+            // Progress lines (a backfill's, a retry's) may have ended the step's own line.
+            StandardError.write(StandardError.lineOpen ? " (\(format(duration)))\n" : "\(step.summary) (\(format(duration)))\n")
+        case .backfillProgress(_, let progress):
+            StandardError.endOpenLine()
+            StandardError.write("  \(progress.description)\n")
         case .waitingForStatementLock(let wait):
             StandardError.endOpenLine()
             StandardError.write("\(wait).\n")
+        case .retryingAfterLockTimeout(let retry):
+            StandardError.endOpenLine()
+            StandardError.write("\(retry.description).\n")
         case .verificationProblem(let problem):
             StandardError.write("warning: \(problem) (`migrate verify` lists all)\n")
         case .replanned(let heads):

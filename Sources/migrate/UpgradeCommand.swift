@@ -43,13 +43,17 @@ struct MigrationRunOptions: ParsableArguments {
     @OptionGroup(title: "Fleet")
     var rollout: RolloutOptions
 
+    @OptionGroup(title: "Lock-safe apply (PostgreSQL)")
+    var apply: ApplyOptions
+
     /// Runs the migrations, or prints the script that would; on each selected target with
     /// --target or --all.
     func run(
         _ verb: String, online: @escaping @Sendable (Context, String) throws -> [MigrationStep],
         offline: (Context, String) throws -> String
     ) throws {
-        let context = try global.context()
+        var context = try global.context()
+        try apply.override(&context.configuration.apply)
         if let targets = try fleet.targets(context) {
             if sql {
                 throw MigrateError(.usage, "--sql prints one script and takes no --target or --all", hint: "leave out --target and --all (and pass --url) to print the script")
@@ -92,5 +96,39 @@ struct TargetRevision: ParsableArguments {
         if values.count > 1 {
             throw ValidationError("Expected one revision, got \(values.joined(separator: " ")); use `heads` for several")
         }
+    }
+}
+
+/// One run's overrides of migrate.json `apply`.
+struct ApplyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "How long one statement waits for a lock before the migration is rolled back and tried again (0: no limit).",
+        valueName: "seconds"))
+    var lockTimeout: Double?
+
+    @Option(help: ArgumentHelp("How many times a migration that met its lock timeout is tried again.", valueName: "count"))
+    var lockRetries: Int?
+
+    @Option(help: ArgumentHelp("How long one statement may run (0: no limit).", valueName: "seconds"))
+    var statementTimeout: Double?
+
+    func override(_ settings: inout ApplySettings) throws {
+        if let lockTimeout { settings.lockTimeout = try Self.duration(lockTimeout, option: "--lock-timeout") }
+        if let statementTimeout { settings.statementTimeout = try Self.duration(statementTimeout, option: "--statement-timeout") }
+        if let lockRetries {
+            guard (0...100).contains(lockRetries) else {
+                throw MigrateError(.usage, "--lock-retries must be from 0 to 100, found \(lockRetries)")
+            }
+            settings.lockRetries = lockRetries
+        }
+    }
+
+    /// Seconds as a duration; nil for 0, which turns the limit off.
+    private static func duration(_ seconds: Double, option: String) throws -> Duration? {
+        guard seconds >= 0, seconds <= 1_000_000 else {
+            throw MigrateError(.usage, "\(option) must be a number of seconds, 0 or more, found \(seconds)", hint: "0 turns the limit off")
+        }
+        let milliseconds = Int64((seconds * 1000).rounded())
+        return milliseconds == 0 ? nil : .milliseconds(milliseconds)
     }
 }

@@ -19,7 +19,13 @@ import TestSupport
             try FileManager.default.copyItem(
                 at: source.appendingPathComponent(file), to: env.directory.appendingPathComponent("versions/\(file)"))
         }
-        try env.write("migrate.json", #"{"url": "\#(url ?? env.url)"}"#)
+        // The fixture's own settings (its `apply`), with the environment's database.
+        let settings = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: fixtures.appendingPathComponent(name).appendingPathComponent("migrate.json")))
+        var configuration = try #require(settings as? [String: Any])
+        configuration["url"] = url ?? env.url
+        let text = try JSONSerialization.data(withJSONObject: configuration, options: [.sortedKeys, .withoutEscapingSlashes])
+        try env.write("migrate.json", String(decoding: text, as: UTF8.self))
         return env
     }
 
@@ -119,7 +125,8 @@ import TestSupport
         let after = try env.run("lint")
         #expect(after.status == 1, "\(after)")
         #expect(after.stdout.hasPrefix("versions/r2_m.sql:6: error add-column-required: NOT NULL column items.name is added without a default\n"), "\(after)")
-        #expect(after.stderr.contains("1 error, \(engine == .postgresql ? "1 warning" : "0 warnings") in 1 revision"), "\(after)")
+        // No lock-timeout-missing on PostgreSQL: `upgrade` sets lock_timeout itself.
+        #expect(after.stderr.contains("1 error, 0 warnings in 1 revision"), "\(after)")
     }
 
     @Test func rangeAndSinceChooseTheRevisions() throws {
@@ -152,7 +159,8 @@ import TestSupport
 
     @Test func statementAndFileSuppressionsInSQLFiles() throws {
         let env = try Environment(.sqlite)
-        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)"}"#)
+        // Without migrate's own lock_timeout, so that lock-timeout-missing fires and can be suppressed.
+        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)", "apply": {"lock_timeout": 0}}"#)
         try env.migration("s1", upgrade: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);")
         try env.migration("s2", parent: "s1", upgrade: """
             SET lock_timeout = '5s';
@@ -177,7 +185,8 @@ import TestSupport
 
     @Test func statementAndFileSuppressionsInSwiftFiles() throws {
         let env = try Environment(.sqlite)
-        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)"}"#)
+        // Without migrate's own lock_timeout, so that lock-timeout-missing fires and can be suppressed.
+        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)", "apply": {"lock_timeout": 0}}"#)
         try env.migration("w1", upgrade: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, note TEXT);")
         try env.write("versions/w2_swift.swift", """
             import MigrateKit
@@ -249,6 +258,44 @@ import TestSupport
         #expect(result.stdout.hasPrefix(
             "::error file=versions/o2_m.sql,line=7,title=set-not-null::SET NOT NULL on existing column items.name. Why: SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock. Instead: ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID"),
             "\(result)")
+    }
+
+    /// `upgrade` sets `lock_timeout` first in each migration (migrate.json `apply`), and lint sees
+    /// what `upgrade` runs: the rule fires only when that is turned off.
+    @Test func migratesOwnLockTimeoutSatisfiesTheRule() throws {
+        let env = try Environment(.sqlite)
+        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)"}"#)
+        try env.migration("o1", upgrade: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);")
+        try env.migration("o2", parent: "o1", upgrade: "ALTER TABLE items ADD COLUMN note TEXT;")
+        let on = try env.run("lint", "--since", "o1", "--format", "json")
+        #expect(on.status == 0, "\(on)")
+        #expect(!on.stdout.contains("lock-timeout-missing"), "\(on)")
+        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)", "apply": {"lock_timeout": 0}}"#)
+        let off = try env.run("lint", "--since", "o1", "--format", "json")
+        #expect(off.stdout.contains("lock-timeout-missing"), "\(off)")
+    }
+
+    /// `op.backfill` is the safe form of a backfill: lint reports nothing for it.
+    @Test func aBackfillIsNotReported() throws {
+        let env = try Environment(.sqlite)
+        try env.write("migrate.json", #"{"url": "\#(Self.offlinePostgres)"}"#)
+        try env.migration("o1", upgrade: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, slug TEXT);")
+        try env.write("versions/o2_slugs.swift", """
+            import MigrateKit
+
+            /// slugs
+            enum Rev_o2: Migration {
+                static let revision = "o2"
+                static let downRevision: [String] = ["o1"]
+                static func upgrade(_ op: Operations) {
+                    op.backfill("items", set: ["slug": "lower(name)"], where: "slug IS NULL")
+                }
+                static func downgrade(_ op: Operations) {}
+            }
+            """)
+        let result = try env.run("lint", "--since", "o1", "--format", "json", "--strict")
+        #expect(result.status == 0, "\(result)")
+        #expect(!result.stdout.contains("\"rule\""), "\(result)")
     }
 
     @Test func listRules() throws {

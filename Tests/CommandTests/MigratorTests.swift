@@ -80,6 +80,8 @@ final class EventLog: @unchecked Sendable {
         case .stepFinished(let step, _): text = "finished \(step.revision.id)"
         case .waitingForLock, .waitingForDatabase, .waitingForStatementLock: text = "waiting"
         case .replanned: text = "replanned"
+        case .retryingAfterLockTimeout(let retry): text = "retry \(retry.failedTry)"
+        case .backfillProgress(_, let progress): text = "backfill \(progress.rowsDone)"
         case .verificationProblem(let problem): text = "verify: \(problem)"
         }
         lock.withLock { events.append(text) }

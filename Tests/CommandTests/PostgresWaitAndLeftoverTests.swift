@@ -20,6 +20,8 @@ import TestSupport
 
     @Test func aStatementWaitingForAnotherSessionsLockSaysWhoHoldsIt() throws {
         let env = try Environment(.postgresql)
+        // Long enough that the statement is still waiting, not retrying, when the holder ends.
+        try env.write("migrate.json", #"{"url": "\#(env.url)", "apply": {"lock_timeout": 60}}"#)
         try env.migration("wait1", message: "items", upgrade: "CREATE TABLE items (id INTEGER PRIMARY KEY);")
         #expect(try env.run("upgrade", "head").status == 0)
         try env.migration("wait2", parent: "wait1", message: "add a column", upgrade: "ALTER TABLE items ADD COLUMN note TEXT;")
@@ -38,9 +40,13 @@ import TestSupport
         #expect(result.status == 0, "\(result)")
         #expect(
             result.stderr.contains(
-                "Waiting for a lock on table items (AccessExclusiveLock): held by process \(blockerPID) "
-                    + "(idle in transaction, application \"blocking_session\", \"ALTER TABLE items ADD COLUMN other INTEGER\")."),
+                "Waiting for a lock on table items (AccessExclusiveLock): held by process \(blockerPID) (user \""),
             "\(result)")
+        #expect(
+            result.stderr.contains(
+                "\", idle in transaction, application \"blocking_session\", transaction open for "),
+            "\(result)")
+        #expect(result.stderr.contains(" s, \"ALTER TABLE items ADD COLUMN other INTEGER\")."), "\(result)")
         #expect(result.stderr.components(separatedBy: "Waiting for a lock").count == 2, "reported once: \(result)")
         #expect(try env.database().versions() == ["wait2"])
     }

@@ -35,6 +35,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         #expect(configuration.transactionPerMigration == true)
         #expect(configuration.compare == Configuration.Compare(types: true, serverDefaults: false, includeSchemas: [], excludeTables: []))
         #expect(configuration.lockTimeout == .seconds(300))
+        #expect(configuration.apply == ApplySettings(lockTimeout: .seconds(5), lockRetries: 4, retryDelay: .seconds(1), statementTimeout: nil))
     }
 
     @Test func defaultConfigurationWithoutAFile() throws {
@@ -61,9 +62,12 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
                 "include_schemas": ["public", "audit"],
                 "exclude_tables": ["spatial_*", "tmp_?"]
               },
-              "lock_timeout": 2.5
+              "lock_timeout": 2.5,
+              "apply": {"lock_timeout": 1.5, "lock_retries": 2, "retry_delay": 0.25, "statement_timeout": 60}
             }
             """)
+        #expect(configuration.apply == ApplySettings(
+            lockTimeout: .milliseconds(1500), lockRetries: 2, retryDelay: .milliseconds(250), statementTimeout: .seconds(60)))
         #expect(configuration.url == "postgresql://localhost/app")
         #expect(configuration.versions == ["/srv/app/db/versions", "/shared/versions", "/srv/other"])
         #expect(configuration.models == ["/srv/app/Sources/Models", "/srv/app/Sources/Extra/Audit.swift"])
@@ -79,6 +83,12 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
 
     /// The history table defaults to `<version_table>_history` in the version table's schema;
     /// `history_table` and `history_table_schema` move it, each on its own.
+    /// 0 turns a timeout off; keys left out keep their defaults.
+    @Test func applyZeroTurnsTheLockTimeoutOff() throws {
+        let configuration = try parse(#"{"apply": {"lock_timeout": 0}}"#)
+        #expect(configuration.apply == ApplySettings(lockTimeout: nil, lockRetries: 4, retryDelay: .seconds(1), statementTimeout: nil))
+    }
+
     @Test func historyTableDefaultsBesideTheVersionTable() throws {
         let defaults = try parse(#"{"version_table": "alembic_version", "version_table_schema": "meta"}"#)
         #expect(defaults.historyTable == nil && defaults.historyTableSchema == nil)
@@ -181,7 +191,13 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
                     "include_schemas": [],
                     "exclude_tables": []
                   },
-                  "lock_timeout": 300
+                  "lock_timeout": 300,
+                  "apply": {
+                    "lock_timeout": 5,
+                    "lock_retries": 4,
+                    "retry_delay": 1,
+                    "statement_timeout": 0
+                  }
                 }
 
                 """)
@@ -326,7 +342,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"sqlalchemy.url": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'sqlalchemy.url'", "did you mean 'url'?"),
         (#"{"script_location": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'script_location'", "did you mean 'versions'?"),
         (#"{"colour": true}"#, "/srv/app/migrate.json:1:2: unknown key 'colour'",
-         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'lint', 'targets', 'revision_template'"),
+         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'apply', 'lint', 'targets', 'revision_template'"),
         (#"{"compare": {"type": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.type'", "did you mean 'compare.types'?"),
         (#"{"compare": {"xyz": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.xyz'",
          "the known keys are 'compare.types', 'compare.server_defaults', 'compare.include_schemas', 'compare.exclude_tables', 'compare.include', 'compare.exclude'"),
@@ -370,6 +386,11 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"lock_timeout": "5"}"#, "/srv/app/migrate.json:1:18: 'lock_timeout' must be a number, found a string"),
         (#"{"lock_timeout": -1}"#, "/srv/app/migrate.json:1:18: 'lock_timeout' must be a number of seconds, 0 or more, found -1"),
         (#"["versions"]"#, "/srv/app/migrate.json:1:1: migrate.json must hold a JSON object, found a list"),
+        (#"{"apply": 5}"#, "/srv/app/migrate.json:1:11: 'apply' must be an object, found a number"),
+        (#"{"apply": {"lock_timeout": "5s"}}"#, "/srv/app/migrate.json:1:28: 'apply.lock_timeout' must be a number, found a string"),
+        (#"{"apply": {"lock_timeout": -1}}"#, "/srv/app/migrate.json:1:28: 'apply.lock_timeout' must be a number of seconds, 0 or more, found -1"),
+        (#"{"apply": {"lock_retries": 1.5}}"#, "/srv/app/migrate.json:1:28: 'apply.lock_retries' must be a whole number from 0 to 100, found 1.5"),
+        (#"{"apply": {"lock_timout": 1}}"#, "/srv/app/migrate.json:1:12: unknown key 'apply.lock_timout'"),
     ]
 
     @Test(arguments: typeErrorsCases)

@@ -36,6 +36,9 @@ import TestSupport
         func execute(_ statement: String) throws { calls.append(statement) }
         var runsSwiftCode: Bool { false }
         func runSwiftCode(_ code: SwiftCodeCall) throws { calls.append("swift: " + code.description) }
+        func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws {
+            calls.append("backfill \(backfill.table)")
+        }
         /// Whether the version table lost its rows underneath: an UPDATE or DELETE then finds none.
         var versionRowsGone = false
         func record(_ changes: [VersionTable.Change], history: [String]) throws {
@@ -71,12 +74,12 @@ import TestSupport
         #expect(steps.map(\.revision.id) == ["a1", "b2"])
         #expect(sink.calls == [
             "prepare",
-            "BEGIN", "-- Running upgrade  -> a1, first", "CREATE TABLE a (id int)",
+            "BEGIN", "-- Running upgrade  -> a1, first", "SET LOCAL lock_timeout = '5s'", "CREATE TABLE a (id int)",
             #"record: INSERT INTO "migrate_version" (version_num) VALUES ('a1')"#,
             #"record: DELETE FROM "migrate_version_history" WHERE revision = 'a1'"#,
             #"record: INSERT INTO "migrate_version_history" (revision, checksum, duration_ms) VALUES ('a1', NULL, NULL)"#,
             "COMMIT",
-            "BEGIN", "-- Running upgrade a1 -> b2, second", "CREATE TABLE b (id int)",
+            "BEGIN", "-- Running upgrade a1 -> b2, second", "SET LOCAL lock_timeout = '5s'", "CREATE TABLE b (id int)",
             #"record: UPDATE "migrate_version" SET version_num = 'b2' WHERE version_num = 'a1'"#,
             #"record: DELETE FROM "migrate_version_history" WHERE revision = 'b2'"#,
             #"record: INSERT INTO "migrate_version_history" (revision, checksum, duration_ms) VALUES ('b2', NULL, NULL)"#,
@@ -179,6 +182,7 @@ import TestSupport
             }
             var runsSwiftCode: Bool { false }
             func runSwiftCode(_ code: SwiftCodeCall) throws { try inner.runSwiftCode(code) }
+            func runBackfill(_ backfill: Backfill, statements: BackfillStatements, onProgress: (BackfillProgress) -> Void) throws {}
             func record(_ changes: [VersionTable.Change], history: [String]) throws {
                 try inner.record(changes, history: history)
             }
@@ -198,7 +202,7 @@ import TestSupport
             #expect(error.message.contains("b2"))
             #expect(error.hint?.contains("It was rolled back: the database is at a1.") == true)
         }
-        #expect(sink.inner.calls.suffix(3) == ["-- Running upgrade a1 -> b2, second", "ROLLBACK", "read back"])
+        #expect(sink.inner.calls.suffix(4) == ["-- Running upgrade a1 -> b2, second", "SET LOCAL lock_timeout = '5s'", "ROLLBACK", "read back"])
         #expect(!sink.inner.calls.contains("finish"))
     }
 }

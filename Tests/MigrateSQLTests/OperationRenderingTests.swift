@@ -649,6 +649,99 @@ enum Fixtures {
         }
     }
 
+    static let backfill = Backfill(
+        table: TableName("accounts", schema: "app"),
+        assignments: [.init(column: "email_lower", expression: "lower(email)"), .init(column: "checked", expression: "TRUE")],
+        condition: "email_lower IS NULL", batchSize: 500)
+
+    /// A backfill's batches: the next keys after the last one done, then the rows up to the
+    /// last of them that the condition still selects.
+    @Test func backfillBatchesOnPostgreSQL() throws {
+        let statements = try SQLDialect.postgresql.backfillStatements(for: Self.backfill)
+        let table = #""app"."accounts""#
+        #expect(statements.count == #"SELECT count(*) FROM "app"."accounts" WHERE (email_lower IS NULL)"#)
+        #expect(statements.selectFirstBatch == #"SELECT "id" FROM \#(table) WHERE (email_lower IS NULL) ORDER BY "id" LIMIT 500"#)
+        #expect(statements.selectNextBatch == #"SELECT "id" FROM \#(table) WHERE "id" > $1 AND (email_lower IS NULL) ORDER BY "id" LIMIT 500"#)
+        #expect(statements.updateFirstBatch == #"UPDATE \#(table) SET "email_lower" = lower(email), "checked" = TRUE WHERE "id" <= $1 AND (email_lower IS NULL)"#)
+        #expect(statements.updateNextBatch == #"UPDATE \#(table) SET "email_lower" = lower(email), "checked" = TRUE WHERE "id" > $1 AND "id" <= $2 AND (email_lower IS NULL)"#)
+        #expect(statements.script == #"""
+            DO $backfill$
+            DECLARE
+                migrate_last_key "app"."accounts"."id"%TYPE;
+                migrate_batch_last "app"."accounts"."id"%TYPE;
+                migrate_rows bigint := 0;
+                migrate_batch_rows bigint;
+            BEGIN
+                LOOP
+                    IF migrate_last_key IS NULL THEN
+                        SELECT "id" INTO migrate_batch_last FROM (SELECT "id" FROM "app"."accounts" WHERE (email_lower IS NULL) ORDER BY "id" LIMIT 500) AS batch ORDER BY "id" DESC LIMIT 1;
+                    ELSE
+                        SELECT "id" INTO migrate_batch_last FROM (SELECT "id" FROM "app"."accounts" WHERE "id" > migrate_last_key AND (email_lower IS NULL) ORDER BY "id" LIMIT 500) AS batch ORDER BY "id" DESC LIMIT 1;
+                    END IF;
+                    EXIT WHEN migrate_batch_last IS NULL;
+                    IF migrate_last_key IS NULL THEN
+                        UPDATE "app"."accounts" SET "email_lower" = lower(email), "checked" = TRUE WHERE "id" <= migrate_batch_last AND (email_lower IS NULL);
+                    ELSE
+                        UPDATE "app"."accounts" SET "email_lower" = lower(email), "checked" = TRUE WHERE "id" > migrate_last_key AND "id" <= migrate_batch_last AND (email_lower IS NULL);
+                    END IF;
+                    GET DIAGNOSTICS migrate_batch_rows = ROW_COUNT;
+                    COMMIT;
+                    migrate_rows := migrate_rows + migrate_batch_rows;
+                    migrate_last_key := migrate_batch_last;
+                    RAISE NOTICE 'backfill app.accounts: % rows', migrate_rows;
+                END LOOP;
+            END
+            $backfill$
+            """#)
+    }
+
+    /// SQLite numbers its parameters `?1`; a script cannot loop, so it holds one UPDATE and says so.
+    @Test func backfillBatchesOnSQLite() throws {
+        var backfill = Self.backfill
+        backfill.table.schema = nil
+        let statements = try SQLDialect.sqlite.backfillStatements(for: backfill)
+        #expect(statements.updateNextBatch == #"UPDATE "accounts" SET "email_lower" = lower(email), "checked" = TRUE WHERE "id" > ?1 AND "id" <= ?2 AND (email_lower IS NULL)"#)
+        #expect(statements.script == """
+            -- backfill accounts in batches of 500 rows is what `migrate upgrade` runs; a script cannot loop,
+            -- so this is one UPDATE of every row still to update.
+            UPDATE "accounts" SET "email_lower" = lower(email), "checked" = TRUE WHERE (email_lower IS NULL)
+            """)
+    }
+
+    @Test func backfillRefusals() {
+        var empty = Self.backfill
+        empty.condition = "  "
+        var noBatch = Self.backfill
+        noBatch.batchSize = 0
+        for (backfill, message) in [
+            (empty, "backfill app.accounts: the condition is empty"),
+            (noBatch, "backfill app.accounts: batchSize must be 1 or more, found 0"),
+        ] {
+            #expect { try SQLDialect.postgresql.backfillStatements(for: backfill) } throws: { error in
+                (error as? MigrateError)?.message == message
+            }
+        }
+        #expect { try SQLDialect.postgresql.statements(for: .backfill(Self.backfill), inspector: nil) } throws: { error in
+            (error as? MigrateError)?.message == "backfill app.accounts: a backfill runs in batches and has no single SQL form"
+        }
+    }
+
+    @Test func sessionTimeoutsAreSetLocallyInATransactionAndResetOutsideOne() {
+        let timeouts = SessionTimeouts(lockTimeout: .seconds(5), statementTimeout: .milliseconds(1500))
+        #expect(timeouts.setStatements(dialect: .postgresql, inTransaction: true) == [
+            "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '1500ms'",
+        ])
+        #expect(timeouts.setStatements(dialect: .postgresql, inTransaction: false) == [
+            "SET lock_timeout = '5s'", "SET statement_timeout = '1500ms'",
+        ])
+        #expect(timeouts.resetStatements(dialect: .postgresql) == ["RESET lock_timeout", "RESET statement_timeout"])
+        #expect(SessionTimeouts(lockTimeout: .seconds(5)).setStatements(dialect: .postgresql, inTransaction: true) == [
+            "SET LOCAL lock_timeout = '5s'",
+        ])
+        #expect(timeouts.setStatements(dialect: .sqlite, inTransaction: true).isEmpty)
+        #expect(timeouts.resetStatements(dialect: .sqlite).isEmpty)
+    }
+
     @Test func identifiersAreQuotedWithDoubledQuotes() {
         #expect(SQLDialect.postgresql.quoteIdentifier("weird \"name\"") == "\"weird \"\"name\"\"\"")
         #expect(SQLDialect.sqlite.quoteQualified("t", schema: "my schema") == "\"my schema\".\"t\"")

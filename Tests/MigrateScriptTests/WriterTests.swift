@@ -183,6 +183,12 @@ import Testing
             [.boolean(true), .double(-1e-7)],
         ])),
         Example(name: "bulkInsert, no rows", operation: .bulkInsert(accounts, columns: ["a"], rows: [])),
+        Example(name: "backfill", operation: .backfill(Backfill(
+            table: accounts, assignments: [.init(column: "z", expression: "lower(email)"), .init(column: "a", expression: "'x'")],
+            condition: "z IS NULL"))),
+        Example(name: "backfill, key, batch size and schema", operation: .backfill(Backfill(
+            table: audit, assignments: [.init(column: "slug", expression: "replace(\"name\", ' ', '-')")],
+            condition: "slug IS NULL", key: "uuid", batchSize: 250))),
         Example(name: "run, labelled", operation: .swiftCode(label: "fill in \"slugs\"")),
         Example(name: "run", operation: .swiftCode(label: nil)),
     ]

@@ -112,6 +112,8 @@ enum Rev_everything: Migration {
             ["id": -2, "body": "b"],
         ])
         op.bulkInsert("simple", columns: ["body", "id"], rows: [["c", 3], [nil, 4]], schema: "app")
+        op.backfill("simple", set: ["body": "upper(body)", "ratio": "0"], where: "body <> upper(body)")
+        op.backfill("simple", set: ["body": "'x'"], where: "body IS NULL", key: "seq", batchSize: 50, schema: "app")
     }
 
     static func downgrade(_ op: Operations) {

@@ -139,11 +139,11 @@ extension LintRule {
     package static let backfillWithDDL = LintRule(
         "backfill-with-ddl", .warning, .tableLocks,
         reason: "an unbounded UPDATE, DELETE or INSERT … SELECT in the transaction of a schema change holds that change's lock for as long as the backfill runs",
-        alternative: "backfill in its own migration, in batches (UPDATE … WHERE id BETWEEN …), outside the DDL's transaction")
+        alternative: "backfill in its own migration with op.backfill (batches committed one by one, resumable), outside the DDL's transaction")
     package static let lockTimeoutMissing = LintRule(
         "lock-timeout-missing", .warning, .tableLocks,
         reason: "a lock request queued behind a long transaction stalls every query on the table after it",
-        alternative: "SET lock_timeout = '5s' (or SET LOCAL) at the start of the migration, and retry on timeout")
+        alternative: "leave migrate.json apply.lock_timeout on (migrate sets it and retries), or SET lock_timeout = '5s' at the start of the migration")
     package static let tableRebuild = LintRule(
         "table-rebuild", .warning, .tableRebuilds,
         reason: "this change rebuilds the table: every row is copied while the database is locked for writes",

@@ -15,6 +15,8 @@ BEGIN;
 
 -- Running downgrade fff666 -> eee555, add reviews
 
+SET LOCAL lock_timeout = '5s';
+
 DROP TABLE reviews;
 
 UPDATE "migrate_version" SET version_num = 'eee555' WHERE version_num = 'fff666';
@@ -39,6 +41,8 @@ BEGIN;
 
 -- Running downgrade ddd444 -> bbb222, index books
 
+SET LOCAL lock_timeout = '5s';
+
 DROP INDEX ix_books_title;
 
 UPDATE "migrate_version" SET version_num = 'bbb222' WHERE version_num = 'ddd444';
@@ -50,6 +54,8 @@ COMMIT;
 BEGIN;
 
 -- Running downgrade bbb222 -> aaa111, create books
+
+SET LOCAL lock_timeout = '5s';
 
 DROP TABLE books;
 
@@ -63,6 +69,8 @@ BEGIN;
 
 -- Running downgrade ccc333 -> aaa111, create tags
 
+SET LOCAL lock_timeout = '5s';
+
 DROP TABLE tags;
 
 UPDATE "migrate_version" SET version_num = 'aaa111' WHERE version_num = 'ccc333';
@@ -74,6 +82,8 @@ COMMIT;
 BEGIN;
 
 -- Running downgrade aaa111 -> , create authors
+
+SET LOCAL lock_timeout = '5s';
 
 DROP TABLE authors;
 

@@ -15,6 +15,8 @@ BEGIN;
 
 -- Running upgrade aaa111 -> ccc333, create tags
 
+SET LOCAL lock_timeout = '5s';
+
 CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(50) NOT NULL);
 
 INSERT INTO tags (id, label) VALUES (1, 'it''s; fine');
@@ -30,6 +32,8 @@ COMMIT;
 BEGIN;
 
 -- Running upgrade bbb222 -> ddd444, index books
+
+SET LOCAL lock_timeout = '5s';
 
 CREATE INDEX ix_books_title ON books (title);
 
@@ -58,6 +62,8 @@ COMMIT;
 BEGIN;
 
 -- Running upgrade eee555 -> fff666, add reviews
+
+SET LOCAL lock_timeout = '5s';
 
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, book_id INTEGER REFERENCES books (id), tag_id INTEGER REFERENCES tags (id));
 

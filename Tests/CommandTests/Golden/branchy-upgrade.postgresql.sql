@@ -15,6 +15,8 @@ BEGIN;
 
 -- Running upgrade  -> aaa111, create authors
 
+SET LOCAL lock_timeout = '5s';
+
 CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);
 
 INSERT INTO "migrate_version" (version_num) VALUES ('aaa111');
@@ -28,6 +30,8 @@ COMMIT;
 BEGIN;
 
 -- Running upgrade aaa111 -> ccc333, create tags
+
+SET LOCAL lock_timeout = '5s';
 
 CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(50) NOT NULL);
 
@@ -45,6 +49,8 @@ BEGIN;
 
 -- Running upgrade aaa111 -> bbb222, create books
 
+SET LOCAL lock_timeout = '5s';
+
 CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors (id), title VARCHAR(200));
 
 INSERT INTO "migrate_version" (version_num) VALUES ('bbb222');
@@ -58,6 +64,8 @@ COMMIT;
 BEGIN;
 
 -- Running upgrade bbb222 -> ddd444, index books
+
+SET LOCAL lock_timeout = '5s';
 
 CREATE INDEX ix_books_title ON books (title);
 
@@ -86,6 +94,8 @@ COMMIT;
 BEGIN;
 
 -- Running upgrade eee555 -> fff666, add reviews
+
+SET LOCAL lock_timeout = '5s';
 
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, book_id INTEGER REFERENCES books (id), tag_id INTEGER REFERENCES tags (id));
 
