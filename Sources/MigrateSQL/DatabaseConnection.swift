@@ -65,6 +65,10 @@ package protocol DatabaseConnection: AnyObject {
     /// schemas) but `excluded`, in a number of catalog queries that does not grow with the schema.
     func reflectSchema(includeSchemas: [String], excluding excluded: [TableName]) throws -> SchemaReflection
 
+    /// What the schema model cannot express in the same schemas (views, functions, triggers…),
+    /// in one catalog query, sorted; `migrate inspect` lists it rather than drop it unsaid.
+    func unmodeledObjects(includeSchemas: [String]) throws -> [UnmodeledObject]
+
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.
     var schemaInspector: SchemaInspector? { get }
