@@ -13,6 +13,12 @@ public struct Revision: Sendable, Hashable, Codable {
     public var dependsOn: [String]
     /// The one-line description given to `revision -m`.
     public var message: String
+    /// The lines after the message in the file's doc comment (Swift) or header comments (SQL):
+    /// a longer explanation that `show` and `history --verbose` print; empty when there is none.
+    public var longDescription: String
+    /// When the file was written, as it records it (`2026-12-06 04:30:00.123456`, UTC), for
+    /// `show`'s `Create Date:` line; nil for a file that does not say.
+    public var createDate: String?
     /// Where the revision was read from, for messages; nil for revisions built in code.
     public var path: String?
     /// False runs the migration outside a transaction (for `CREATE INDEX CONCURRENTLY` and the like).
@@ -34,6 +40,8 @@ public struct Revision: Sendable, Hashable, Codable {
         branchLabels: [String] = [],
         dependsOn: [String] = [],
         message: String = "",
+        longDescription: String = "",
+        createDate: String? = nil,
         path: String? = nil,
         isTransactional: Bool = true,
         upgrade: [Operation] = [],
@@ -45,6 +53,8 @@ public struct Revision: Sendable, Hashable, Codable {
         self.branchLabels = branchLabels
         self.dependsOn = dependsOn
         self.message = message
+        self.longDescription = longDescription
+        self.createDate = createDate
         self.path = path
         self.isTransactional = isTransactional
         self.upgrade = upgrade
@@ -78,4 +88,32 @@ extension UInt8 {
     /// `0`–`9`.
     @inlinable
     package var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+}
+
+extension Revision {
+    /// The description from the comment lines after a message, and the date of a `Create Date:`
+    /// line among them.
+    ///
+    /// Alembic's template writes `Revision ID:`, `Revises:` and `Create Date:` lines into each
+    /// file's docstring; `show` prints those from the revision itself, so they are left out of
+    /// the description, and a file carried over from Alembic keeps its creation date. Blank lines
+    /// around the description are dropped; those between its paragraphs are kept.
+    package static func describing(_ lines: [String]) -> (description: String, createDate: String?) {
+        var kept: [String] = []
+        var createDate: String?
+        for line in lines {
+            if line.hasPrefix("Revision ID:") || line.hasPrefix("Revises:") { continue }
+            if line.hasPrefix("Create Date:") {
+                let date = line.dropFirst("Create Date:".count).trimmingWhitespace
+                if !date.isEmpty { createDate = date }
+                continue
+            }
+            // Two blank lines in a row (around a dropped line) are one paragraph break.
+            if line.isEmpty && kept.last?.isEmpty == true { continue }
+            kept.append(line)
+        }
+        while kept.first?.isEmpty == true { kept.removeFirst() }
+        while kept.last?.isEmpty == true { kept.removeLast() }
+        return (kept.joined(separator: "\n"), createDate)
+    }
 }

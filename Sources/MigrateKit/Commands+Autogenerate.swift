@@ -51,7 +51,9 @@ extension Commands {
     /// there were no changes and an empty revision was not asked for).
     public struct AutogenerateResult: Sendable {
         public var changes: [SchemaChange]
-        public var path: String?
+        public var path: String? { written?.path }
+        /// The file written, nil when none was.
+        public var written: NewRevision?
         /// What `migrate lint` finds in the new revision.
         public var lintFindings: [LintFinding] = []
     }
@@ -76,11 +78,11 @@ extension Commands {
         try requireUpToDate(graph, heads: recorded.heads, table: table, target: options.head)
         let result = try comparison(context, connection, models: models)
         let changes = result.upgrade.map(SchemaChange.init)
-        if changes.isEmpty && !allowEmpty { return AutogenerateResult(changes: [], path: nil) }
-        let path = try writeRevision(context, options, upgrade: result.upgrade, downgrade: result.downgrade)
+        if changes.isEmpty && !allowEmpty { return AutogenerateResult(changes: [], written: nil) }
+        let written = try writeRevision(context, options, upgrade: result.upgrade, downgrade: result.downgrade)
         // Lint advises on what was written; a migration it cannot render is for `upgrade` to report.
-        let findings = (try? lintRevision(context, path: path))?.findings ?? []
-        return AutogenerateResult(changes: changes, path: path, lintFindings: findings)
+        let findings = (try? lintRevision(context, path: written.path))?.findings ?? []
+        return AutogenerateResult(changes: changes, written: written, lintFindings: findings)
     }
 
     /// The upgrade from the database to the models, and its downgrade.
@@ -102,13 +104,16 @@ extension Commands {
         let excluded = [
             TableName(versionTable.name, schema: versionTable.schema), TableName(history.name, schema: history.schema),
         ]
+        let schemas: SchemaSelection = configuration.compare.includeAllSchemas
+            ? .all : .listed(configuration.compare.includeSchemas)
         let reflection = try context.performing("read the schema to compare it with the models") {
-            try connection.reflectSchema(includeSchemas: configuration.compare.includeSchemas, excluding: excluded)
+            try connection.reflectSchema(includeSchemas: schemas, excluding: excluded)
         }
         let declared = try models.schema()
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
-            includeSchemas: configuration.compare.includeSchemas, excludeTables: configuration.compare.excludeTables,
+            includeSchemas: schemas, excludeTables: configuration.compare.excludeTables,
+            include: configuration.compare.include, exclude: configuration.compare.exclude,
             defaultSchema: reflection.defaultSchema)
         let upgrade = SchemaDiff.compare(
             declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options)

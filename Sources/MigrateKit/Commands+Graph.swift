@@ -12,7 +12,8 @@ import MigrateSQL
 ///
 /// It encodes to the JSON objects described in the README (`revision`, `down_revisions`, `branch_labels`,
 /// `depends_on`, `message`, `path`, `is_head`, `is_base`, `is_branch_point`, `is_merge_point`,
-/// plus `children`, and `is_current` when the command read the database).
+/// plus `children`, `description`, `create_date` (null when the file does not record it), and
+/// `is_current` when the command read the database).
 public struct RevisionInfo: Sendable, Hashable, Encodable {
     public var revision: String
     public var downRevisions: [String]
@@ -20,6 +21,10 @@ public struct RevisionInfo: Sendable, Hashable, Encodable {
     public var branchLabels: [String]
     public var dependsOn: [String]
     public var message: String
+    /// The lines after the message in the file's doc comment or header comments.
+    public var longDescription: String
+    /// When the file was written, as it records it; nil when it does not.
+    public var createDate: String?
     public var path: String?
     /// Nothing builds on it, neither as a child nor through `depends_on`.
     public var isHead: Bool
@@ -35,6 +40,8 @@ public struct RevisionInfo: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case revision, message, path, children
+        case longDescription = "description"
+        case createDate = "create_date"
         case downRevisions = "down_revisions"
         case branchLabels = "branch_labels"
         case dependsOn = "depends_on"
@@ -52,6 +59,8 @@ public struct RevisionInfo: Sendable, Hashable, Encodable {
         branchLabels = graph.branchLabels(of: id)
         dependsOn = revision.dependsOn
         message = revision.message
+        longDescription = revision.longDescription
+        createDate = revision.createDate
         path = revision.path
         isHead = graph.isHead(id)
         children = graph.children(of: id)
@@ -60,6 +69,26 @@ public struct RevisionInfo: Sendable, Hashable, Encodable {
         isBranchPoint = graph.isBranchPoint(id)
         isMergePoint = revision.isMergePoint
         isCurrent = current.map { $0.contains(id) }
+    }
+
+    /// Every key always present (`create_date` null when unknown), `is_current` only when the
+    /// database was read.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(downRevisions, forKey: .downRevisions)
+        try container.encode(branchLabels, forKey: .branchLabels)
+        try container.encode(dependsOn, forKey: .dependsOn)
+        try container.encode(message, forKey: .message)
+        try container.encode(longDescription, forKey: .longDescription)
+        try container.encode(createDate, forKey: .createDate)
+        try container.encodeIfPresent(path, forKey: .path)
+        try container.encode(isHead, forKey: .isHead)
+        try container.encode(isBase, forKey: .isBase)
+        try container.encode(isBranchPoint, forKey: .isBranchPoint)
+        try container.encode(isMergePoint, forKey: .isMergePoint)
+        try container.encode(children, forKey: .children)
+        try container.encodeIfPresent(isCurrent, forKey: .isCurrent)
     }
 }
 
@@ -182,8 +211,8 @@ extension Commands {
     }
 
     /// Writes a migration file whose down_revision names every revision given (two or more
-    /// heads), with empty upgrade and downgrade parts, and returns its path.
-    public static func merge(_ context: Context, _ options: MergeOptions) throws -> String {
+    /// heads), with empty upgrade and downgrade parts, and returns what it wrote.
+    public static func merge(_ context: Context, _ options: MergeOptions) throws -> NewRevision {
         let scripts = try context.scripts(.graph)
         let graph = scripts.graph
         var parents: [String] = []
@@ -223,17 +252,8 @@ extension Commands {
             }
         }
         let path = FilePath.join(scripts.folders[0], "\(id)_\(slug(options.message)).\(options.format.rawValue)")
-        let text: String
-        switch options.format {
-        case .sql:
-            text = SQLMigrationFile.render(
-                revision: id, downRevisions: parents, branchLabels: options.branchLabels, message: options.message,
-                upgradeSQL: "", downgradeSQL: "")
-        case .swift:
-            text = SwiftMigrationWriter.render(
-                revision: id, downRevisions: parents, branchLabels: options.branchLabels, message: options.message)
-        }
-        try createMigrationFile(path, text: text)
-        return path
+        return try writeMigrationFile(
+            context, path: path, format: options.format, id: id, parents: parents, branchLabels: options.branchLabels,
+            dependsOn: [], message: options.message)
     }
 }

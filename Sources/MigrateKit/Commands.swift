@@ -78,8 +78,8 @@ public enum Commands {
     }
 
     /// Writes a new migration file whose parent is the current head (or `options.head`) and
-    /// returns its path.
-    public static func revision(_ context: Context, _ options: RevisionOptions) throws -> String {
+    /// returns what it wrote.
+    public static func revision(_ context: Context, _ options: RevisionOptions) throws -> NewRevision {
         try writeRevision(context, options)
     }
 
@@ -87,7 +87,7 @@ public enum Commands {
     static func writeRevision(
         _ context: Context, _ options: RevisionOptions, upgrade: [MigrateCore.Operation] = [],
         downgrade: [MigrateCore.Operation] = []
-    ) throws -> String {
+    ) throws -> NewRevision {
         let scripts = try context.scripts(.graph)
         let graph = scripts.graph
         let parents = try graph.resolve(options.head)
@@ -115,19 +115,9 @@ public enum Commands {
                 hint: "add it to `versions` in migrate.json")
         }
         let path = FilePath.join(folder, "\(id)_\(slug(options.message)).\(options.format.rawValue)")
-        let text: String
-        switch options.format {
-        case .sql:
-            text = SQLMigrationFile.render(
-                revision: id, downRevisions: parents, branchLabels: options.branchLabels,
-                dependsOn: dependencies, message: options.message, upgradeSQL: "", downgradeSQL: "")
-        case .swift:
-            text = SwiftMigrationWriter.render(
-                revision: id, downRevisions: parents, branchLabels: options.branchLabels,
-                dependsOn: dependencies, message: options.message, upgrade: upgrade, downgrade: downgrade)
-        }
-        try createMigrationFile(path, text: text)
-        return path
+        return try writeMigrationFile(
+            context, path: path, format: options.format, id: id, parents: parents, branchLabels: options.branchLabels,
+            dependsOn: dependencies, message: options.message, upgrade: upgrade, downgrade: downgrade)
     }
 
     /// Writes a new migration file (`revision`, `merge`), never over an existing one.

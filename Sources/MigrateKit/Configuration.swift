@@ -49,17 +49,41 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         public var serverDefaults: Bool
         /// Schemas to reflect besides the default one (PostgreSQL).
         public var includeSchemas: [String]
+        /// `include_schemas: true`: every schema but PostgreSQL's own (Alembic's
+        /// `include_schemas=True`); `includeSchemas` is then empty.
+        public var includeAllSchemas: Bool
         /// Glob patterns (`*`, `?`) of table names autogenerate ignores.
         public var excludeTables: [String]
+        /// `include`: where entries name a kind of object, only objects of that kind matching one
+        /// of them are compared.
+        public var include: [SchemaObjectFilter]
+        /// `exclude`: objects autogenerate and `check` leave alone.
+        public var exclude: [SchemaObjectFilter]
 
         public init(
             types: Bool = true, serverDefaults: Bool = false, includeSchemas: [String] = [],
-            excludeTables: [String] = []
+            includeAllSchemas: Bool = false, excludeTables: [String] = [], include: [SchemaObjectFilter] = [],
+            exclude: [SchemaObjectFilter] = []
         ) {
             self.types = types
             self.serverDefaults = serverDefaults
             self.includeSchemas = includeSchemas
+            self.includeAllSchemas = includeAllSchemas
             self.excludeTables = excludeTables
+            self.include = include
+            self.exclude = exclude
+        }
+    }
+
+    /// Template files for new migrations, by format (migrate.json `revision_template`, Alembic's
+    /// `script.py.mako`); nil writes migrate's own layout. Absolute paths.
+    public struct RevisionTemplates: Sendable, Hashable {
+        public var swift: String?
+        public var sql: String?
+
+        public init(swift: String? = nil, sql: String? = nil) {
+            self.swift = swift
+            self.sql = sql
         }
     }
 
@@ -82,6 +106,8 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     public var historyTableSchema: String?
     public var transactionPerMigration: Bool
     public var compare: Compare
+    /// The templates `revision` and `merge` write new files from.
+    public var revisionTemplates = RevisionTemplates()
     /// How long a run waits for another run's migration lock before giving up.
     public var lockTimeout: Duration
     /// `migrate lint`'s rules turned off and severities changed (`lint` in migrate.json).
@@ -215,6 +241,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
             && lhs.historyTable == rhs.historyTable && lhs.historyTableSchema == rhs.historyTableSchema
             && lhs.transactionPerMigration == rhs.transactionPerMigration && lhs.compare == rhs.compare
             && lhs.lockTimeout == rhs.lockTimeout && lhs.lint == rhs.lint && lhs.targets == rhs.targets
+            && lhs.revisionTemplates == rhs.revisionTemplates
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -232,6 +259,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
         hasher.combine(lockTimeout)
         hasher.combine(lint)
         hasher.combine(targets)
+        hasher.combine(revisionTemplates)
     }
 
     /// Shows the settings with any password in `url` replaced by `***`.
@@ -244,6 +272,7 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
                 "versionTableSchema": versionTableSchema as Any, "historyTable": historyTable as Any,
                 "historyTableSchema": historyTableSchema as Any, "transactionPerMigration": transactionPerMigration,
                 "compare": compare, "lockTimeout": lockTimeout, "lint": lint, "targets": targets,
+                "revisionTemplates": revisionTemplates,
             ],
             displayStyle: .struct)
     }
@@ -251,8 +280,9 @@ public struct Configuration: Sendable, Hashable, CustomReflectable {
     static let keys = [
         "url", "versions", "models", "version_table", "version_table_schema", "history_table",
         "history_table_schema", "transaction_per_migration", "compare", "lock_timeout", "lint", "targets",
+        "revision_template",
     ]
-    static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables"]
+    static let compareKeys = ["types", "server_defaults", "include_schemas", "exclude_tables", "include", "exclude"]
     /// Alembic's names for the same settings, so a user moving over gets pointed at ours.
     static let alembicKeys = [
         "sqlalchemy.url": "url", "script_location": "versions", "version_locations": "versions",

@@ -128,13 +128,37 @@ extension Configuration {
                     switch option.key {
                     case "types": compare.types = try reader.bool(option.value, key: optionKey)
                     case "server_defaults": compare.serverDefaults = try reader.bool(option.value, key: optionKey)
-                    case "include_schemas": compare.includeSchemas = try reader.strings(option.value, key: optionKey)
+                    case "include_schemas":
+                        if case .bool(let all) = option.value.value {
+                            compare.includeAllSchemas = all
+                            compare.includeSchemas = []
+                        } else {
+                            guard case .array = option.value.value else {
+                                throw reader.typeError(key: optionKey, expected: "true, false or a list of schema names", found: option.value)
+                            }
+                            compare.includeSchemas = try reader.strings(option.value, key: optionKey)
+                            compare.includeAllSchemas = false
+                        }
                     case "exclude_tables": compare.excludeTables = try reader.strings(option.value, key: optionKey)
+                    case "include": compare.include = try reader.objectFilters(option.value, key: optionKey)
+                    case "exclude": compare.exclude = try reader.objectFilters(option.value, key: optionKey)
                     default: break
                     }
                 }
             case "targets":
                 targets = try reader.targets(value)
+            case "revision_template":
+                guard case .object(let formats) = value.value else {
+                    throw reader.typeError(key: key, expected: "an object with \"swift\" and/or \"sql\" template paths", found: value)
+                }
+                try reader.checkKeys(formats, known: ["swift", "sql"], prefix: "revision_template.")
+                for format in formats {
+                    let formatKey = "revision_template." + format.key
+                    let file = try reader.string(format.value, key: formatKey)
+                    guard !file.isEmpty else { throw reader.error("'\(formatKey)' must name a template file", at: format.value) }
+                    let path = Configuration.absolutePath(file, relativeTo: directory)
+                    if format.key == "swift" { revisionTemplates.swift = path } else { revisionTemplates.sql = path }
+                }
             default:
                 break
             }
@@ -241,6 +265,59 @@ private struct ConfigKeyReader {
 }
 
 extension ConfigKeyReader {
+    /// `compare.include` / `compare.exclude`: a list of `"kind:glob"` strings (a glob alone names
+    /// tables) or `{"type": kind, "name": glob}` objects.
+    func objectFilters(_ value: ConfigJSONValue, key: String) throws -> [SchemaObjectFilter] {
+        guard case .array(let elements) = value.value else {
+            throw typeError(key: key, expected: "a list of filters like \"table:audit_*\"", found: value)
+        }
+        let kinds = SchemaObjectFilter.Kind.allCases.map(\.rawValue)
+        func kind(_ text: String, at element: ConfigJSONValue, key: String) throws -> SchemaObjectFilter.Kind {
+            guard let kind = SchemaObjectFilter.Kind(rawValue: text) else {
+                let suggestion = KeySpelling.suggestion(for: text, among: kinds)
+                throw error(
+                    "'\(key)' names the object type '\(text)', which is not one migrate compares", at: element,
+                    hint: suggestion.map { "did you mean '\($0)'?" } ?? "the types are \(kinds.joined(separator: ", "))")
+            }
+            return kind
+        }
+        return try elements.enumerated().map { index, element in
+            let elementKey = "\(key)[\(index)]"
+            switch element.value {
+            case .string:
+                let text = try string(element, key: elementKey)
+                guard let colon = text.firstIndex(of: ":") else {
+                    guard !text.isEmpty else { throw error("'\(elementKey)' is empty", at: element, hint: "write a glob, e.g. \"table:audit_*\"") }
+                    return SchemaObjectFilter(.table, text)
+                }
+                let pattern = String(text[text.index(after: colon)...])
+                guard !pattern.isEmpty else {
+                    throw error("'\(elementKey)' has no name after '\(text[..<colon]):'", at: element, hint: "write \"\(text[..<colon]):NAME\", NAME a glob")
+                }
+                return SchemaObjectFilter(try kind(String(text[..<colon]), at: element, key: elementKey), pattern)
+            case .object(let members):
+                try checkKeys(members, known: ["type", "name"], prefix: elementKey + ".")
+                var filterKind = SchemaObjectFilter.Kind.table
+                var pattern: String?
+                for member in members {
+                    let text = try string(member.value, key: "\(elementKey).\(member.key)")
+                    if member.key == "type" {
+                        filterKind = try kind(text, at: member.value, key: "\(elementKey).type")
+                    } else {
+                        guard !text.isEmpty else { throw error("'\(elementKey).name' is empty", at: member.value) }
+                        pattern = text
+                    }
+                }
+                guard let pattern else {
+                    throw error("'\(elementKey)' has no 'name'", at: element, hint: "write {\"type\": \"table\", \"name\": \"audit_*\"}")
+                }
+                return SchemaObjectFilter(filterKind, pattern)
+            default:
+                throw typeError(key: elementKey, expected: "a string like \"index:ix_tmp_*\" or an object with 'type' and 'name'", found: element)
+            }
+        }
+    }
+
     /// `targets`: a list of database URLs (strings), or objects with `name`, `url`, `schemas`
     /// (a list) or `schemas_query` (SQL returning one schema name a row), and `shared_schemas`.
     func targets(_ value: ConfigJSONValue) throws -> [FleetTargetEntry] {

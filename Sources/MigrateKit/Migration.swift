@@ -4,7 +4,8 @@ import MigrateCore
 ///
 /// The command line reads these files without compiling them (it parses them and interprets
 /// the calls on `op`), and an app can compile the same files and run them through MigrateKit,
-/// so one file serves both. The type's doc comment is the migration's message.
+/// so one file serves both. The first line of the type's doc comment is the migration's message,
+/// the lines after it its description.
 ///
 /// ```swift
 /// import MigrateKit
@@ -40,6 +41,9 @@ public protocol Migration {
     /// declared, but compiled code cannot see comments: declare it (`static let message = "…"`)
     /// for an app's ``Migrator`` to show it in its progress and messages.
     static var message: String { get }
+    /// When the file was written (`2026-12-06 04:30:00.123456`, UTC), as `migrate revision`
+    /// records it for `show`'s `Create Date:` line; empty by default.
+    static var createDate: String { get }
 
     /// Describes the changes from the parents to this revision.
     static func upgrade(_ op: Operations)
@@ -52,6 +56,7 @@ extension Migration {
     public static var dependsOn: [String] { [] }
     public static var transactional: Bool { true }
     public static var message: String { "" }
+    public static var createDate: String { "" }
 
     /// The revision this migration describes, with the operations its bodies record, so an app
     /// can run compiled migrations; `message` stands in for ``message`` when not nil.
@@ -71,7 +76,7 @@ extension Migration {
         downgrade(downgradeOperations)
         let revision = Revision(
             id: revision, downRevisions: downRevision, branchLabels: branchLabels, dependsOn: dependsOn,
-            message: message ?? self.message, path: path, isTransactional: transactional,
+            message: message ?? self.message, createDate: createDate.isEmpty ? nil : createDate, path: path, isTransactional: transactional,
             upgrade: upgradeOperations.operations, downgrade: downgradeOperations.operations)
         return (revision, upgradeOperations.swiftCode, downgradeOperations.swiftCode)
     }

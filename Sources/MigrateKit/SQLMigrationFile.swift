@@ -24,7 +24,8 @@ import MigrateSQL
 /// ```
 ///
 /// The first header comment that is not a known `key:` line is the message (`-- message: …`
-/// states it explicitly, for a message that itself looks like a key). `down_revision`,
+/// states it explicitly, for a message that itself looks like a key); later free comments of
+/// the header are its description. `-- create_date: …` records when the file was written. `down_revision`,
 /// `branch_labels` and `depends_on` are comma-separated and may be empty; only `revision` is
 /// required. Each section becomes one ``Operation/execute(_:)`` per statement, split with
 /// PostgreSQL's lexical rules: the file is read before a database is chosen, and those rules
@@ -40,7 +41,9 @@ package struct SQLMigrationFile: Sendable, Hashable {
     package static let splitDialect = SQLDialect.postgresql
     static let upgradeMarker = "-- migrate:upgrade"
     static let downgradeMarker = "-- migrate:downgrade"
-    static let headerKeys = ["revision", "down_revision", "branch_labels", "depends_on", "transactional", "message"]
+    static let headerKeys = [
+        "revision", "down_revision", "branch_labels", "depends_on", "transactional", "message", "create_date",
+    ]
 
     /// Reads and parses the file at `path`.
     package init(contentsOf path: String) throws {
@@ -71,6 +74,8 @@ package struct SQLMigrationFile: Sendable, Hashable {
             branchLabels: header.branchLabels,
             dependsOn: header.dependsOn,
             message: header.message,
+            longDescription: header.longDescription,
+            createDate: header.createDate,
             path: path,
             isTransactional: header.isTransactional,
             upgrade: upgradeStatements.map { .execute($0.text) },
@@ -90,12 +95,14 @@ package struct SQLMigrationFile: Sendable, Hashable {
     ///
     /// The message goes on the first line; one that would read as a header key or a marker is
     /// written as `-- message: …` instead. Line breaks in the message become spaces.
+    /// `createDate`, when given, is written as `-- create_date: …` after `depends_on`.
     package static func render(
         revision id: String,
         downRevisions: [String],
         branchLabels: [String] = [],
         dependsOn: [String] = [],
         message: String,
+        createDate: String? = nil,
         isTransactional: Bool = true,
         upgradeSQL: String,
         downgradeSQL: String
@@ -118,6 +125,7 @@ package struct SQLMigrationFile: Sendable, Hashable {
         lines.append(line("down_revision", downRevisions))
         lines.append(line("branch_labels", branchLabels))
         lines.append(line("depends_on", dependsOn))
+        if let createDate { lines.append(line("create_date", [createDate])) }
         lines.append(line("transactional", [isTransactional ? "true" : "false"]))
         lines.append("")
         lines.append(upgradeMarker)
@@ -156,6 +164,8 @@ private struct Header {
     var branchLabels: [String]
     var dependsOn: [String]
     var message: String
+    var longDescription: String
+    var createDate: String?
     var isTransactional: Bool
     var upgrade: Section?
     var downgrade: Section?
@@ -251,6 +261,8 @@ private struct HeaderParser {
         let key = string(comment.lowerBound..<keyEnd)
         let value = trim(colon + 1..<comment.upperBound)
         if SQLMigrationFile.headerKeys.contains(key) { return .key(key, value: value) }
+        // Alembic's docstring line (`Revises: a1`), kept in files carried over, is no misspelt `revision`.
+        if key == "Revises" { return .message }
         let suggestion = KeySpelling.suggestion(for: key, among: SQLMigrationFile.headerKeys)
         if suggestion != nil { return .unknownKey(key, suggestion: suggestion) }
         // A lowercase identifier followed by ':' reads as an attempted key after the message;
@@ -281,7 +293,12 @@ private struct HeaderParser {
         var downRevisions: [String] = []
         var branchLabels: [String] = []
         var dependsOn: [String] = []
-        var message: String?
+        // The header's free comments in order, "" for a bare `--`: the first is the message
+        // unless `-- message:` gives one, the rest the description.
+        var freeComments: [String] = []
+        var explicitMessage: String?
+        var hasMessage: Bool { explicitMessage != nil || freeComments.contains { !$0.isEmpty } }
+        var createDate: String?
         var isTransactional = true
         // The line each header key was given on, by its place in `headerKeys` (a dictionary per
         // file cost a twentieth of `heads` on 1000 files).
@@ -300,7 +317,11 @@ private struct HeaderParser {
                 }
                 continue
             }
-            if comment.isEmpty { continue }
+            if comment.isEmpty {
+                // A bare `--` separates the description's paragraphs.
+                if upgradeLine == nil, downgradeLine == nil, firstSQLLine == nil { freeComments.append("") }
+                continue
+            }
             // `-- migrate:lint-ignore …` directives are read by `migrate lint` from the file's lines.
             if startsWith("migrate:lint-", at: comment) { continue }
             // Past the header only markers matter: other comments belong to the SQL.
@@ -353,10 +374,10 @@ private struct HeaderParser {
             case .marker:
                 break
             case .message:
-                if message == nil { message = string(comment) }
+                freeComments.append(string(comment))
             case .unknownKey(let key, let suggestion):
-                if suggestion == nil && message == nil {
-                    message = string(comment)
+                if suggestion == nil && !hasMessage {
+                    freeComments.append(string(comment))
                     continue
                 }
                 throw error(
@@ -403,8 +424,10 @@ private struct HeaderParser {
                             hint: "false runs the migration outside a transaction (e.g. for CREATE INDEX CONCURRENTLY)")
                     }
                 case "message":
-                    // An explicit message wins over a free comment line.
-                    message = string(value)
+                    // An explicit message wins over a free comment line, which then opens the description.
+                    explicitMessage = string(value)
+                case "create_date":
+                    createDate = value.isEmpty ? nil : string(value)
                 default:
                     break
                 }
@@ -426,9 +449,13 @@ private struct HeaderParser {
                 "missing the 'revision' header", line: 1,
                 hint: "add '-- revision: <id>' to the header, before '\(SQLMigrationFile.upgradeMarker)'")
         }
+        var comments = freeComments.drop { $0.isEmpty }
+        let message = explicitMessage ?? comments.popFirst() ?? ""
+        let (description, commentDate) = Revision.describing(Array(comments))
         return Header(
             id: id, downRevisions: downRevisions, branchLabels: branchLabels, dependsOn: dependsOn,
-            message: message ?? "", isTransactional: isTransactional,
+            message: message, longDescription: description, createDate: createDate ?? commentDate,
+            isTransactional: isTransactional,
             upgrade: Section(range: upgradeStart.offset..<max(upgradeStart.offset, upgradeEnd), firstLine: upgradeStart.line),
             downgrade: downgradeStart.map { Section(range: $0.offset..<bytes.count, firstLine: $0.line) })
     }

@@ -30,7 +30,7 @@ extension PostgresConnection {
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
     /// print(reflection.schema.tables.count, reflection.queryCount)  // …, 5
     /// ```
-    package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName] = []) throws
+    package func reflectSchema(includeSchemas: SchemaSelection = [], excluding excludedTables: [TableName] = []) throws
         -> SchemaReflection
     {
         // Catalog queries never gain from JIT compilation, yet once autovacuum has analyzed the
@@ -89,7 +89,7 @@ private struct PostgresCatalogReader {
         return try connection.query(sql, parameters: parameters)
     }
 
-    mutating func read(includeSchemas: [String], excluding excludedTables: [TableName]) throws -> SchemaReflection {
+    mutating func read(includeSchemas: SchemaSelection, excluding excludedTables: [TableName]) throws -> SchemaReflection {
         let tableRows = try query(
             """
             SELECT s.name, c.oid::text, n.nspname, c.relname, d.description
@@ -97,12 +97,13 @@ private struct PostgresCatalogReader {
             LEFT JOIN (pg_catalog.pg_class AS c
                 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace)
               ON c.relkind IN ('r', 'p') AND NOT c.relispartition
-                AND (n.nspname = s.name OR n.nspname = ANY($1::text[]))
+                AND (n.nspname = s.name OR n.nspname = ANY($1::text[])
+                  OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
             LEFT JOIN pg_catalog.pg_description AS d
               ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
             ORDER BY n.nspname, c.relname
             """,
-            [PostgresArrayLiteral.text(includeSchemas)])
+            [PostgresArrayLiteral.text(includeSchemas.listedNames), includeSchemas == .all ? "true" : "false"])
         let defaultSchema = tableRows.first?[0] ?? nil
         func tableName(_ name: String, schema: String) -> TableName {
             TableName(name, schema: schema == defaultSchema ? nil : schema)

@@ -63,7 +63,7 @@ package protocol DatabaseConnection: AnyObject {
 
     /// Reads every table of the default schema (and of `includeSchemas`, where the engine has
     /// schemas) but `excluded`, in a number of catalog queries that does not grow with the schema.
-    func reflectSchema(includeSchemas: [String], excluding excluded: [TableName]) throws -> SchemaReflection
+    func reflectSchema(includeSchemas: SchemaSelection, excluding excluded: [TableName]) throws -> SchemaReflection
 
     /// What the schema model cannot express in the same schemas (views, functions, triggers…),
     /// in one catalog query, sorted; `migrate inspect` lists it rather than drop it unsaid.

@@ -1,7 +1,37 @@
 import MigrateCore
 
+/// The schemas reflection and autogenerate look at besides the default one: those listed, or
+/// every schema but the engine's own (Alembic's `include_schemas=True`).
+package enum SchemaSelection: Sendable, Hashable, ExpressibleByArrayLiteral {
+    case listed([String])
+    case all
+
+    package init(arrayLiteral elements: String...) { self = .listed(elements) }
+
+    /// The schema names listed; empty for `.all`, which the engine expands itself.
+    package var listedNames: [String] {
+        if case .listed(let names) = self { return names }
+        return []
+    }
+
+    /// Whether tables of `schema` (not the default one) are looked at.
+    package func contains(_ schema: String) -> Bool {
+        switch self {
+        case .listed(let names): return names.contains(schema)
+        case .all: return !Self.isSystemSchema(schema)
+        }
+    }
+
+    /// PostgreSQL's catalog schemas (`pg_catalog`, `pg_toast`, temporary schemas, and
+    /// `information_schema`), which hold no application tables.
+    package static func isSystemSchema(_ schema: String) -> Bool {
+        schema.hasPrefix("pg_") || schema == "information_schema"
+    }
+}
+
 /// What autogenerate compares and what it leaves alone; Alembic's `compare_type`,
-/// `compare_server_default`, `include_schemas` and `exclude_tables`.
+/// `compare_server_default`, `include_schemas`, `exclude_tables` and (declaratively)
+/// `include_name`/`include_object`.
 package struct SchemaComparisonOptions: Sendable, Hashable {
     /// Whether a changed column type is a difference (on by default, as in Alembic).
     package var compareTypes: Bool
@@ -9,17 +39,24 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
     /// print defaults back in their own words, so only normalised literals compare reliably).
     package var compareServerDefaults: Bool
     /// Schemas compared besides the default one; tables in any other schema are left alone.
-    package var includeSchemas: [String]
+    package var includeSchemas: SchemaSelection
     /// Globs (`*`, `?`) of table names left alone, matched against `name` and `schema.name`.
     package var excludeTables: [String]
+    /// Objects compared: where entries name a kind, only objects of that kind matching one of them.
+    package var include: [SchemaObjectFilter]
+    /// Objects left alone.
+    package var exclude: [SchemaObjectFilter]
     /// The schema unqualified names mean (PostgreSQL's `current_schema()`): a name qualified with
     /// it is the same table as the unqualified one.
     package var defaultSchema: String?
 
     package init(
-        compareTypes: Bool = true, compareServerDefaults: Bool = false, includeSchemas: [String] = [],
-        excludeTables: [String] = [], defaultSchema: String? = nil
+        compareTypes: Bool = true, compareServerDefaults: Bool = false, includeSchemas: SchemaSelection = [],
+        excludeTables: [String] = [], include: [SchemaObjectFilter] = [], exclude: [SchemaObjectFilter] = [],
+        defaultSchema: String? = nil
     ) {
+        self.include = include
+        self.exclude = exclude
         self.compareTypes = compareTypes
         self.compareServerDefaults = compareServerDefaults
         self.includeSchemas = includeSchemas
@@ -78,8 +115,8 @@ private struct Comparison {
     }
 
     mutating func run(declared: Schema, reflected: Schema) -> [Operation] {
-        let declaredTables = declared.tables.filter { isIncluded($0.name) }.map(normalized)
-        let reflectedTables = reflected.tables.filter { isIncluded($0.name) }.map(normalized)
+        let declaredTables = declared.tables.filter { isIncluded($0.name) }.map(normalized).map(filtered)
+        let reflectedTables = reflected.tables.filter { isIncluded($0.name) }.map(normalized).map(filtered)
         let declaredNames = Set(declaredTables.map(\.name))
         let reflectedByName = Dictionary(reflectedTables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -105,8 +142,41 @@ private struct Comparison {
 
     func isIncluded(_ name: TableName) -> Bool {
         let name = normalized(name)
-        if let schema = name.schema, !options.includeSchemas.contains(schema) { return false }
-        return !options.excludeTables.contains { Glob.matches($0, name.name) || Glob.matches($0, name.description) }
+        if let schema = name.schema {
+            guard options.includeSchemas.contains(schema), passes(.schema, [schema]) else { return false }
+        }
+        if options.excludeTables.contains(where: { Glob.matches($0, name.name) || Glob.matches($0, name.description) }) {
+            return false
+        }
+        return passes(.table, [name.name, name.description])
+    }
+
+    /// Whether an object of `kind` known by any of `names` passes `include` and `exclude`: no
+    /// exclude entry of its kind matches, and when include entries name its kind, one matches.
+    func passes(_ kind: SchemaObjectFilter.Kind, _ names: [String]) -> Bool {
+        func matches(_ filter: SchemaObjectFilter) -> Bool {
+            filter.kind == kind && names.contains { Glob.matches(filter.pattern, $0) }
+        }
+        if options.exclude.contains(where: matches) { return false }
+        guard options.include.contains(where: { $0.kind == kind }) else { return true }
+        return options.include.contains(where: matches)
+    }
+
+    /// The table without the columns, indexes and constraints `include`/`exclude` rule out
+    /// (unnamed constraints are always kept: a filter matches names).
+    func filtered(_ table: Table) -> Table {
+        guard !options.include.isEmpty || !options.exclude.isEmpty else { return table }
+        var table = table
+        let tableNames = [table.name.name, table.name.description]
+        func named(_ kind: SchemaObjectFilter.Kind, _ name: String?) -> Bool { name.map { passes(kind, [$0]) } ?? true }
+        table.columns = table.columns.filter { column in
+            passes(.column, [column.name] + tableNames.map { "\($0).\(column.name)" })
+        }
+        table.indexes = table.indexes.filter { named(.index, $0.name) }
+        table.uniqueConstraints = table.uniqueConstraints.filter { named(.uniqueConstraint, $0.name) }
+        table.foreignKeys = table.foreignKeys.filter { named(.foreignKeyConstraint, $0.name) }
+        table.checkConstraints = table.checkConstraints.filter { named(.checkConstraint, $0.name) }
+        return table
     }
 
     /// The table with every name in it (its own, its indexes', its keys' targets) normalised.

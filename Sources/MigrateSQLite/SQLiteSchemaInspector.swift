@@ -22,7 +22,7 @@ extension SQLiteConnection: SchemaInspector {
     /// Every table but `excludedTables` (the version and history tables), in the shape PostgreSQL's
     /// reflection returns, so autogenerate and `check` treat both engines alike. SQLite has no
     /// schemas to include.
-    package func reflectSchema(includeSchemas: [String] = [], excluding excludedTables: [TableName]) throws
+    package func reflectSchema(includeSchemas: SchemaSelection = [], excluding excludedTables: [TableName]) throws
         -> SchemaReflection
     {
         let excluded = Set(excludedTables.map { $0.name.lowercased() })

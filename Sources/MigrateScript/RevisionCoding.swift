@@ -13,7 +13,7 @@ import MigrateCore
 package enum RevisionCoding {
     /// Bumped whenever the encoding or the interpreter's output changes; a test pins the
     /// encoding of every operation, so a change to the model that would be misread fails it.
-    package static let formatVersion = 3
+    package static let formatVersion = 4
 
     /// The revision without its path and checksum (the file's, supplied again when decoding):
     /// an entry stands for any file with the same text. Always whole, operations included, so
@@ -39,7 +39,8 @@ package enum RevisionCoding {
         else { return nil }
         var revision = Revision(
             id: header.id, downRevisions: header.downRevisions, branchLabels: header.branchLabels,
-            dependsOn: header.dependsOn, message: header.message, path: path,
+            dependsOn: header.dependsOn, message: header.message, longDescription: header.longDescription,
+            createDate: header.createDate, path: path,
             isTransactional: header.isTransactional)
         if operations {
             guard let body = try? CompactCoding.decode(Body.self, from: Array(bytes[(offset + headerLength)...]))
@@ -59,6 +60,8 @@ package enum RevisionCoding {
         var branchLabels: [String]
         var dependsOn: [String]
         var message: String
+        var longDescription: String
+        var createDate: String?
         var isTransactional: Bool
 
         init(_ revision: Revision) {
@@ -67,6 +70,8 @@ package enum RevisionCoding {
             branchLabels = revision.branchLabels
             dependsOn = revision.dependsOn
             message = revision.message
+            longDescription = revision.longDescription
+            createDate = revision.createDate
             isTransactional = revision.isTransactional
         }
     }

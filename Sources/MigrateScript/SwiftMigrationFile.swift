@@ -197,16 +197,25 @@ extension ScriptSource {
 
         let upgrade = try operations(of: "upgrade", in: bodies, type: migration.name)
         let downgrade = try operations(of: "downgrade", in: bodies, type: migration.name)
+        let documentation = Self.documentation(of: migration.decl)
+        let createDate = try properties["createDate"].map { try string($0.0) } ?? documentation.createDate
+        if let createDate, let (expression, _) = properties["createDate"], createDate.contains(where: \.isNewline) {
+            throw error("`createDate` must be one line", at: expression, hint: "write it as `2026-12-06 04:30:00.123456`")
+        }
         var revision = Revision(
             id: id, downRevisions: downRevisions, branchLabels: branchLabels, dependsOn: dependsOn,
-            message: try properties["message"].map { try string($0.0) } ?? Self.message(from: migration.decl), path: path, isTransactional: isTransactional,
+            message: try properties["message"].map { try string($0.0) } ?? documentation.message,
+            longDescription: documentation.longDescription, createDate: createDate, path: path,
+            isTransactional: isTransactional,
             upgrade: upgrade.map(\.operation), downgrade: downgrade.map(\.operation))
         revision.upgradeLines = upgrade.map(\.line)
         revision.downgradeLines = downgrade.map(\.line)
         return revision
     }
 
-    static let propertyNames: Set<String> = ["revision", "downRevision", "branchLabels", "dependsOn", "transactional", "message"]
+    static let propertyNames: Set<String> = [
+        "revision", "downRevision", "branchLabels", "dependsOn", "transactional", "message", "createDate",
+    ]
 
     func checkIdentifier(_ value: String, at node: ExprSyntax, what: String) throws {
         guard Revision.isValidID(value.utf8) else {
@@ -237,8 +246,14 @@ extension ScriptSource {
         }
     }
 
-    /// The doc comment before the type, its lines joined by spaces.
-    static func message(from decl: DeclSyntax) -> String {
+    /// The doc comment before the type: its first line is the message, the lines after it the
+    /// description (blank lines between paragraphs kept, blank lines around it dropped).
+    ///
+    /// Plain `//` and `/* */` comments are skipped rather than ending the doc comment, so a
+    /// lint suppression or a note between the doc comment and the type leaves the message alone.
+    /// Alembic's `Revision ID:`/`Revises:`/`Create Date:` lines are not part of the description
+    /// (``Revision/describing(_:)``).
+    static func documentation(of decl: DeclSyntax) -> (message: String, longDescription: String, createDate: String?) {
         var lines: [String] = []
         for piece in decl.leadingTrivia {
             switch piece {
@@ -246,17 +261,16 @@ extension ScriptSource {
                 lines.append(String(text.dropFirst(3)).trimmingWhitespace())
             case .docBlockComment(let text):
                 let inner = text.dropFirst(3).dropLast(2)
-                lines += inner.split(separator: "\n").map {
+                lines += inner.split(separator: "\n", omittingEmptySubsequences: false).map {
                     String($0.drop { $0 == " " || $0 == "\t" || $0 == "*" }).trimmingWhitespace()
                 }
-            case .lineComment, .blockComment:
-                // A plain comment between doc lines ends the doc comment that came before it.
-                lines = []
             default:
                 break
             }
         }
-        return lines.filter { !$0.isEmpty }.joined(separator: " ")
+        guard let first = lines.firstIndex(where: { !$0.isEmpty }) else { return ("", "", nil) }
+        let (description, createDate) = Revision.describing(Array(lines[(first + 1)...]))
+        return (lines[first], description, createDate)
     }
 }
 

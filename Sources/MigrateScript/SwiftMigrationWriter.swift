@@ -15,13 +15,15 @@ package enum SwiftMigrationWriter {
     /// The type name of a revision's migration: `Rev_<id>`.
     package static func typeName(revision id: String) -> String { "Rev_\(id)" }
 
-    /// The text of a migration file declaring `Rev_<id>: Migration`.
+    /// The text of a migration file declaring `Rev_<id>: Migration`; `createDate`, when given,
+    /// is written as `static let createDate = "…"`.
     package static func render(
         revision id: String,
         downRevisions: [String],
         branchLabels: [String] = [],
         dependsOn: [String] = [],
         message: String,
+        createDate: String? = nil,
         isTransactional: Bool = true,
         upgrade: [MigrateCore.Operation] = [],
         downgrade: [MigrateCore.Operation] = []
@@ -33,6 +35,7 @@ package enum SwiftMigrationWriter {
         if !branchLabels.isEmpty { members.append(property("branchLabels", type: "[String]", value: strings(branchLabels))) }
         if !dependsOn.isEmpty { members.append(property("dependsOn", type: "[String]", value: strings(dependsOn))) }
         if !isTransactional { members.append(property("transactional", value: ExprSyntax(BooleanLiteralExprSyntax(false)))) }
+        if let createDate { members.append(property("createDate", value: ExprSyntax(literal(createDate)))) }
         members.append(function("upgrade", operations: upgrade))
         members.append(function("downgrade", operations: downgrade))
 
@@ -327,6 +330,18 @@ package enum SwiftMigrationWriter {
     }
 
     /// A statement of a function body.
+    /// The `op.…` calls recording `operations`, one statement each, formatted as ``render`` writes
+    /// them inside a body but not indented (a revision template indents them where it puts them).
+    package static func statementsText(_ operations: [MigrateCore.Operation]) -> String {
+        let items = CodeBlockItemListSyntax {
+            for operation in operations { bodyItem(operation) }
+        }
+        var text = items.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+
     static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
         CodeBlockItemSyntax(item: .expr(statement(operation)))
     }

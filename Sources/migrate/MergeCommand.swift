@@ -25,6 +25,8 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The file format (default: the one `revision` writes).")
     var format: Commands.FileFormat?
 
+    @OptionGroup var output: JSONOption
+
     func validate() throws {
         if revisions.isEmpty { throw ValidationError("name the heads to merge, or `heads` for all of them") }
     }
@@ -34,6 +36,6 @@ struct MergeCommand: ParsableCommand {
         options.revisionID = revisionID
         options.branchLabels = branchLabels
         if let format { options.format = format }
-        StandardOutput.line("\(try Commands.merge(global.context(), options))")
+        try NewRevisionOutput.print(try Commands.merge(global.context(), options), json: output.json)
     }
 }

@@ -4,7 +4,8 @@ import MigrateKit
 struct RevisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revision",
-        abstract: "Create a new migration file and print its path.")
+        abstract: "Create a new migration file and print its path.",
+        discussion: "Also prints Alembic's `Generating PATH ...  done` line on stderr; --json prints the new revision as an object instead of the path.")
 
     @OptionGroup(title: "Environment")
     var global: GlobalOptions
@@ -39,6 +40,8 @@ struct RevisionCommand: ParsableCommand {
     @Flag(name: .customLong("allow-empty"), help: "With --autogenerate, write the file even when nothing changed.")
     var allowEmpty = false
 
+    @OptionGroup var output: JSONOption
+
     func run() throws {
         var options = Commands.RevisionOptions(message: message)
         options.format = format
@@ -50,12 +53,11 @@ struct RevisionCommand: ParsableCommand {
         options.versionPath = versionPath
         guard autogenerate else {
             if allowEmpty { throw ValidationError("--allow-empty goes with --autogenerate") }
-            StandardOutput.line("\(try Commands.revision(global.context(), options))")
-            return
+            return try NewRevisionOutput.print(try Commands.revision(global.context(), options), json: output.json)
         }
         let result = try Commands.autogenerateRevision(global.context(), options, allowEmpty: allowEmpty)
         for change in result.changes { StandardError.write("Detected \(change.summary)\n") }
-        guard let path = result.path else {
+        guard let written = result.written else {
             StandardError.write("No changes in schema detected; no revision written (pass --allow-empty to write one anyway)\n")
             return
         }
@@ -64,7 +66,18 @@ struct RevisionCommand: ParsableCommand {
             let place = finding.location.map { "\(LintPaths.display($0)): " } ?? ""
             StandardError.write("lint: \(place)\(finding.severity.rawValue) \(finding.rule): \(finding.message); instead: \(finding.alternative)\n")
         }
-        StandardOutput.line("\(path)")
+        try NewRevisionOutput.print(written, json: output.json)
+    }
+}
+
+/// How `revision` and `merge` report the file they wrote: Alembic's `Generating PATH ...  done`
+/// on stderr, which scripts written for Alembic parse, and on stdout the path, or with `--json`
+/// the new revision as an object.
+enum NewRevisionOutput {
+    static func print(_ written: Commands.NewRevision, json: Bool) throws {
+        StandardError.write("Generating \(written.path) ...  done\n")
+        if json { return try JSONOutput.print(written) }
+        StandardOutput.line("\(written.path)")
     }
 }
 

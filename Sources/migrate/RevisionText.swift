@@ -27,7 +27,9 @@ extension RevisionInfo {
     }
 
     /// Alembic's verbose entry (`Rev:`, `Parent:`/`Merges:`, `Also depends on:`, `Branches
-    /// into:`, `Branch names:`, `Path:`, then the message indented), ending with a newline.
+    /// into:`, `Branch names:`, `Path:`, then indented the message, the description and the
+    /// `Revision ID:`, `Revises:` and `Create Date:` lines Alembic's template writes into the
+    /// docstring), ending with a newline.
     var logEntry: TerminalText {
         var text: TerminalText = "Rev: \(revision)"
         if isHead || isEffectiveHead { text += " (head)" }
@@ -41,6 +43,15 @@ extension RevisionInfo {
         if isBranchPoint { text += "Branches into: \(children.joined(separator: ", "))\n" }
         if !branchLabels.isEmpty { text += "Branch names: \(branchLabels.joined(separator: ", "))\n" }
         text += "Path: \(path ?? "")\n\n    \(message)\n"
+        if !longDescription.isEmpty {
+            text += "\n"
+            for line in longDescription.split(separator: "\n", omittingEmptySubsequences: false) {
+                text += line.isEmpty ? "\n" : "    \(String(line))\n"
+            }
+        }
+        text += "\n    Revision ID: \(revision)\n"
+        text += downRevisions.isEmpty ? "    Revises:\n" : "    Revises: \(downRevisions.joined(separator: ", "))\n"
+        if let createDate { text += "    Create Date: \(createDate)\n" }
         return text
     }
 }

@@ -76,7 +76,7 @@ import TestSupport
         func beginMigrationSession() throws { try inner.beginMigrationSession() }
         func verifyBeforeCommit() throws { try inner.verifyBeforeCommit() }
         func endMigrationSession() throws { try inner.endMigrationSession() }
-        func reflectSchema(includeSchemas: [String], excluding excluded: [TableName]) throws -> SchemaReflection {
+        func reflectSchema(includeSchemas: SchemaSelection, excluding excluded: [TableName]) throws -> SchemaReflection {
             try alive("SELECT")
             return try inner.reflectSchema(includeSchemas: includeSchemas, excluding: excluded)
         }

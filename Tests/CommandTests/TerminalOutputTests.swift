@@ -53,7 +53,7 @@ import TestSupport
             #expect(controls(result.stdout).isEmpty, "\(arguments): \(result)")
         }
         let show = try env.run("show", "aaa111")
-        #expect(show.stdout.hasSuffix("\n    \(Self.escapedMessage)\n\n"), "\(show)")
+        #expect(show.stdout.hasSuffix("\n    \(Self.escapedMessage)\n\n    Revision ID: aaa111\n    Revises:\n\n"), "\(show)")
 
         #expect(try env.run("upgrade", "aaa111").status == 0)
         let current = try env.run("current", "--verbose")
@@ -123,7 +123,9 @@ import TestSupport
               {
                 "branch_labels": [],
                 "children": [],
+                "create_date": null,
                 "depends_on": [],
+                "description": "",
                 "down_revisions": [],
                 "is_base": true,
                 "is_branch_point": false,

@@ -144,6 +144,13 @@ import TestSupport
         #expect(
             reflection.schema.tables.map(\.name)
                 == [TableName("warehouses", schema: "inventory"), TableName("accounts"), TableName("orders")])
+        // Every schema but PostgreSQL's own, in the same five queries.
+        let everySchema = try connection.reflectSchema(includeSchemas: .all, excluding: [TableName("migrate_version")])
+        #expect(everySchema.queryCount == 5)
+        #expect(
+            everySchema.schema.tables.map(\.name)
+                == [TableName("ignored", schema: "elsewhere"), TableName("warehouses", schema: "inventory"),
+                    TableName("accounts"), TableName("orders")])
 
         let warehouses = try #require(reflection.schema.table(TableName("warehouses", schema: "inventory")))
         #expect(warehouses.primaryKey == ["code", "region"])

@@ -95,6 +95,69 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         #expect(try parse(#"{"history_table": null}"#).historyTable == nil)
     }
 
+    /// `include_schemas: true` is Alembic's `include_schemas=True`; a list and false keep working.
+    @Test func includeSchemasTakesTrueFalseOrAList() throws {
+        let all = try parse(#"{"compare": {"include_schemas": true}}"#)
+        #expect(all.compare.includeAllSchemas && all.compare.includeSchemas.isEmpty)
+        let none = try parse(#"{"compare": {"include_schemas": false}}"#)
+        #expect(!none.compare.includeAllSchemas && none.compare.includeSchemas.isEmpty)
+        let listed = try parse(#"{"compare": {"include_schemas": ["audit"]}}"#)
+        #expect(!listed.compare.includeAllSchemas && listed.compare.includeSchemas == ["audit"])
+        #expect(failure(#"{"compare": {"include_schemas": "audit"}}"#).0
+            == "/srv/app/migrate.json:1:33: 'compare.include_schemas' must be true, false or a list of schema names, found a string")
+    }
+
+    /// `compare.include`/`exclude` entries: `"kind:glob"`, a bare glob for tables, or an object.
+    @Test func objectFiltersReadBothSpellings() throws {
+        let configuration = try parse(#"""
+            {"compare": {
+              "include": ["table:app_*", {"type": "column", "name": "*.id"}],
+              "exclude": ["audit_*", "index:ix_tmp_*", {"name": "legacy"}, "foreign_key_constraint:fk_x"]
+            }}
+            """#)
+        #expect(configuration.compare.include == [SchemaObjectFilter(.table, "app_*"), SchemaObjectFilter(.column, "*.id")])
+        #expect(configuration.compare.exclude == [
+            SchemaObjectFilter(.table, "audit_*"), SchemaObjectFilter(.index, "ix_tmp_*"), SchemaObjectFilter(.table, "legacy"),
+            SchemaObjectFilter(.foreignKeyConstraint, "fk_x"),
+        ])
+    }
+
+    static let objectFilterErrorsCases: [(String, String, String?)] = [
+        (#"{"compare": {"exclude": ["indx:ix_*"]}}"#,
+         "/srv/app/migrate.json:1:26: 'compare.exclude[0]' names the object type 'indx', which is not one migrate compares",
+         "did you mean 'index'?"),
+        (#"{"compare": {"exclude": [{"type": "view", "name": "v"}]}}"#,
+         "/srv/app/migrate.json:1:35: 'compare.exclude[0].type' names the object type 'view', which is not one migrate compares",
+         "the types are schema, table, column, index, unique_constraint, foreign_key_constraint, check_constraint"),
+        (#"{"compare": {"include": [{"type": "table"}]}}"#, "/srv/app/migrate.json:1:26: 'compare.include[0]' has no 'name'",
+         #"write {"type": "table", "name": "audit_*"}"#),
+        (#"{"compare": {"include": [{"type": "table", "glob": "x"}]}}"#,
+         "/srv/app/migrate.json:1:44: unknown key 'compare.include[0].glob'", "the known keys are 'compare.include[0].type', 'compare.include[0].name'"),
+        (#"{"compare": {"include": ["index:"]}}"#, "/srv/app/migrate.json:1:26: 'compare.include[0]' has no name after 'index:'",
+         #"write "index:NAME", NAME a glob"#),
+        (#"{"compare": {"include": [3]}}"#,
+         #"/srv/app/migrate.json:1:26: 'compare.include[0]' must be a string like "index:ix_tmp_*" or an object with 'type' and 'name', found a number"#, nil),
+        (#"{"compare": {"include": "table:x"}}"#,
+         #"/srv/app/migrate.json:1:25: 'compare.include' must be a list of filters like "table:audit_*", found a string"#, nil),
+        (#"{"revision_template": "t.swift"}"#,
+         #"/srv/app/migrate.json:1:23: 'revision_template' must be an object with "swift" and/or "sql" template paths, found a string"#, nil),
+        (#"{"revision_template": {"python": "t.mako"}}"#, "/srv/app/migrate.json:1:24: unknown key 'revision_template.python'",
+         "the known keys are 'revision_template.swift', 'revision_template.sql'"),
+    ]
+
+    @Test(arguments: objectFilterErrorsCases)
+    func objectFilterAndTemplateErrors(_ text: String, _ message: String, _ hint: String?) {
+        let (actual, actualHint) = failure(text)
+        #expect(actual == message)
+        #expect(actualHint == hint)
+    }
+
+    @Test func revisionTemplatePathsAreRelativeToTheFile() throws {
+        let configuration = try parse(#"{"revision_template": {"swift": "templates/migration.swift", "sql": "/abs/m.sql"}}"#)
+        #expect(configuration.revisionTemplates == Configuration.RevisionTemplates(
+            swift: "/srv/app/templates/migration.swift", sql: "/abs/m.sql"))
+    }
+
     @Test func partialCompareKeepsOtherDefaults() throws {
         let configuration = try parse(#"{"compare": {"exclude_tables": ["x"]}, "version_table_schema": null}"#)
         #expect(configuration.compare == Configuration.Compare(excludeTables: ["x"]))
@@ -263,10 +326,10 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         (#"{"sqlalchemy.url": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'sqlalchemy.url'", "did you mean 'url'?"),
         (#"{"script_location": "x"}"#, "/srv/app/migrate.json:1:2: unknown key 'script_location'", "did you mean 'versions'?"),
         (#"{"colour": true}"#, "/srv/app/migrate.json:1:2: unknown key 'colour'",
-         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'lint', 'targets'"),
+         "the known keys are 'url', 'versions', 'models', 'version_table', 'version_table_schema', 'history_table', 'history_table_schema', 'transaction_per_migration', 'compare', 'lock_timeout', 'lint', 'targets', 'revision_template'"),
         (#"{"compare": {"type": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.type'", "did you mean 'compare.types'?"),
         (#"{"compare": {"xyz": true}}"#, "/srv/app/migrate.json:1:14: unknown key 'compare.xyz'",
-         "the known keys are 'compare.types', 'compare.server_defaults', 'compare.include_schemas', 'compare.exclude_tables'"),
+         "the known keys are 'compare.types', 'compare.server_defaults', 'compare.include_schemas', 'compare.exclude_tables', 'compare.include', 'compare.exclude'"),
         ("{\"url\": \"a\",\n \"url\": \"b\"}", "/srv/app/migrate.json:2:2: duplicate key 'url' (first given on line 1)", "keep one of them"),
     ]
 

@@ -102,6 +102,38 @@ private let example = """
         #expect(try parse(text).revision.message == expected)
     }
 
+    /// Free header comments after the message are its description; a bare `--` keeps paragraphs.
+    static let descriptionCases: [(String, String, String)] = [
+        ("-- revision: a1\n-- migrate:upgrade", "", ""),
+        ("-- first\n-- second\n-- revision: a1\n-- migrate:upgrade", "first", "second"),
+        ("-- add accounts\n--\n-- Why: billing needs them.\n--\n-- revision: a1\n-- later line\n--\n-- migrate:upgrade\n-- not header",
+         "add accounts", "Why: billing needs them.\n\nlater line"),
+        ("-- free text\n-- message: explicit\n-- revision: a1\n-- migrate:upgrade", "explicit", "free text"),
+        ("-- message: explicit\n-- details\n-- revision: a1\n-- migrate:upgrade", "explicit", "details"),
+        ("-- add a\n--\n-- Revision ID: a1\n-- Revises:\n-- Create Date: 2019-03-01 10:00:00\n--\n-- ported\n-- revision: a1\n-- migrate:upgrade",
+         "add a", "ported"),
+    ]
+
+    @Test(arguments: descriptionCases)
+    func description(_ text: String, _ message: String, _ description: String) throws {
+        let revision = try parse(text).revision
+        #expect(revision.message == message)
+        #expect(revision.longDescription == description)
+    }
+
+    @Test func createDateRoundTrips() throws {
+        let text = SQLMigrationFile.render(
+            revision: "a1", downRevisions: [], message: "add accounts", createDate: "2026-12-06 04:30:00.123456",
+            upgradeSQL: "SELECT 1;", downgradeSQL: "")
+        #expect(text.hasPrefix("-- add accounts\n-- revision: a1\n-- down_revision:\n-- branch_labels:\n-- depends_on:\n-- create_date: 2026-12-06 04:30:00.123456\n"))
+        let revision = try parse(text).revision
+        #expect(revision.createDate == "2026-12-06 04:30:00.123456")
+        #expect(revision.longDescription == "")
+        #expect(try parse("-- revision: a1\n-- create_date:\n-- migrate:upgrade").revision.createDate == nil)
+        #expect(try parse("-- m\n-- Create Date: 2019-03-01 10:00:00\n-- revision: a1\n-- migrate:upgrade").revision.createDate
+            == "2019-03-01 10:00:00")
+    }
+
     @Test func sectionsKeepStatementsAndTheirLines() throws {
         let file = try parse(
             """
@@ -248,7 +280,7 @@ private let example = """
          "2:4: unknown header key 'Revision'", "did you mean 'revision'?"),
         ("-- add accounts\n-- revision: abc\n-- branch: main\n-- migrate:upgrade",
          "3:4: unknown header key 'branch'",
-         "the header keys are revision, down_revision, branch_labels, depends_on, transactional, message; write a message that looks like a key as '-- message: …'"),
+         "the header keys are revision, down_revision, branch_labels, depends_on, transactional, message, create_date; write a message that looks like a key as '-- message: …'"),
         ("-- revision: abc\n-- transactional: yes\n-- migrate:upgrade",
          "2:19: 'transactional' must be true or false, found 'yes'",
          "false runs the migration outside a transaction (e.g. for CREATE INDEX CONCURRENTLY)"),

@@ -348,6 +348,60 @@ import Testing
                 == [])
     }
 
+    @Test func everySchemaButTheSystemOnesIsComparedWhenAllAreIncluded() {
+        let reflected = Schema(tables: [
+            Table(TableName("kept", schema: "inventory"), columns: [Column("id", .integer)]),
+            Table(TableName("other", schema: "archive"), columns: [Column("id", .integer)]),
+            Table(TableName("catalog", schema: "pg_catalog"), columns: [Column("id", .integer)]),
+            Table(TableName("views", schema: "information_schema"), columns: [Column("id", .integer)]),
+        ])
+        let options = SchemaComparisonOptions(includeSchemas: .all, defaultSchema: "public")
+        let operations = SchemaDiff.compare(declared: Schema(), reflected: reflected, dialect: .postgresql, options: options)
+        #expect(operations.count == 2)
+        #expect(Set(operations.compactMap { operation -> TableName? in
+            if case .dropTable(let name, _) = operation { return name }
+            return nil
+        }) == [TableName("kept", schema: "inventory"), TableName("other", schema: "archive")])
+        let schemaFilter = SchemaComparisonOptions(
+            includeSchemas: .all, exclude: [SchemaObjectFilter(.schema, "arch*")], defaultSchema: "public")
+        #expect(SchemaDiff.compare(declared: Schema(), reflected: reflected, dialect: .postgresql, options: schemaFilter)
+            == [.dropTable(TableName("kept", schema: "inventory"), definition: reflected.tables[0])])
+    }
+
+    /// `include`/`exclude` leave objects alone on both sides: an excluded column, index or
+    /// constraint that differs is no difference, and an include list narrows a kind to its matches.
+    @Test func objectFiltersApplyToTheModelsAndTheDatabaseAlike() {
+        let reflected = Schema(tables: [
+            Table(
+                TableName("items"), columns: [Column("id", .integer, isPrimaryKey: true), Column("legacy_code", .text)],
+                foreignKeys: [ForeignKey(name: "fk_items_old", columns: ["id"], references: TableName("old"), referencedColumns: ["id"])],
+                uniqueConstraints: [UniqueConstraint(name: "uq_items_tmp", columns: ["legacy_code"])],
+                indexes: [Index(name: "ix_tmp_code", table: TableName("items"), columns: ["legacy_code"])]),
+            Table(TableName("audit_log"), columns: [Column("id", .integer)]),
+            Table(TableName("old"), columns: [Column("id", .integer, isPrimaryKey: true)]),
+        ])
+        let declared = Schema(tables: [
+            Table(TableName("items"), columns: [Column("id", .integer, isPrimaryKey: true), Column("name", .text)],
+                  indexes: [Index(name: "ix_items_name", table: TableName("items"), columns: ["name"])]),
+            Table(TableName("old"), columns: [Column("id", .integer, isPrimaryKey: true)]),
+        ])
+        let everything = SchemaDiff.compare(declared: declared, reflected: reflected, dialect: .postgresql)
+        #expect(everything.count > 4)
+        let options = SchemaComparisonOptions(exclude: [
+            SchemaObjectFilter(.table, "audit_*"), SchemaObjectFilter(.column, "items.legacy_*"),
+            SchemaObjectFilter(.index, "ix_tmp_*"), SchemaObjectFilter(.uniqueConstraint, "uq_*_tmp"),
+            SchemaObjectFilter(.foreignKeyConstraint, "fk_items_old"), SchemaObjectFilter(.column, "name"),
+            SchemaObjectFilter(.index, "ix_items_name"),
+        ])
+        #expect(SchemaDiff.compare(declared: declared, reflected: reflected, dialect: .postgresql, options: options) == [])
+        let onlyIndexes = SchemaComparisonOptions(include: [SchemaObjectFilter(.index, "ix_items_*")], exclude: [
+            SchemaObjectFilter(.table, "audit_*"), SchemaObjectFilter(.column, "items.*_code"), SchemaObjectFilter(.column, "name"),
+            SchemaObjectFilter(.uniqueConstraint, "*"), SchemaObjectFilter(.foreignKeyConstraint, "*"),
+        ])
+        #expect(SchemaDiff.compare(declared: declared, reflected: reflected, dialect: .postgresql, options: onlyIndexes)
+            == [.createIndex(declared.tables[0].indexes[0])])
+    }
+
     @Test func uncheckedNamesAndSpellingsMatch() {
         // What PostgreSQL reflects for a declaration that left constraint names to the database.
         let declared = Schema(tables: [

@@ -168,8 +168,79 @@ func readError(_ text: String) -> MigrateError? {
             }
             """
         let revision = try SwiftMigrationFile.revision(parsing: text, path: "b.swift")
-        #expect(revision.message == "rename the projects table")
+        #expect(revision.message == "rename the")
+        #expect(revision.longDescription == "projects table")
         #expect(revision.upgrade.isEmpty)
+    }
+
+    /// The first doc line is the message and the rest the description, paragraphs kept; a plain
+    /// `//` comment between the doc comment and the type (a lint suppression, a note) leaves both.
+    static let documentationCases: [(String, String, String)] = [
+        ("/// rename projects\n///\n/// The old name clashed with a keyword.\n/// Readers use the view.\n",
+         "rename projects", "The old name clashed with a keyword.\nReaders use the view."),
+        ("/// rename projects\n// swiftlint:disable type_name\n", "rename projects", ""),
+        ("/// rename projects\n/// first paragraph\n///\n/// second paragraph\n// a note\n",
+         "rename projects", "first paragraph\n\nsecond paragraph"),
+        ("/**\n * rename projects\n *\n * why it matters\n */\n", "rename projects", "why it matters"),
+        ("// only a plain comment\n", "", ""),
+        ("///\n///   rename projects  \n", "rename projects", ""),
+    ]
+
+    @Test(arguments: documentationCases)
+    func docCommentGivesMessageAndDescription(_ comment: String, _ message: String, _ description: String) throws {
+        let text = "import MigrateKit\n\n" + comment + """
+            enum Rev_b2: Migration {
+                static let revision = "b2"
+                static let downRevision: [String] = ["a1"]
+                static func upgrade(_ op: Operations) {}
+                static func downgrade(_ op: Operations) {}
+            }
+            """
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "b.swift")
+        #expect(revision.message == message)
+        #expect(revision.longDescription == description)
+    }
+
+    /// Alembic's docstring lines are not description; its `Create Date:` gives the date.
+    @Test func alembicDocstringLinesGiveTheDate() throws {
+        let text = """
+            import MigrateKit
+
+            /// add accounts
+            ///
+            /// Revision ID: b2
+            /// Revises: a1
+            /// Create Date: 2019-03-01 10:00:00.000000
+            ///
+            /// Ported from Alembic.
+            enum Rev_b2: Migration {
+                static let revision = "b2"
+                static let downRevision: [String] = ["a1"]
+                static func upgrade(_ op: Operations) {}
+                static func downgrade(_ op: Operations) {}
+            }
+            """
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "b.swift")
+        #expect(revision.message == "add accounts")
+        #expect(revision.longDescription == "Ported from Alembic.")
+        #expect(revision.createDate == "2019-03-01 10:00:00.000000")
+    }
+
+    @Test func createDateIsReadFromItsProperty() throws {
+        let text = migrationFile(upgrade: "").replacingOccurrences(
+            of: "static let downRevision: [String] = []",
+            with: "static let downRevision: [String] = []\n    static let createDate = \"2026-12-06 04:30:00.123456\"")
+        #expect(try SwiftMigrationFile.revision(parsing: text, path: "a.swift").createDate == "2026-12-06 04:30:00.123456")
+        #expect(try SwiftMigrationFile.revision(parsing: migrationFile(upgrade: ""), path: "a.swift").createDate == nil)
+    }
+
+    @Test func writtenCreateDateReadsBack() throws {
+        let text = SwiftMigrationWriter.render(
+            revision: "c3", downRevisions: ["a1"], message: "add tags", createDate: "2026-12-06 04:30:00.000001")
+        #expect(text.contains("    static let createDate = \"2026-12-06 04:30:00.000001\"\n"))
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "c.swift")
+        #expect(revision.createDate == "2026-12-06 04:30:00.000001")
+        #expect(revision.message == "add tags")
     }
 
     @Test func theParameterNameIsTheFiles() throws {

@@ -262,7 +262,7 @@ import Testing
         let events = TableName("events", schema: "audit")
         let revision = Revision(
             id: "pinned", downRevisions: ["a", "b"], branchLabels: ["l"], dependsOn: ["d"], message: "m",
-            isTransactional: false,
+            longDescription: "why\n\nmore", createDate: "2026-12-06 04:30:00.123456", isTransactional: false,
             upgrade: [
                 .createTable(WriterTests.fullTable),
                 .dropTable(events, definition: Table(events, columns: [Column("id", .uuid)])),
@@ -295,7 +295,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v3 4161a36f87cf5a17411ed11f2031cbadcbaad1dffe968f82a0d19440f5bef486",
+                == "v4 e9a34b05c486a9dd81a95d6ef75475e374b6d7115c886b618962279df74755d2",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

@@ -40,6 +40,7 @@ import Testing
         #expect(compiled.branchLabels == read.branchLabels)
         #expect(compiled.dependsOn == read.dependsOn)
         #expect(compiled.isTransactional == read.isTransactional)
+        #expect(compiled.createDate == read.createDate)
         #expect(compiled.upgrade == read.upgrade)
         #expect(compiled.downgrade == read.downgrade)
         #expect(!read.upgrade.isEmpty)
