@@ -66,7 +66,7 @@ extension Commands {
         let inspection = try inspect(context)
         try writeModelsFile(modelsPath, text: inspection.text)
         let connection = try context.connect()
-        let options = SchemaComparisonOptions(includeSchemas: configuration.compare.includeSchemas)
+        let options = SchemaComparisonOptions(includeSchemas: .listed(configuration.compare.includeSchemas))
         let upgrade = SchemaDiff.compare(
             declared: inspection.schema, reflected: Schema(), dialect: connection.dialect, options: options)
         let reverses = upgrade.reversed().map(\.reversed)
@@ -76,7 +76,7 @@ extension Commands {
         var revisionOptions = RevisionOptions(message: "baseline: the schema as the database had it")
         let baseline = newRevisionID()
         revisionOptions.revisionID = baseline
-        let revisionPath = try writeRevision(context, revisionOptions, upgrade: upgrade, downgrade: downgrade)
+        let revisionPath = try writeRevision(context, revisionOptions, upgrade: upgrade, downgrade: downgrade).path
         return DatabaseAdoption(
             created: [configPath, versionsPath, modelsPath, revisionPath], baseline: baseline,
             inspection: inspection, urlFromEnvironment: !writesURL, context: context)

@@ -20,7 +20,7 @@ extension Commands {
     }
 
     /// Reads the live database into a models file declaring every table of the default schema
-    /// (and of `schemas`, else migrate.json's `compare.include_schemas`) but `migrate`'s own
+    /// (and of `schemas`, else migrate.json's `compare.include_schemas`, which may be `true`: all) but `migrate`'s own
     /// tables and those matching `excludeTables` (else `compare.exclude_tables`).
     ///
     /// The text depends only on the database: tables in (schema, name) order, and within each its
@@ -30,7 +30,9 @@ extension Commands {
     public static func inspect(_ context: Context, schemas: [String] = [], excludeTables: [String] = []) throws
         -> Inspection
     {
-        let includeSchemas = schemas.isEmpty ? context.configuration.compare.includeSchemas : schemas
+        let compare = context.configuration.compare
+        let includeSchemas: SchemaSelection = !schemas.isEmpty
+            ? .listed(schemas) : compare.includeAllSchemas ? .all : .listed(compare.includeSchemas)
         let excludePatterns = excludeTables.isEmpty ? context.configuration.compare.excludeTables : excludeTables
         let connection = try context.connect()
         let versionTable = context.versionTable(dialect: connection.dialect)

@@ -67,7 +67,7 @@ package protocol DatabaseConnection: AnyObject {
 
     /// What the schema model cannot express in the same schemas (views, functions, triggers…),
     /// in one catalog query, sorted; `migrate inspect` lists it rather than drop it unsaid.
-    func unmodeledObjects(includeSchemas: [String]) throws -> [UnmodeledObject]
+    func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject]
 
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.

@@ -4,7 +4,7 @@ import MigrateSQL
 extension SQLiteConnection {
     /// Views, triggers and virtual tables of the main database, from one read of `sqlite_master`
     /// (SQLite has no schemas to include).
-    package func unmodeledObjects(includeSchemas: [String]) throws -> [UnmodeledObject] {
+    package func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
         let rows = try query(
             """
             SELECT CASE WHEN type = 'table' THEN 'virtual table' ELSE type END, name,

@@ -80,7 +80,7 @@ import TestSupport
             try alive("SELECT")
             return try inner.reflectSchema(includeSchemas: includeSchemas, excluding: excluded)
         }
-        func unmodeledObjects(includeSchemas: [String]) throws -> [UnmodeledObject] {
+        func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
             try alive("SELECT")
             return try inner.unmodeledObjects(includeSchemas: includeSchemas)
         }

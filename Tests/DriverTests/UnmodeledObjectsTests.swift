@@ -49,7 +49,7 @@ import TestSupport
             "trigger people_touch on people",
             "view adults",
         ])
-        let withOther = try connection.unmodeledObjects(includeSchemas: ["other"]).map(\.description)
+        let withOther = try connection.unmodeledObjects(includeSchemas: .listed(["other"])).map(\.description)
         #expect(withOther.contains("view other.hidden"))
     }
 
