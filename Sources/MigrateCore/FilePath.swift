@@ -26,6 +26,21 @@ package enum FilePath {
         guard trimmed != "/", let slash = trimmed.lastIndex(of: "/") else { return String(trimmed) }
         return String(trimmed[trimmed.index(after: slash)...])
     }
+
+    /// `path` made absolute against the absolute folder `base`, with `.` and `..` removed
+    /// lexically (symbolic links are left alone).
+    package static func absolute(_ path: String, relativeTo base: String) -> String {
+        let full = path.hasPrefix("/") ? path : base + "/" + path
+        var components: [Substring] = []
+        for component in full.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
 }
 
 extension StringProtocol {

@@ -82,6 +82,121 @@ public enum SQLValue: Sendable, Hashable, Codable {
 }
 
 extension Operation {
+    /// The line `revision --autogenerate` prints for this operation, in Alembic's vocabulary for
+    /// detected changes: `add_table accounts`, `modify_nullable tasks.title: true -> false`.
+    package var summary: String {
+        func columns(_ names: [String]) -> String { "(" + names.joined(separator: ", ") + ")" }
+        switch self {
+        case .createTable(let table):
+            return "add_table \(table.name)"
+        case .dropTable(let table, _):
+            return "remove_table \(table)"
+        case .renameTable(let table, let newName):
+            return "rename_table \(table) -> \(newName)"
+        case .addColumn(let table, let column):
+            return "add_column \(table).\(column.name)"
+        case .dropColumn(let table, let column, _):
+            return "remove_column \(table).\(column)"
+        case .alterColumn(let table, let column, let changes):
+            var parts: [String] = []
+            if let newName = changes.newName { parts.append("rename_column -> \(newName)") }
+            if let type = changes.type {
+                parts.append("modify_type \(changes.existingType.map(\.migrationFileText) ?? "?") -> \(type.migrationFileText)")
+            }
+            if let nullable = changes.isNullable {
+                parts.append("modify_nullable \(changes.existingNullable.map(String.init) ?? "?") -> \(nullable)")
+            }
+            if let value = changes.defaultValue {
+                parts.append("modify_default \(ServerDefault.summaryText(changes.existingDefault ?? nil)) -> \(ServerDefault.summaryText(value))")
+            }
+            if changes.comment != nil { parts.append("modify_comment") }
+            let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
+            let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
+            return "\(kind) \(table).\(column): \(details)"
+        case .createIndex(let index):
+            let keys = index.keys.map { key -> String in
+                switch key.base {
+                case .column(let name), .ordered(.column(let name), _): return name + (key.options.isDescending ? " DESC" : "")
+                case .expression(let sql), .ordered(.expression(let sql), _): return sql + (key.options.isDescending ? " DESC" : "")
+                case .ordered: return ""
+                }
+            }
+            return "add_index \(index.name) on \(index.table)\(columns(keys))\(index.isUnique ? " unique" : "")"
+                + (index.method.map { " using \($0)" } ?? "")
+        case .dropIndex(let name, let table, _):
+            return "remove_index \(name) on \(table)"
+        case .createUniqueConstraint(let table, let constraint):
+            return "add_unique_constraint \(constraint.name ?? "") on \(table)\(columns(constraint.columns))"
+        case .createCheckConstraint(let table, let constraint):
+            return "add_check_constraint \(constraint.name ?? "") on \(table): \(constraint.expression)"
+        case .createForeignKey(let table, let key):
+            return "add_fk \(key.name ?? "") on \(table)\(columns(key.columns)) -> \(key.referencedTable)\(columns(key.referencedColumns))"
+        case .createPrimaryKey(let table, let name, let keyColumns):
+            return "add_primary_key \(name ?? "") on \(table)\(columns(keyColumns))"
+        case .dropConstraint(let table, let name, let kind):
+            let word: String
+            switch kind {
+            case .unique: word = "remove_unique_constraint"
+            case .check: word = "remove_check_constraint"
+            case .foreignKey: word = "remove_fk"
+            case .primaryKey: word = "remove_primary_key"
+            }
+            return "\(word) \(name) on \(table)"
+        case .setTableComment(let table, _, _):
+            return "modify_table_comment \(table)"
+        case .execute(let sql):
+            return "execute \(sql.prefix(60))"
+        case .bulkInsert(let table, _, let rows):
+            return "bulk_insert \(table) (\(rows.count) rows)"
+        case .swiftCode(let label):
+            return "run_swift \(label ?? "")"
+        }
+    }
+}
+
+extension ColumnType {
+    /// The type as migration files write it: `integer`, `string(length: 50)`.
+    var migrationFileText: String {
+        switch self {
+        case .integer: return "integer"
+        case .bigInteger: return "bigInteger"
+        case .smallInteger: return "smallInteger"
+        case .string(let length): return length.map { "string(length: \($0))" } ?? "string"
+        case .text: return "text"
+        case .boolean: return "boolean"
+        case .date: return "date"
+        case .dateTime(let timezone): return "dateTime(timezone: \(timezone))"
+        case .time: return "time"
+        case .numeric(let precision, let scale):
+            return "numeric(precision: \(precision.map(String.init) ?? "nil"), scale: \(scale.map(String.init) ?? "nil"))"
+        case .float: return "float"
+        case .double: return "double"
+        case .binary: return "binary"
+        case .uuid: return "uuid"
+        case .json: return "json"
+        case .jsonb: return "jsonb"
+        case .enumeration(let name, let values): return "enumeration(\(name): \(values.joined(separator: ", ")))"
+        case .custom(let sql): return "custom(\(sql))"
+        }
+    }
+}
+
+extension ServerDefault {
+    /// A default as a summary shows it: `none`, `'text'`, `0`, the expression.
+    static func summaryText(_ value: ServerDefault?) -> String {
+        switch value {
+        case nil: return "none"
+        case .string(let text)?: return "'\(text)'"
+        case .integer(let number)?: return String(number)
+        case .double(let number)?: return String(number)
+        case .boolean(let flag)?: return String(flag)
+        case .expression(let sql)?: return sql
+        case .currentTimestamp?: return "CURRENT_TIMESTAMP"
+        }
+    }
+}
+
+extension Operation {
     /// The operation that undoes this one, or nil when it cannot be known from the operation
     /// alone (a drop without the definition, raw SQL, inserted data).
     public var reversed: Operation? {

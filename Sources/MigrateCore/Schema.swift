@@ -51,6 +51,9 @@ public enum ServerDefault: Sendable, Hashable, Codable {
     case boolean(Bool)
     /// Raw SQL, e.g. `CURRENT_TIMESTAMP` or `now()`.
     case expression(String)
+    /// The time of the inserting transaction or statement, spelled per engine (`CURRENT_TIMESTAMP`
+    /// on both; PostgreSQL's `now()` reflects as this too).
+    case currentTimestamp
 }
 
 public struct Column: Sendable, Hashable, Codable {
@@ -95,10 +98,15 @@ public struct ForeignKey: Sendable, Hashable, Codable {
     public var referencedColumns: [String]
     public var onDelete: ReferentialAction?
     public var onUpdate: ReferentialAction?
+    /// When the key is checked: at each statement (nil, the default), or deferrable.
+    public var deferrable: ConstraintDeferral?
+    /// How multicolumn keys with NULLs match (`MATCH FULL`); nil is the default, `MATCH SIMPLE`.
+    public var match: ForeignKeyMatch?
 
     public init(
         name: String? = nil, columns: [String], references referencedTable: TableName,
-        referencedColumns: [String], onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil
+        referencedColumns: [String], onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil,
+        deferrable: ConstraintDeferral? = nil, match: ForeignKeyMatch? = nil
     ) {
         self.name = name
         self.columns = columns
@@ -106,6 +114,8 @@ public struct ForeignKey: Sendable, Hashable, Codable {
         self.referencedColumns = referencedColumns
         self.onDelete = onDelete
         self.onUpdate = onUpdate
+        self.deferrable = deferrable
+        self.match = match
     }
 }
 
@@ -134,6 +144,10 @@ public struct CheckConstraint: Sendable, Hashable, Codable {
 public enum IndexKey: Sendable, Hashable, Codable {
     case column(String)
     case expression(String)
+    /// A column or expression key with a collation, operator class or ordering; built by
+    /// ``column(_:collation:operatorClass:descending:nulls:)`` and its expression twin, which
+    /// keep a key without options plain.
+    indirect case ordered(IndexKey, IndexKeyOptions)
 }
 
 public struct Index: Sendable, Hashable, Codable {
@@ -143,18 +157,27 @@ public struct Index: Sendable, Hashable, Codable {
     public var isUnique: Bool
     /// A partial index's condition as SQL (both engines support them).
     public var predicate: String?
+    /// The access method (`gin`, `gist`, `hash`…, PostgreSQL); nil is the engine's default, btree.
+    public var method: String?
+    /// Columns stored in the index without being keys (`INCLUDE (…)`, PostgreSQL).
+    public var include: [String]
 
-    public init(name: String, table: TableName, keys: [IndexKey], isUnique: Bool = false, predicate: String? = nil) {
+    public init(
+        name: String, table: TableName, keys: [IndexKey], isUnique: Bool = false, predicate: String? = nil,
+        method: String? = nil, include: [String] = []
+    ) {
         self.name = name
         self.table = table
         self.keys = keys
         self.isUnique = isUnique
         self.predicate = predicate
+        self.method = method
+        self.include = include
     }
 
     /// An index on plain columns.
     public init(name: String, table: TableName, columns: [String], isUnique: Bool = false, predicate: String? = nil) {
-        self.init(name: name, table: table, keys: columns.map(IndexKey.column), isUnique: isUnique, predicate: predicate)
+        self.init(name: name, table: table, keys: columns.map { IndexKey.column($0) }, isUnique: isUnique, predicate: predicate)
     }
 }
 
@@ -163,6 +186,9 @@ public struct Table: Sendable, Hashable, Codable {
     public var columns: [Column]
     /// The primary key constraint's name, when it has one worth keeping.
     public var primaryKeyName: String?
+    /// The primary key's columns in key order, when that differs from column order; empty means
+    /// the flagged columns in column order.
+    public var primaryKeyOrder: [String] = []
     public var foreignKeys: [ForeignKey]
     public var uniqueConstraints: [UniqueConstraint]
     public var checkConstraints: [CheckConstraint]
@@ -184,8 +210,12 @@ public struct Table: Sendable, Hashable, Codable {
         self.comment = comment
     }
 
-    /// The primary key's columns, in column order.
-    public var primaryKey: [String] { columns.filter(\.isPrimaryKey).map(\.name) }
+    /// The primary key's columns, in key order (``primaryKeyOrder``, else column order).
+    public var primaryKey: [String] {
+        let flagged = columns.filter(\.isPrimaryKey).map(\.name)
+        guard !primaryKeyOrder.isEmpty, Set(primaryKeyOrder) == Set(flagged) else { return flagged }
+        return primaryKeyOrder
+    }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
 }

@@ -35,6 +35,39 @@ extension Commands {
         return try comparison(context, connection, models: models).upgrade.map(SchemaChange.init)
     }
 
+    /// Gives each declared check that shares its name with a reflected one the reflected text
+    /// when the engine says both mean the same condition, so the diff can compare conditions as
+    /// text and a condition changed under the same name shows. False when the engine could not
+    /// say; conditions are then not compared.
+    static func alignCheckConditions(
+        _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
+    ) -> Bool {
+        func reflectedTable(_ name: TableName) -> Table? {
+            if let table = reflected.table(name) { return table }
+            guard name.schema != nil, name.schema == defaultSchema else { return nil }
+            return reflected.table(TableName(name.name))
+        }
+        var pairs: [(table: Int, check: Int, reflected: Table, existing: String)] = []
+        for (tableIndex, table) in declared.tables.enumerated() {
+            guard let existing = reflectedTable(table.name) else { continue }
+            for (checkIndex, check) in table.checkConstraints.enumerated() {
+                guard let name = check.name, let match = existing.checkConstraints.first(where: { $0.name == name }),
+                    match.expression != check.expression
+                else { continue }
+                pairs.append((tableIndex, checkIndex, existing, match.expression))
+            }
+        }
+        let requests = pairs.map { pair in
+            (table: pair.reflected.name, condition: declared.tables[pair.table].checkConstraints[pair.check].expression)
+        }
+        guard let normalized = connection.normalizedCheckConditions(requests) else { return false }
+        for (pair, condition) in zip(pairs, normalized)
+        where SQLExpressionText.comparable(condition) == SQLExpressionText.comparable(pair.existing) {
+            declared.tables[pair.table].checkConstraints[pair.check].expression = pair.existing
+        }
+        return true
+    }
+
     /// Throws Alembic's "Target database is not up to date" unless the database is at `target`.
     static func requireUpToDate(_ graph: RevisionGraph, heads: Set<String>, table: VersionTable, target: String) throws {
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
@@ -109,12 +142,14 @@ extension Commands {
         let reflection = try context.performing("read the schema to compare it with the models") {
             try connection.reflectSchema(includeSchemas: schemas, excluding: excluded)
         }
-        let declared = try models.schema()
+        var declared = try models.schema()
+        let comparesChecks = alignCheckConditions(
+            &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
             includeSchemas: schemas, excludeTables: configuration.compare.excludeTables,
             include: configuration.compare.include, exclude: configuration.compare.exclude,
-            defaultSchema: reflection.defaultSchema)
+            defaultSchema: reflection.defaultSchema, compareCheckConditions: comparesChecks)
         let upgrade = SchemaDiff.compare(
             declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options)
         let reverses = upgrade.reversed().map(\.reversed)
@@ -127,111 +162,7 @@ extension Commands {
 
 extension Commands.SchemaChange {
     init(_ operation: MigrateCore.Operation) {
-        self.init(operation: operation, summary: Self.summary(operation))
-    }
-
-    /// Alembic's autogenerate vocabulary, one line per operation.
-    static func summary(_ operation: MigrateCore.Operation) -> String {
-        func columns(_ names: [String]) -> String { "(" + names.joined(separator: ", ") + ")" }
-        switch operation {
-        case .createTable(let table):
-            return "add_table \(table.name)"
-        case .dropTable(let table, _):
-            return "remove_table \(table)"
-        case .renameTable(let table, let newName):
-            return "rename_table \(table) -> \(newName)"
-        case .addColumn(let table, let column):
-            return "add_column \(table).\(column.name)"
-        case .dropColumn(let table, let column, _):
-            return "remove_column \(table).\(column)"
-        case .alterColumn(let table, let column, let changes):
-            var parts: [String] = []
-            if let newName = changes.newName { parts.append("rename_column -> \(newName)") }
-            if let type = changes.type {
-                parts.append("modify_type \(changes.existingType.map(typeText) ?? "?") -> \(typeText(type))")
-            }
-            if let nullable = changes.isNullable {
-                parts.append("modify_nullable \(changes.existingNullable.map(String.init) ?? "?") -> \(nullable)")
-            }
-            if let value = changes.defaultValue {
-                parts.append("modify_default \(defaultText(changes.existingDefault ?? nil)) -> \(defaultText(value))")
-            }
-            if changes.comment != nil { parts.append("modify_comment") }
-            let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
-            let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
-            return "\(kind) \(table).\(column): \(details)"
-        case .createIndex(let index):
-            let keys = index.keys.map { key -> String in
-                switch key {
-                case .column(let name): return name
-                case .expression(let sql): return sql
-                }
-            }
-            return "add_index \(index.name) on \(index.table)\(columns(keys))\(index.isUnique ? " unique" : "")"
-        case .dropIndex(let name, let table, _):
-            return "remove_index \(name) on \(table)"
-        case .createUniqueConstraint(let table, let constraint):
-            return "add_unique_constraint \(constraint.name ?? "") on \(table)\(columns(constraint.columns))"
-        case .createCheckConstraint(let table, let constraint):
-            return "add_check_constraint \(constraint.name ?? "") on \(table): \(constraint.expression)"
-        case .createForeignKey(let table, let key):
-            return "add_fk \(key.name ?? "") on \(table)\(columns(key.columns)) -> \(key.referencedTable)\(columns(key.referencedColumns))"
-        case .createPrimaryKey(let table, let name, let keyColumns):
-            return "add_primary_key \(name ?? "") on \(table)\(columns(keyColumns))"
-        case .dropConstraint(let table, let name, let kind):
-            let word: String
-            switch kind {
-            case .unique: word = "remove_unique_constraint"
-            case .check: word = "remove_check_constraint"
-            case .foreignKey: word = "remove_fk"
-            case .primaryKey: word = "remove_primary_key"
-            }
-            return "\(word) \(name) on \(table)"
-        case .setTableComment(let table, _, _):
-            return "modify_table_comment \(table)"
-        case .execute(let sql):
-            return "execute \(sql.prefix(60))"
-        case .bulkInsert(let table, _, let rows):
-            return "bulk_insert \(table) (\(rows.count) rows)"
-        case .swiftCode(let label):
-            return "run_swift \(label ?? "")"
-        }
-    }
-
-    /// A type as migration files write it: `integer`, `string(length: 50)`.
-    static func typeText(_ type: ColumnType) -> String {
-        switch type {
-        case .integer: return "integer"
-        case .bigInteger: return "bigInteger"
-        case .smallInteger: return "smallInteger"
-        case .string(let length): return length.map { "string(length: \($0))" } ?? "string"
-        case .text: return "text"
-        case .boolean: return "boolean"
-        case .date: return "date"
-        case .dateTime(let timezone): return "dateTime(timezone: \(timezone))"
-        case .time: return "time"
-        case .numeric(let precision, let scale):
-            return "numeric(precision: \(precision.map(String.init) ?? "nil"), scale: \(scale.map(String.init) ?? "nil"))"
-        case .float: return "float"
-        case .double: return "double"
-        case .binary: return "binary"
-        case .uuid: return "uuid"
-        case .json: return "json"
-        case .jsonb: return "jsonb"
-        case .enumeration(let name, let values): return "enumeration(\(name): \(values.joined(separator: ", ")))"
-        case .custom(let sql): return "custom(\(sql))"
-        }
-    }
-
-    static func defaultText(_ value: ServerDefault?) -> String {
-        switch value {
-        case nil: return "none"
-        case .string(let text)?: return "'\(text)'"
-        case .integer(let number)?: return String(number)
-        case .double(let number)?: return String(number)
-        case .boolean(let flag)?: return String(flag)
-        case .expression(let sql)?: return sql
-        }
+        self.init(operation: operation, summary: operation.summary)
     }
 }
 

@@ -314,21 +314,9 @@ extension Configuration {
     /// `path` made absolute against `base` (itself made absolute against the current directory),
     /// with `.` and `..` removed lexically (symbolic links are left alone).
     package static func absolutePath(_ path: String, relativeTo base: String) -> String {
-        var full = path
-        if !path.hasPrefix("/") {
-            var base = base
-            if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
-            full = base + "/" + path
-        }
-        var components: [Substring] = []
-        for component in full.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": if !components.isEmpty { components.removeLast() }
-            default: components.append(component)
-            }
-        }
-        return "/" + components.joined(separator: "/")
+        guard !path.hasPrefix("/") else { return FilePath.absolute(path, relativeTo: "/") }
+        let base = base.hasPrefix("/") ? base : FileManager.default.currentDirectoryPath + "/" + base
+        return FilePath.absolute(path, relativeTo: base)
     }
 }
 

@@ -178,27 +178,7 @@ extension Fleet {
     /// A name for a database target that has none: a SQLite file's path (relative to the
     /// configuration's folder when inside it), or a PostgreSQL URL's hosts and database.
     static func derivedName(_ url: DatabaseURL, directory: String) -> String {
-        switch url.kind {
-        case .sqlite(let path):
-            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-            return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        case .postgresql:
-            var rest = Substring(url.redacted)
-            if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
-            let queryStart = rest.firstIndex(of: "?") ?? rest.endIndex
-            let query = rest[queryStart...].dropFirst()
-            let beforeQuery = rest[..<queryStart]
-            let slash = beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex
-            var hosts = beforeQuery[..<slash]
-            if let at = hosts.lastIndex(of: "@") { hosts = hosts[hosts.index(after: at)...] }
-            let database = beforeQuery[slash...].dropFirst()
-            if hosts.isEmpty {
-                // A unix socket: ?host=/run/postgresql
-                let parameter = query.split(separator: "&").first { $0.hasPrefix("host=") }
-                hosts = parameter.map { $0.dropFirst("host=".count) } ?? "localhost"
-            }
-            return database.isEmpty ? String(hosts) : "\(hosts)/\(database)"
-        }
+        url.engine.shortName(target: url.target, redacted: url.redacted, relativeTo: directory)
     }
 }
 

@@ -50,11 +50,12 @@ extension ForeignKey: TableElement {
     public init(
         _ columns: [String], references table: String, _ referencedColumns: [String],
         referencedSchema: String? = nil, onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil,
-        name: String? = nil
+        deferrable: ConstraintDeferral? = nil, match: ForeignKeyMatch? = nil, name: String? = nil
     ) {
         self.init(
             name: name, columns: columns, references: TableName(table, schema: referencedSchema),
-            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate)
+            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate, deferrable: deferrable,
+            match: match)
     }
 
     public func add(to table: inout Table) { table.foreignKeys.append(self) }
@@ -84,13 +85,28 @@ extension Index: TableElement {
     /// ```swift
     /// Index("ix_tasks_title", columns: ["title"], unique: true, where: "title <> ''")
     /// ```
-    public init(_ name: String, columns: [String], unique: Bool = false, where predicate: String? = nil) {
-        self.init(name: name, table: TableName(""), columns: columns, isUnique: unique, predicate: predicate)
+    ///
+    /// `using` names the access method (`"gin"`, `"gist"`, `"hash"`, `"brin"`, `"spgist"`; nil is
+    /// btree) and `include` lists columns stored without being keys; both are PostgreSQL's.
+    public init(
+        _ name: String, columns: [String], unique: Bool = false, where predicate: String? = nil, using method: String? = nil,
+        include: [String] = []
+    ) {
+        self.init(
+            name: name, table: TableName(""), keys: columns.map { IndexKey.column($0) }, isUnique: unique,
+            predicate: predicate, method: method, include: include)
     }
 
-    /// An index with expression keys, e.g. `keys: [.expression("lower(email)"), .column("id")]`.
-    public init(_ name: String, keys: [IndexKey], unique: Bool = false, where predicate: String? = nil) {
-        self.init(name: name, table: TableName(""), keys: keys, isUnique: unique, predicate: predicate)
+    /// An index with expression or ordered keys, e.g.
+    /// `keys: [.expression("to_tsvector('english', body)")], using: "gin"` or
+    /// `keys: [.column("created_at", descending: true)]`.
+    public init(
+        _ name: String, keys: [IndexKey], unique: Bool = false, where predicate: String? = nil, using method: String? = nil,
+        include: [String] = []
+    ) {
+        self.init(
+            name: name, table: TableName(""), keys: keys, isUnique: unique, predicate: predicate, method: method,
+            include: include)
     }
 
     public func add(to table: inout Table) {
@@ -100,11 +116,11 @@ extension Index: TableElement {
     }
 }
 
-/// A named primary key; an unnamed one is `primaryKey: true` on its columns (the key's columns
-/// are in column order either way).
+/// A primary key listing its columns in key order, named or not; `primaryKey: true` on columns
+/// makes a key in column order.
 ///
 /// ```swift
-/// PrimaryKey(["account_id", "project_id"], name: "pk_memberships")
+/// PrimaryKey(["payment_date", "payment_id"], name: "pk_payments")
 /// ```
 public struct PrimaryKey: TableElement, Hashable {
     public var columns: [String]
@@ -121,6 +137,8 @@ public struct PrimaryKey: TableElement, Hashable {
             table.columns[index].isPrimaryKey = true
             table.columns[index].isNullable = false
         }
+        // Kept only when it says something column order does not.
+        table.primaryKeyOrder = table.columns.filter(\.isPrimaryKey).map(\.name) == columns ? [] : columns
     }
 }
 

@@ -102,18 +102,27 @@ public final class Operations {
     /// ```
     public func createIndex(
         _ name: String, on table: String, columns: [String], unique: Bool = false, where predicate: String? = nil,
-        schema: String? = nil
+        schema: String? = nil, using method: String? = nil, include: [String] = []
     ) {
-        createIndex(name, on: table, keys: columns.map(IndexKey.column), unique: unique, where: predicate, schema: schema)
+        createIndex(
+            name, on: table, keys: columns.map { IndexKey.column($0) }, unique: unique, where: predicate, schema: schema,
+            using: method, include: include)
     }
 
-    /// Creates an index whose keys may be SQL expressions, e.g. `keys: [.expression("lower(email)")]`.
+    /// Creates an index whose keys may be SQL expressions or carry options; `using` picks the
+    /// access method and `include` adds non-key columns (PostgreSQL).
+    ///
+    /// ```swift
+    /// op.createIndex("ix_posts_search", on: "posts", keys: [.expression("to_tsvector('english', body)")], using: "gin")
+    /// op.createIndex("ix_posts_recent", on: "posts", keys: [.column("created_at", descending: true)])
+    /// ```
     public func createIndex(
         _ name: String, on table: String, keys: [IndexKey], unique: Bool = false, where predicate: String? = nil,
-        schema: String? = nil
+        schema: String? = nil, using method: String? = nil, include: [String] = []
     ) {
         record(.createIndex(Index(
-            name: name, table: TableName(table, schema: schema), keys: keys, isUnique: unique, predicate: predicate)))
+            name: name, table: TableName(table, schema: schema), keys: keys, isUnique: unique, predicate: predicate,
+            method: method, include: include)))
     }
 
     /// Drops an index; `definition` (the index as it was, e.g. `Index("ix", columns: ["a"])`)
@@ -149,11 +158,13 @@ public final class Operations {
     public func createForeignKey(
         _ name: String?, on table: String, columns: [String], references referencedTable: String,
         referencedColumns: [String], onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil,
-        schema: String? = nil, referencedSchema: String? = nil
+        schema: String? = nil, referencedSchema: String? = nil, deferrable: ConstraintDeferral? = nil,
+        match: ForeignKeyMatch? = nil
     ) {
         let key = ForeignKey(
             name: name, columns: columns, references: TableName(referencedTable, schema: referencedSchema),
-            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate)
+            referencedColumns: referencedColumns, onDelete: onDelete, onUpdate: onUpdate, deferrable: deferrable,
+            match: match)
         record(.createForeignKey(TableName(table, schema: schema), key))
     }
 

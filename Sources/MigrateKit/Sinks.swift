@@ -212,7 +212,7 @@ final class ScriptSink: MigrationSink {
     private func emit(_ statement: String) {
         scratch?.record(statement)
         append(statement)
-        append(Self.lastLineHasComment(statement) ? "\n;\n\n" : ";\n\n")
+        append(endsInLineComment(statement) ? "\n;\n\n" : ";\n\n")
     }
 
     private func append(_ piece: String) {
@@ -220,18 +220,27 @@ final class ScriptSink: MigrationSink {
         piece.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    /// Whether the last line of `statement` holds `--` (maybe inside a string: then the `;` only
-    /// moves to a line of its own). Scans the bytes back from the end: this runs for every
-    /// statement of an offline script, and walking lines or indices was a tenth of its time.
-    private static func lastLineHasComment(_ statement: String) -> Bool {
+    /// Whether `statement` ends inside a `--` comment, as the dialect's lexer reads it (a `--`
+    /// in a string is no comment). Only a statement whose last line holds `--` is lexed, since
+    /// this runs for every statement of an offline script.
+    private func endsInLineComment(_ statement: String) -> Bool {
         var statement = statement
+        let dialect = dialect
         return statement.withUTF8 { bytes in
             var index = bytes.count - 1
+            var lastLineHasDashes = false
             while index > 0, bytes[index] != UInt8(ascii: "\n") {
-                if bytes[index] == UInt8(ascii: "-"), bytes[index - 1] == UInt8(ascii: "-") { return true }
+                if bytes[index] == UInt8(ascii: "-"), bytes[index - 1] == UInt8(ascii: "-") {
+                    lastLineHasDashes = true
+                    break
+                }
                 index -= 1
             }
-            return false
+            guard lastLineHasDashes else { return false }
+            var lexer = SQLLexer(bytes: bytes, rules: SQLLexicalRules(dialect))
+            var last: SQLLexeme?
+            while let lexeme = lexer.next() { last = lexeme }
+            return last == .lineComment
         }
     }
 }

@@ -471,7 +471,7 @@ package final class PostgresConnection: DatabaseConnection {
     func rejectNUL(in sql: String) throws {
         guard let nul = sql.firstIndex(of: "\0") else { return }
         throw DatabaseError(
-            engine: "PostgreSQL", code: "22021",
+            engine: "PostgreSQL", sqlState: .characterNotInRepertoire,
             message: "the SQL holds a NUL character, which would cut the statement short",
             hint: "Remove the NUL character (a binary byte in a text file); PostgreSQL text cannot hold it.",
             position: sql.distance(from: sql.startIndex, to: nul) + 1, sql: String(sql.map { $0 == "\0" ? "␀" : $0 }))
@@ -508,7 +508,7 @@ package final class PostgresConnection: DatabaseConnection {
             message = "the connection to the server was lost: \(message)"
         }
         var error = DatabaseError(
-            engine: "PostgreSQL", code: field("C"), message: message, detail: field("D"),
+            engine: "PostgreSQL", sqlState: field("C").map(SQLState.init(rawValue:)), message: message, detail: field("D"),
             hint: field("H"), position: field("P").flatMap { Int($0) }, sql: sql)
         error.isConnectionLost = lost
         return error

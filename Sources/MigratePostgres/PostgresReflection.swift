@@ -23,8 +23,11 @@ extension PostgresConnection {
     ///   adds (`'abc'::character varying` is `.string("abc")`, `'-1'::integer` is `.integer(-1)`);
     ///   `NULL` is no default; anything else is `.expression` with `pg_get_expr`'s text.
     /// - Generated columns (`GENERATED ALWAYS AS (…) STORED`) have no default in the model.
-    /// - Indexes that back a primary key, unique or exclusion constraint are not listed as indexes;
-    ///   an index's `INCLUDE` columns and per-key ordering are not part of the model.
+    /// - Indexes that back a primary key, unique or exclusion constraint are not listed as indexes.
+    ///   An index's access method is stated unless it is btree, a key's operator class unless it
+    ///   is the type's default, its collation unless it is the column's (an expression key's: the
+    ///   type's), and `NULLS FIRST/LAST` only where it differs from the direction's default.
+    /// - A primary key lists its columns in the key's order (`conkey`), not the table's.
     ///
     /// ```swift
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
@@ -47,6 +50,58 @@ extension PostgresConnection {
         defer { _ = try? query("SELECT pg_catalog.set_config('jit', $1, false)", parameters: [jit ?? "on"]) }
         var reader = PostgresCatalogReader(connection: self)
         return try reader.read(includeSchemas: includeSchemas, excluding: excludedTables)
+    }
+}
+
+extension PostgresConnection {
+    /// Each condition as `pg_get_constraintdef` prints it once applied to a scratch copy of its
+    /// table, in four round trips (begin, the script, the read, rollback) whatever the number of
+    /// checks; nil when any fails to apply.
+    ///
+    /// PostgreSQL keeps a check as a parsed tree and prints it back in its own words
+    /// (`price > 0` becomes `price > 0::numeric`), so comparing a declared condition with a
+    /// reflected one as text would see changes everywhere. Applying the declared text to a
+    /// temporary `LIKE` copy of the table (same columns, types and collations) inside a
+    /// transaction that is rolled back makes both sides the server's own spelling. Call it outside
+    /// a transaction: it opens and rolls back its own.
+    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
+        guard !checks.isEmpty else { return [] }
+        let dialect = self.dialect
+        var script: [String] = []
+        for (offset, check) in checks.enumerated() {
+            let scratch = dialect.quoteIdentifier("migrate_check_\(offset)")
+            script.append("CREATE TEMPORARY TABLE \(scratch) (LIKE \(dialect.quoteQualified(check.table.name, schema: check.table.schema)))")
+            script.append("ALTER TABLE \(scratch) ADD CONSTRAINT \(scratch) CHECK (\(check.condition)) NOT VALID")
+        }
+        do {
+            try beginTransaction()
+        } catch {
+            return nil
+        }
+        defer { try? rollback() }
+        do {
+            try execute(script.joined(separator: ";\n"))
+            let rows = try query(
+                """
+                SELECT c.conname, pg_catalog.pg_get_constraintdef(c.oid, true)
+                FROM pg_catalog.pg_constraint AS c
+                JOIN pg_catalog.pg_class AS t ON t.oid = c.conrelid AND t.relpersistence = 't'
+                WHERE c.contype = 'c' AND c.conname LIKE 'migrate\\_check\\_%'
+                  AND t.relnamespace = pg_catalog.pg_my_temp_schema()
+                """, parameters: [])
+            var byName: [String: String] = [:]
+            for row in rows {
+                if let name = row[0], let definition = row[1] { byName[name] = definition }
+            }
+            var conditions: [String] = []
+            for offset in checks.indices {
+                guard let definition = byName["migrate_check_\(offset)"] else { return nil }
+                conditions.append(PostgresCatalogReader.checkExpression(definition))
+            }
+            return conditions
+        } catch {
+            return nil
+        }
     }
 }
 
@@ -198,7 +253,8 @@ private struct PostgresCatalogReader {
                 JOIN pg_catalog.pg_attribute AS fa ON fa.attrelid = con.confrelid AND fa.attnum = k.attnum
                 ORDER BY k.position)::text,
               con.confupdtype, con.confdeltype,
-              CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END
+              CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
+              con.condeferrable, con.condeferred, con.confmatchtype
             FROM pg_catalog.pg_constraint AS con
             LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
@@ -212,6 +268,7 @@ private struct PostgresCatalogReader {
             let columns = numbers.compactMap(table.columnName)
             switch kind {
             case "p":
+                // conkey lists the key's columns in the key's own order.
                 table.primaryKey = numbers
                 table.primaryKeyName = name
             case "u":
@@ -222,7 +279,9 @@ private struct PostgresCatalogReader {
                     ForeignKey(
                         name: name, columns: columns, references: tableName(referenced, schema: schema),
                         referencedColumns: PostgresArrayLiteral.strings(row[6] ?? "{}"),
-                        onDelete: Self.action(row[8]), onUpdate: Self.action(row[7])))
+                        onDelete: Self.action(row[8]), onUpdate: Self.action(row[7]),
+                        deferrable: row[10] == "t" ? (row[11] == "t" ? .deferred : .immediate) : nil,
+                        match: row[12] == "f" ? .full : nil))
             case "c":
                 table.checkConstraints.append(
                     CheckConstraint(name: name, expression: Self.checkExpression(row[9] ?? "")))
@@ -232,15 +291,40 @@ private struct PostgresCatalogReader {
             tables[oid] = table
         }
 
+        // Per key: the expression (expression keys only), the operator class when it is not the
+        // type's default, the collation when it is not the column's, and the ordering flags
+        // (indoption bit 1 DESC, bit 2 NULLS FIRST). Columns past indnkeyatts are INCLUDE columns.
         let indexRows = try query(
             """
             SELECT i.indrelid::text, ic.relname, i.indisunique, i.indkey::text,
               ARRAY(
                 SELECT CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END
                 FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n) ORDER BY k.n)::text,
-              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)
+              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
+              CASE WHEN am.amname <> 'btree' THEN am.amname END, i.indnkeyatts::text,
+              ARRAY(
+                SELECT CASE WHEN opc.opcdefault THEN NULL
+                  WHEN opcn.nspname = 'pg_catalog' OR opcn.nspname = pg_catalog.current_schema() THEN opc.opcname
+                  ELSE opcn.nspname || '.' || opc.opcname END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
+                JOIN pg_catalog.pg_opclass AS opc ON opc.oid = i.indclass[k.n - 1]
+                JOIN pg_catalog.pg_namespace AS opcn ON opcn.oid = opc.opcnamespace
+                ORDER BY k.n)::text,
+              ARRAY(
+                SELECT CASE WHEN i.indcollation[k.n - 1] = 0
+                    OR i.indcollation[k.n - 1] = COALESCE(ta.attcollation, xt.typcollation)
+                  THEN NULL ELSE coll.collname END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
+                LEFT JOIN pg_catalog.pg_attribute AS ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k.n - 1]
+                  AND i.indkey[k.n - 1] <> 0
+                LEFT JOIN pg_catalog.pg_attribute AS ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.n
+                LEFT JOIN pg_catalog.pg_type AS xt ON xt.oid = ia.atttypid
+                LEFT JOIN pg_catalog.pg_collation AS coll ON coll.oid = i.indcollation[k.n - 1]
+                ORDER BY k.n)::text,
+              i.indoption::text
             FROM pg_catalog.pg_index AS i
             JOIN pg_catalog.pg_class AS ic ON ic.oid = i.indexrelid
+            JOIN pg_catalog.pg_am AS am ON am.oid = ic.relam
             WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary
               AND NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_constraint AS con
@@ -252,17 +336,35 @@ private struct PostgresCatalogReader {
             guard let oid = row[0], let name = row[1], var table = tables[oid] else { continue }
             let numbers = (row[3] ?? "").split(separator: " ").compactMap { Int($0) }
             let expressions = PostgresArrayLiteral.optionalStrings(row[4] ?? "{}")
+            let operatorClasses = PostgresArrayLiteral.optionalStrings(row[8] ?? "{}")
+            let collations = PostgresArrayLiteral.optionalStrings(row[9] ?? "{}")
+            let flags = (row[10] ?? "").split(separator: " ").compactMap { Int($0) }
             var keys: [IndexKey] = []
             for (position, expression) in expressions.enumerated() {
                 let number = position < numbers.count ? numbers[position] : 0
+                let key: IndexKey
                 if number != 0, let column = table.columnName(number) {
-                    keys.append(.column(column))
+                    key = .column(column)
                 } else {
-                    keys.append(.expression(expression ?? ""))
+                    let sql: String = expression ?? ""
+                    key = .expression(sql)
                 }
+                let flag = position < flags.count ? flags[position] : 0
+                let isDescending = flag & 1 != 0
+                let nullsFirst = flag & 2 != 0
+                keys.append(key.with(IndexKeyOptions(
+                    collation: position < collations.count ? collations[position] : nil,
+                    operatorClass: position < operatorClasses.count ? operatorClasses[position] : nil,
+                    isDescending: isDescending,
+                    // NULLS LAST ascending and NULLS FIRST descending are the defaults, left unsaid.
+                    nulls: nullsFirst == isDescending ? nil : (nullsFirst ? .first : .last))))
             }
+            let keyCount = Int(row[7] ?? "") ?? numbers.count
+            let include = numbers.dropFirst(keyCount).compactMap(table.columnName)
             table.indexes.append(
-                Index(name: name, table: table.name, keys: keys, isUnique: row[2] == "t", predicate: row[5]))
+                Index(
+                    name: name, table: table.name, keys: keys, isUnique: row[2] == "t", predicate: row[5],
+                    method: row[6], include: include))
             tables[oid] = table
         }
 
@@ -270,6 +372,8 @@ private struct PostgresCatalogReader {
             tables: order.compactMap { oid in
                 guard let table = tables[oid] else { return nil }
                 let primaryKey = Set(table.primaryKey)
+                let keyOrder = table.primaryKey.compactMap(table.columnName)
+                let keyInColumnOrder = table.columnOrder.filter(primaryKey.contains).compactMap(table.columnName) == keyOrder
                 let columns = table.columnOrder.compactMap { number -> Column? in
                     guard let column = table.columns[number] else { return nil }
                     return Column(
@@ -277,10 +381,12 @@ private struct PostgresCatalogReader {
                         isPrimaryKey: primaryKey.contains(number), isIdentity: column.isIdentity,
                         defaultValue: column.defaultValue, comment: column.comment)
                 }
-                return Table(
+                var reflected = Table(
                     table.name, columns: columns, primaryKeyName: table.primaryKeyName,
                     foreignKeys: table.foreignKeys, uniqueConstraints: table.uniqueConstraints,
                     checkConstraints: table.checkConstraints, indexes: table.indexes, comment: table.comment)
+                if !keyInColumnOrder { reflected.primaryKeyOrder = keyOrder }
+                return reflected
             })
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
@@ -303,7 +409,8 @@ private struct PostgresCatalogReader {
                 return .string(text)
             }
         case nil:
-            return .expression(sql)
+            // now() and CURRENT_TIMESTAMP are the same function; the portable default says so.
+            return ["now()", "CURRENT_TIMESTAMP"].contains(sql) ? .currentTimestamp : .expression(sql)
         }
     }
 

@@ -196,6 +196,9 @@ extension SQLDialect {
         case .boolean(let flag): return flag ? trueLiteral : falseLiteral
         case .expression(let sql):
             return parenthesizesDefaultExpressions ? "(\(sql))" : sql
+        case .currentTimestamp:
+            // Both engines take the keyword bare, SQLite included.
+            return "CURRENT_TIMESTAMP"
         }
     }
 

@@ -22,10 +22,16 @@ import MigrateCore
 /// // "host=db password=*** dbname=prod"
 /// ```
 package enum ConnectionString {
-    /// `text` with every secret replaced by `***`.
-    package static func redacted(_ text: String) -> String {
+    /// The URL schemes read by libpq's rules when no others are given: PostgreSQL's.
+    package static let libpqSchemes: [String: URLParameterSecrets] = [
+        "postgresql": .namedSecretsAndUnknownToLibpq, "postgres": .namedSecretsAndUnknownToLibpq,
+    ]
+
+    /// `text` with every secret replaced by `***`. `schemes` are the URL schemes migrate knows
+    /// (lowercased, without a driver suffix), with what their query parameters may hide.
+    package static func redacted(_ text: String, schemes: [String: URLParameterSecrets] = libpqSchemes) -> String {
         let bytes = Array(text.utf8)
-        let masks = maskedRanges(bytes)
+        let masks = maskedRanges(bytes, schemes: schemes)
         guard !masks.isEmpty else { return text }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
@@ -42,7 +48,7 @@ package enum ConnectionString {
     /// The secrets written in `text`: as written, without quotes and escapes, and percent-decoded,
     /// so they can be scrubbed from messages that quote them (libpq quotes a malformed URI
     /// component verbatim).
-    package static func secrets(in text: String) -> [String] {
+    package static func secrets(in text: String, schemes: [String: URLParameterSecrets] = libpqSchemes) -> [String] {
         let bytes = Array(text.utf8)
         var found: [String] = []
         func add(_ candidate: [UInt8]) {
@@ -51,7 +57,7 @@ package enum ConnectionString {
             else { return }
             found.append(secret)
         }
-        for mask in maskedRanges(bytes) {
+        for mask in maskedRanges(bytes, schemes: schemes) {
             let written = Array(bytes[mask])
             add(written)
             var unquoted = written
@@ -129,20 +135,17 @@ package enum ConnectionString {
         key.map { keywords.contains(String(decoding: $0, as: UTF8.self).lowercased()) } ?? false
     }
 
-    /// The schemes whose URIs have a user name before `:` in their user information.
-    private static let knownSchemes: Set<String> = ["postgresql", "postgres", "sqlite", "sqlite3"]
-
     /// The length of a URI scheme and its `:` at the start of `bytes` (a letter, then letters,
-    /// digits, `+`, `-` or `.`, RFC 3986), or nil; with whether it is one migrate knows (ignoring
-    /// case and a SQLAlchemy `+driver` suffix) and whether it is SQLite's.
-    package static func scheme(_ bytes: some Collection<UInt8>) -> (length: Int, isKnown: Bool, isSQLite: Bool)? {
+    /// digits, `+`, `-` or `.`, RFC 3986), or nil; with its name, lowercased and without a
+    /// SQLAlchemy `+driver` suffix.
+    package static func scheme(_ bytes: some Collection<UInt8>) -> (length: Int, name: String)? {
         guard bytes.first?.isASCIILetter == true, let colon = bytes.firstIndex(of: .colon) else { return nil }
         let name = bytes[..<colon]
         guard name.allSatisfy({
             $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }) else { return nil }
         let base = String(decoding: name.prefix { $0 != UInt8(ascii: "+") }, as: UTF8.self).lowercased()
-        return (name.count + 1, knownSchemes.contains(base), base.hasPrefix("sqlite"))
+        return (name.count + 1, base)
     }
 
     /// Whether `text` is a libpq keyword/value string: it does not start with a URI scheme, and
@@ -153,16 +156,18 @@ package enum ConnectionString {
 
     // MARK: Finding secrets
 
-    /// The byte ranges of `bytes` to hide, sorted and merged.
-    package static func maskedRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+    /// The byte ranges of `bytes` to hide, sorted and merged. The user information of a URL whose
+    /// scheme is among `schemes` has a user name before its `:`; any other's may be all password.
+    package static func maskedRanges(_ bytes: [UInt8], schemes: [String: URLParameterSecrets] = libpqSchemes) -> [Range<Int>] {
         // Leading white space is no part of a scheme or keyword.
         let start = bytes.firstIndex { !$0.isLibpqSpace } ?? bytes.endIndex
-        return maskedRanges(bytes[start...])
+        return maskedRanges(bytes[start...], schemes: schemes)
     }
 
-    private static func maskedRanges(_ bytes: ArraySlice<UInt8>) -> [Range<Int>] {
+    private static func maskedRanges(_ bytes: ArraySlice<UInt8>, schemes: [String: URLParameterSecrets]) -> [Range<Int>] {
         var masks: [Range<Int>] = []
         let scheme = scheme(bytes)
+        let parameterSecrets = scheme.flatMap { schemes[$0.name] }
         let hasEquals = bytes.contains(.equals)
         let tokens = hasEquals ? keywordValueTokens(bytes) : []
         // A string that starts like `host=…` is read as keyword/value only; anything else is also
@@ -172,10 +177,10 @@ package enum ConnectionString {
         } ?? false
         if !looksKeywordValue {
             masks += uriMasks(
-                bytes, from: bytes.startIndex + (scheme?.length ?? 0), schemeIsKnown: scheme?.isKnown ?? false,
-                isSQLite: scheme?.isSQLite ?? false)
+                bytes, from: bytes.startIndex + (scheme?.length ?? 0), schemeIsKnown: parameterSecrets != nil,
+                hidingUnknown: parameterSecrets != .namedSecrets)
         }
-        if hasEquals && scheme?.isKnown != true {
+        if hasEquals && parameterSecrets == nil {
             masks += keywordValueMasks(bytes, tokens)
         }
         masks += passwordAssignmentMasks(bytes)
@@ -189,8 +194,8 @@ package enum ConnectionString {
     ///
     /// Parameters are read both after the user information and after the first `?` (which libpq
     /// reads as part of the user information when an `@` follows it before any `/`); in the second
-    /// reading, and in a SQLite URL, which has no libpq parameters, only secrets are hidden.
-    private static func uriMasks(_ bytes: ArraySlice<UInt8>, from schemeEnd: Int, schemeIsKnown: Bool, isSQLite: Bool) -> [Range<Int>] {
+    /// reading, and in the URL of an engine that takes no libpq parameters, only secrets are hidden.
+    private static func uriMasks(_ bytes: ArraySlice<UInt8>, from schemeEnd: Int, schemeIsKnown: Bool, hidingUnknown: Bool) -> [Range<Int>] {
         var start = schemeEnd
         while start < bytes.endIndex, bytes[start] == .slash { start += 1 }
         let firstSlash = bytes[start...].firstIndex(of: .slash) ?? bytes.endIndex
@@ -215,7 +220,7 @@ package enum ConnectionString {
         }
         let query = bytes[(userInformationEnd ?? start)...].firstIndex(of: .question)
         if let query {
-            masks += parameterMasks(bytes, query + 1..<bytes.endIndex, hidingUnknown: !isSQLite)
+            masks += parameterMasks(bytes, query + 1..<bytes.endIndex, hidingUnknown: hidingUnknown)
         }
         if let question = bytes[start...].firstIndex(of: .question), question != query {
             masks += parameterMasks(bytes, question + 1..<bytes.endIndex, hidingUnknown: false)

@@ -122,8 +122,10 @@ extension SQLDialect {
         if !key.referencedColumns.isEmpty {
             text += " (\(key.referencedColumns.map(quoteIdentifier).joined(separator: ", ")))"
         }
+        if let match = key.match { text += " MATCH \(match.rawValue)" }
         if let action = key.onDelete { text += " ON DELETE \(action.rawValue)" }
         if let action = key.onUpdate { text += " ON UPDATE \(action.rawValue)" }
+        if let deferral = key.deferrable { text += " \(deferral.rawValue)" }
         return text
     }
 
@@ -136,15 +138,56 @@ extension SQLDialect {
         guard !index.keys.isEmpty else {
             throw MigrateError(.script, "index \(index.name) has no keys", hint: "Index at least one column or expression.")
         }
-        let keys = index.keys.map { key -> String in
-            switch key {
-            case .column(let column): return quoteIdentifier(column)
-            case .expression(let sql): return sql
+        if !supportsIndexAccessMethods {
+            if let method = index.method, method.lowercased() != "btree" {
+                throw MigrateError(
+                    .script, "index \(index.name) uses the access method \(method), which \(name) does not have",
+                    hint: "Remove `using:`; \(name) indexes are b-trees.")
+            }
+            if !index.include.isEmpty {
+                throw MigrateError(
+                    .script, "index \(index.name) has INCLUDE columns, which \(name) does not support",
+                    hint: "Make them keys, or remove `include:`.")
             }
         }
+        let keys = try index.keys.map { try indexKeySQL($0, in: index) }
         var text = "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(quoteIdentifier(index.name)) "
-        text += "ON \(qualified(index.table)) (\(keys.joined(separator: ", ")))"
+        text += "ON \(qualified(index.table))"
+        // SQLite's indexes are all b-trees and it has no USING clause: `btree` there says nothing.
+        if let method = index.method, supportsIndexAccessMethods { text += " USING \(method)" }
+        text += " (\(keys.joined(separator: ", ")))"
+        if !index.include.isEmpty { text += " INCLUDE (\(index.include.map(quoteIdentifier).joined(separator: ", ")))" }
         if let predicate = index.predicate { text += " WHERE \(predicate)" }
+        return text
+    }
+
+    /// One key: the column or expression, then `COLLATE`, the operator class, `DESC`, `NULLS …`.
+    private func indexKeySQL(_ key: IndexKey, in index: Index) throws -> String {
+        var text: String
+        switch key.base {
+        case .column(let column): text = quoteIdentifier(column)
+        case .expression(let sql), .ordered(.expression(let sql), _): text = sql
+        case .ordered(let inner, _): text = try indexKeySQL(inner, in: index)
+        }
+        let options = key.options
+        if let collation = options.collation { text += " COLLATE \(quoteIdentifier(collation))" }
+        if let operatorClass = options.operatorClass {
+            guard supportsIndexAccessMethods else {
+                throw MigrateError(
+                    .script, "index \(index.name) names the operator class \(operatorClass), which \(name) does not have",
+                    hint: "Remove `operatorClass:` from the key.")
+            }
+            text += " \(operatorClass)"
+        }
+        if options.isDescending { text += " DESC" }
+        if let nulls = options.nulls {
+            guard supportsIndexAccessMethods else {
+                throw MigrateError(
+                    .script, "index \(index.name) orders NULLs (NULLS \(nulls.rawValue)), which \(name) indexes cannot",
+                    hint: "Remove `nulls:` from the key; \(name) sorts NULLs first ascending and last descending.")
+            }
+            text += " NULLS \(nulls.rawValue)"
+        }
         return text
     }
 

@@ -90,6 +90,11 @@ package protocol DatabaseConnection: AnyObject {
     /// failed run left behind (an INVALID index of the same name), instead of failing with
     /// "already exists" or, with `IF NOT EXISTS`, passing over an index that does not work.
     func checkForLeftovers(before statement: String) throws
+
+    /// The conditions of `checks` as this engine prints a check it stores, so a declared
+    /// condition compares with a reflected one whatever its spelling (SQLite keeps the text as
+    /// written); nil when the engine could not say, and then conditions are not compared.
+    func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]?
 }
 
 extension DatabaseConnection {
@@ -97,6 +102,10 @@ extension DatabaseConnection {
     package func reportLockWaits(to handler: @escaping (LockWait) -> Void) {}
     package func leftoverObjects() throws -> Set<LeftoverObject> { [] }
     package func checkForLeftovers(before statement: String) throws {}
+    /// As written: an engine that keeps a check's text prints it back unchanged.
+    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
+        checks.map(\.condition)
+    }
 
     package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
         Set(try names.filter { try tableExists($0, schema: schema) })

@@ -1,14 +1,30 @@
 import MigrateCore
 
-/// What one database engine provides to the rest of `migrate`: its dialect, connections, and
-/// the scratch schema offline scripts need.
+/// What one database engine provides to the rest of `migrate`: its URLs, its dialect,
+/// connections, and the scratch schema offline scripts need.
 ///
 /// Each driver module implements it once, and MigrateKit registers the implementations in one
-/// list; nothing outside a driver module names a driver type. A third engine is one new module
-/// and one line in that list.
+/// list; nothing outside a driver module names a driver type or reads its URLs. A third engine
+/// is one new module and one line in that list.
 package protocol DatabaseEngine: Sendable {
-    /// The URL schemes that name this engine, lowercased (`sqlite`, `postgresql`, …).
+    /// The URL schemes that name this engine, lowercased (`sqlite`, `postgresql`, …); the first
+    /// is the one messages suggest.
     var schemes: [String] { get }
+    /// The forms of the engine's URLs, for the hint of an error about any URL
+    /// (`sqlite:///relative/path.db`, …).
+    var urlForms: [String] { get }
+    /// Which of a URL's query parameters redaction hides besides those named like secrets.
+    var urlParameterSecrets: URLParameterSecrets { get }
+    /// Reads a URL of this engine (`url.scheme` is one of ``schemes``, or nil for text that
+    /// ``readsWithoutScheme(_:)`` claims) into the target ``connect(to:)`` takes. Throws
+    /// `url.invalid(…)`, saying what is wrong.
+    func target(of url: DatabaseURLText) throws -> String
+    /// Whether text without a scheme is a connection string of this engine (libpq's
+    /// `host=… dbname=…`).
+    func readsWithoutScheme(_ text: String) -> Bool
+    /// A short name for the database at `target` in a list of several (a fleet's targets): a
+    /// file's path relative to `directory`, a server's hosts and database.
+    func shortName(target: String, redacted: String, relativeTo directory: String) -> String
     /// How the engine's SQL is written, and what it can do.
     var dialect: SQLDialect { get }
     /// Opens a connection to `target`, what a URL of this engine names (a file path, a libpq
@@ -30,6 +46,8 @@ package protocol DatabaseEngine: Sendable {
 }
 
 extension DatabaseEngine {
+    package var urlParameterSecrets: URLParameterSecrets { .namedSecrets }
+    package func readsWithoutScheme(_ text: String) -> Bool { false }
     package func makeBackup(of target: String) throws -> (any DatabaseBackup)? { nil }
 }
 

@@ -3,13 +3,23 @@ import MigrateCore
 /// An error reported by a database engine, with everything needed to act on it.
 ///
 /// It keeps the engine's own code (SQLSTATE for PostgreSQL, the extended result code for
-/// SQLite), the server's message, detail and hint, and the SQL that failed. It never holds a
-/// connection string, so it can be printed without leaking a password.
+/// SQLite) as a value to match, the server's message, detail and hint, and the SQL that failed.
+/// It never holds a connection string, so it can be printed without leaking a password.
+///
+/// ```swift
+/// catch let error as DatabaseError where error.sqlState == .lockNotAvailable { … }
+/// catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY { … }
+/// ```
 public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// "PostgreSQL" or "SQLite".
     public var engine: String
-    /// SQLSTATE (e.g. "42P01") or SQLite's extended code name (e.g. "SQLITE_CONSTRAINT_UNIQUE (2067)").
-    public var code: String?
+    /// PostgreSQL's code for the error.
+    public var sqlState: SQLState?
+    /// SQLite's code for the error (extended result codes are always on).
+    public var extendedResultCode: SQLiteResultCode?
+    /// The name of a check migrate made itself, for a failure no engine code describes
+    /// (`FOREIGN KEY CHECK`).
+    public var check: String?
     public var message: String
     public var detail: String?
     public var hint: String?
@@ -22,17 +32,25 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var isConnectionLost = false
 
     public init(
-        engine: String, code: String? = nil, message: String, detail: String? = nil,
-        hint: String? = nil, position: Int? = nil, sql: String? = nil
+        engine: String, sqlState: SQLState? = nil, resultCode: SQLiteResultCode? = nil, check: String? = nil,
+        message: String, detail: String? = nil, hint: String? = nil, position: Int? = nil, sql: String? = nil
     ) {
         self.engine = engine
-        self.code = code
+        self.sqlState = sqlState
+        self.extendedResultCode = resultCode
+        self.check = check
         self.message = message
         self.detail = detail
         self.hint = hint
         self.position = position
         self.sql = sql
     }
+
+    /// SQLite's primary result code (`SQLITE_CONSTRAINT` for `SQLITE_CONSTRAINT_UNIQUE`).
+    public var primaryResultCode: SQLiteResultCode? { extendedResultCode?.primaryResultCode }
+
+    /// The code as messages show it: `42P01`, `SQLITE_CONSTRAINT_UNIQUE (2067)`, or the check's name.
+    public var code: String? { sqlState?.rawValue ?? extendedResultCode?.description ?? check }
 
     public var description: String {
         var text = "\(engine) error"
@@ -53,7 +71,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 /// by waiting for another session.
 ///
 /// ```swift
-/// let cause = DatabaseFailureCause(sqlState: "53100")    // .diskFull
+/// let cause = DatabaseFailureCause(sqlState: .diskFull)    // .diskFull
 /// cause.remedy(engine: "PostgreSQL")                       // "The server's disk is full: …"
 /// ```
 public enum DatabaseFailureCause: String, Sendable, Hashable, CaseIterable {
@@ -81,21 +99,21 @@ public enum DatabaseFailureCause: String, Sendable, Hashable, CaseIterable {
 
     /// The cause of a PostgreSQL error, from its SQLSTATE (see the PostgreSQL manual, "Error
     /// Codes"). `message` tells a statement timeout from a cancel request: both are 57014.
-    public init(sqlState: String, message: String = "") {
+    public init(sqlState: SQLState, message: String = "") {
         switch sqlState {
-        case "53100": self = .diskFull
-        case "53200": self = .outOfMemory
-        case "53300": self = .tooManyConnections
-        case "25006": self = .readOnly
-        case "42501": self = .permissionDenied
-        case "55P03", "40P01", "40001", "55006": self = .lockConflict
-        case "40002": self = .statement
-        case "57014": self = message.contains("statement timeout") ? .statementTimeout : .cancelled
-        case "57P01", "57P02", "57P03", "57P05": self = .connectionLost
-        case "58030": self = .ioError
-        case "XX001", "XX002": self = .corrupt
+        case .diskFull: self = .diskFull
+        case .outOfMemory: self = .outOfMemory
+        case .tooManyConnections: self = .tooManyConnections
+        case .readOnlySQLTransaction: self = .readOnly
+        case .insufficientPrivilege: self = .permissionDenied
+        case .lockNotAvailable, .deadlockDetected, .serializationFailure, .objectInUse: self = .lockConflict
+        case .transactionIntegrityConstraintViolation: self = .statement
+        case .queryCanceled: self = message.contains("statement timeout") ? .statementTimeout : .cancelled
+        case .adminShutdown, .crashShutdown, .cannotConnectNow, .databaseDropped: self = .connectionLost
+        case .ioError: self = .ioError
+        case .dataCorrupted, .indexCorrupted: self = .corrupt
         default:
-            switch sqlState.prefix(2) {
+            switch sqlState.errorClass {
             case "08": self = .connectionLost
             case "28": self = .permissionDenied
             // Features, cardinality, data, integrity, transaction state, SQL routines, names,
@@ -109,17 +127,17 @@ public enum DatabaseFailureCause: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The cause of a SQLite error, from its result code (primary or extended).
-    public init(sqliteResultCode code: Int32) {
-        switch code & 0xff {
-        case 1, 18, 19, 20, 25: self = .statement  // ERROR, TOOBIG, CONSTRAINT, MISMATCH, RANGE
-        case 13: self = .diskFull  // FULL
-        case 8: self = .readOnly  // READONLY and its extended codes
-        case 3, 14, 23: self = .permissionDenied  // PERM, CANTOPEN, AUTH
-        case 5, 6: self = .lockConflict  // BUSY, LOCKED
-        case 7: self = .outOfMemory  // NOMEM
-        case 9, 4: self = .cancelled  // INTERRUPT, ABORT
-        case 10: self = code == 3082 ? .outOfMemory : .ioError  // IOERR (IOERR_NOMEM is 3082)
-        case 11, 26: self = .corrupt  // CORRUPT, NOTADB
+    public init(sqliteResultCode code: SQLiteResultCode) {
+        switch code.primaryResultCode {
+        case .SQLITE_ERROR, .SQLITE_TOOBIG, .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_RANGE: self = .statement
+        case .SQLITE_FULL: self = .diskFull
+        case .SQLITE_READONLY: self = .readOnly  // and its extended codes
+        case .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: self = .permissionDenied
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .lockConflict
+        case .SQLITE_NOMEM: self = .outOfMemory
+        case .SQLITE_INTERRUPT, .SQLITE_ABORT: self = .cancelled
+        case .SQLITE_IOERR: self = code == .SQLITE_IOERR_NOMEM ? .outOfMemory : .ioError
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .corrupt
         default: self = .other
         }
     }
@@ -177,13 +195,9 @@ extension DatabaseError {
     /// found in the SQL itself (a NUL byte, a foreign key check) and so a ``DatabaseFailureCause/statement``.
     public var failureCause: DatabaseFailureCause {
         if isConnectionLost { return .connectionLost }
-        guard let code else { return .statement }
-        if engine == "SQLite" {
-            // The code reads "SQLITE_BUSY (5)"; migrate's own checks have a name and no number.
-            guard let number = Self.lastNumber(in: code) else { return .statement }
-            return DatabaseFailureCause(sqliteResultCode: number)
-        }
-        return DatabaseFailureCause(sqlState: code, message: message)
+        if let sqlState { return DatabaseFailureCause(sqlState: sqlState, message: message) }
+        if let extendedResultCode { return DatabaseFailureCause(sqliteResultCode: extendedResultCode) }
+        return .statement
     }
 
     /// What to do about this error, or nil when the statement itself is at fault.
@@ -198,12 +212,5 @@ extension DatabaseError {
             current = (error as? MigrateError)?.cause
         }
         return nil
-    }
-
-    private static func lastNumber(in text: String) -> Int32? {
-        let digits = text.utf8.reversed().drop { !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            .prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        guard !digits.isEmpty else { return nil }
-        return Int32(String(decoding: digits.reversed(), as: UTF8.self))
     }
 }

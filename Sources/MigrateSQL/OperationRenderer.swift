@@ -360,6 +360,12 @@ extension SQLDialect {
                 "the foreign key (\(key.columns.joined(separator: ", "))) references \(key.referencedColumns.count) column(s) of \(key.referencedTable)",
                 hint: "Give one referenced column per column of the key, in the same order.")
         }
+        if key.match != nil, !supportsForeignKeyMatch {
+            // SQLite parses MATCH but never enforces it; writing it would promise what it does not do.
+            throw MigrateError(
+                .script, "the foreign key (\(key.columns.joined(separator: ", "))) says MATCH FULL, which \(name) does not enforce",
+                hint: "Remove `match:`, or enforce it with a check that the key's columns are all NULL or all set.")
+        }
     }
 }
 

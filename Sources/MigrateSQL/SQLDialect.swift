@@ -46,6 +46,11 @@ public struct SQLDialect: Sendable, Hashable {
     /// What a schema change locks: one table, so other sessions queue behind it on that table
     /// (PostgreSQL), or the whole database for writes (SQLite). Lint's lock rules follow it.
     public var lockScope: LockScope
+    /// Whether indexes take an access method (`USING gin`), operator classes, `NULLS FIRST/LAST`
+    /// and `INCLUDE` columns; without them each is an error.
+    public var supportsIndexAccessMethods: Bool = false
+    /// Whether a foreign key's `MATCH FULL` is enforced (SQLite parses it and ignores it).
+    public var supportsForeignKeyMatch: Bool = false
 
     public static let postgresql = SQLDialect(
         name: "PostgreSQL", supportsDollarQuoting: true, supportsTransactionalDDL: true,
@@ -59,7 +64,8 @@ public struct SQLDialect: Sendable, Hashable {
         falseLiteral: "FALSE", parenthesizesDefaultExpressions: false, supportsComments: true,
         supportsAlterColumn: true, supportsAlterTableConstraints: true, supportsDropColumnWithDependents: true,
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
-        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table)
+        supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
+        supportsIndexAccessMethods: true, supportsForeignKeyMatch: true)
 
     /// SQLite: type names chosen for the right affinity and so reflection reads them back as the
     /// same portable type (`CHAR(36)` uuids and `JSON`/`JSONB` are text; booleans are 0/1).

@@ -56,124 +56,76 @@ package enum SQLTokenizer {
     /// The tokens of `source`, comments and whitespace skipped; an unterminated quote or comment
     /// runs to the end of the text.
     ///
-    /// `dollarQuotes` adds PostgreSQL's lexical rules that the statement splitter ties to
-    /// ``SQLDialect/supportsDollarQuoting``: `$tag$ … $tag$` bodies and `E'…'` strings with
-    /// backslash escapes are single `.string` tokens.
+    /// `dollarQuotes` reads PostgreSQL's SQL, with the lexical rules the statement splitter ties
+    /// to ``SQLDialect/supportsDollarQuoting``: `$tag$ … $tag$` bodies and `E'…'` strings with
+    /// backslash escapes are single `.string` tokens, and block comments nest. `[…]` is a quoted
+    /// identifier in both (in PostgreSQL, array brackets, which callers read as such).
     package static func tokenize(_ source: String, dollarQuotes: Bool = false) -> [SQLToken] {
-        let bytes = Array(source.utf8)
-        var tokens: [SQLToken] = []
-        var index = 0
-        func emit(_ kind: SQLToken.Kind, from start: Int) {
-            tokens.append(
-                SQLToken(kind: kind, text: String(decoding: bytes[start..<index], as: UTF8.self), start: start, end: index))
-        }
-        func skipQuoted(_ close: UInt8, doubling: Bool) {
-            index += 1
-            while index < bytes.count {
-                if bytes[index] == close {
-                    if doubling, index + 1 < bytes.count, bytes[index + 1] == close {
-                        index += 2
-                        continue
-                    }
-                    index += 1
-                    return
-                }
-                index += 1
+        var source = source
+        return source.withUTF8 { bytes in
+            var lexer = SQLLexer(bytes: bytes, rules: SQLLexicalRules(postgreSQL: dollarQuotes, bracketIdentifiers: true))
+            var tokens: [SQLToken] = []
+            func emit(_ kind: SQLToken.Kind, from start: Int) {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<lexer.index]), as: UTF8.self)
+                tokens.append(SQLToken(kind: kind, text: text, start: start, end: lexer.index))
             }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let start = index
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
-                index += 1
-            case UInt8(ascii: "-") where next == UInt8(ascii: "-"):
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-            case UInt8(ascii: "/") where next == UInt8(ascii: "*"):
-                index += 2
-                while index < bytes.count, !(bytes[index] == UInt8(ascii: "*") && index + 1 < bytes.count
-                    && bytes[index + 1] == UInt8(ascii: "/"))
-                {
-                    index += 1
-                }
-                index = min(bytes.count, index + 2)
-            case UInt8(ascii: "'"):
-                skipQuoted(UInt8(ascii: "'"), doubling: true)
-                emit(.string, from: start)
-            case UInt8(ascii: "\""):
-                skipQuoted(UInt8(ascii: "\""), doubling: true)
-                emit(.quotedIdentifier, from: start)
-            case UInt8(ascii: "`"):
-                skipQuoted(UInt8(ascii: "`"), doubling: true)
-                emit(.quotedIdentifier, from: start)
-            case UInt8(ascii: "["):
-                skipQuoted(UInt8(ascii: "]"), doubling: false)
-                emit(.quotedIdentifier, from: start)
-            case UInt8(ascii: "$") where dollarQuotes && dollarTagLength(bytes, at: index) != nil:
-                let length = dollarTagLength(bytes, at: index)!
-                let tag = bytes[index..<index + length]
-                index += length
-                while index < bytes.count, !bytes[index...].starts(with: tag) { index += 1 }
-                index = min(bytes.count, index + length)
-                emit(.string, from: start)
-            case UInt8(ascii: "e") where dollarQuotes && next == UInt8(ascii: "'"),
-                UInt8(ascii: "E") where dollarQuotes && next == UInt8(ascii: "'"):
-                index += 2
-                while index < bytes.count {
-                    if bytes[index] == UInt8(ascii: "\\") {
-                        index += 2
-                    } else if bytes[index] == UInt8(ascii: "'") {
-                        index += 1
-                        if index < bytes.count, bytes[index] == UInt8(ascii: "'") { index += 1 } else { break }
+            func skipWordBytes() {
+                while lexer.index < bytes.count, isWordByte(bytes[lexer.index]) { lexer.index += 1 }
+            }
+            while true {
+                let start = lexer.index
+                guard let lexeme = lexer.next() else { break }
+                switch lexeme {
+                case .space, .lineComment, .blockComment:
+                    continue
+                case .string, .dollarQuoted:
+                    emit(.string, from: start)
+                case .quotedIdentifier:
+                    emit(.quotedIdentifier, from: start)
+                case .word:
+                    // X'…': a blob literal.
+                    if lexer.index == start + 1, bytes[start] | 0x20 == UInt8(ascii: "x"), lexer.peek(0) == SQLByte.singleQuote {
+                        _ = lexer.next()
+                        emit(.blob, from: start)
                     } else {
-                        index += 1
+                        emit(.word, from: start)
                     }
-                }
-                index = min(bytes.count, index)
-                emit(.string, from: start)
-            case UInt8(ascii: "x") where next == UInt8(ascii: "'"), UInt8(ascii: "X") where next == UInt8(ascii: "'"):
-                index += 1
-                skipQuoted(UInt8(ascii: "'"), doubling: true)
-                emit(.blob, from: start)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                index += 1
-                while index < bytes.count {
-                    let current = bytes[index]
-                    if isWordByte(current) || current == UInt8(ascii: ".") {
-                        index += 1
-                    } else if (current == UInt8(ascii: "+") || current == UInt8(ascii: "-")),
-                        bytes[index - 1] == UInt8(ascii: "e") || bytes[index - 1] == UInt8(ascii: "E")
-                    {
-                        index += 1
+                case .symbol:
+                    let byte = bytes[start]
+                    if SQLByte.isDigit(byte) {
+                        // A number: digits, letters (exponents, hexadecimal), '.', and a sign after an exponent's e.
+                        while lexer.index < bytes.count {
+                            let current = bytes[lexer.index]
+                            if isWordByte(current) || current == UInt8(ascii: ".") {
+                                lexer.index += 1
+                            } else if current == UInt8(ascii: "+") || current == UInt8(ascii: "-"),
+                                bytes[lexer.index - 1] | 0x20 == UInt8(ascii: "e")
+                            {
+                                lexer.index += 1
+                            } else {
+                                break
+                            }
+                        }
+                        emit(.number, from: start)
+                    } else if byte == UInt8(ascii: "."), let next = lexer.peek(0), SQLByte.isDigit(next) {
+                        skipWordBytes()
+                        emit(.number, from: start)
+                    } else if byte == SQLByte.dollar {
+                        // `$1`, or a `$` that opens no dollar quote: a word.
+                        while lexer.index < bytes.count, isWordByte(bytes[lexer.index]) || bytes[lexer.index] == SQLByte.dollar {
+                            lexer.index += 1
+                        }
+                        emit(.word, from: start)
                     } else {
-                        break
+                        if let next = lexer.peek(0), twoCharacterSymbols.contains(UInt16(byte) << 8 | UInt16(next)) {
+                            lexer.index += 1
+                        }
+                        emit(.symbol, from: start)
                     }
-                }
-                emit(.number, from: start)
-            case UInt8(ascii: "."):
-                index += 1
-                if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
-                    while index < bytes.count, isWordByte(bytes[index]) { index += 1 }
-                    emit(.number, from: start)
-                } else {
-                    emit(.symbol, from: start)
-                }
-            default:
-                if isWordByte(byte) || byte == UInt8(ascii: "$") {
-                    index += 1
-                    while index < bytes.count, isWordByte(bytes[index]) || bytes[index] == UInt8(ascii: "$") {
-                        index += 1
-                    }
-                    emit(.word, from: start)
-                } else {
-                    index += 1
-                    if twoCharacterSymbols.contains(UInt16(byte) << 8 | UInt16(next)) { index += 1 }
-                    emit(.symbol, from: start)
                 }
             }
+            return tokens
         }
-        return tokens
     }
 
     /// The symbols that are one token of two characters, as their two bytes.
@@ -182,18 +134,6 @@ package enum SQLTokenizer {
             let bytes = Array(symbol.utf8)
             return UInt16(bytes[0]) << 8 | UInt16(bytes[1])
         })
-
-    /// The length of the `$tag$` opening at `position` (2 for `$$`), or nil when the `$` opens
-    /// no dollar-quoted string (`$1` is a parameter: a tag cannot start with a digit).
-    private static func dollarTagLength(_ bytes: [UInt8], at position: Int) -> Int? {
-        var cursor = position + 1
-        guard cursor < bytes.count else { return nil }
-        if bytes[cursor] == UInt8(ascii: "$") { return 2 }
-        guard isWordByte(bytes[cursor]), !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor]) else { return nil }
-        while cursor < bytes.count, isWordByte(bytes[cursor]) { cursor += 1 }
-        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "$") else { return nil }
-        return cursor - position + 1
-    }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)

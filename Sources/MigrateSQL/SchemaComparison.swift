@@ -54,6 +54,7 @@ extension SQLDialect {
         case .double(let number): reduced = .number(number)
         case .boolean(let flag): reduced = .boolean(flag)
         case .expression(let sql): reduced = Self.comparableExpression(sql)
+        case .currentTimestamp: reduced = .expression("current_timestamp")
         }
         guard case .boolean(let flag)? = reduced else { return reduced }
         // The dialect's own boolean literal, so TRUE and 1 meet where booleans are integers.
@@ -66,7 +67,10 @@ extension SQLDialect {
         case .string(let text, _): return comparableText(text)
         case .number(let text, _): return Double(text).map(ComparableDefault.number) ?? .expression(text)
         case .boolean(let flag): return .boolean(flag)
-        case nil: return .expression(SQLExpressionText.comparable(sql))
+        case nil:
+            let comparable = SQLExpressionText.comparable(sql)
+            // PostgreSQL's now() and CURRENT_TIMESTAMP are one function.
+            return .expression(["now", "current_timestamp"].contains(comparable) ? "current_timestamp" : comparable)
         }
     }
 

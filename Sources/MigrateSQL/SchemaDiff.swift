@@ -49,11 +49,16 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
     /// The schema unqualified names mean (PostgreSQL's `current_schema()`): a name qualified with
     /// it is the same table as the unqualified one.
     package var defaultSchema: String?
+    /// Whether a check whose name both sides share is compared by its condition too: true when
+    /// both conditions are in one spelling (SQLite keeps the text as written; on PostgreSQL
+    /// autogenerate first has the server print the declared ones, see
+    /// `normalizedCheckConditions`).
+    package var compareCheckConditions: Bool
 
     package init(
         compareTypes: Bool = true, compareServerDefaults: Bool = false, includeSchemas: SchemaSelection = [],
         excludeTables: [String] = [], include: [SchemaObjectFilter] = [], exclude: [SchemaObjectFilter] = [],
-        defaultSchema: String? = nil
+        defaultSchema: String? = nil, compareCheckConditions: Bool = false
     ) {
         self.include = include
         self.exclude = exclude
@@ -62,6 +67,7 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
         self.includeSchemas = includeSchemas
         self.excludeTables = excludeTables
         self.defaultSchema = defaultSchema
+        self.compareCheckConditions = compareCheckConditions
     }
 }
 
@@ -268,6 +274,9 @@ private struct Comparison {
 
     mutating func compareTable(_ declared: Table, _ reflected: Table) {
         let name = declared.name
+        var declared = declared
+        var reflected = reflected
+        Self.pairEquivalentUniqueness(&declared, &reflected)
         compareColumns(declared, reflected)
         comparePrimaryKey(declared, reflected)
         compareForeignKeys(declared, reflected)
@@ -349,6 +358,7 @@ private struct Comparison {
                 let existing = unmatched.remove(at: match)
                 if Self.action(key.onDelete) == Self.action(existing.onDelete)
                     && Self.action(key.onUpdate) == Self.action(existing.onUpdate)
+                    && key.deferrable == existing.deferrable && key.match == existing.match
                 {
                     continue
                 }
@@ -394,16 +404,22 @@ private struct Comparison {
     }
 
     /// Checks are matched by name, then by their loosely normalised condition, and an unnamed
-    /// declared check finally by the database's automatic name (`<table>_…check`): engines print a
-    /// condition back in their own words, so a changed condition under the same name is not
-    /// detected (as in Alembic).
+    /// declared check finally by the database's automatic name (`<table>_…check`). A check
+    /// matched by name whose condition changed is dropped and created again when
+    /// ``SchemaComparisonOptions/compareCheckConditions`` says both sides are spelled alike.
     mutating func compareCheckConstraints(_ declared: Table, _ reflected: Table) {
         let name = declared.name
         var unmatched = reflected.checkConstraints
         var unpaired: [CheckConstraint] = []
         for check in declared.checkConstraints {
             if let checkName = check.name, let match = unmatched.firstIndex(where: { $0.name == checkName }) {
-                unmatched.remove(at: match)
+                let existing = unmatched.remove(at: match)
+                if options.compareCheckConditions,
+                    SQLExpressionText.comparable(existing.expression) != SQLExpressionText.comparable(check.expression)
+                {
+                    dropConstraints.append(.dropConstraint(name, name: checkName, kind: .check))
+                    createConstraints.append(.createCheckConstraint(name, check))
+                }
             } else if let match = unmatched.firstIndex(where: {
                 ($0.name == nil || check.name == nil)
                     && SQLExpressionText.comparable($0.expression) == SQLExpressionText.comparable(check.expression)
@@ -433,6 +449,38 @@ private struct Comparison {
         }
     }
 
+    /// Takes out of both sides a unique constraint on one side and a plain unique index on the
+    /// same columns on the other: they enforce the same rule, and databases made by other tools
+    /// hold either. Replacing one with the other would drop the rule for a while, fail where a
+    /// foreign key depends on it, and rebuild the index on a large table for nothing.
+    static func pairEquivalentUniqueness(_ declared: inout Table, _ reflected: inout Table) {
+        func isPlainUnique(_ index: Index) -> Bool {
+            index.isUnique && index.predicate == nil && index.include.isEmpty
+                && comparableMethod(index.method) == "btree" && index.keys.allSatisfy { $0.columnName != nil }
+        }
+        func lowercased(_ columns: [String]) -> [String] { columns.map { $0.lowercased() } }
+        func indexColumns(_ index: Index) -> [String] { lowercased(index.keys.compactMap(\.columnName)) }
+        for constraint in declared.uniqueConstraints
+        where !reflected.uniqueConstraints.contains(where: { lowercased($0.columns) == lowercased(constraint.columns) }) {
+            let declaredIndexNames = Set(declared.indexes.map(\.name))
+            guard let match = reflected.indexes.firstIndex(where: { index in
+                isPlainUnique(index) && indexColumns(index) == lowercased(constraint.columns)
+                    && !declaredIndexNames.contains(index.name)
+            }) else { continue }
+            reflected.indexes.remove(at: match)
+            declared.uniqueConstraints.removeAll { $0 == constraint }
+        }
+        for index in declared.indexes
+        where isPlainUnique(index) && !reflected.indexes.contains(where: { $0.name == index.name }) {
+            let declaredUniqueColumns = declared.uniqueConstraints.map { lowercased($0.columns) }
+            guard let match = reflected.uniqueConstraints.firstIndex(where: { constraint in
+                lowercased(constraint.columns) == indexColumns(index) && !declaredUniqueColumns.contains(indexColumns(index))
+            }) else { continue }
+            reflected.uniqueConstraints.remove(at: match)
+            declared.indexes.removeAll { $0 == index }
+        }
+    }
+
     func isAutomaticCheckName(_ name: String?, _ table: Table) -> Bool {
         guard let name else { return true }
         return name.hasPrefix(table.name.name + "_") && name.hasSuffix("check")
@@ -457,9 +505,11 @@ private struct Comparison {
     func sameDefinition(_ index: Index, _ other: Index) -> Bool {
         func keys(_ index: Index) -> [String] {
             index.keys.map { key in
-                switch key {
+                switch key.base {
                 case .column(let name): return SQLExpressionText.comparable(dialect.quoteIdentifier(name))
-                case .expression(let sql): return SQLExpressionText.comparable(sql)
+                case .expression(let sql), .ordered(.expression(let sql), _): return SQLExpressionText.comparable(sql)
+                case .ordered(.column(let name), _): return SQLExpressionText.comparable(dialect.quoteIdentifier(name))
+                case .ordered: return ""
                 }
             }
         }
@@ -469,7 +519,25 @@ private struct Comparison {
         }
         return index.isUnique == other.isUnique
             && unquoted(keys(index)) == unquoted(keys(other))
+            && index.keys.map(Self.comparableOptions) == other.keys.map(Self.comparableOptions)
+            && Self.comparableMethod(index.method) == Self.comparableMethod(other.method)
+            && index.include.map { $0.lowercased() } == other.include.map { $0.lowercased() }
             && index.predicate.map(SQLExpressionText.comparable) == other.predicate.map(SQLExpressionText.comparable)
+    }
+
+    /// A key's options as they decide the index: NULLS stated only where it differs from the
+    /// direction's default, names compared without case (both engines fold them).
+    static func comparableOptions(_ key: IndexKey) -> IndexKeyOptions {
+        var options = key.options
+        if options.nulls == (options.isDescending ? .first : .last) { options.nulls = nil }
+        options.collation = options.collation.map { $0.lowercased() }
+        options.operatorClass = options.operatorClass.map { $0.lowercased() }
+        return options
+    }
+
+    /// The access method, btree being what no method means.
+    static func comparableMethod(_ method: String?) -> String {
+        method?.lowercased() ?? "btree"
     }
 
     // MARK: - Constraint names

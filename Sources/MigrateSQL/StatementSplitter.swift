@@ -37,70 +37,9 @@ package enum StatementSplitter {
     package static func split(_ sql: String, dialect: SQLDialect) -> [SQLStatement] {
         var sql = sql
         return sql.withUTF8 { bytes in
-            var scanner = Scanner(bytes: bytes, rules: LexicalRules(dialect))
+            var scanner = Scanner(lexer: SQLLexer(bytes: bytes, rules: SQLLexicalRules(dialect)))
             return scanner.run()
         }
-    }
-}
-
-/// The lexical rules that decide where a statement ends.
-///
-/// `SQLDialect` describes dollar quoting only; PostgreSQL's other lexical rules (nested block
-/// comments, `E'…'` strings with backslash escapes) come with it, and SQLite's `[identifier]`
-/// quoting belongs to the dialects without it.
-private struct LexicalRules {
-    var dollarQuotes: Bool
-    var nestedBlockComments: Bool
-    var escapeStrings: Bool
-    var bracketIdentifiers: Bool
-
-    init(_ dialect: SQLDialect) {
-        dollarQuotes = dialect.supportsDollarQuoting
-        nestedBlockComments = dialect.supportsDollarQuoting
-        escapeStrings = dialect.supportsDollarQuoting
-        bracketIdentifiers = !dialect.supportsDollarQuoting
-    }
-}
-
-private enum Byte {
-    static let newline = UInt8(ascii: "\n")
-    static let space = UInt8(ascii: " ")
-    static let tab = UInt8(ascii: "\t")
-    static let carriageReturn = UInt8(ascii: "\r")
-    static let formFeed: UInt8 = 0x0C
-    static let verticalTab: UInt8 = 0x0B
-    static let minus = UInt8(ascii: "-")
-    static let slash = UInt8(ascii: "/")
-    static let star = UInt8(ascii: "*")
-    static let singleQuote = UInt8(ascii: "'")
-    static let doubleQuote = UInt8(ascii: "\"")
-    static let backtick = UInt8(ascii: "`")
-    static let openBracket = UInt8(ascii: "[")
-    static let closeBracket = UInt8(ascii: "]")
-    static let openParen = UInt8(ascii: "(")
-    static let closeParen = UInt8(ascii: ")")
-    static let dollar = UInt8(ascii: "$")
-    static let semicolon = UInt8(ascii: ";")
-    static let backslash = UInt8(ascii: "\\")
-    static let underscore = UInt8(ascii: "_")
-
-    @inline(__always) static func isLetter(_ c: UInt8) -> Bool {
-        (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z")
-    }
-    @inline(__always) static func isDigit(_ c: UInt8) -> Bool {
-        c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")
-    }
-    /// Letters, `_` and any non-ASCII byte can start an identifier or keyword.
-    @inline(__always) static func isIdentifierStart(_ c: UInt8) -> Bool {
-        isLetter(c) || c == underscore || c >= 0x80
-    }
-    /// PostgreSQL identifiers may also contain digits and `$` after the first character.
-    @inline(__always) static func isIdentifierPart(_ c: UInt8) -> Bool {
-        isIdentifierStart(c) || isDigit(c) || c == dollar
-    }
-    /// A dollar-quote tag is an identifier without `$`.
-    @inline(__always) static func isTagPart(_ c: UInt8) -> Bool {
-        isIdentifierStart(c) || isDigit(c)
     }
 }
 
@@ -134,11 +73,21 @@ private enum Keyword {
     }
 }
 
+/// Reads statements byte by byte, handing quotes, comments and dollar-quoted bodies to the
+/// lexer: white space, words and punctuation, which are most of a script, are dispatched here
+/// without a lexeme for each.
 private struct Scanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let rules: LexicalRules
-    var index = 0
-    var line = 1
+    var lexer: SQLLexer
+    var bytes: UnsafeBufferPointer<UInt8> { lexer.bytes }
+    var rules: SQLLexicalRules { lexer.rules }
+    var index: Int {
+        get { lexer.index }
+        set { lexer.index = newValue }
+    }
+    var line: Int {
+        get { lexer.line }
+        set { lexer.line = newValue }
+    }
     var statements: [SQLStatement] = []
 
     // The statement being read.
@@ -156,9 +105,8 @@ private struct Scanner {
     var bodyDepth = 0
     var previousWordWasBegin = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>, rules: LexicalRules) {
-        self.bytes = bytes
-        self.rules = rules
+    init(lexer: SQLLexer) {
+        self.lexer = lexer
     }
 
     mutating func run() -> [SQLStatement] {
@@ -166,36 +114,36 @@ private struct Scanner {
         while index < count {
             let byte = bytes[index]
             switch byte {
-            case Byte.newline:
+            case SQLByte.newline:
                 line += 1
                 index += 1
-            case Byte.space, Byte.tab, Byte.carriageReturn, Byte.formFeed, Byte.verticalTab:
+            case SQLByte.space, SQLByte.tab, SQLByte.carriageReturn, SQLByte.formFeed, SQLByte.verticalTab:
                 index += 1
-            case Byte.minus where peek(1) == Byte.minus:
-                skipLineComment()
-            case Byte.slash where peek(1) == Byte.star:
-                skipBlockComment()
-            case Byte.singleQuote:
-                token { $0.skipString(backslashEscapes: false) }
-            case Byte.doubleQuote:
-                token { $0.skipQuoted(closing: Byte.doubleQuote) }
-            case Byte.backtick:
-                token { $0.skipQuoted(closing: Byte.backtick) }
-            case Byte.openBracket where rules.bracketIdentifiers:
-                token { $0.skipQuoted(closing: Byte.closeBracket) }
-            case Byte.dollar where rules.dollarQuotes:
-                if let tagLength = dollarTagLength(at: index) {
-                    token { $0.skipDollarQuoted(tagLength: tagLength) }
+            case SQLByte.minus where peek(1) == SQLByte.minus:
+                lexer.skipLineComment()
+            case SQLByte.slash where peek(1) == SQLByte.star:
+                lexer.skipBlockComment()
+            case SQLByte.singleQuote:
+                token { $0.lexer.skipString(backslashEscapes: false) }
+            case SQLByte.doubleQuote:
+                token { $0.lexer.skipQuoted(closing: SQLByte.doubleQuote) }
+            case SQLByte.backtick:
+                token { $0.lexer.skipQuoted(closing: SQLByte.backtick) }
+            case SQLByte.openBracket where rules.bracketIdentifiers:
+                token { $0.lexer.skipQuoted(closing: SQLByte.closeBracket) }
+            case SQLByte.dollar where rules.dollarQuotes:
+                if let tagLength = lexer.dollarTagLength(at: index) {
+                    token { $0.lexer.skipDollarQuoted(tagLength: tagLength) }
                 } else {
                     token { $0.index += 1 }
                 }
-            case Byte.openParen:
+            case SQLByte.openParen:
                 parenthesisDepth += 1
                 token { $0.index += 1 }
-            case Byte.closeParen:
+            case SQLByte.closeParen:
                 if parenthesisDepth > 0 { parenthesisDepth -= 1 }
                 token { $0.index += 1 }
-            case Byte.semicolon:
+            case SQLByte.semicolon:
                 if parenthesisDepth == 0 && bodyDepth == 0 {
                     finishStatement()
                     index += 1
@@ -203,7 +151,7 @@ private struct Scanner {
                     token { $0.index += 1 }
                 }
             default:
-                if Byte.isIdentifierStart(byte) {
+                if SQLByte.isIdentifierStart(byte) {
                     word()
                 } else {
                     token { $0.index += 1 }
@@ -248,121 +196,6 @@ private struct Scanner {
         previousWordWasBegin = false
     }
 
-    // MARK: Comments
-
-    mutating func skipLineComment() {
-        index += 2
-        while index < bytes.count && bytes[index] != Byte.newline { index += 1 }
-    }
-
-    mutating func skipBlockComment() {
-        index += 2
-        var depth = 1
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == Byte.newline {
-                line += 1
-                index += 1
-            } else if byte == Byte.star && index + 1 < count && bytes[index + 1] == Byte.slash {
-                index += 2
-                depth -= 1
-                if depth == 0 { return }
-            } else if rules.nestedBlockComments && byte == Byte.slash && index + 1 < count
-                && bytes[index + 1] == Byte.star
-            {
-                index += 2
-                depth += 1
-            } else {
-                index += 1
-            }
-        }
-    }
-
-    // MARK: Quotes
-
-    /// A string literal starting at the current `'`; a doubled `''` stays inside it.
-    mutating func skipString(backslashEscapes: Bool) {
-        index += 1
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            index += 1
-            if byte == Byte.singleQuote {
-                if index < count && bytes[index] == Byte.singleQuote {
-                    index += 1
-                } else {
-                    return
-                }
-            } else if byte == Byte.newline {
-                line += 1
-            } else if byte == Byte.backslash && backslashEscapes && index < count {
-                if bytes[index] == Byte.newline { line += 1 }
-                index += 1
-            }
-        }
-    }
-
-    /// A quoted identifier; a doubled closing quote stays inside it (not for `[…]`).
-    mutating func skipQuoted(closing: UInt8) {
-        index += 1
-        let count = bytes.count
-        let doubles = closing != Byte.closeBracket
-        while index < count {
-            let byte = bytes[index]
-            index += 1
-            if byte == closing {
-                if doubles && index < count && bytes[index] == closing {
-                    index += 1
-                } else {
-                    return
-                }
-            } else if byte == Byte.newline {
-                line += 1
-            }
-        }
-    }
-
-    /// The length of the `$tag$` opening at `position` (2 for `$$`), or nil when the `$` does not
-    /// open a dollar-quoted string (`$1` is a parameter: a tag cannot start with a digit).
-    func dollarTagLength(at position: Int) -> Int? {
-        var cursor = position + 1
-        let count = bytes.count
-        guard cursor < count else { return nil }
-        if bytes[cursor] == Byte.dollar { return 2 }
-        guard Byte.isIdentifierStart(bytes[cursor]) else { return nil }
-        cursor += 1
-        while cursor < count && Byte.isTagPart(bytes[cursor]) { cursor += 1 }
-        guard cursor < count && bytes[cursor] == Byte.dollar else { return nil }
-        return cursor - position + 1
-    }
-
-    /// A dollar-quoted body: everything up to the same `$tag$` again.
-    mutating func skipDollarQuoted(tagLength: Int) {
-        let tagStart = index
-        index += tagLength
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == Byte.newline {
-                line += 1
-                index += 1
-            } else if byte == Byte.dollar && index + tagLength <= count && closesTag(at: index, tagStart: tagStart, length: tagLength) {
-                index += tagLength
-                return
-            } else {
-                index += 1
-            }
-        }
-    }
-
-    @inline(__always) func closesTag(at position: Int, tagStart: Int, length: Int) -> Bool {
-        for offset in 1..<length where bytes[position + offset] != bytes[tagStart + offset] {
-            return false
-        }
-        return true
-    }
-
     // MARK: Words
 
     /// An identifier or keyword; keywords open and close trigger and `BEGIN ATOMIC` bodies.
@@ -370,16 +203,16 @@ private struct Scanner {
         let wordStart = index
         let count = bytes.count
         index += 1
-        while index < count && Byte.isIdentifierPart(bytes[index]) { index += 1 }
+        while index < count && SQLByte.isIdentifierPart(bytes[index]) { index += 1 }
 
         // E'…': PostgreSQL's string with backslash escapes.
         if rules.escapeStrings && index - wordStart == 1 && bytes[wordStart] | 0x20 == UInt8(ascii: "e")
-            && index < count && bytes[index] == Byte.singleQuote
+            && index < count && bytes[index] == SQLByte.singleQuote
         {
             index = wordStart
             token {
                 $0.index += 1
-                $0.skipString(backslashEscapes: true)
+                $0.lexer.skipString(backslashEscapes: true)
             }
             return
         }

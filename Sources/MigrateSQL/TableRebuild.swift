@@ -112,6 +112,7 @@ extension Table {
                 columns[index].isIdentity = false
             }
             primaryKeyName = nil
+            primaryKeyOrder = []
         }
         columns.remove(at: position)
         let named: ([String]) -> Bool = { $0.contains { $0.lowercased() == name } }
@@ -155,16 +156,12 @@ extension Table {
                 hint: "Drop it first with dropConstraint.")
         }
         try requireColumns(keyColumns, in: self, for: "the primary key")
-        let inColumnOrder = columns.map(\.name).filter { name in keyColumns.contains { $0.lowercased() == name.lowercased() } }
-        guard inColumnOrder.map({ $0.lowercased() }) == keyColumns.map({ $0.lowercased() }) else {
-            throw MigrateError(
-                .script, "the primary key's columns (\(keyColumns.joined(separator: ", "))) are not in the table's column order",
-                hint: "A rebuilt table lists its key in column order: \(inColumnOrder.joined(separator: ", ")).")
-        }
         for index in columns.indices where keyColumns.contains(where: { $0.lowercased() == columns[index].name.lowercased() }) {
             columns[index].isPrimaryKey = true
             columns[index].isNullable = false
         }
+        // The key keeps the order it was given in, with the columns' own spelling.
+        primaryKeyOrder = keyColumns.compactMap { key in columns.first { $0.name.lowercased() == key.lowercased() }?.name }
         primaryKeyName = constraintName
     }
 
@@ -201,6 +198,7 @@ extension Table {
                 }
                 for index in columns.indices { columns[index].isPrimaryKey = false }
                 primaryKeyName = nil
+                primaryKeyOrder = []
                 return
             }
             known = primaryKey.isEmpty ? [] : [primaryKeyName]
@@ -218,10 +216,11 @@ extension Index {
     /// Whether the index uses `column`, as a key, in a key expression or in its predicate.
     func mentions(_ column: String) -> Bool {
         keys.contains { key in
-            switch key {
-            case .column(let name): return name.lowercased() == column.lowercased()
-            case .expression(let sql): return SQLTokenizer.mentions(sql, identifier: column)
+            switch key.base {
+            case .column(let name), .ordered(.column(let name), _): return name.lowercased() == column.lowercased()
+            case .expression(let sql), .ordered(.expression(let sql), _): return SQLTokenizer.mentions(sql, identifier: column)
+            case .ordered: return false
             }
-        } || predicate.map { SQLTokenizer.mentions($0, identifier: column) } == true
+        } || include.contains { $0.lowercased() == column.lowercased() } || predicate.map { SQLTokenizer.mentions($0, identifier: column) } == true
     }
 }

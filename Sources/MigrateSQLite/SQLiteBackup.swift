@@ -85,6 +85,6 @@ final class SQLiteBackup: DatabaseBackup {
 
     private static func error(_ handle: OpaquePointer?, _ code: Int32, _ action: String) -> DatabaseError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
-        return DatabaseError(engine: "SQLite", code: SQLiteResultCode.describe(code), message: "\(action): \(message)")
+        return DatabaseError(engine: "SQLite", resultCode: SQLiteResultCode(code), message: "\(action): \(message)")
     }
 }

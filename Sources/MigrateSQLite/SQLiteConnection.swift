@@ -83,7 +83,7 @@ package final class SQLiteConnection: DatabaseConnection {
                 hint: "Check that the folder exists and that you may write to it; sqlite:///name is relative "
                     + "to the current folder, sqlite:////name is an absolute path.",
                 cause: DatabaseError(
-                    engine: "SQLite", code: SQLiteResultCode.describe(extendedCode), message: message))
+                    engine: "SQLite", resultCode: SQLiteResultCode(extendedCode), message: message))
         }
         self.handle = opened
         self.path = path
@@ -194,7 +194,7 @@ package final class SQLiteConnection: DatabaseConnection {
             let expected = Int(sqlite3_bind_parameter_count(statement))
             guard expected == parameters.count else {
                 throw DatabaseError(
-                    engine: "SQLite", code: SQLiteResultCode.describe(SQLITE_RANGE),
+                    engine: "SQLite", resultCode: .SQLITE_RANGE,
                     message: "the statement takes \(expected) parameter(s) but \(parameters.count) were given",
                     sql: sql)
             }
@@ -364,7 +364,7 @@ package final class SQLiteConnection: DatabaseConnection {
             if let first = ForeignKeyLedger.firstNew(after: after, before: before) {
                 let added = ForeignKeyLedger.newCount(after: after, before: before)
                 throw DatabaseError(
-                    engine: "SQLite", code: "FOREIGN KEY CHECK",
+                    engine: "SQLite", check: "FOREIGN KEY CHECK",
                     message: "the migration left \(added) row(s) whose foreign keys point nowhere, e.g. a row of "
                         + "\(first.table) (rowid \(first.rowid)) references a missing row of \(first.parent)",
                     hint: "make the migration delete or fix those rows, or create the parent rows first",
@@ -460,14 +460,14 @@ package final class SQLiteConnection: DatabaseConnection {
     private func check(_ code: Int32, sql: String?) throws {
         guard code != SQLITE_OK, code != SQLITE_ROW, code != SQLITE_DONE else { return }
         let error = DatabaseError(
-            engine: "SQLite", code: SQLiteResultCode.describe(code),
+            engine: "SQLite", resultCode: SQLiteResultCode(code),
             message: String(cString: sqlite3_errmsg(handle)), sql: sql)
         throw lockTimeout(code, cause: error) ?? error
     }
 
     /// The error for a statement that waited the whole timeout for another connection's lock.
     private func lockTimeout(_ code: Int32, cause: DatabaseError) -> MigrateError? {
-        guard code & 0xff == SQLITE_BUSY, waiting.gaveUp else { return nil }
+        guard SQLiteResultCode(code).primaryResultCode == .SQLITE_BUSY, waiting.gaveUp else { return nil }
         return MigrateError(
             .lockTimeout,
             "another connection held a lock on the SQLite database \(databaseFile ?? path) for more than "
@@ -491,7 +491,7 @@ package final class SQLiteConnection: DatabaseConnection {
             position = String(decoding: prefix, as: UTF8.self).count + 1
         }
         return DatabaseError(
-            engine: "SQLite", code: SQLiteResultCode.describe(code), message: message,
+            engine: "SQLite", resultCode: SQLiteResultCode(code), message: message,
             position: position, sql: statement)
     }
 

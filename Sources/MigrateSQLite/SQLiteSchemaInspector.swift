@@ -150,11 +150,6 @@ extension SQLiteConnection: SchemaInspector {
                     name, type, isNullable: row[3] != "1", isPrimaryKey: isKey, isIdentity: isIdentity,
                     defaultValue: Self.defaultValue(row[4], type: type)))
         }
-        // The primary key's order is column order in the model; a key declared in another order
-        // would be rebuilt differently.
-        if keyColumns != columns.filter(\.isPrimaryKey).map(\.name) {
-            unrepresentable.append("a primary key (\(keyColumns.joined(separator: ", "))) not in column order")
-        }
 
         var namedKeys = definition.foreignKeys
         var foreignKeys: [ForeignKey] = []
@@ -163,16 +158,15 @@ extension SQLiteConnection: SchemaInspector {
         }) {
             let from = rows.compactMap { $0[3] }
             let to = rows.compactMap { $0[4] }
-            var name: String?
+            var text: SQLiteTableDefinition.NamedColumns?
             if let match = namedKeys.firstIndex(where: { $0.columns.map { $0.lowercased() } == from.map { $0.lowercased() } }) {
-                name = namedKeys[match].name
-                namedKeys.remove(at: match)
+                text = namedKeys.remove(at: match)
             }
             foreignKeys.append(
                 ForeignKey(
-                    name: name, columns: from, references: TableName(rows[0][2] ?? ""),
+                    name: text?.name, columns: from, references: TableName(rows[0][2] ?? ""),
                     referencedColumns: to.count == from.count ? to : [],
-                    onDelete: Self.action(rows[0][6]), onUpdate: Self.action(rows[0][5])))
+                    onDelete: Self.action(rows[0][6]), onUpdate: Self.action(rows[0][5]), deferrable: text?.deferral))
         }
 
         var uniques: [UniqueConstraint] = []
@@ -207,11 +201,13 @@ extension SQLiteConnection: SchemaInspector {
             (declared.firstIndex(of: $0.columns.map { $0.lowercased() }) ?? .max)
                 < (declared.firstIndex(of: $1.columns.map { $0.lowercased() }) ?? .max)
         }
-        let table = Table(
+        var table = Table(
             TableName(tableName), columns: columns, primaryKeyName: definition.primaryKeyName, foreignKeys: foreignKeys,
             uniqueConstraints: uniques,
             checkConstraints: checks.map { CheckConstraint(name: $0.name, expression: $0.expression) },
             indexes: indexes)
+        // table_xinfo's pk is the column's position in the key, which may differ from column order.
+        if keyColumns != columns.filter(\.isPrimaryKey).map(\.name) { table.primaryKeyOrder = keyColumns }
         return TableRebuildSource(table: table, unrepresentable: unrepresentable)
     }
 
@@ -233,7 +229,8 @@ extension SQLiteConnection: SchemaInspector {
         default:
             break
         }
-        return .expression(strippingParentheses(text))
+        let expression = strippingParentheses(text)
+        return expression.uppercased() == "CURRENT_TIMESTAMP" ? .currentTimestamp : .expression(expression)
     }
 
     private static func strippingParentheses(_ text: String) -> String {

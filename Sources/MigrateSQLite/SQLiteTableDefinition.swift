@@ -17,6 +17,10 @@ struct SQLiteTableDefinition {
     struct NamedColumns {
         var name: String?
         var columns: [String]
+        /// A foreign key's `DEFERRABLE …` clause, which no pragma reports.
+        var deferral: ConstraintDeferral?
+        /// A foreign key's `MATCH FULL`, which SQLite parses but does not enforce.
+        var match: ForeignKeyMatch?
     }
 
     /// The column declared `… PRIMARY KEY` in its own definition, if any.
@@ -99,8 +103,8 @@ struct SQLiteTableDefinition {
                 let collation = cursor.next()?.value ?? ""
                 unrepresentable.append("COLLATE \(collation) on column \(column)")
             case "REFERENCES":
-                parseReferences(&cursor)
-                foreignKeys.append(NamedColumns(name: pendingName, columns: [column]))
+                let (deferral, match) = parseReferences(&cursor)
+                foreignKeys.append(NamedColumns(name: pendingName, columns: [column], deferral: deferral, match: match))
             case "GENERATED", "AS":
                 unrepresentable.append("generated column \(column)")
                 cursor.skip("ALWAYS")
@@ -135,15 +139,18 @@ struct SQLiteTableDefinition {
         case "FOREIGN":
             cursor.skip("KEY")
             let columns = cursor.columnList()
-            if cursor.skip("REFERENCES") { parseReferences(&cursor) }
-            foreignKeys.append(NamedColumns(name: name, columns: columns))
+            var clauses: (ConstraintDeferral?, ForeignKeyMatch?) = (nil, nil)
+            if cursor.skip("REFERENCES") { clauses = parseReferences(&cursor) }
+            foreignKeys.append(NamedColumns(name: name, columns: columns, deferral: clauses.0, match: clauses.1))
         default:
             unrepresentable.append("the table constraint \(keyword.text)")
         }
     }
 
-    /// Skips `table [(columns)]` and the actions, noting what the vocabulary cannot hold.
-    private mutating func parseReferences(_ cursor: inout Cursor) {
+    /// Skips `table [(columns)]` and the actions, returning the key's deferral and match clauses.
+    private mutating func parseReferences(_ cursor: inout Cursor) -> (ConstraintDeferral?, ForeignKeyMatch?) {
+        var deferral: ConstraintDeferral?
+        var match: ForeignKeyMatch?
         _ = cursor.next()
         if cursor.peek?.isSymbol("(") == true { _ = cursor.columnList() }
         while let token = cursor.peek {
@@ -153,21 +160,20 @@ struct SQLiteTableDefinition {
                 if cursor.skip("SET") || cursor.skip("NO") { _ = cursor.next() } else { _ = cursor.next() }
             } else if token.isKeyword("MATCH") {
                 _ = cursor.next()
-                _ = cursor.next()
+                if cursor.next()?.isKeyword("FULL") == true { match = .full }
             } else if token.isKeyword("NOT"), cursor.peek(1)?.isKeyword("DEFERRABLE") == true {
                 _ = cursor.next()
                 _ = cursor.next()
                 if cursor.skip("INITIALLY") { _ = cursor.next() }
             } else if token.isKeyword("DEFERRABLE") {
                 _ = cursor.next()
-                // Only INITIALLY DEFERRED changes behaviour; the rest are SQLite's immediate default.
-                if cursor.skip("INITIALLY"), cursor.next()?.isKeyword("DEFERRED") == true {
-                    unrepresentable.append("a DEFERRABLE INITIALLY DEFERRED foreign key")
-                }
+                deferral = .immediate
+                if cursor.skip("INITIALLY"), cursor.next()?.isKeyword("DEFERRED") == true { deferral = .deferred }
             } else {
-                return
+                return (deferral, match)
             }
         }
+        return (deferral, match)
     }
 
     private mutating func noteConflictClause(_ cursor: inout Cursor, on what: String) {
@@ -185,10 +191,21 @@ struct SQLiteTableDefinition {
             let open = tokens[on...].firstIndex(where: { $0.isSymbol("(") }),
             let close = SQLTokenizer.closingParenthesis(tokens, from: open)
         else { return nil }
-        let keys = SQLTokenizer.splitTopLevel(tokens[(open + 1)..<close]).compactMap { part -> IndexKey? in
+        let keys = SQLTokenizer.splitTopLevel(tokens[(open + 1)..<close]).compactMap { whole -> IndexKey? in
+            // Trailing `ASC`/`DESC`, then `COLLATE name`, are the key's options.
+            var part = whole
+            var options = IndexKeyOptions()
+            if let last = part.last, last.isKeyword("DESC") || last.isKeyword("ASC") {
+                options.isDescending = last.isKeyword("DESC")
+                part = part.dropLast()
+            }
+            if part.count >= 3, part[part.endIndex - 2].isKeyword("COLLATE"), let collation = part.last {
+                options.collation = collation.value
+                part = part.dropLast(2)
+            }
             guard let first = part.first, let last = part.last else { return nil }
-            if part.count == 1, first.isIdentifier { return .column(first.value) }
-            return .expression(SQLTokenizer.text(sql, from: first, through: last))
+            if part.count == 1, first.isIdentifier { return IndexKey.column(first.value).with(options) }
+            return IndexKey.expression(SQLTokenizer.text(sql, from: first, through: last)).with(options)
         }
         var predicate: String?
         let rest = tokens[(close + 1)...]

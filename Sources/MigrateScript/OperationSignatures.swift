@@ -216,13 +216,16 @@ enum OperationSignatures {
         let keys = Param.optional("keys", .indexKeys)
         let unique = Param.optional("unique", .bool)
         let predicate = Param.optional("where", .string)
+        let method = Param.optional("using", .string)
+        let include = Param.optional("include", .strings)
         return Signature(
-            "op.createIndex", [name, on, columns, keys, unique, predicate, schema],
+            "op.createIndex", [name, on, columns, keys, unique, predicate, schema, method, include],
             read: { a in
                 .createIndex(Index(
                     name: try a(name), table: try tableName(a, on),
                     keys: try a.source.indexKeys(a.bound, callee: "op.createIndex"),
-                    isUnique: try a.optional(unique) ?? false, predicate: try a.optional(predicate)))
+                    isUnique: try a.optional(unique) ?? false, predicate: try a.optional(predicate),
+                    method: try a.optional(method), include: try a.optional(include) ?? []))
             },
             write: { operation in
                 guard case .createIndex(let index) = operation else { return nil }
@@ -232,7 +235,8 @@ enum OperationSignatures {
                     columns.written(ifPresent: plainColumns.count == index.keys.count ? plainColumns : nil),
                     keys.written(ifPresent: plainColumns.count == index.keys.count ? nil : index.keys),
                     unique.written(ifPresent: index.isUnique ? true : nil), predicate.written(ifPresent: index.predicate),
-                    schema.written(ifPresent: index.table.schema),
+                    schema.written(ifPresent: index.table.schema), method.written(ifPresent: index.method),
+                    include.written(ifPresent: index.include.isEmpty ? nil : index.include),
                 ]
             })
     }()
@@ -305,9 +309,11 @@ enum OperationSignatures {
         let onDelete = Param.optional("onDelete", .referentialAction)
         let onUpdate = Param.optional("onUpdate", .referentialAction)
         let referencedSchema = Param.optional("referencedSchema", .string)
+        let deferrable = Param.optional("deferrable", .constraintDeferral)
+        let match = Param.optional("match", .foreignKeyMatch)
         return Signature(
             "op.createForeignKey",
-            [name, on, columns, references, referencedColumns, onDelete, onUpdate, schema, referencedSchema],
+            [name, on, columns, references, referencedColumns, onDelete, onUpdate, schema, referencedSchema, deferrable, match],
             read: { a in
                 .createForeignKey(
                     try tableName(a, on),
@@ -315,7 +321,7 @@ enum OperationSignatures {
                         name: try a(name), columns: try a(columns),
                         references: TableName(try a(references), schema: try a.optional(referencedSchema)),
                         referencedColumns: try a(referencedColumns), onDelete: try a.optional(onDelete),
-                        onUpdate: try a.optional(onUpdate)))
+                        onUpdate: try a.optional(onUpdate), deferrable: try a.optional(deferrable), match: try a.optional(match)))
             },
             write: { operation in
                 guard case .createForeignKey(let table, let key) = operation else { return nil }
@@ -324,6 +330,7 @@ enum OperationSignatures {
                     references.written(key.referencedTable.name), referencedColumns.written(key.referencedColumns),
                     onDelete.written(ifPresent: key.onDelete), onUpdate.written(ifPresent: key.onUpdate),
                     schema.written(ifPresent: table.schema), referencedSchema.written(ifPresent: key.referencedTable.schema),
+                    deferrable.written(ifPresent: key.deferrable), match.written(ifPresent: key.match),
                 ]
             })
     }()
@@ -451,13 +458,5 @@ extension LiteralKind where Value == [[(column: String, value: SQLValue)]] {
                     },
                     multiline: true)
             })
-    }
-}
-
-extension IndexKey {
-    /// The column of a plain column key.
-    var columnName: String? {
-        if case .column(let name) = self { return name }
-        return nil
     }
 }

@@ -21,10 +21,10 @@ extension ScriptSource {
 
     // Parameter lists are parsed once, not for every table and column of a models file.
     static let foreignKeyParameters = Parameter.list(
-        "_columns references _referencedColumns referencedSchema? onDelete? onUpdate? name?")
+        "_columns references _referencedColumns referencedSchema? onDelete? onUpdate? deferrable? match? name?")
     static let columnListParameters = Parameter.list("_columns name?")
     static let checkParameters = Parameter.list("_condition name?")
-    static let indexParameters = Parameter.list("_name columns? keys? unique? where?")
+    static let indexParameters = Parameter.list("_name columns? keys? unique? where? using? include?")
     static let tableParameters = Parameter.list("_name _elements... schema? comment?")
     static let lengthParameters = Parameter.list("length")
     static let timezoneParameters = Parameter.list("timezone")
@@ -68,6 +68,7 @@ extension ScriptSource {
             "double": EnumCase(parameters: Parameter.list("_value")) { .double(try self.double($0["value"]!)) },
             "boolean": EnumCase(parameters: Parameter.list("_value")) { .boolean(try self.bool($0["value"]!)) },
             "expression": EnumCase(parameters: Parameter.list("_sql")) { .expression(try self.string($0["sql"]!)) },
+            "currentTimestamp": EnumCase(parameters: nil) { _ in .currentTimestamp },
         ]
         return try enumValue(
             expression, typeName: "ServerDefault", cases: cases,
@@ -118,10 +119,54 @@ extension ScriptSource {
             expected: "a constraint kind such as `.unique`")
     }
 
+    func optionalConstraintDeferral(_ expression: ExprSyntax?) throws -> ConstraintDeferral? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try constraintDeferral(expression)
+    }
+
+    func constraintDeferral(_ expression: ExprSyntax) throws -> ConstraintDeferral {
+        try enumValue(
+            expression, typeName: "ConstraintDeferral",
+            cases: ["immediate": EnumCase(parameters: nil) { _ in .immediate }, "deferred": EnumCase(parameters: nil) { _ in .deferred }],
+            expected: "a deferral such as `.deferred`")
+    }
+
+    func optionalForeignKeyMatch(_ expression: ExprSyntax?) throws -> ForeignKeyMatch? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try foreignKeyMatch(expression)
+    }
+
+    func foreignKeyMatch(_ expression: ExprSyntax) throws -> ForeignKeyMatch {
+        try enumValue(
+            expression, typeName: "ForeignKeyMatch", cases: ["full": EnumCase(parameters: nil) { _ in .full }],
+            expected: "`.full`")
+    }
+
+    func optionalNullsOrder(_ expression: ExprSyntax?) throws -> NullsOrder? {
+        guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try enumValue(
+            expression, typeName: "NullsOrder",
+            cases: ["first": EnumCase(parameters: nil) { _ in .first }, "last": EnumCase(parameters: nil) { _ in .last }],
+            expected: "`.first` or `.last`")
+    }
+
+    static let indexKeyParameters = Parameter.list("_value collation? operatorClass? descending? nulls?")
+
+    /// The options of an index key, as `.column(…)` and `.expression(…)` take them after the name.
+    func indexKeyOptions(_ bound: BoundArguments) throws -> IndexKeyOptions {
+        IndexKeyOptions(
+            collation: try optionalString(bound["collation"]), operatorClass: try optionalString(bound["operatorClass"]),
+            isDescending: try optionalBool(bound["descending"]) ?? false, nulls: try optionalNullsOrder(bound["nulls"]))
+    }
+
     func indexKeys(_ expression: ExprSyntax) throws -> [IndexKey] {
         let cases: [String: EnumCase<IndexKey>] = [
-            "column": EnumCase(parameters: Parameter.list("_name")) { .column(try self.string($0["name"]!)) },
-            "expression": EnumCase(parameters: Parameter.list("_sql")) { .expression(try self.string($0["sql"]!)) },
+            "column": EnumCase(parameters: Self.indexKeyParameters) {
+                IndexKey.column(try self.string($0["value"]!)).with(try self.indexKeyOptions($0))
+            },
+            "expression": EnumCase(parameters: Self.indexKeyParameters) {
+                IndexKey.expression(try self.string($0["value"]!)).with(try self.indexKeyOptions($0))
+            },
         ]
         return try array(expression, of: "index keys").map {
             try enumValue($0, typeName: "IndexKey", cases: cases, expected: "an index key such as `.column(\"name\")`")
@@ -197,7 +242,9 @@ extension ScriptSource {
                 references: TableName(try string(bound["references"]!), schema: try optionalString(bound["referencedSchema"])),
                 referencedColumns: try strings(bound["referencedColumns"]!),
                 onDelete: try optionalReferentialAction(bound["onDelete"]),
-                onUpdate: try optionalReferentialAction(bound["onUpdate"])))
+                onUpdate: try optionalReferentialAction(bound["onUpdate"]),
+                deferrable: try optionalConstraintDeferral(bound["deferrable"]),
+                match: try optionalForeignKeyMatch(bound["match"])))
         case "UniqueConstraint":
             let bound = try bind(arguments, to: Self.columnListParameters, callee: "UniqueConstraint", anchor: construct.node)
             table.uniqueConstraints.append(
@@ -224,14 +271,15 @@ extension ScriptSource {
             anchor: construct.node)
         return Index(
             name: try string(bound["name"]!), table: TableName(""), keys: try indexKeys(bound, callee: "Index"),
-            isUnique: try optionalBool(bound["unique"]) ?? false, predicate: try optionalString(bound["where"]))
+            isUnique: try optionalBool(bound["unique"]) ?? false, predicate: try optionalString(bound["where"]),
+            method: try optionalString(bound["using"]), include: try bound["include"].map(strings) ?? [])
     }
 
     /// The keys given as `columns:` or as `keys:`, exactly one of them.
     func indexKeys(_ bound: BoundArguments, callee: String) throws -> [IndexKey] {
         switch (bound["columns"], bound["keys"]) {
         case (let columns?, nil):
-            return try strings(columns).map(IndexKey.column)
+            return try strings(columns).map { IndexKey.column($0) }
         case (nil, let keys?):
             return try indexKeys(keys)
         case (.some, .some(let keys)):
@@ -263,6 +311,8 @@ extension ScriptSource {
                 table.columns[index].isPrimaryKey = true
                 table.columns[index].isNullable = false
             }
+            // As PrimaryKey.add(to:) does: kept only when it differs from column order.
+            table.primaryKeyOrder = table.columns.filter(\.isPrimaryKey).map(\.name) == key.columns ? [] : key.columns
         }
         return table
     }

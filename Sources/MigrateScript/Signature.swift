@@ -231,6 +231,22 @@ extension LiteralKind where Value == ReferentialAction {
     }
 }
 
+extension LiteralKind where Value == ConstraintDeferral {
+    static var constraintDeferral: LiteralKind {
+        LiteralKind(
+            read: { try $0.constraintDeferral($1) },
+            write: SwiftMigrationWriter.constraintDeferral)
+    }
+}
+
+extension LiteralKind where Value == ForeignKeyMatch {
+    static var foreignKeyMatch: LiteralKind {
+        LiteralKind(
+            read: { try $0.foreignKeyMatch($1) },
+            write: SwiftMigrationWriter.foreignKeyMatch)
+    }
+}
+
 extension LiteralKind where Value == ConstraintKind {
     static var constraintKind: LiteralKind {
         LiteralKind(read: { try $0.constraintKind($1) }, write: { SwiftMigrationWriter.member($0.caseName) })

@@ -110,19 +110,21 @@ package enum SwiftMigrationWriter {
     /// unique and check constraints, indexes.
     static func elements(of table: Table) -> [Argument] {
         var elements: [ExprSyntax] = []
+        let keyInColumnOrder = table.columns.filter(\.isPrimaryKey).map(\.name) == table.primaryKey
         for var column in table.columns {
-            // A named key is written once, as PrimaryKey(…), after the columns.
-            if table.primaryKeyName != nil { column.isPrimaryKey = false }
+            // A named or reordered key is written once, as PrimaryKey(…), after the columns.
+            if table.primaryKeyName != nil || !keyInColumnOrder { column.isPrimaryKey = false }
             elements.append(columnExpression(column))
         }
-        if let name = table.primaryKeyName {
-            elements.append(call("PrimaryKey", [arg(strings(table.primaryKey)), arg("name", literal(name))]).expression)
+        if table.primaryKeyName != nil || !keyInColumnOrder {
+            elements.append(call("PrimaryKey", [arg(strings(table.primaryKey)), arg("name", table.primaryKeyName.map(literal))]).expression)
         }
         for key in table.foreignKeys {
             elements.append(call("ForeignKey", [
                 arg(strings(key.columns)), arg("references", literal(key.referencedTable.name)),
                 arg(strings(key.referencedColumns)), arg("referencedSchema", key.referencedTable.schema.map(literal)),
                 arg("onDelete", key.onDelete.map(referentialAction)), arg("onUpdate", key.onUpdate.map(referentialAction)),
+                arg("deferrable", key.deferrable.map(constraintDeferral)), arg("match", key.match.map(foreignKeyMatch)),
                 arg("name", key.name.map(literal)),
             ]).expression)
         }
@@ -167,16 +169,46 @@ package enum SwiftMigrationWriter {
         let keys: Argument = columns.count == index.keys.count
             ? arg("columns", strings(columns))
             : arg("keys", indexKeys(index.keys))
-        return [keys, arg("unique", index.isUnique ? bool(true) : nil), arg("where", index.predicate.map(literal))]
+        return [
+            keys, arg("unique", index.isUnique ? bool(true) : nil), arg("where", index.predicate.map(literal)),
+            arg("using", index.method.map(literal)), arg("include", index.include.isEmpty ? nil : strings(index.include)),
+        ]
     }
 
     static func indexKeys(_ keys: [IndexKey]) -> ExprSyntax {
         list(keys.map { key in
-            switch key {
-            case .column(let name): return call(".column", [arg(literal(name))]).expression
-            case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
+            let options = key.options
+            let optionArguments = [
+                arg("collation", options.collation.map(literal)), arg("operatorClass", options.operatorClass.map(literal)),
+                arg("descending", options.isDescending ? bool(true) : nil), arg("nulls", options.nulls.map(nullsOrder)),
+            ]
+            switch key.base {
+            case .column(let name): return call(".column", [arg(literal(name))] + optionArguments).expression
+            case .expression(let sql), .ordered(.expression(let sql), _):
+                return call(".expression", [arg(literal(sql))] + optionArguments).expression
+            case .ordered(let inner, _): return indexKeys([inner])
             }
         }, multiline: false)
+    }
+
+    static func nullsOrder(_ order: NullsOrder) -> ExprSyntax {
+        switch order {
+        case .first: return member("first")
+        case .last: return member("last")
+        }
+    }
+
+    static func constraintDeferral(_ deferral: ConstraintDeferral) -> ExprSyntax {
+        switch deferral {
+        case .immediate: return member("immediate")
+        case .deferred: return member("deferred")
+        }
+    }
+
+    static func foreignKeyMatch(_ match: ForeignKeyMatch) -> ExprSyntax {
+        switch match {
+        case .full: return member("full")
+        }
     }
 
     static func columnType(_ type: ColumnType) -> ExprSyntax {
@@ -213,6 +245,7 @@ package enum SwiftMigrationWriter {
         case .double(let number): return call(".double", [arg(double(number))]).expression
         case .boolean(let flag): return call(".boolean", [arg(bool(flag))]).expression
         case .expression(let sql): return call(".expression", [arg(literal(sql))]).expression
+        case .currentTimestamp: return member("currentTimestamp")
         }
     }
 

@@ -51,9 +51,11 @@ import TestSupport
         #expect(error.message.contains("no_such_table"))
         switch engine {
         case .postgresql:
+            #expect(error.sqlState == .undefinedTable)
             #expect(error.code == "42P01")
             #expect(error.position == 15)
         case .sqlite:
+            #expect(error.extendedResultCode == .SQLITE_ERROR)
             #expect(error.code == "SQLITE_ERROR (1)")
             #expect(error.message == "no such table: no_such_table")
         }
@@ -78,6 +80,12 @@ import TestSupport
         try connection.execute("INSERT INTO u VALUES (1, 'a@example.com')")
         let error = try #require(throws: DatabaseError.self) {
             try connection.execute("INSERT INTO u VALUES (2, 'a@example.com')")
+        }
+        switch engine {
+        case .postgresql: #expect(error.sqlState == .uniqueViolation)
+        case .sqlite:
+            #expect(error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE)
+            #expect(error.primaryResultCode == .SQLITE_CONSTRAINT)
         }
         let expected = engine == .postgresql ? "23505" : "SQLITE_CONSTRAINT_UNIQUE (2067)"
         #expect(error.code == expected)

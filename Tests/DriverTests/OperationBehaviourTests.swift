@@ -96,7 +96,7 @@ import TestSupport
             label: "addColumn with an expression default (a rebuild on SQLite)",
             operation: .addColumn(
                 TableName("accounts"), Column("seen", .dateTime(timezone: false), defaultValue: .expression("CURRENT_TIMESTAMP"))),
-            sqlite: ["column accounts.seen dateTime(timezone: false) NULL default=expression(\"CURRENT_TIMESTAMP\")"],
+            sqlite: ["column accounts.seen dateTime(timezone: false) NULL default=currentTimestamp"],
             postgresql: ["column accounts.seen timestamp without time zone NULL default=CURRENT_TIMESTAMP"]),
         Case(
             label: "addColumn NOT NULL with a default",

@@ -92,20 +92,40 @@ import TestSupport
         #expect(try !connection.tableExists("t", schema: nil))
     }
 
+    /// A caller matches a lock wait that ran out by its SQLSTATE, not by the code's text.
+    @Test(.enabled(if: TestPostgres.isEnabled))
+    func aLockTimeoutIsMatchedByItsSQLState() throws {
+        let url = try TestPostgres.freshDatabase()
+        let holder = try PostgresConnection(url: url)
+        let waiter = try PostgresConnection(url: url)
+        try holder.execute("CREATE TABLE t (id integer)")
+        try holder.execute("BEGIN")
+        try holder.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+        try waiter.execute("SET lock_timeout = '50ms'")
+        do {
+            _ = try waiter.query("SELECT * FROM t")
+            Issue.record("the query did not wait for the lock")
+        } catch let error as DatabaseError where error.sqlState == .lockNotAvailable {
+            #expect(error.failureCause == .lockConflict)
+            #expect(error.code == "55P03")
+        }
+        try holder.execute("ROLLBACK")
+    }
+
     @Test(.enabled(if: TestPostgres.isEnabled))
     func errorsCarryDetailHintAndPosition() throws {
         let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
         try connection.execute("CREATE TABLE t (id integer PRIMARY KEY); INSERT INTO t VALUES (1)")
         let duplicate = try #require(throws: DatabaseError.self) { try connection.execute("INSERT INTO t VALUES (1)") }
-        #expect(duplicate.code == "23505")
+        #expect(duplicate.sqlState == .uniqueViolation)
         #expect(duplicate.detail == "Key (id)=(1) already exists.")
 
         let syntax = try #require(throws: DatabaseError.self) { try connection.execute("SELECT 1 FROM t WHER id = 1") }
-        #expect(syntax.code == "42601")
+        #expect(syntax.sqlState == .syntaxError)
         #expect(syntax.position == 22)
 
         let hinted = try #require(throws: DatabaseError.self) { try connection.query("SELECT lenght('x')") }
-        #expect(hinted.code == "42883")
+        #expect(hinted.sqlState == .undefinedFunction)
         #expect(hinted.hint != nil)
     }
 

@@ -85,7 +85,7 @@ import TestSupport
             Column("flag", .boolean, isNullable: false, defaultValue: .boolean(true)),
             Column("born", .date, defaultValue: .string("2020-01-02")),
             Column("seen", .dateTime(timezone: false)),
-            Column("seen_tz", .dateTime(timezone: true), isNullable: false, defaultValue: .expression("now()")),
+            Column("seen_tz", .dateTime(timezone: true), isNullable: false, defaultValue: .currentTimestamp),
             Column("at_time", .time),
             Column("price", .numeric(precision: 10, scale: 2), defaultValue: .double(1.5)),
             Column("ratio", .numeric(precision: nil, scale: nil)),
@@ -194,6 +194,81 @@ import TestSupport
                 Index(name: "ix_orders_live", table: TableName("orders"), columns: ["account_id"],
                       predicate: "deleted_at IS NULL"),
             ])
+    }
+
+    /// Index methods, key options and INCLUDE columns, the primary key's own order, foreign key
+    /// deferral and matching, and the current timestamp, read back from the catalog.
+    @Test func reflectsIndexKeyOptionsKeyOrderDeferralAndTheCurrentTimestamp() throws {
+        let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
+        try connection.execute(
+            """
+            CREATE TABLE owners (id integer PRIMARY KEY);
+            CREATE TABLE payments (
+                payment_id integer NOT NULL,
+                paid_at timestamptz NOT NULL DEFAULT now(),
+                noted_at timestamp DEFAULT CURRENT_TIMESTAMP,
+                owner_id integer REFERENCES owners (id) MATCH FULL ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                other_id integer CONSTRAINT fk_other REFERENCES owners (id) DEFERRABLE,
+                note text,
+                title varchar(80) COLLATE "C",
+                PRIMARY KEY (paid_at, payment_id)
+            );
+            CREATE INDEX ix_note ON payments USING gin (to_tsvector('english', note));
+            CREATE INDEX ix_recent ON payments (paid_at DESC, payment_id NULLS FIRST, note DESC NULLS LAST) INCLUDE (owner_id);
+            CREATE INDEX ix_pattern ON payments (note COLLATE "C" text_pattern_ops, title, lower(note) COLLATE "POSIX");
+            CREATE INDEX ix_hash ON payments USING hash (note);
+            """)
+        let reflection = try connection.reflectSchema()
+        #expect(reflection.queryCount == 5)
+        let payments = try #require(reflection.schema.table(TableName("payments")))
+        #expect(payments.primaryKey == ["paid_at", "payment_id"])
+        #expect(payments.primaryKeyOrder == ["paid_at", "payment_id"])
+        #expect(payments.column(named: "paid_at")?.defaultValue == .currentTimestamp)
+        #expect(payments.column(named: "noted_at")?.defaultValue == .currentTimestamp)
+        #expect(
+            payments.foreignKeys == [
+                ForeignKey(
+                    name: "fk_other", columns: ["other_id"], references: TableName("owners"), referencedColumns: ["id"],
+                    deferrable: .immediate),
+                ForeignKey(
+                    name: "payments_owner_id_fkey", columns: ["owner_id"], references: TableName("owners"),
+                    referencedColumns: ["id"], onUpdate: .cascade, deferrable: .deferred, match: .full),
+            ])
+        let table = TableName("payments")
+        #expect(
+            payments.indexes == [
+                Index(name: "ix_hash", table: table, keys: [.column("note")], method: "hash"),
+                Index(
+                    name: "ix_note", table: table, keys: [.expression("to_tsvector('english'::regconfig, note)")],
+                    method: "gin"),
+                Index(
+                    name: "ix_pattern", table: table,
+                    keys: [
+                        .column("note", collation: "C", operatorClass: "text_pattern_ops"), .column("title"),
+                        .expression("lower(note)", collation: "POSIX"),
+                    ]),
+                Index(
+                    name: "ix_recent", table: table,
+                    keys: [
+                        .column("paid_at", descending: true), .column("payment_id", nulls: .first),
+                        .column("note", descending: true, nulls: .last),
+                    ],
+                    include: ["owner_id"]),
+            ])
+        // What the catalog says is what the declaration says: nothing to do.
+        #expect(SchemaDiff.compare(declared: reflection.schema, reflected: reflection.schema, dialect: .postgresql).isEmpty)
+        var declared = reflection.schema
+        declared.tables = try declared.tables.map { table in
+            var table = table
+            if table.name.name == "payments" {
+                let position = try #require(table.indexes.firstIndex { $0.name == "ix_note" })
+                table.indexes[position].method = nil
+            }
+            return table
+        }
+        #expect(
+            SchemaDiff.compare(declared: declared, reflected: reflection.schema, dialect: .postgresql).map(\.title)
+                == ["dropIndex ix_note on payments", "createIndex ix_note on payments"])
     }
 
     @Test func aSchemaTheToolCreatedHasNoDifferences() throws {

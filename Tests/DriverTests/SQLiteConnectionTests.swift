@@ -29,6 +29,7 @@ import TestSupport
         #expect(error.kind == .database)
         #expect(error.message.contains(path))
         let cause = try #require(error.cause as? DatabaseError)
+        #expect(cause.primaryResultCode == .SQLITE_CANTOPEN)
         #expect(cause.code?.hasPrefix("SQLITE_CANTOPEN") == true)
     }
 
@@ -39,10 +40,12 @@ import TestSupport
             CREATE TABLE parent (id integer PRIMARY KEY);
             CREATE TABLE child (parent_id integer REFERENCES parent (id));
             """)
-        let error = try #require(throws: DatabaseError.self) {
+        do {
             try connection.execute("INSERT INTO child VALUES (42)")
+            Issue.record("the insert succeeded")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            #expect(error.code == "SQLITE_CONSTRAINT_FOREIGNKEY (787)")
         }
-        #expect(error.code == "SQLITE_CONSTRAINT_FOREIGNKEY (787)")
     }
 
     @Test func syntaxErrorNamesTheStatementAndPosition() throws {

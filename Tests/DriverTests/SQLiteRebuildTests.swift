@@ -46,7 +46,7 @@ import TestSupport
         #expect(parent.checkConstraints == [CheckConstraint(name: "ck_name", expression: "name <> ''")])
         #expect(
             parent.indexes == [
-                Index(name: "ix_parent_name", table: TableName("parent"), keys: [.expression("name DESC")], predicate: "rank > 0")
+                Index(name: "ix_parent_name", table: TableName("parent"), keys: [.column("name", descending: true)], predicate: "rank > 0")
             ])
         // The child's key still points at the rebuilt parent and still cascades.
         #expect(try connection.query("SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('child')") == [["parent", "parent_id", "id", "CASCADE"]])
@@ -141,7 +141,7 @@ import TestSupport
                 Column("team_id", .integer),
                 Column("email", .string(length: 200)),
                 Column("status", .enumeration(name: "status_kind", values: ["active", "gone"]), defaultValue: .string("active")),
-                Column("joined", .dateTime(timezone: false), defaultValue: .expression("CURRENT_TIMESTAMP")),
+                Column("joined", .dateTime(timezone: false), defaultValue: .currentTimestamp),
                 Column("score", .numeric(precision: 10, scale: 2), defaultValue: .double(-1.5)),
                 Column("flag", .boolean, defaultValue: .boolean(true)),
                 Column("sum", .integer, defaultValue: .expression("1 + 2")),
@@ -182,7 +182,7 @@ import TestSupport
                 Column("a", .bigInteger, isNullable: false, defaultValue: .integer(-3)),
                 Column("b", .smallInteger), Column("c", .string(length: 5), defaultValue: .string("it's")),
                 Column("d", .string(length: nil)), Column("e", .text), Column("f", .boolean, defaultValue: .boolean(false)),
-                Column("g", .date), Column("h", .dateTime(timezone: true), defaultValue: .expression("CURRENT_TIMESTAMP")),
+                Column("g", .date), Column("h", .dateTime(timezone: true), defaultValue: .currentTimestamp),
                 Column("i", .time), Column("j", .numeric(precision: 8, scale: 3)), Column("k", .float),
                 Column("l", .double, defaultValue: .double(2.5)), Column("m", .binary), Column("n", .uuid), Column("o", .json),
                 Column("p", .jsonb), Column("q", .enumeration(name: "mood", values: ["ok", "not ok"])),

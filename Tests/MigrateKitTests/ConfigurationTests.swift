@@ -272,27 +272,27 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         let configuration = try parse(#"{"url": "sqlite:///from-file.db"}"#)
         let environment = ["MIGRATE_DATABASE_URL": "sqlite:///from-env.db"]
         #expect(
-            try configuration.resolveURL(flag: "sqlite:///from-flag.db", environment: environment, currentDirectory: "/work").kind
-                == .sqlite(path: "/work/from-flag.db"))
+            try configuration.resolveURL(flag: "sqlite:///from-flag.db", environment: environment, currentDirectory: "/work").target
+                == "/work/from-flag.db")
         #expect(
-            try configuration.resolveURL(flag: nil, environment: environment, currentDirectory: "/work").kind
-                == .sqlite(path: "/work/from-env.db"))
+            try configuration.resolveURL(flag: nil, environment: environment, currentDirectory: "/work").target
+                == "/work/from-env.db")
         #expect(
-            try configuration.resolveURL(flag: nil, environment: ["MIGRATE_DATABASE_URL": ""], currentDirectory: "/work").kind
-                == .sqlite(path: "/srv/app/from-file.db"))
+            try configuration.resolveURL(flag: nil, environment: ["MIGRATE_DATABASE_URL": ""], currentDirectory: "/work").target
+                == "/srv/app/from-file.db")
         #expect(
-            try parse("{}").resolveURL(flag: nil, environment: [:], currentDirectory: "/work").kind
-                == .sqlite(path: "/srv/app/migrate.sqlite3"))
+            try parse("{}").resolveURL(flag: nil, environment: [:], currentDirectory: "/work").target
+                == "/srv/app/migrate.sqlite3")
     }
 
     @Test func urlExpandsWhenUsed() throws {
         let configuration = try parse(#"{"url": "postgresql://${PGUSER:-app}@${DB_HOST}/app"}"#)
         #expect(configuration.url == "postgresql://${PGUSER:-app}@${DB_HOST}/app")
         #expect(
-            try configuration.resolveURL(flag: nil, environment: ["DB_HOST": "db"]).kind
-                == .postgresql(url: "postgresql://app@db/app"))
+            try configuration.resolveURL(flag: nil, environment: ["DB_HOST": "db"]).target
+                == "postgresql://app@db/app")
         // The flag wins without needing the file's variables.
-        #expect(try configuration.resolveURL(flag: "sqlite::memory:", environment: [:]).kind == .sqlite(path: ":memory:"))
+        #expect(try configuration.resolveURL(flag: "sqlite::memory:", environment: [:]).target == ":memory:")
 
         let error = #expect(throws: MigrateError.self) { try configuration.resolveURL(flag: nil, environment: [:]) }
         #expect(error?.description == """
@@ -428,7 +428,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
         #expect(configuration.path == file)
         #expect(configuration.directory == folder)
         #expect(configuration.versions == [folder + "/v"])
-        #expect(try configuration.resolveURL(flag: nil, environment: [:]).kind == .sqlite(path: folder + "/db/app.db"))
+        #expect(try configuration.resolveURL(flag: nil, environment: [:]).target == folder + "/db/app.db")
     }
 
     /// migrate.json is read like migration files: text that is not UTF-8 is refused with the

@@ -173,7 +173,7 @@ import TestSupport
             func startStep(summary: String) { inner.startStep(summary: summary) }
             func execute(_ statement: String) throws {
                 if statement.contains("TABLE b") {
-                    throw DatabaseError(engine: "PostgreSQL", code: "42P07", message: "relation \"b\" already exists", sql: statement)
+                    throw DatabaseError(engine: "PostgreSQL", sqlState: .duplicateTable, message: "relation \"b\" already exists", sql: statement)
                 }
                 try inner.execute(statement)
             }

@@ -29,12 +29,12 @@ import Testing
         ("XX000", .other),
     ])
     func sqlState(code: String, cause: DatabaseFailureCause) {
-        #expect(DatabaseFailureCause(sqlState: code) == cause)
+        #expect(DatabaseFailureCause(sqlState: SQLState(code)) == cause)
     }
 
     @Test func statementTimeoutIsToldFromACancel() {
-        #expect(DatabaseFailureCause(sqlState: "57014", message: "canceling statement due to statement timeout") == .statementTimeout)
-        #expect(DatabaseFailureCause(sqlState: "57014", message: "canceling statement due to user request") == .cancelled)
+        #expect(DatabaseFailureCause(sqlState: .queryCanceled, message: "canceling statement due to statement timeout") == .statementTimeout)
+        #expect(DatabaseFailureCause(sqlState: .queryCanceled, message: "canceling statement due to user request") == .cancelled)
     }
 
     @Test(arguments: [
@@ -58,20 +58,20 @@ import Testing
         (11, .corrupt),  // SQLITE_CORRUPT
     ])
     func sqliteResultCode(code: Int32, cause: DatabaseFailureCause) {
-        #expect(DatabaseFailureCause(sqliteResultCode: code) == cause)
+        #expect(DatabaseFailureCause(sqliteResultCode: SQLiteResultCode(code)) == cause)
     }
 
-    @Test func databaseErrorsAreClassifiedFromTheirCodeText() {
-        func sqlite(_ code: String?) -> DatabaseError { DatabaseError(engine: "SQLite", code: code, message: "m") }
-        #expect(sqlite("SQLITE_FULL (13)").failureCause == .diskFull)
-        #expect(sqlite("SQLITE_READONLY_DBMOVED (1032)").failureCause == .readOnly)
-        #expect(sqlite("SQLite result code 5").failureCause == .lockConflict)
+    @Test func databaseErrorsAreClassifiedFromTheirCodes() {
+        func sqlite(_ code: Int32) -> DatabaseError { DatabaseError(engine: "SQLite", resultCode: SQLiteResultCode(code), message: "m") }
+        #expect(sqlite(13).failureCause == .diskFull)
+        #expect(sqlite(1032).failureCause == .readOnly)
+        #expect(sqlite(5).failureCause == .lockConflict)
         // migrate's own checks name no engine code: the SQL is at fault.
-        #expect(sqlite("FOREIGN KEY CHECK").failureCause == .statement)
-        #expect(sqlite(nil).failureCause == .statement)
-        #expect(DatabaseError(engine: "PostgreSQL", code: "53100", message: "could not extend file").failureCause == .diskFull)
+        #expect(DatabaseError(engine: "SQLite", check: "FOREIGN KEY CHECK", message: "m").failureCause == .statement)
+        #expect(DatabaseError(engine: "SQLite", message: "m").failureCause == .statement)
+        #expect(DatabaseError(engine: "PostgreSQL", sqlState: .diskFull, message: "could not extend file").failureCause == .diskFull)
 
-        var lost = DatabaseError(engine: "PostgreSQL", code: "42P01", message: "m")
+        var lost = DatabaseError(engine: "PostgreSQL", sqlState: .undefinedTable, message: "m")
         lost.isConnectionLost = true
         #expect(lost.failureCause == .connectionLost)
     }
@@ -92,10 +92,10 @@ import Testing
     }
 
     @Test func theDatabaseErrorIsFoundBehindMigrateErrors() {
-        let database = DatabaseError(engine: "PostgreSQL", code: "42501", message: "permission denied for schema public")
+        let database = DatabaseError(engine: "PostgreSQL", sqlState: .insufficientPrivilege, message: "permission denied for schema public")
         let wrapped = MigrateError(.database, "outer", cause: MigrateError(.migration, "inner", cause: database))
-        #expect(DatabaseError.underlying(wrapped)?.code == "42501")
+        #expect(DatabaseError.underlying(wrapped)?.sqlState == .insufficientPrivilege)
         #expect(DatabaseError.underlying(MigrateError(.usage, "no cause")) == nil)
-        #expect(DatabaseError(engine: "PostgreSQL", code: "42501", message: "").remedy?.contains("GRANT") == true)
+        #expect(DatabaseError(engine: "PostgreSQL", sqlState: .insufficientPrivilege, message: "").remedy?.contains("GRANT") == true)
     }
 }

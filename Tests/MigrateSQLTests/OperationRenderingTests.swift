@@ -400,6 +400,66 @@ enum Fixtures {
             postgresql: ["CREATE UNIQUE INDEX \"ix lower\" ON \"accounts\" (lower(\"email\"), \"team_id\") WHERE \"score\" > 0"],
             sqlite: ["CREATE UNIQUE INDEX \"ix lower\" ON \"accounts\" (lower(\"email\"), \"team_id\") WHERE \"score\" > 0"]),
         RenderingCase(
+            label: "createIndex with an access method, an operator class and INCLUDE columns",
+            operation: .createIndex(
+                Index(
+                    name: "ix_search", table: Fixtures.accountsName,
+                    keys: [.expression("to_tsvector('english', email)")], method: "gin")),
+            postgresql: ["CREATE INDEX \"ix_search\" ON \"accounts\" USING gin (to_tsvector('english', email))"],
+            sqlite: nil),
+        RenderingCase(
+            label: "createIndex with per-key collation, operator class, DESC, NULLS and INCLUDE",
+            operation: .createIndex(
+                Index(
+                    name: "ix_keys", table: Fixtures.accountsName,
+                    keys: [
+                        .column("score", descending: true, nulls: .last),
+                        .column("email", collation: "C", operatorClass: "text_pattern_ops"),
+                        .expression("lower(email)", nulls: .first),
+                    ],
+                    include: ["team_id"])),
+            postgresql: [
+                "CREATE INDEX \"ix_keys\" ON \"accounts\" (\"score\" DESC NULLS LAST, \"email\" COLLATE \"C\" text_pattern_ops, lower(email) NULLS FIRST) INCLUDE (\"team_id\")"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "createIndex with a descending key and a collation (both engines)",
+            operation: .createIndex(
+                Index(
+                    name: "ix_email", table: Fixtures.accountsName,
+                    keys: [.column("email", collation: "NOCASE", descending: true), .column("score")], method: "btree")),
+            postgresql: ["CREATE INDEX \"ix_email\" ON \"accounts\" USING btree (\"email\" COLLATE \"NOCASE\" DESC, \"score\")"],
+            sqlite: ["CREATE INDEX \"ix_email\" ON \"accounts\" (\"email\" COLLATE \"NOCASE\" DESC, \"score\")"]),
+        RenderingCase(
+            label: "createForeignKey deferrable, MATCH FULL, ON UPDATE",
+            operation: .createForeignKey(
+                Fixtures.accountsName,
+                ForeignKey(
+                    name: "fk_owner", columns: ["team_id"], references: TableName("teams"), referencedColumns: ["id"],
+                    onDelete: .setNull, onUpdate: .cascade, deferrable: .deferred, match: .full)),
+            postgresql: [
+                "ALTER TABLE \"accounts\" ADD CONSTRAINT \"fk_owner\" FOREIGN KEY (\"team_id\") REFERENCES \"teams\" (\"id\") MATCH FULL ON DELETE SET NULL ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "createTable with a primary key out of column order and a current-timestamp default",
+            operation: .createTable({
+                var table = Table(
+                    TableName("payments"),
+                    columns: [
+                        Column("payment_id", .integer, isPrimaryKey: true),
+                        Column("paid_at", .dateTime(timezone: false), isPrimaryKey: true, defaultValue: .currentTimestamp),
+                    ])
+                table.primaryKeyOrder = ["paid_at", "payment_id"]
+                return table
+            }()),
+            postgresql: [
+                "CREATE TABLE \"payments\" (\n    \"payment_id\" INTEGER NOT NULL,\n    \"paid_at\" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    PRIMARY KEY (\"paid_at\", \"payment_id\")\n)"
+            ],
+            sqlite: [
+                "CREATE TABLE \"payments\" (\n    \"payment_id\" INTEGER NOT NULL,\n    \"paid_at\" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    PRIMARY KEY (\"paid_at\", \"payment_id\")\n)"
+            ]),
+        RenderingCase(
             label: "dropIndex",
             operation: .dropIndex(name: "ix_team", table: Fixtures.accountsName),
             postgresql: ["DROP INDEX \"ix_team\""], sqlite: ["DROP INDEX \"ix_team\""]),
@@ -615,6 +675,29 @@ enum Fixtures {
             label: "rebuild without an inspector", dialect: .sqlite,
             operation: .createCheckConstraint(TableName("t"), CheckConstraint(expression: "1")),
             message: ["rebuilds the table", "no schema inspector"]),
+        Refusal(
+            label: "access method on SQLite", dialect: .sqlite,
+            operation: .createIndex(Index(name: "ix", table: TableName("t"), keys: [.column("a")], method: "gin")),
+            message: ["index ix uses the access method gin"]),
+        Refusal(
+            label: "INCLUDE on SQLite", dialect: .sqlite,
+            operation: .createIndex(Index(name: "ix", table: TableName("t"), keys: [.column("a")], include: ["b"])),
+            message: ["index ix has INCLUDE columns"]),
+        Refusal(
+            label: "operator class on SQLite", dialect: .sqlite,
+            operation: .createIndex(Index(name: "ix", table: TableName("t"), keys: [.column("a", operatorClass: "text_pattern_ops")])),
+            message: ["operator class text_pattern_ops"]),
+        Refusal(
+            label: "NULLS order on SQLite", dialect: .sqlite,
+            operation: .createIndex(Index(name: "ix", table: TableName("t"), keys: [.column("a", nulls: .first)])),
+            message: ["NULLS FIRST"]),
+        Refusal(
+            label: "MATCH FULL on SQLite", dialect: .sqlite,
+            operation: .createTable(
+                Table(
+                    TableName("t"), columns: [Column("a", .integer)],
+                    foreignKeys: [ForeignKey(columns: ["a"], references: TableName("p"), referencedColumns: ["id"], match: .full)])),
+            message: ["MATCH FULL", "does not enforce"]),
         Refusal(
             label: "foreign key column count mismatch", dialect: .postgresql,
             operation: .createForeignKey(

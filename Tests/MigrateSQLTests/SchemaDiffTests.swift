@@ -206,7 +206,119 @@ import Testing
                 .dropConstraint(orders, name: "orders_pkey", kind: .primaryKey),
                 .createPrimaryKey(orders, name: "pk_orders", columns: ["account_id"]),
             ]),
+        Case(
+            name: "primary key order",
+            change: editing(orders) {
+                $0.columns[1].isPrimaryKey = true
+                $0.primaryKeyOrder = ["account_id", "id"]
+                $0.primaryKeyName = "pk_orders"
+            },
+            expected: [
+                .dropConstraint(orders, name: "orders_pkey", kind: .primaryKey),
+                .createPrimaryKey(orders, name: "pk_orders", columns: ["account_id", "id"]),
+            ]),
+        Case(
+            name: "index access method",
+            change: editing(orders) { $0.indexes[0].method = "hash" },
+            expected: [
+                .dropIndex(name: "ix_orders_account", table: orders, definition: ordersTable.indexes[0]),
+                .createIndex(Index(name: "ix_orders_account", table: orders, keys: [.column("account_id")], method: "hash")),
+            ]),
+        Case(
+            name: "btree is no access method", change: editing(orders) { $0.indexes[0].method = "BTREE" }, expected: []),
+        Case(
+            name: "index INCLUDE columns",
+            change: editing(orders) { $0.indexes[0].include = ["total"] },
+            expected: [
+                .dropIndex(name: "ix_orders_account", table: orders, definition: ordersTable.indexes[0]),
+                .createIndex(Index(name: "ix_orders_account", table: orders, keys: [.column("account_id")], include: ["total"])),
+            ]),
+        Case(
+            name: "descending index key",
+            change: editing(orders) { $0.indexes[0].keys = [.column("account_id", descending: true)] },
+            expected: [
+                .dropIndex(name: "ix_orders_account", table: orders, definition: ordersTable.indexes[0]),
+                .createIndex(Index(name: "ix_orders_account", table: orders, keys: [.column("account_id", descending: true)])),
+            ]),
+        Case(
+            name: "NULLS LAST ascending is the default",
+            change: editing(orders) { $0.indexes[0].keys = [.column("account_id", nulls: .last)] }, expected: []),
+        Case(
+            name: "index key operator class and collation",
+            change: editing(orders) { $0.indexes[0].keys = [.column("account_id", collation: "C", operatorClass: "int4_ops")] },
+            expected: [
+                .dropIndex(name: "ix_orders_account", table: orders, definition: ordersTable.indexes[0]),
+                .createIndex(Index(
+                    name: "ix_orders_account", table: orders,
+                    keys: [.column("account_id", collation: "C", operatorClass: "int4_ops")])),
+            ]),
+        Case(
+            name: "deferrable foreign key",
+            change: editing(orders) { $0.foreignKeys[0].deferrable = .deferred },
+            expected: [
+                .dropConstraint(orders, name: "orders_account_id_fkey", kind: .foreignKey),
+                .createForeignKey(
+                    orders,
+                    ForeignKey(
+                        name: "orders_account_id_fkey", columns: ["account_id"], references: accounts,
+                        referencedColumns: ["id"], deferrable: .deferred)),
+            ]),
+        Case(
+            name: "foreign key MATCH FULL",
+            change: editing(orders) { $0.foreignKeys[0].match = .full },
+            expected: [
+                .dropConstraint(orders, name: "orders_account_id_fkey", kind: .foreignKey),
+                .createForeignKey(
+                    orders,
+                    ForeignKey(
+                        name: "orders_account_id_fkey", columns: ["account_id"], references: accounts,
+                        referencedColumns: ["id"], match: .full)),
+            ]),
+        Case(
+            name: "check condition changed under its name, conditions compared",
+            options: SchemaComparisonOptions(compareCheckConditions: true),
+            change: editing(orders) { $0.checkConstraints[0].expression = "total > 10" },
+            expected: [
+                .dropConstraint(orders, name: "ck_total", kind: .check),
+                .createCheckConstraint(orders, CheckConstraint(name: "ck_total", expression: "total > 10")),
+            ]),
+        Case(
+            name: "check condition changed under its name, conditions not compared",
+            change: editing(orders) { $0.checkConstraints[0].expression = "total > 10" }, expected: []),
+        Case(
+            name: "now() is the current timestamp",
+            options: SchemaComparisonOptions(compareServerDefaults: true),
+            change: editing(orders) { $0.columns.append(Column("at", .dateTime(timezone: true), defaultValue: .expression("now()"))) },
+            expected: [.addColumn(orders, Column("at", .dateTime(timezone: true), defaultValue: .expression("now()")))]),
     ]
+
+    /// A unique constraint and a plain unique index on the same columns are one rule: neither
+    /// side's spelling makes autogenerate drop the other's.
+    @Test func uniqueConstraintAndUniqueIndexOnTheSameColumnsAreNotReplaced() {
+        var asIndex = Self.base
+        asIndex.tables[0].uniqueConstraints = []
+        asIndex.tables[0].indexes = [Index(name: "ix_accounts_email", table: Self.accounts, columns: ["email"], isUnique: true)]
+        #expect(SchemaDiff.compare(declared: asIndex, reflected: Self.reflectedBase, dialect: .postgresql).isEmpty)
+        #expect(SchemaDiff.compare(declared: Self.base, reflected: asIndex, dialect: .postgresql).isEmpty)
+
+        // A partial or non-unique index is another rule.
+        var partial = asIndex
+        partial.tables[0].indexes[0].predicate = "email <> ''"
+        #expect(!SchemaDiff.compare(declared: Self.base, reflected: partial, dialect: .postgresql).isEmpty)
+    }
+
+    /// The current timestamp matches however each side spells it.
+    @Test(arguments: [ServerDefault.expression("now()"), .expression("CURRENT_TIMESTAMP"), .currentTimestamp])
+    func currentTimestampSpellingsAreOneDefault(_ spelling: ServerDefault) {
+        var declared = Self.base
+        declared.tables[1].columns.append(Column("at", .dateTime(timezone: true), defaultValue: .currentTimestamp))
+        var reflected = Self.reflectedBase
+        reflected.tables[1].columns.append(Column("at", .dateTime(timezone: true), defaultValue: spelling))
+        let operations = SchemaDiff.compare(
+            declared: declared, reflected: reflected, dialect: .postgresql,
+            options: SchemaComparisonOptions(compareServerDefaults: true))
+        #expect(operations.isEmpty)
+    }
 
     /// What the database holds for `base`, in the words PostgreSQL reflection uses.
     static var reflectedBase: Schema {

@@ -320,11 +320,11 @@ func readError(_ text: String) -> MigrateError? {
         Unsupported(
             name: "out of order", body: "op.createIndex(\"ix\", columns: [\"a\"], on: \"t\")", line: 8, column: 46,
             message: "argument `on:` is out of order in op.createIndex(…)",
-            hint: "write the arguments in this order: (_ name, on:, columns:, keys:, unique:, where:, schema:)"),
+            hint: "write the arguments in this order: (_ name, on:, columns:, keys:, unique:, where:, schema:, using:, include:)"),
         Unsupported(
             name: "late label", body: "op.createIndex(\"ix\", on: \"t\", unique: true, columns: [\"a\"])", line: 8, column: 53,
             message: "argument `columns:` is out of order in op.createIndex(…)",
-            hint: "write the arguments in this order: (_ name, on:, columns:, keys:, unique:, where:, schema:)"),
+            hint: "write the arguments in this order: (_ name, on:, columns:, keys:, unique:, where:, schema:, using:, include:)"),
         Unsupported(
             name: "missing argument", body: "op.renameTable(\"a\")", line: 8, column: 27,
             message: "missing argument `to:` in op.renameTable(…)", hint: "op.renameTable takes (_ name, to:, schema:)"),

@@ -70,6 +70,21 @@ import Testing
         Example(name: "createIndex, expressions, partial", operation: .createIndex(Index(
             name: "ix_expr", table: audit, keys: [.expression("lower(kind)"), .column("id")], isUnique: true,
             predicate: "kind IS NOT NULL"))),
+        Example(name: "createIndex, method, key options, include", operation: .createIndex(Index(
+            name: "ix_search", table: audit,
+            keys: [
+                .expression("to_tsvector('english', kind)", operatorClass: "tsvector_ops"),
+                .column("id", collation: "C", descending: true, nulls: .last), .column("kind", nulls: .first),
+            ],
+            method: "gin", include: ["a", "b"]))),
+        Example(name: "createTable, key out of column order, current timestamp", operation: .createTable({
+            var table = Table(audit, columns: [
+                Column("id", .integer, isPrimaryKey: true),
+                Column("at", .dateTime(timezone: true), isPrimaryKey: true, defaultValue: .currentTimestamp),
+            ], indexes: [Index(name: "ix_at", table: audit, keys: [.column("at", descending: true)], method: "brin")])
+            table.primaryKeyOrder = ["at", "id"]
+            return table
+        }())),
         Example(name: "dropIndex", operation: .dropIndex(name: "ix_email", table: accounts)),
         Example(name: "dropIndex with definition", operation: .dropIndex(
             name: "ix_expr", table: audit,
@@ -85,6 +100,11 @@ import Testing
         Example(name: "createForeignKey", operation: .createForeignKey(audit, ForeignKey(
             name: "fk_events_account", columns: ["account_id"], references: TableName("accounts", schema: "auth"),
             referencedColumns: ["id"], onDelete: .setNull, onUpdate: .restrict))),
+        Example(name: "createForeignKey, deferrable, match full", operation: .createForeignKey(audit, ForeignKey(
+            name: "fk_later", columns: ["account_id"], references: TableName("accounts"), referencedColumns: ["id"],
+            onUpdate: .cascade, deferrable: .deferred, match: .full))),
+        Example(name: "createTable, deferrable key inside", operation: .createTable(Table(audit, columns: [Column("a", .integer)],
+            foreignKeys: [ForeignKey(columns: ["a"], references: TableName("p"), referencedColumns: ["id"], deferrable: .immediate)]))),
         Example(name: "createForeignKey, unnamed", operation: .createForeignKey(accounts, ForeignKey(
             columns: ["a", "b"], references: TableName("other"), referencedColumns: ["x", "y"], onDelete: .setDefault))),
         Example(name: "createPrimaryKey", operation: .createPrimaryKey(audit, name: "pk_events", columns: ["id"])),
@@ -281,6 +301,13 @@ import Testing
                 .createForeignKey(events, ForeignKey(columns: ["a"], references: TableName("t"), referencedColumns: ["id"],
                                                      onDelete: .setDefault, onUpdate: .noAction)),
                 .createPrimaryKey(events, name: nil, columns: ["id"]),
+                .createIndex(Index(
+                    name: "ix2", table: events,
+                    keys: [.column("a", collation: "C", operatorClass: "o", descending: true, nulls: .first)],
+                    method: "gin", include: ["b"])),
+                .createForeignKey(events, ForeignKey(columns: ["a"], references: TableName("t"), referencedColumns: ["id"],
+                                                     deferrable: .deferred, match: .full)),
+                .addColumn(events, Column("at", .dateTime(timezone: true), defaultValue: .currentTimestamp)),
                 .dropConstraint(events, name: "uq", kind: .unique),
                 .setTableComment(events, comment: nil, previous: "p"),
                 .execute("SELECT 1"),
@@ -295,7 +322,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v4 e9a34b05c486a9dd81a95d6ef75475e374b6d7115c886b618962279df74755d2",
+                == "v5 50e65ce706c8f3aecef83a17477d94dd286555ae0f1c5a985155c4e8180aaca5",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

@@ -29,7 +29,15 @@ enum Rev_everything: Migration {
             CheckConstraint("rank >= -1", name: "ck_rank"),
             Index("ix_joined", columns: ["joined_at"], unique: true, where: "active"),
             Index("ix_lower_role", keys: [.expression("lower(role)"), .column("account_id")]),
+            Index("ix_doc", keys: [.column("doc")], using: "gin", include: ["rank"]),
+            Index("ix_ordered", keys: [.column("rank", collation: "C", operatorClass: "int2_ops", descending: true, nulls: .last),
+                                       .expression("lower(role)", nulls: .first)]),
             schema: "app", comment: "who belongs where")
+        op.createTable("payments",
+            Column("payment_id", .integer, nullable: false),
+            Column("paid_at", .dateTime(timezone: true), nullable: false, default: .currentTimestamp),
+            PrimaryKey(["paid_at", "payment_id"]),
+            ForeignKey(["payment_id"], references: "plain", ["id"], onUpdate: .cascade, deferrable: .deferred, match: .full))
         op.createTable("plain", Column("id", .integer, primaryKey: true), Column("t", .text))
         op.dropTable("old", schema: "app", definition: Table("old",
             Column("id", .integer, primaryKey: true), Column("b", .binary), Column("j", .json), Column("jb", .jsonb),
@@ -50,6 +58,8 @@ enum Rev_everything: Migration {
         op.createIndex("ix_body", on: "simple", columns: ["body"])
         op.createIndex("ix_expr", on: "simple", keys: [.expression("lower(body)")], unique: true, where: "id > 0",
                        schema: "app")
+        op.createIndex("ix_gin", on: "simple", columns: ["body"], using: "gin", include: ["id"])
+        op.createIndex("ix_keys", on: "simple", keys: [.column("body", descending: true)], using: "btree")
         op.dropIndex("ix_body", on: "simple")
         op.dropIndex("ix_expr", on: "simple", schema: "app", definition: Index("ix_expr", keys: [.expression("lower(body)")]))
         op.createUniqueConstraint("uq_body", on: "simple", columns: ["body"])
@@ -60,6 +70,8 @@ enum Rev_everything: Migration {
                             referencedColumns: ["seq"], onDelete: .setDefault, onUpdate: .noAction, schema: "app",
                             referencedSchema: "app")
         op.createForeignKey(nil, on: "simple", columns: ["id"], references: "plain", referencedColumns: ["id"])
+        op.createForeignKey("fk_later", on: "simple", columns: ["id"], references: "plain", referencedColumns: ["id"],
+                            deferrable: .immediate, match: .full)
         op.createPrimaryKey("pk_simple", on: "simple", columns: ["id"])
         op.createPrimaryKey(nil, on: "simple", columns: ["id"], schema: "app")
         op.dropConstraint("uq_body", on: "simple", kind: .unique)
