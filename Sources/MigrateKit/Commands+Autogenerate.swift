@@ -178,10 +178,14 @@ extension Commands.SchemaChange {
 
 /// The declared models, read on another thread from the moment a command starts: parsing a
 /// large models file (on a fresh clone, with no parse cache) takes about as long as loading the
-/// migrations, connecting and reflecting the database, which the command does meanwhile.
+/// migrations, connecting and reflecting the database, which the command does meanwhile. The
+/// parse cache is written after the schema is handed over, while the command compares.
 final class DeclaredModels: @unchecked Sendable {
+    /// Left when the schema (or the error) is ready.
+    private let ready = DispatchGroup()
+    /// Left when the parse cache is written too.
     private let done = DispatchGroup()
-    // Written once by the reading thread before `done` is left; read only after waiting on it.
+    // Written once by the reading thread before `ready` is left; read only after waiting on it.
     private var result: Result<Schema, any Error> = .success(Schema())
 
     init(_ configuration: Configuration) {
@@ -190,21 +194,29 @@ final class DeclaredModels: @unchecked Sendable {
         let cache = ScriptDirectory.cacheFolder(versions: configuration.versions).map {
             ParseCache(folder: $0, kind: "models")
         }
+        ready.enter()
         done.enter()
         DispatchQueue.global().async {
-            self.result = Result { try ModelFile.schema(paths: paths, cache: cache) }
+            var updateCache: (@Sendable () -> Void)?
+            self.result = Result {
+                let read = try ModelFile.schemaDeferringCache(paths: paths, cache: cache)
+                updateCache = read.updateCache
+                return read.schema
+            }
+            self.ready.leave()
+            updateCache?()
             self.done.leave()
         }
     }
 
     /// The schema the models declare, or the error reading them threw.
     func schema() throws -> Schema {
-        done.wait()
+        ready.wait()
         return try result.get()
     }
 
-    /// Waits for the reading thread, so that a command that fails early never exits while the
-    /// parse cache is being written.
+    /// Waits for the reading thread, so that a command never exits while the parse cache is
+    /// being written.
     func finish() {
         done.wait()
     }

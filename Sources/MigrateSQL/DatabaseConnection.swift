@@ -71,6 +71,10 @@ package protocol DatabaseConnection: AnyObject {
     /// Changes nothing. Engines that keep a view's text as written return nothing.
     func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String]
 
+    /// What the schema model cannot express in the same schemas (views, functions, triggers…),
+    /// in one catalog query, sorted; `migrate inspect` lists it rather than drop it unsaid.
+    func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject]
+
     /// Where table rebuilds read a table's current definition: the connection itself on an engine
     /// whose dialect rebuilds tables, nil elsewhere.
     var schemaInspector: SchemaInspector? { get }

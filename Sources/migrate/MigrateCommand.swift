@@ -18,7 +18,7 @@ struct MigrateCommand: ParsableCommand {
             --url, MIGRATE_DATABASE_URL or the file's "url".
             """,
         subcommands: [
-            InitCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
+            InitCommand.self, InspectCommand.self, RevisionCommand.self, UpgradeCommand.self, DowngradeCommand.self,
             CurrentCommand.self, StatusCommand.self, StampCommand.self, VerifyCommand.self, CheckCommand.self,
             HeadsCommand.self, BranchesCommand.self, HistoryCommand.self, ShowCommand.self, MergeCommand.self,
             LintCommand.self,

@@ -80,6 +80,10 @@ import TestSupport
             try alive("SELECT")
             return try inner.reflectSchema(includeSchemas: includeSchemas, excluding: excluded)
         }
+        func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
+            try alive("SELECT")
+            return try inner.unmodeledObjects(includeSchemas: includeSchemas)
+        }
         var schemaInspector: SchemaInspector? { inner.schemaInspector }
     }
 

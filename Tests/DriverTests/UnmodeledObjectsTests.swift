@@ -1,0 +1,68 @@
+import MigrateCore
+import MigratePostgres
+import MigrateSQL
+import MigrateSQLite
+import Testing
+import TestSupport
+
+/// What `migrate inspect` names because models cannot declare it: each kind the catalog holds,
+/// and nothing a table already carries (an owned sequence, an enumeration a column uses).
+@Suite struct UnmodeledObjectsTests {
+    @Test(.enabled(if: TestPostgres.isEnabled)) func postgresNamesEveryKindOnce() throws {
+        let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
+        try connection.execute(
+            """
+            CREATE TYPE mood AS ENUM ('sad', 'happy');
+            CREATE TYPE unused_state AS ENUM ('a', 'b');
+            CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+            CREATE TABLE people (id serial PRIMARY KEY, feeling mood, age integer);
+            CREATE SEQUENCE ticket_numbers;
+            CREATE VIEW adults AS SELECT id FROM people WHERE age >= 18;
+            CREATE MATERIALIZED VIEW moods AS SELECT feeling FROM people;
+            CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+            CREATE TRIGGER people_touch BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION touch();
+            CREATE RULE people_no_delete AS ON DELETE TO people DO INSTEAD NOTHING;
+            ALTER TABLE people ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY own_rows ON people USING (true);
+            GRANT SELECT ON people TO PUBLIC;
+            CREATE TABLE events (at date NOT NULL) PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE base_items (id integer);
+            CREATE TABLE special_items (extra text) INHERITS (base_items);
+            CREATE SCHEMA other;
+            CREATE VIEW other.hidden AS SELECT 1 AS one;
+            """)
+        let found = try connection.unmodeledObjects(includeSchemas: []).map(\.description)
+        #expect(found == [
+            "domain positive",
+            "enum type unused_state",
+            "function touch()",
+            "grants people on table",
+            "inheritance special_items inherits base_items",
+            "materialized view moods",
+            "partition events_2024 of events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+            "partitioning events by RANGE (at)",
+            "policy own_rows on people",
+            "row level security people",
+            "rule people_no_delete on people",
+            "sequence ticket_numbers",
+            "trigger people_touch on people",
+            "view adults",
+        ])
+        let withOther = try connection.unmodeledObjects(includeSchemas: .listed(["other"])).map(\.description)
+        #expect(withOther.contains("view other.hidden"))
+    }
+
+    @Test func sqliteNamesViewsTriggersAndVirtualTables() throws {
+        let connection = try SQLiteConnection(path: try freshSQLitePath())
+        try connection.execute(
+            """
+            CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+            CREATE VIEW short_notes AS SELECT id FROM notes WHERE length(body) < 10;
+            CREATE TRIGGER notes_guard BEFORE DELETE ON notes BEGIN SELECT 1; END;
+            CREATE VIRTUAL TABLE places USING rtree(id, min_x, max_x);
+            """)
+        let found = try connection.unmodeledObjects(includeSchemas: []).map(\.description)
+        #expect(found == ["trigger notes_guard on notes", "view short_notes", "virtual table places"])
+    }
+}
