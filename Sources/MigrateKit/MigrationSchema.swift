@@ -30,13 +30,16 @@ extension Column: TableElement {
     /// is not ambiguous (both build the same column).
     @_disfavoredOverload
     public init(
-        _ name: String, _ type: ColumnType, primaryKey: Bool = false, nullable: Bool = true,
+        _ name: String, _ type: ColumnType, primaryKey: Bool = false, nullable: Bool? = nil,
         identity: Bool = false, default defaultValue: ServerDefault? = nil, comment: String? = nil,
         collation: String? = nil
     ) {
         self.init(
-            name, type, isNullable: nullable, isPrimaryKey: primaryKey, isIdentity: identity,
+            name, type, isNullable: nullable ?? true, isPrimaryKey: primaryKey, isIdentity: identity,
             defaultValue: defaultValue, comment: comment)
+        // A key column is NOT NULL unless it says otherwise: SQLite lets a key other than an
+        // INTEGER rowid alias hold NULL when its table was declared so.
+        if primaryKey, nullable == true { isNullable = true }
         self.collation = collation
     }
 

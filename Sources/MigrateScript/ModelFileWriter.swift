@@ -8,7 +8,8 @@ extension SwiftMigrationWriter {
     /// given, each written as `createTable` writes it (so whatever a table can say, the file says).
     /// `notes` become comment lines above the type: what the file does not declare, and why.
     package static func renderModels(
-        tables: [Table], typeName: String = "AppSchema", summary: String, notes: [String] = []
+        tables: [Table], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
+        domains: [Domain] = [], typeName: String = "AppSchema", summary: String, notes: [String] = []
     ) -> String {
         var trivia: Trivia = [.newlines(2)]
         for line in notes {
@@ -16,7 +17,20 @@ extension SwiftMigrationWriter {
         }
         if !notes.isEmpty { trivia = trivia + [.newlines(1)] }
         trivia = trivia + [.docLineComment("/// \(summary)"), .newlines(1)]
-        let tablesProperty = property("tables", type: "[Table]", value: list(tables.map(tableDefinition), multiline: true))
+        var properties = [property("tables", type: "[Table]", value: list(tables.map(tableDefinition), multiline: true))]
+        // The other objects only when there are some, so a file of tables alone stays as it was.
+        if !sequences.isEmpty {
+            properties.append(property("sequences", type: "[DatabaseSequence]", value: list(sequences.map(sequence), multiline: true)))
+        }
+        if !domains.isEmpty {
+            properties.append(property("domains", type: "[Domain]", value: list(domains.map(domain), multiline: true)))
+        }
+        if !views.isEmpty {
+            properties.append(property("views", type: "[View]", value: list(views.map(viewDefinition), multiline: true)))
+        }
+        if !triggers.isEmpty {
+            properties.append(property("triggers", type: "[Trigger]", value: list(triggers.map(triggerDefinition), multiline: true)))
+        }
         let model = EnumDeclSyntax(
             leadingTrivia: trivia,
             name: .identifier(typeName),
@@ -24,7 +38,7 @@ extension SwiftMigrationWriter {
                 InheritedTypeSyntax(type: IdentifierTypeSyntax(name: .identifier(ModelFile.modelProtocol)))
             },
             memberBlock: MemberBlockSyntax {
-                MemberBlockItemSyntax(decl: tablesProperty)
+                for declaration in properties { MemberBlockItemSyntax(decl: declaration) }
             })
         let file = SourceFileSyntax {
             ImportDeclSyntax(path: ImportPathComponentListSyntax {
@@ -33,5 +47,22 @@ extension SwiftMigrationWriter {
             model
         }
         return file.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description + "\n"
+    }
+
+    /// `View("name", "SELECT …", schema:, materialized:, indexes: […])`, as models files declare it.
+    static func viewDefinition(_ view: View) -> ExprSyntax {
+        call("View", [
+            arg(literal(view.name.name)), arg(literal(view.definition)), arg("schema", view.name.schema.map(literal)),
+            arg("materialized", view.isMaterialized ? bool(true) : nil),
+            arg("indexes", view.indexes.isEmpty ? nil : list(view.indexes.map(indexElement), multiline: true)),
+        ]).expression
+    }
+
+    /// `Trigger("name", on: "table", "CREATE TRIGGER …", schema:)`, as models files declare it.
+    static func triggerDefinition(_ trigger: Trigger) -> ExprSyntax {
+        call("Trigger", [
+            arg(literal(trigger.name)), arg("on", literal(trigger.table.name)), arg(literal(trigger.definition)),
+            arg("schema", trigger.table.schema.map(literal)),
+        ]).expression
     }
 }

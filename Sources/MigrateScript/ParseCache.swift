@@ -31,11 +31,6 @@ package struct ParseCache: Sendable {
             .flatMap { RevisionCoding.decode(entries: [UInt8]($0)) } ?? [:]
     }
 
-    /// What a models file with this checksum declares, as stored.
-    package func models(checksum: String) -> Schema? {
-        entries[checksum].flatMap { RevisionCoding.decode(models: $0) }
-    }
-
     /// The encoded revision stored for a file with this checksum.
     package func entry(checksum: String) -> [UInt8]? { entries[checksum] }
 

@@ -214,6 +214,8 @@ extension ScriptSource {
             defaultValue: try optionalServerDefault(arguments["default"]),
             comment: try optionalString(arguments["comment"]))
         column.collation = try optionalString(arguments["collation"])
+        // As the initializer does: a key column says `nullable: true` to be one SQLite lets hold NULL.
+        if column.isPrimaryKey, try optionalBool(arguments["nullable"]) == true { column.isNullable = true }
         return column
     }
 

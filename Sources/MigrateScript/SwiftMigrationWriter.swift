@@ -163,8 +163,9 @@ package enum SwiftMigrationWriter {
         call("Column", [
             arg(literal(column.name)), arg(columnType(column.type)),
             arg("primaryKey", column.isPrimaryKey ? bool(true) : nil),
-            // A primary key column is never nullable; saying so again adds nothing.
-            arg("nullable", !column.isNullable && !column.isPrimaryKey ? bool(false) : nil),
+            // A key column is NOT NULL unless it says otherwise (a nullable SQLite key); a
+            // column that is neither says only when it is NOT NULL.
+            arg("nullable", column.isPrimaryKey ? (column.isNullable ? bool(true) : nil) : (column.isNullable ? nil : bool(false))),
             arg("identity", column.isIdentity ? bool(true) : nil),
             arg("default", column.defaultValue.map(serverDefault)),
             arg("comment", column.comment.map(literal)),

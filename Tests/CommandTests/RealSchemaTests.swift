@@ -6,9 +6,9 @@ import TestSupport
 /// loaded into a database, `inspect` writes models that `check` finds clean; on an empty database
 /// those models autogenerate a migration whose `upgrade head` gives back the source's catalog,
 /// except for the differences recorded in `expected/` (reasons in docs/adopting.md), and whose
-/// `downgrade base` leaves only the version tables. Where the tables need objects models cannot
-/// declare (Sakila's sequences), `<engine>-outside-models.sql` is applied first as a hand-written
-/// migration, as an adopting project would.
+/// `downgrade base` leaves only the version tables. Where the declared objects need ones models
+/// cannot declare (the functions that views and triggers call), `<engine>-outside-models.sql` is
+/// applied first as a hand-written migration, as an adopting project would.
 ///
 /// `MIGRATE_UPDATE_FIXTURES=1` rewrites the files in `expected/` from what the run found, for
 /// review in the diff; without it any change in what differs fails the test.
