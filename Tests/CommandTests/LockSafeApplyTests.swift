@@ -17,7 +17,7 @@ import TestSupport
         return env
     }
 
-    /// A second session that reads `items` in a transaction it leaves open: its ACCESS SHARE lock
+    /// A second connection that reads `items` in a transaction it leaves open: its ACCESS SHARE lock
     /// blocks the ALTER TABLE.
     static func blocker(_ env: Environment) throws -> PostgresConnection {
         let blocker = try PostgresConnection(url: PostgresWaitAndLeftoverTests.url(env, application: "report_query"))

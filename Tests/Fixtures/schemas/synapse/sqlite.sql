@@ -302,7 +302,7 @@ CREATE UNIQUE INDEX local_current_membership_idx ON local_current_membership(use
 CREATE INDEX local_current_membership_room_idx ON local_current_membership(room_id);
 CREATE TABLE ui_auth_sessions(
     session_id TEXT NOT NULL,  -- The session ID passed to the client.
-    creation_time BIGINT NOT NULL,  -- The time this session was created (epoch time in milliseconds).
+    creation_time BIGINT NOT NULL,  -- The time the session was created (epoch time in milliseconds).
     serverdict TEXT NOT NULL,  -- A JSON dictionary of arbitrary data added by Synapse.
     clientdict TEXT NOT NULL,  -- A JSON dictionary of arbitrary data from the client.
     uri TEXT NOT NULL,  -- The URI the UI authentication session is using.
@@ -493,7 +493,7 @@ CREATE TABLE sessions(
     session_type TEXT NOT NULL,  -- The unique key for this type of session.
     session_id TEXT NOT NULL,  -- The session ID passed to the client.
     value TEXT NOT NULL, -- A JSON dictionary to persist.
-    expiry_time_ms BIGINT NOT NULL,  -- The time this session will expire (epoch time in milliseconds).
+    expiry_time_ms BIGINT NOT NULL,  -- The time the session will expire (epoch time in milliseconds).
     UNIQUE (session_type, session_id)
 );
 CREATE TABLE insertion_events(
