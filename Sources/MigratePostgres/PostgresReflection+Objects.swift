@@ -21,14 +21,13 @@ extension PostgresCatalogReader {
             FROM pg_catalog.pg_class AS c
             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('v', 'm')
-              AND (n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[])
-                OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
+              AND \(SchemaSelection.includesNamespace)
               AND NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_depend AS d
                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
             ORDER BY n.nspname, c.relname
             """,
-            [PostgresArrayLiteral.text(includeSchemas.listedNames), includeSchemas == .all ? "true" : "false"])
+            includeSchemas.namespaceParameters)
         var views: [String: View] = [:]
         var viewOrder: [String] = []
         for row in viewRows {
@@ -137,8 +136,7 @@ extension PostgresCatalogReader {
               WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                 AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
               LIMIT 1) AS own ON true
-            WHERE (n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[])
-                OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
+            WHERE \(SchemaSelection.includesNamespace)
               AND (own.deptype IS NULL
                 OR (own.deptype = 'a' AND COALESCE(own.column_default NOT LIKE 'nextval(%', true)))
               AND NOT EXISTS (
@@ -146,7 +144,7 @@ extension PostgresCatalogReader {
                 WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
             ORDER BY n.nspname, c.relname
             """,
-            [PostgresArrayLiteral.text(includeSchemas.listedNames), includeSchemas == .all ? "true" : "false"])
+            includeSchemas.namespaceParameters)
         for row in rows {
             guard let namespace = row[0], let name = row[1] else { continue }
             schema.sequences.append(
@@ -174,14 +172,13 @@ extension PostgresCatalogReader {
             FROM pg_catalog.pg_type AS t
             JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
             WHERE t.typtype = 'd'
-              AND (n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[])
-                OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
+              AND \(SchemaSelection.includesNamespace)
               AND NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_depend AS e
                 WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
             ORDER BY n.nspname, t.typname
             """,
-            [PostgresArrayLiteral.text(includeSchemas.listedNames), includeSchemas == .all ? "true" : "false"])
+            includeSchemas.namespaceParameters)
         let dialect = connection.dialect
         for row in rows {
             guard let namespace = row[0], let name = row[1], let baseType = row[2] else { continue }
@@ -305,4 +302,16 @@ extension PostgresConnection {
         }
         return placed
     }
+}
+
+extension SchemaSelection {
+    /// The condition that keeps the rows of a namespace `n` this selection includes: the current
+    /// schema, the listed ones (`$1`), or every schema but PostgreSQL's own when `$2` is true.
+    static let includesNamespace = """
+        (n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[])
+          OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
+        """
+
+    /// The parameters ``includesNamespace`` reads: the listed names, and whether all are included.
+    var namespaceParameters: [String?] { [PostgresArrayLiteral.text(listedNames), self == .all ? "true" : "false"] }
 }

@@ -12,8 +12,7 @@ extension PostgresConnection {
             WITH ns AS (
               SELECT n.oid, n.nspname, n.nspname = pg_catalog.current_schema() AS is_default
               FROM pg_catalog.pg_namespace AS n
-              WHERE n.nspname = pg_catalog.current_schema() OR n.nspname = ANY($1::text[])
-                OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema')
+              WHERE \(SchemaSelection.includesNamespace)
             ), from_extension AS (
               SELECT d.classid, d.objid FROM pg_catalog.pg_depend AS d WHERE d.deptype = 'e'
             )
@@ -94,7 +93,7 @@ extension PostgresConnection {
               WHERE x.extname <> 'plpgsql'
             ) AS found
             ORDER BY 1, 3, 4, 5
-            """, parameters: [PostgresArrayLiteral.text(includeSchemas.listedNames), includeSchemas == .all ? "true" : "false"])
+            """, parameters: includeSchemas.namespaceParameters)
         return rows.compactMap { row in
             guard let kind = row[0], let name = row[3] else { return nil }
             let qualified = row[1] == "t" || (row[2] ?? "").isEmpty ? name : "\(row[2]!).\(name)"
