@@ -301,6 +301,8 @@ extension Operation {
                 guard let existing = changes.existingCollation else { return nil }
                 back.collation = .some(existing)
                 back.existingCollation = .some(newCollation)
+                // PostgreSQL sets a collation together with the type, which this change kept.
+                if changes.type == nil { back.existingType = changes.existingType }
             }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
         case .createIndex(let index):

@@ -123,6 +123,8 @@ struct PostgresCatalogReader {
         var isIdentity: Bool
         var defaultValue: ServerDefault?
         var comment: String?
+        /// Set only when it differs from the type's own collation, as a declaration would say it.
+        var collation: String?
     }
 
     struct TableRow {
@@ -194,13 +196,15 @@ struct PostgresCatalogReader {
                 SELECT 1 FROM pg_catalog.pg_depend AS dep
                 JOIN pg_catalog.pg_class AS seq ON seq.oid = dep.objid AND seq.relkind = 'S'
                 WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
-                  AND dep.refobjsubid = a.attnum AND dep.deptype = 'a')
+                  AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'),
+              CASE WHEN a.attcollation <> t.typcollation THEN coll.collname END
             FROM pg_catalog.pg_attribute AS a
             JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_namespace AS tn ON tn.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             LEFT JOIN pg_catalog.pg_description AS d
               ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+            LEFT JOIN pg_catalog.pg_collation AS coll ON coll.oid = a.attcollation
             WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
             """,
@@ -247,7 +251,7 @@ struct PostgresCatalogReader {
             if !generated.isEmpty { defaultValue = nil }
             tables[oid]?.columns[number] = ColumnRow(
                 name: name, type: type, isNullable: row[4] != "t", isIdentity: isIdentity, defaultValue: defaultValue,
-                comment: row[8])
+                comment: row[8], collation: row[14])
             tables[oid]?.columnOrder.append(number)
         }
 
@@ -382,10 +386,12 @@ struct PostgresCatalogReader {
                 let keyInColumnOrder = table.columnOrder.filter(primaryKey.contains).compactMap(table.columnName) == keyOrder
                 let columns = table.columnOrder.compactMap { number -> Column? in
                     guard let column = table.columns[number] else { return nil }
-                    return Column(
+                    var reflected = Column(
                         column.name, column.type, isNullable: column.isNullable,
                         isPrimaryKey: primaryKey.contains(number), isIdentity: column.isIdentity,
                         defaultValue: column.defaultValue, comment: column.comment)
+                    reflected.collation = column.collation
+                    return reflected
                 }
                 var reflected = Table(
                     table.name, columns: columns, primaryKeyName: table.primaryKeyName,

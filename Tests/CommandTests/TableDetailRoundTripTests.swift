@@ -23,6 +23,14 @@ import TestSupport
 
     static let postgresCases: [Case] = [
         Case(
+            name: "column collation",
+            tables: [("people", [
+                #"Column("id", .integer, primaryKey: true, identity: true)"#,
+                #"Column("name", .text, nullable: false, collation: "C")"#,
+            ])],
+            drift: #"ALTER TABLE people ALTER COLUMN name TYPE text COLLATE "POSIX""#,
+            reported: "modify_collation people.name: POSIX -> C"),
+        Case(
             name: "GIN full-text index",
             tables: [("docs", [
                 #"Column("id", .integer, primaryKey: true, identity: true)"#,
