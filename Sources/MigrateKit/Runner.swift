@@ -261,8 +261,7 @@ struct Runner {
                 case .migration(let migration):
                     try runMigration(
                         migration, sink: sink, transactional: transactional, inStepTransaction: inStepTransaction,
-                        inRunTransaction: inRunTransaction,
-                        completed: completed.compactMap { if case .migration(let step) = $0 { step } else { nil } })
+                        inRunTransaction: inRunTransaction, completed: completed)
                 case .stamp(let stamp):
                     sink.startStep(summary: stamp.summary(order: displayOrder))
                     try performing(
@@ -317,7 +316,7 @@ struct Runner {
     /// transaction, or outside one when its first statement was the one that waited.
     private func runMigration(
         _ step: MigrationStep, sink: MigrationSink, transactional: Bool, inStepTransaction: Bool,
-        inRunTransaction: Bool, completed: [MigrationStep]
+        inRunTransaction: Bool, completed: [RunStep]
     ) throws {
         onEvent(.stepStarted(step))
         sink.startMigration(step)
@@ -368,12 +367,14 @@ struct Runner {
                                 delay: apply.delay(beforeRetry: failedTries))))
                     continue
                 }
-                let expected = inRunTransaction ? completed.first?.headsBefore ?? step.headsBefore : step.headsBefore
+                // Only a failure needs the migrations before it, so a run does not copy them per step.
+                let migrations = completed.compactMap { if case .migration(let step) = $0 { step } else { nil } }
+                let expected = inRunTransaction ? migrations.first?.headsBefore ?? step.headsBefore : step.headsBefore
                 let found = sink.headsAfterFailure(versionTable: versionTable, expected: expected)
                 throw ReportedFailure(
                     error: failure(
                         step, error: error, progress: progress, transactional: transactional,
-                        inRunTransaction: inRunTransaction, completed: completed, found: found, leftovers: left,
+                        inRunTransaction: inRunTransaction, completed: migrations, found: found, leftovers: left,
                         lockWait: lockWait, signal: signal))
             }
         }
