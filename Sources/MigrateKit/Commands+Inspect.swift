@@ -56,32 +56,19 @@ extension Commands {
         func order<Object>(_ objects: [Object], _ name: (Object) -> (String, String)) -> [Object] {
             objects.sorted { name($0) < name($1) }
         }
+        // The triggers of the relations written (not of an excluded table).
+        let relations = Set(tables.map(\.name) + reflected.views.map(\.name))
         let declared = Schema(
             tables: tables,
             views: order(reflected.views) { ($0.name.schema ?? "", $0.name.name) },
-            triggers: order(reflected.triggers) { ($0.table.description, $0.name) },
+            triggers: order(reflected.triggers.filter { relations.contains($0.table) }) { ($0.table.description, $0.name) },
             sequences: order(reflected.sequences) { ($0.name.schema ?? "", $0.name.name) },
             domains: order(reflected.domains) { ($0.name.schema ?? "", $0.name.name) })
-        let left = unmodeled.filter { !declares(declared, $0) }
         let text = SwiftMigrationWriter.renderModels(
             tables: tables, views: declared.views, triggers: declared.triggers, sequences: declared.sequences,
             domains: declared.domains, summary: "The schema of the database as `migrate inspect` read it.",
-            notes: modelNotes(left, database: context.databaseName))
-        return Inspection(text: text, tableCount: tables.count, unmodeled: left.map(\.description), schema: declared)
-    }
-
-    /// Whether the models declare an object the catalog listed as beyond them: the engine's list
-    /// is of everything that is not a table, and reflection reads some of those kinds.
-    static func declares(_ schema: Schema, _ object: UnmodeledObject) -> Bool {
-        func named(_ name: TableName) -> Bool { name.description == object.name || name.name == object.name }
-        switch object.kind {
-        case "view", "materialized view": return schema.views.contains { named($0.name) }
-        case "trigger": return schema.triggers.contains { $0.name == object.name && "on \($0.table.name)" == object.detail }
-        case "sequence": return schema.sequences.contains { named($0.name) }
-        case "domain": return schema.domains.contains { named($0.name) }
-        case "virtual table": return schema.tables.contains { named($0.name) && $0.virtualTableModule != nil }
-        default: return false
-        }
+            notes: modelNotes(unmodeled, database: context.databaseName))
+        return Inspection(text: text, tableCount: tables.count, unmodeled: unmodeled.map(\.description), schema: declared)
     }
 
     /// A table with its keys, constraints and indexes sorted by name (unnamed ones by their

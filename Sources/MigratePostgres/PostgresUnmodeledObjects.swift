@@ -2,9 +2,10 @@ import MigrateCore
 import MigrateSQL
 
 extension PostgresConnection {
-    /// Views, sequences no column owns, functions, triggers, rules, policies, grants, types the
-    /// columns do not use, extensions, partitions and inheritance in the current schema (and
-    /// `includeSchemas`), in one catalog query. Objects an extension created are the extension's:
+    /// What reflection does not read, in the current schema (and `includeSchemas`), in one catalog
+    /// query: functions, triggers of partitions and foreign tables, rules, policies, grants, types
+    /// the columns do not use, extensions, partitions and inheritance. (Views, triggers of tables
+    /// and views, sequences and domains are reflected and declared.) Objects an extension created are the extension's:
     /// only the extension is named.
     package func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
         let rows = try query(
@@ -17,16 +18,12 @@ extension PostgresConnection {
               SELECT d.classid, d.objid FROM pg_catalog.pg_depend AS d WHERE d.deptype = 'e'
             )
             SELECT kind, is_default, nspname, name, detail FROM (
-              SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                  WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'composite type' ELSE 'sequence' END AS kind,
+              SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
                 ns.is_default, ns.nspname, c.relname::text AS name, NULL::text AS detail
               FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
-              WHERE c.relkind IN ('v', 'm', 'f', 'c', 'S')
+              WHERE c.relkind IN ('f', 'c')
                 AND NOT EXISTS (SELECT 1 FROM from_extension AS e
                   WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
-                AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
-                  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
-                    AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0))
               UNION ALL
               SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' WHEN 'w' THEN 'window function'
                   ELSE 'function' END,
@@ -38,7 +35,9 @@ extension PostgresConnection {
               SELECT 'trigger', ns.is_default, ns.nspname, t.tgname::text, 'on ' || c.relname
               FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid
                 JOIN ns ON ns.oid = c.relnamespace
-              WHERE NOT t.tgisinternal
+              -- Reflection reads the triggers of tables and views; those of partitions and
+              -- foreign tables are left to this list.
+              WHERE NOT t.tgisinternal AND (c.relispartition OR c.relkind NOT IN ('r', 'p', 'v', 'm'))
               UNION ALL
               SELECT 'rule', ns.is_default, ns.nspname, r.rulename::text, 'on ' || c.relname
               FROM pg_catalog.pg_rewrite AS r JOIN pg_catalog.pg_class AS c ON c.oid = r.ev_class
@@ -76,11 +75,11 @@ extension PostgresConnection {
                 JOIN pg_catalog.pg_class AS parent ON parent.oid = i.inhparent
               WHERE NOT c.relispartition AND c.relkind = 'r'
               UNION ALL
-              SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'e' THEN 'enum type'
+              SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'e' THEN 'enum type'
                   ELSE 'type' END,
                 ns.is_default, ns.nspname, t.typname::text, NULL
               FROM pg_catalog.pg_type AS t JOIN ns ON ns.oid = t.typnamespace
-              WHERE t.typtype IN ('d', 'r', 'e', 'm')
+              WHERE t.typtype IN ('r', 'e', 'm')
                 AND NOT EXISTS (SELECT 1 FROM from_extension AS e
                   WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid)
                 -- An enumeration a column uses is part of that column; one nothing uses is not.
