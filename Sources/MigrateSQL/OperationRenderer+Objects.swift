@@ -148,3 +148,93 @@ extension SQLDialect {
             hint: "Use the base type and a check constraint on the column for \(self.name); domains work on PostgreSQL.")
     }
 }
+
+/// The statements of enumeration types on their own: values added, renamed, and the type
+/// created, dropped and renamed, which is how a value is taken out (PostgreSQL cannot drop one).
+extension SQLDialect {
+    func enumerationStatements(_ operation: Operation) throws -> [String] {
+        let name: TableName
+        switch operation {
+        case .createEnumeration(let type, _), .dropEnumeration(let type, _), .renameEnumeration(let type, _),
+            .addEnumerationValue(let type, _, _, _), .renameEnumerationValue(let type, _, _):
+            name = type
+        default:
+            return []
+        }
+        try checkSchema(name)
+        guard enumerationStyle == .namedType else {
+            throw MigrateError(
+                .script, "\(self.name) keeps an enumeration as a check on each column, not as a type \(name)",
+                hint: "Alter each column to the enumeration with its new values (`alterColumn(…, type: .enumeration(…))`), "
+                    + "which rebuilds its table.")
+        }
+        let type = qualified(name)
+        switch operation {
+        case .createEnumeration(_, let values):
+            guard !values.isEmpty else {
+                throw MigrateError(.script, "the enumeration \(name) has no values", hint: "List its values.")
+            }
+            return ["CREATE TYPE \(type) AS ENUM (\(values.map(quoteString).joined(separator: ", ")))"]
+        case .dropEnumeration:
+            return ["DROP TYPE \(type)"]
+        case .renameEnumeration(_, let newName):
+            return ["ALTER TYPE \(type) RENAME TO \(quoteIdentifier(newName))"]
+        case .addEnumerationValue(_, let value, let before, let after):
+            if before != nil && after != nil {
+                throw MigrateError(
+                    .script, "the value '\(value)' is placed both before and after another value",
+                    hint: "Give `before:` or `after:`, not both.")
+            }
+            // IF NOT EXISTS: the value stays if the rest of its migration fails (it was committed
+            // first), and running the migration again must not fail on it.
+            let position = before.map { " BEFORE \(quoteString($0))" } ?? after.map { " AFTER \(quoteString($0))" } ?? ""
+            return ["ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(quoteString(value))\(position)"]
+        case .renameEnumerationValue(_, let old, let new):
+            return ["ALTER TYPE \(type) RENAME VALUE \(quoteString(old)) TO \(quoteString(new))"]
+        default:
+            return []
+        }
+    }
+}
+
+/// The statements of schemas and extensions.
+extension SQLDialect {
+    func schemaAndExtensionStatements(_ operation: Operation) throws -> [String] {
+        switch operation {
+        case .createSchema(let name):
+            try requireSchemas(name)
+            return ["CREATE SCHEMA \(quoteIdentifier(name))"]
+        case .dropSchema(let name):
+            try requireSchemas(name)
+            return ["DROP SCHEMA \(quoteIdentifier(name))"]
+        case .createExtension(let created):
+            try requireExtensions(created.name)
+            var statement = "CREATE EXTENSION IF NOT EXISTS \(quoteIdentifier(created.name))"
+            if let schema = created.schema { statement += " WITH SCHEMA \(quoteIdentifier(schema))" }
+            if let version = created.version { statement += " VERSION \(quoteString(version))" }
+            return [statement]
+        case .alterExtension(let name, let version, _):
+            try requireExtensions(name)
+            return ["ALTER EXTENSION \(quoteIdentifier(name)) UPDATE TO \(quoteString(version))"]
+        case .dropExtension(let name, _):
+            try requireExtensions(name)
+            return ["DROP EXTENSION \(quoteIdentifier(name))"]
+        default:
+            return []
+        }
+    }
+
+    private func requireSchemas(_ name: String) throws {
+        guard !supportsSchemas else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no schemas, so \(name) cannot be created or dropped",
+            hint: "Leave schemas out for \(self.name) (an attached database plays that part there); schemas work on PostgreSQL.")
+    }
+
+    private func requireExtensions(_ name: String) throws {
+        guard !supportsExtensions else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no extensions, so \(name) cannot be created, updated or dropped",
+            hint: "Leave extensions out for \(self.name); extensions work on PostgreSQL.")
+    }
+}

@@ -97,13 +97,14 @@ package enum SchemaDiff {
     ) -> [Operation] {
         var comparison = Comparison(dialect: dialect, options: options)
         let tableOperations = comparison.run(declared: declared, reflected: reflected)
+        let namespaces = NamespaceComparison(dialect: dialect, options: options).run(declared: declared, reflected: reflected)
         guard !(declared.views.isEmpty && reflected.views.isEmpty && declared.triggers.isEmpty
             && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty
             && declared.domains.isEmpty && reflected.domains.isEmpty)
-        else { return tableOperations }
+        else { return namespaces.first + tableOperations + namespaces.last }
         var objects = ObjectComparison(dialect: dialect, options: options, normalizedDefinitions: normalizedViews)
         let (before, after) = objects.run(declared: declared, reflected: reflected, tableOperations: tableOperations)
-        return before + tableOperations + after
+        return namespaces.first + before + tableOperations + after + namespaces.last
     }
 }
 
@@ -148,8 +149,9 @@ struct Comparison {
             }
         }
         removeTables(reflectedTables.filter { !declaredNames.contains($0.name) })
+        let enumerations = compareEnumerations(declared: declaredTables, reflected: reflectedTables)
 
-        return createTables + dropForeignKeys + dropIndexes + dropConstraints + addColumns + alterColumns
+        return enumerations + createTables + dropForeignKeys + dropIndexes + dropConstraints + addColumns + alterColumns
             + createConstraints + createIndexes + createForeignKeys + dropColumns + dropTables
     }
 
@@ -367,7 +369,9 @@ struct Comparison {
             changes.isNullable = column.isNullable
             changed = true
         }
-        if options.compareTypes, comparable(column.type) != comparable(existing.type) {
+        if options.compareTypes, comparable(column.type) != comparable(existing.type),
+            !isSameEnumeration(column.type, existing.type)
+        {
             changes.type = column.type
             changed = true
         }

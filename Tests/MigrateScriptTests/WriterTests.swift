@@ -174,6 +174,25 @@ import Testing
         Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
         Example(name: "dropDomain with definition", operation: .dropDomain(
             TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
+        Example(name: "createEnumeration", operation: .createEnumeration(TableName("mood_new", schema: "app"), values: ["a", "b"])),
+        Example(name: "dropEnumeration", operation: .dropEnumeration(TableName("mood"))),
+        Example(name: "dropEnumeration with values", operation: .dropEnumeration(TableName("mood"), values: ["a"])),
+        Example(name: "renameEnumeration", operation: .renameEnumeration(TableName("mood_new"), to: "mood")),
+        Example(name: "addEnumerationValue", operation: .addEnumerationValue(TableName("mood"), value: "c")),
+        Example(name: "addEnumerationValue, before", operation: .addEnumerationValue(
+            TableName("mood", schema: "app"), value: "c", before: "a")),
+        Example(name: "addEnumerationValue, after", operation: .addEnumerationValue(TableName("mood"), value: "c", after: "b")),
+        Example(name: "renameEnumerationValue", operation: .renameEnumerationValue(TableName("mood"), from: "a", to: "z")),
+        Example(name: "createSchema", operation: .createSchema("audit")),
+        Example(name: "dropSchema", operation: .dropSchema("audit")),
+        Example(name: "createExtension", operation: .createExtension(DatabaseExtension("citext"))),
+        Example(name: "createExtension, everything", operation: .createExtension(
+            DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6"))),
+        Example(name: "alterExtension", operation: .alterExtension("citext", version: "1.6", previous: "1.5")),
+        Example(name: "alterExtension, no previous", operation: .alterExtension("citext", version: "1.6")),
+        Example(name: "dropExtension", operation: .dropExtension("citext", definition: DatabaseExtension("citext"))),
+        Example(name: "dropExtension, everything", operation: .dropExtension(
+            "pg_trgm", definition: DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6"))),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],
@@ -213,7 +232,9 @@ import Testing
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
-            "createDomain", "alterDomain", "dropDomain", "backfill",
+            "createDomain", "alterDomain", "dropDomain", "backfill", "createEnumeration", "dropEnumeration",
+            "renameEnumeration", "addEnumerationValue", "renameEnumerationValue", "createSchema", "dropSchema",
+            "createExtension", "alterExtension", "dropExtension",
         ])
     }
 
@@ -389,7 +410,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v5 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
+                == "v6 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
