@@ -57,6 +57,10 @@ public enum Operation: Sendable, Hashable, Codable {
     /// neither is given). PostgreSQL cannot use a value in the transaction that added it, so
     /// the runner commits it on its own before the rest of its migration.
     case addEnumerationValue(TableName, value: String, before: String? = nil, after: String? = nil)
+    /// Takes a value out of an enumeration type: recreates the type without it and converts
+    /// every column of the type, which it finds when it runs (autogenerate writes those steps
+    /// explicitly instead). `before`/`after` say where the value was, for the reverse.
+    case dropEnumerationValue(TableName, value: String, before: String? = nil, after: String? = nil)
     case renameEnumerationValue(TableName, from: String, to: String)
     /// A PostgreSQL schema (namespace).
     case createSchema(String)
@@ -228,6 +232,8 @@ extension Operation {
         case .addEnumerationValue(let name, let value, let before, let after):
             let position = before.map { " before '\($0)'" } ?? after.map { " after '\($0)'" } ?? ""
             return "add_enum_value \(name) '\(value)'\(position)"
+        case .dropEnumerationValue(let name, let value, _, _):
+            return "remove_enum_value \(name) '\(value)'"
         case .renameEnumerationValue(let name, let old, let new):
             return "rename_enum_value \(name) '\(old)' -> '\(new)'"
         case .createSchema(let name):
@@ -389,10 +395,10 @@ extension Operation {
             return values.map { .createEnumeration(name, values: $0) }
         case .renameEnumeration(let name, let newName):
             return .renameEnumeration(TableName(newName, schema: name.schema), to: name.name)
-        case .addEnumerationValue:
-            // Taking a value out means recreating the type and converting every column that uses
-            // it, which the operation alone cannot know; autogenerate writes those steps.
-            return nil
+        case .addEnumerationValue(let name, let value, let before, let after):
+            return .dropEnumerationValue(name, value: value, before: before, after: after)
+        case .dropEnumerationValue(let name, let value, let before, let after):
+            return .addEnumerationValue(name, value: value, before: before, after: after)
         case .renameEnumerationValue(let name, let old, let new):
             return .renameEnumerationValue(name, from: new, to: old)
         case .createSchema(let name):

@@ -315,6 +315,16 @@ public final class Operations {
         record(.addEnumerationValue(TableName(name, schema: schema), value: value, before: before, after: after))
     }
 
+    /// Takes a value out of an enumeration type, which PostgreSQL can only do by recreating the
+    /// type: fails while rows hold the value; otherwise creates `<name>_new` without it, converts
+    /// every column of the type (finding them when it runs, their defaults kept), drops the old
+    /// type and renames the new one. `before`/`after` (where the value was) make it reversible.
+    public func dropEnumerationValue(
+        _ name: String, _ value: String, before: String? = nil, after: String? = nil, schema: String? = nil
+    ) {
+        record(.dropEnumerationValue(TableName(name, schema: schema), value: value, before: before, after: after))
+    }
+
     /// Renames a value of an enumeration type; the rows holding it hold the new name.
     public func renameEnumerationValue(_ name: String, from oldValue: String, to newValue: String, schema: String? = nil) {
         record(.renameEnumerationValue(TableName(name, schema: schema), from: oldValue, to: newValue))

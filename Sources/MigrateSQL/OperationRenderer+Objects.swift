@@ -156,7 +156,8 @@ extension SQLDialect {
         let name: TableName
         switch operation {
         case .createEnumeration(let type, _), .dropEnumeration(let type, _), .renameEnumeration(let type, _),
-            .addEnumerationValue(let type, _, _, _), .renameEnumerationValue(let type, _, _):
+            .addEnumerationValue(let type, _, _, _), .dropEnumerationValue(let type, _, _, _),
+            .renameEnumerationValue(let type, _, _):
             name = type
         default:
             return []
@@ -191,9 +192,80 @@ extension SQLDialect {
             return ["ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(quoteString(value))\(position)"]
         case .renameEnumerationValue(_, let old, let new):
             return ["ALTER TYPE \(type) RENAME VALUE \(quoteString(old)) TO \(quoteString(new))"]
+        case .dropEnumerationValue(_, let value, _, _):
+            return [try dropEnumerationValueBlock(type: type, value: value)]
         default:
             return []
         }
+    }
+
+    /// A block that takes `value` out of the enumeration `type` (quoted) the way autogenerate's
+    /// steps do, finding the columns of the type when it runs: it fails, naming the column, while
+    /// rows hold the value; creates `<type>_new` without it; drops each column's default,
+    /// converts the column through text, drops the old type, renames the new one and sets the
+    /// defaults again.
+    private func dropEnumerationValueBlock(type: String, value: String) throws -> String {
+        let typeText = quoteString(type)
+        let valueText = quoteString(value)
+        return try dollarQuotedBlock(
+            """
+            DECLARE
+                old_type regtype := to_regtype(\(typeText));
+                type_schema name;
+                type_name name;
+                labels text;
+                relations regclass[];
+                columns name[];
+                defaults text[];
+                holds boolean;
+            BEGIN
+                IF old_type IS NULL THEN
+                    RAISE EXCEPTION 'the enumeration % does not exist', \(typeText);
+                END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = old_type AND enumlabel = \(valueText)) THEN
+                    RAISE EXCEPTION 'the enumeration % has no value %', \(typeText), quote_literal(\(valueText));
+                END IF;
+                SELECT n.nspname, t.typname INTO type_schema, type_name
+                FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace WHERE t.oid = old_type;
+                SELECT array_agg(a.attrelid::regclass ORDER BY a.attrelid, a.attnum), array_agg(a.attname ORDER BY a.attrelid, a.attnum),
+                    array_agg(pg_get_expr(d.adbin, d.adrelid) ORDER BY a.attrelid, a.attnum)
+                INTO relations, columns, defaults
+                FROM pg_attribute AS a
+                JOIN pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+                LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE a.atttypid = old_type AND a.attnum > 0 AND NOT a.attisdropped;
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', relations[i], columns[i], \(valueText))
+                        INTO holds;
+                    IF holds THEN
+                        RAISE EXCEPTION 'rows of %.% hold %, the value taken out of the enumeration %',
+                            relations[i], columns[i], quote_literal(\(valueText)), \(typeText)
+                            USING HINT = 'Change those rows to another value first.';
+                    END IF;
+                END LOOP;
+                SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) INTO labels
+                FROM pg_enum WHERE enumtypid = old_type AND enumlabel <> \(valueText);
+                IF labels IS NULL THEN
+                    RAISE EXCEPTION 'the enumeration % would have no values left', \(typeText)
+                        USING HINT = 'Drop the type instead.';
+                END IF;
+                EXECUTE format('CREATE TYPE %I.%I AS ENUM (%s)', type_schema, type_name || '_new', labels);
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    IF defaults[i] IS NOT NULL THEN
+                        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', relations[i], columns[i]);
+                    END IF;
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %I.%I USING %I::text::%I.%I', relations[i], columns[i],
+                        type_schema, type_name || '_new', columns[i], type_schema, type_name || '_new');
+                END LOOP;
+                EXECUTE format('DROP TYPE %I.%I', type_schema, type_name);
+                EXECUTE format('ALTER TYPE %I.%I RENAME TO %I', type_schema, type_name || '_new', type_name);
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    IF defaults[i] IS NOT NULL THEN
+                        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', relations[i], columns[i], defaults[i]);
+                    END IF;
+                END LOOP;
+            END
+            """)
     }
 }
 

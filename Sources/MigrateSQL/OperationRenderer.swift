@@ -197,7 +197,7 @@ extension SQLDialect {
             try requireDomains(name)
             return ["DROP DOMAIN \(qualified(name))"]
 
-        case .createEnumeration, .dropEnumeration, .renameEnumeration, .addEnumerationValue,
+        case .createEnumeration, .dropEnumeration, .renameEnumeration, .addEnumerationValue, .dropEnumerationValue,
             .renameEnumerationValue:
             return try enumerationStatements(operation)
 
@@ -504,6 +504,7 @@ extension Operation {
         case .dropEnumeration(let name, _): return "dropEnumeration \(name)"
         case .renameEnumeration(let name, let newName): return "renameEnumeration \(name) to \(newName)"
         case .addEnumerationValue(let name, let value, _, _): return "addEnumerationValue '\(value)' to \(name)"
+        case .dropEnumerationValue(let name, let value, _, _): return "dropEnumerationValue '\(value)' from \(name)"
         case .renameEnumerationValue(let name, let old, let new):
             return "renameEnumerationValue '\(old)' to '\(new)' in \(name)"
         case .createSchema(let name): return "createSchema \(name)"

@@ -18,7 +18,8 @@ enum OperationSignatures {
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
         createDomain, alterDomain, dropDomain,
-        createEnumeration, dropEnumeration, renameEnumeration, addEnumerationValue, renameEnumerationValue,
+        createEnumeration, dropEnumeration, renameEnumeration, addEnumerationValue, dropEnumerationValue,
+        renameEnumerationValue,
         createSchema, dropSchema, createExtension, alterExtension, dropExtension,
         bulkInsert, backfill,
     ]
@@ -58,6 +59,7 @@ enum OperationSignatures {
         case .dropEnumeration: return dropEnumeration
         case .renameEnumeration: return renameEnumeration
         case .addEnumerationValue: return addEnumerationValue
+        case .dropEnumerationValue: return dropEnumerationValue
         case .renameEnumerationValue: return renameEnumerationValue
         case .createSchema: return createSchema
         case .dropSchema: return dropSchema
@@ -285,6 +287,28 @@ enum OperationSignatures {
                 else { return nil }
                 return [
                     name.written(type.name), value.written(added), before.written(ifPresent: beforeValue),
+                    after.written(ifPresent: afterValue), schema.written(ifPresent: type.schema),
+                ]
+            })
+    }()
+
+    static let dropEnumerationValue: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let value = Param.required("_value", .string)
+        let before = Param.optional("before", .string)
+        let after = Param.optional("after", .string)
+        return Signature(
+            "op.dropEnumerationValue", [name, value, before, after, schema],
+            read: { a in
+                .dropEnumerationValue(
+                    try tableName(a, name), value: try a(value), before: try a.optional(before),
+                    after: try a.optional(after))
+            },
+            write: { operation in
+                guard case .dropEnumerationValue(let type, let dropped, let beforeValue, let afterValue) = operation
+                else { return nil }
+                return [
+                    name.written(type.name), value.written(dropped), before.written(ifPresent: beforeValue),
                     after.written(ifPresent: afterValue), schema.written(ifPresent: type.schema),
                 ]
             })

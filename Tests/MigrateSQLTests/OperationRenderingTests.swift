@@ -730,6 +730,15 @@ enum Fixtures {
         }
     }
 
+    /// Taking a value out finds the columns of the type when it runs, in one block.
+    @Test func droppingAnEnumerationValueIsOneBlock() throws {
+        let statements = try SQLDialect.postgresql.statements(
+            for: .dropEnumerationValue(TableName("mood", schema: "app"), value: "it's", after: "happy"), inspector: nil)
+        #expect(statements.count == 1)
+        #expect(statements[0].hasPrefix("DO $migrate$\nDECLARE\n    old_type regtype := to_regtype('\"app\".\"mood\"');"), "\(statements)")
+        #expect(statements[0].contains("WHERE enumtypid = old_type AND enumlabel <> 'it''s';"), "\(statements)")
+    }
+
     /// A column converted to an enumeration goes through text, after a check naming the values
     /// that have no place in the new type.
     @Test func alteringAColumnToAnEnumerationChecksItsValuesFirst() throws {

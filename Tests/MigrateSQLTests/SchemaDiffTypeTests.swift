@@ -31,8 +31,12 @@ import Testing
                 .addEnumerationValue(mood, value: "curious", after: "happy"),
                 .addEnumerationValue(mood, value: "angry", after: "sad"),
             ])
-        // PostgreSQL cannot take a value out by itself: no operation-level reverse.
-        #expect(operations.allSatisfy { $0.reversed == nil })
+        // Each reverses to taking the value out again, from where it was.
+        #expect(operations.reversed().compactMap(\.reversed) == [
+            .dropEnumerationValue(mood, value: "angry", after: "sad"),
+            .dropEnumerationValue(mood, value: "curious", after: "happy"),
+            .dropEnumerationValue(mood, value: "calm", before: "happy"),
+        ])
     }
 
     @Test func aRemovedValueRecreatesTheTypeInExplicitSteps() {

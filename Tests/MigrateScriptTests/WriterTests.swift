@@ -182,6 +182,8 @@ import Testing
         Example(name: "addEnumerationValue, before", operation: .addEnumerationValue(
             TableName("mood", schema: "app"), value: "c", before: "a")),
         Example(name: "addEnumerationValue, after", operation: .addEnumerationValue(TableName("mood"), value: "c", after: "b")),
+        Example(name: "dropEnumerationValue", operation: .dropEnumerationValue(
+            TableName("mood", schema: "app"), value: "c", after: "b")),
         Example(name: "renameEnumerationValue", operation: .renameEnumerationValue(TableName("mood"), from: "a", to: "z")),
         Example(name: "createSchema", operation: .createSchema("audit")),
         Example(name: "dropSchema", operation: .dropSchema("audit")),
@@ -233,7 +235,7 @@ import Testing
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
             "createDomain", "alterDomain", "dropDomain", "backfill", "createEnumeration", "dropEnumeration",
-            "renameEnumeration", "addEnumerationValue", "renameEnumerationValue", "createSchema", "dropSchema",
+            "renameEnumeration", "addEnumerationValue", "dropEnumerationValue", "renameEnumerationValue", "createSchema", "dropSchema",
             "createExtension", "alterExtension", "dropExtension",
         ])
     }

@@ -101,6 +101,7 @@ enum Rev_everything: Migration {
         op.addEnumerationValue("mood", "curious", after: "happy")
         op.addEnumerationValue("mood", "calm", before: "happy", schema: "app")
         op.renameEnumerationValue("mood", from: "sad", to: "blue")
+        op.dropEnumerationValue("mood", "curious", after: "happy", schema: "app")
         op.createSchema("audit")
         op.dropSchema("audit")
         op.createExtension("citext")
