@@ -290,7 +290,9 @@ extension SQLDialect {
             return ["ALTER EXTENSION \(quoteIdentifier(name)) UPDATE TO \(quoteString(version))"]
         case .dropExtension(let name, _):
             try requireExtensions(name)
-            return ["DROP EXTENSION \(quoteIdentifier(name))"]
+            // IF EXISTS, like the create's IF NOT EXISTS: an extension belongs to the whole
+            // database, and a fleet runs the same migration once per schema.
+            return ["DROP EXTENSION IF EXISTS \(quoteIdentifier(name))"]
         default:
             return []
         }

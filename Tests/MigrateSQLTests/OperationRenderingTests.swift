@@ -628,7 +628,7 @@ enum Fixtures {
         RenderingCase(
             label: "dropExtension",
             operation: .dropExtension("citext"),
-            postgresql: ["DROP EXTENSION \"citext\""], sqlite: nil),
+            postgresql: ["DROP EXTENSION IF EXISTS \"citext\""], sqlite: nil),
         RenderingCase(
             label: "createView",
             operation: .createView(View(TableName("open_accounts"), definition: " SELECT id FROM accounts WHERE score > 0;\n")),
