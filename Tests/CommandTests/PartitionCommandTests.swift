@@ -140,6 +140,17 @@ import TestSupport
         }
         let text = try SchemaObjectsCommandTests.migrationText(env, "part02")
         #expect(text.contains(#"op.detachPartition("events_login", from: "events", bound: "FOR VALUES IN ('login', 'logout')")"#), "\(text)")
+        // The offline script says the same in SQL.
+        let script = try env.run("upgrade", "part01:part02", "--sql")
+        #expect(script.status == 0, "\(script)")
+        for statement in [
+            #"CREATE TABLE "payments_2026" PARTITION OF "payments" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"#,
+            #"ALTER TABLE "payments" DETACH PARTITION "payments_2025";"#,
+            #"ALTER TABLE "payments" ATTACH PARTITION "payments_2025" FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');"#,
+            #"ALTER TABLE "events" DETACH PARTITION "events_login";"#,
+        ] {
+            #expect(script.stdout.contains(statement), "\(statement) in \(script.stdout)")
+        }
         up = try env.run("upgrade", "head")
         #expect(up.status == 0, "\(up)")
         check = try env.run("check")
