@@ -74,10 +74,11 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
 /// Compares a declared schema with a reflected one and says, as operations, how to turn the
 /// database into the declaration; pure, so it is tested without a database.
 ///
-/// Operations come in an order that runs: new tables (referenced ones first) and their indexes;
-/// then, on tables both sides have, dropped foreign keys, indexes and constraints; added and
-/// altered columns; created keys, constraints and indexes; created foreign keys; dropped
-/// columns; and last the dropped tables, referencing ones first. Each drop and alter carries the
+/// Operations come in an order that runs: new tables (referenced ones first, partitions after
+/// their parent) and their indexes; detached partitions; then, on tables both sides have,
+/// dropped foreign keys, indexes and constraints; added and altered columns; created keys,
+/// constraints and indexes; created foreign keys; attached partitions; dropped columns; and last
+/// the dropped tables, referencing ones and partitions first. Each drop and alter carries the
 /// definition it replaces, so the reversed list, each operation ``Operation/reversed``, is the
 /// downgrade; only a dropped constraint has no reverse, since `dropConstraint` keeps no definition.
 ///
