@@ -69,6 +69,9 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsDomains: Bool = false
     /// Whether `CREATE EXTENSION` exists; without it an extension is an error.
     public var supportsExtensions: Bool = false
+    /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
+    /// PARTITION`); without it a partitioned table or partition is an error.
+    public var supportsPartitions: Bool = false
     /// Whether a session can limit its lock waits and statements (`lock_timeout`,
     /// `statement_timeout`); see ``SessionTimeouts``.
     public var supportsSessionTimeouts: Bool
@@ -93,6 +96,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
         dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsExtensions: true,
+        supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 
