@@ -48,6 +48,14 @@ public enum Operation: Sendable, Hashable, Codable {
     case alterDomain(Domain, previous: Domain? = nil)
     /// `definition` is the domain as it was, when known, for the reverse.
     case dropDomain(TableName, definition: Domain? = nil)
+    /// A function or procedure, from its whole `CREATE FUNCTION`/`CREATE PROCEDURE` statement.
+    case createFunction(Function)
+    /// Replaces a function's definition in place (`CREATE OR REPLACE`), which keeps what uses it;
+    /// the name, argument types and result stay. `previous` is the function as it was, when
+    /// known, for the reverse.
+    case replaceFunction(Function, previous: Function? = nil)
+    /// `definition` is the `CREATE` statement as it was, when known, for the reverse.
+    case dropFunction(TableName, arguments: String, procedure: Bool = false, definition: String? = nil)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -200,6 +208,12 @@ extension Operation {
             return "modify_domain \(domain.name)"
         case .dropDomain(let name, _):
             return "remove_domain \(name)"
+        case .createFunction(let function):
+            return "add_\(function.isProcedure ? "procedure" : "function") \(function.signature)"
+        case .replaceFunction(let function, _):
+            return "modify_\(function.isProcedure ? "procedure" : "function") \(function.signature)"
+        case .dropFunction(let name, let arguments, let procedure, _):
+            return "remove_\(procedure ? "procedure" : "function") \(name)(\(arguments))"
         case .alterTableOptions(let table, let options):
             var clauses: [String] = []
             if options.isStrict { clauses.append("STRICT") }
@@ -343,6 +357,16 @@ extension Operation {
             return previous.map { .alterDomain($0, previous: domain) }
         case .dropDomain(_, let definition):
             return definition.map(Operation.createDomain)
+        case .createFunction(let function):
+            return .dropFunction(
+                function.name, arguments: function.arguments, procedure: function.isProcedure,
+                definition: function.definition)
+        case .replaceFunction(let function, let previous):
+            return previous.map { .replaceFunction($0, previous: function) }
+        case .dropFunction(let name, let arguments, let procedure, let definition):
+            return definition.map {
+                .createFunction(Function(name, arguments: arguments, isProcedure: procedure, definition: $0))
+            }
         case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }

@@ -23,10 +23,10 @@ import MigrateCore
 /// The file compiles against MigrateKit, and the command line reads it without compiling it, so
 /// the elements must be literals, as in migration files.
 ///
-/// Views, triggers, sequences and domains are declared beside the tables, as
+/// Views, triggers, sequences, domains and functions are declared beside the tables, as
 /// `static let views: [View]`, `static let triggers: [Trigger]`,
-/// `static let sequences: [DatabaseSequence]` and `static let domains: [Domain]`; each may be
-/// left out.
+/// `static let sequences: [DatabaseSequence]`, `static let domains: [Domain]` and
+/// `static let functions: [Function]`; each may be left out.
 public protocol ModelSchema {
     /// The tables, in any order.
     static var tables: [Table] { get }
@@ -38,6 +38,8 @@ public protocol ModelSchema {
     static var sequences: [DatabaseSequence] { get }
     /// The domains (PostgreSQL), which columns use as `.custom("name")`.
     static var domains: [Domain] { get }
+    /// The functions and procedures (PostgreSQL), each a whole `CREATE` statement.
+    static var functions: [Function] { get }
 }
 
 extension ModelSchema {
@@ -45,9 +47,12 @@ extension ModelSchema {
     public static var triggers: [Trigger] { [] }
     public static var sequences: [DatabaseSequence] { [] }
     public static var domains: [Domain] { [] }
+    public static var functions: [Function] { [] }
 
-    /// The tables, views, triggers, sequences and domains as one ``MigrateCore/Schema``.
+    /// The tables, views, triggers, sequences, domains and functions as one ``MigrateCore/Schema``.
     public static var schema: Schema {
-        Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
+        Schema(
+            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
+            functions: functions)
     }
 }

@@ -197,6 +197,18 @@ extension SQLDialect {
             try requireDomains(name)
             return ["DROP DOMAIN \(qualified(name))"]
 
+        case .createFunction(let function):
+            try requireFunctions(function)
+            return [function.definition]
+
+        case .replaceFunction(let function, _):
+            try requireFunctions(function)
+            return [Self.replacing(function.definition)]
+
+        case .dropFunction(let name, let arguments, let procedure, _):
+            try requireFunctions(name)
+            return ["DROP \(procedure ? "PROCEDURE" : "FUNCTION") \(qualified(name))(\(arguments))"]
+
         case .execute(let sql):
             return [sql]
 
@@ -485,6 +497,9 @@ extension Operation {
         case .createDomain(let domain): return "createDomain \(domain.name)"
         case .alterDomain(let domain, _): return "alterDomain \(domain.name)"
         case .dropDomain(let name, _): return "dropDomain \(name)"
+        case .createFunction(let function): return "createFunction \(function.signature)"
+        case .replaceFunction(let function, _): return "replaceFunction \(function.signature)"
+        case .dropFunction(let name, let arguments, _, _): return "dropFunction \(name)(\(arguments))"
         case .createView(let view): return "createView \(view.name)"
         case .dropView(let name, _, _): return "dropView \(name)"
         case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"

@@ -67,6 +67,9 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsSequences: Bool = false
     /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
     public var supportsDomains: Bool = false
+    /// Whether functions and procedures are created from their `CREATE` statements; without
+    /// it a function is an error.
+    public var supportsFunctions: Bool = false
     /// Whether a session can limit its lock waits and statements (`lock_timeout`,
     /// `statement_timeout`); see ``SessionTimeouts``.
     public var supportsSessionTimeouts: Bool
@@ -90,7 +93,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsFunctions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 

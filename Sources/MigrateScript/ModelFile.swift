@@ -16,8 +16,8 @@ import SwiftSyntax
 /// are `static let tables: [Table] = [Table(…), …]`, each table written with the literal
 /// vocabulary migration files use (`Column`, `ForeignKey`, `UniqueConstraint`, `CheckConstraint`,
 /// `Index`, `PrimaryKey`), and optionally `static let views: [View]`,
-/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]` and
-/// `static let domains: [Domain]`. Anything else is an error at its `file:line:column`.
+/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]`,
+/// `static let domains: [Domain]` and `static let functions: [Function]`. Anything else is an error at its `file:line:column`.
 package enum ModelFile {
     /// The protocol whose conformers declare tables.
     package static let modelProtocol = "ModelSchema"
@@ -33,7 +33,7 @@ package enum ModelFile {
         let models = try source.readModels(tree)
         return Schema(
             tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
-            sequences: models.sequences, domains: models.domains)
+            sequences: models.sequences, domains: models.domains, functions: models.functions)
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -74,6 +74,7 @@ package enum ModelFile {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var functions: [Function] = []
         var seen: [TableName: String] = [:]
         var stored: [String: [UInt8]] = [:]
         var parsed: [String: Schema] = [:]
@@ -97,6 +98,7 @@ package enum ModelFile {
             triggers += declarations.triggers
             sequences += declarations.sequences
             domains += declarations.domains
+            functions += declarations.functions
             for (index, table) in declarations.tables.enumerated() {
                 if let first = seen[table.name] {
                     // Parsed again (the tables may come from the cache) to point at the declaration.
@@ -116,7 +118,12 @@ package enum ModelFile {
             for (checksum, declarations) in parsed { entries[checksum] = RevisionCoding.encode(models: declarations) }
             cache.update(entries)
         }
-        return (Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains), update)
+        return (
+            Schema(
+                tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
+                functions: functions),
+            update
+        )
     }
 
     /// The Swift files `paths` name, expanding folders.
@@ -165,6 +172,7 @@ extension ScriptSource {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var functions: [Function] = []
     }
 
     /// The tables, views and triggers of every `ModelSchema` type in the file.
@@ -196,6 +204,7 @@ extension ScriptSource {
             declarations.triggers += read.triggers
             declarations.sequences += read.sequences
             declarations.domains += read.domains
+            declarations.functions += read.functions
         }
         if !foundModel {
             throw error("this file declares no type conforming to `ModelSchema`", line: 1, utf8Column: 1, hint: Self.modelsHint)
@@ -210,15 +219,16 @@ extension ScriptSource {
         var triggers: [Trigger]?
         var sequences: [DatabaseSequence]?
         var domains: [Domain]?
+        var functions: [Function]?
         for member in members.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self), variable.bindingSpecifier.tokenKind == .keyword(.let),
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
                 variable.bindings.count == 1, let binding = variable.bindings.first,
                 let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
-                ["tables", "views", "triggers", "sequences", "domains"].contains(name)
+                ["tables", "views", "triggers", "sequences", "domains", "functions"].contains(name)
             else {
                 throw error(
-                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]` and `static let domains: [Domain] = […]`",
+                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]`, `static let domains: [Domain] = […]` and `static let functions: [Function] = […]`",
                     at: member, hint: Self.modelsHint)
             }
             let declaredBefore: Bool
@@ -227,7 +237,8 @@ extension ScriptSource {
             case "views": declaredBefore = views != nil
             case "triggers": declaredBefore = triggers != nil
             case "sequences": declaredBefore = sequences != nil
-            default: declaredBefore = domains != nil
+            case "domains": declaredBefore = domains != nil
+            default: declaredBefore = functions != nil
             }
             if declaredBefore {
                 throw error("`\(name)` is declared twice", at: member, hint: Self.modelsHint)
@@ -249,13 +260,15 @@ extension ScriptSource {
                 triggers = try array(value, of: "triggers").map(triggerDefinition)
             case "sequences":
                 sequences = try array(value, of: "sequences").map(sequenceDefinition)
-            default:
+            case "domains":
                 domains = try array(value, of: "domains").map(domainDefinition)
+            default:
+                functions = try array(value, of: "functions").map(functionDefinition)
             }
         }
         return Declarations(
             tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
-            domains: domains ?? [])
+            domains: domains ?? [], functions: functions ?? [])
     }
 
     static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")
@@ -283,6 +296,28 @@ extension ScriptSource {
             name, definition: try string(bound["definition"]!),
             isMaterialized: try optionalBool(bound["materialized"]) ?? false, indexes: indexes)
     }
+
+    /// A string literal holding a `CREATE FUNCTION` or `CREATE PROCEDURE` statement.
+    func functionStatement(_ expression: ExprSyntax) throws -> Function {
+        let text = try string(expression)
+        guard let function = Function(definition: text) else {
+            throw error(
+                "this is not a `CREATE FUNCTION` or `CREATE PROCEDURE` statement, so it names no function", at: expression,
+                hint: "Give the whole statement, e.g. \"CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'\".")
+        }
+        return function
+    }
+
+    /// `Function("CREATE FUNCTION …")`.
+    func functionDefinition(_ expression: ExprSyntax) throws -> Function {
+        guard let construct = try initializer(expression, typeNames: ["Function"]) else {
+            throw notLiteral(expression, expected: "a function definition, `Function(\"CREATE FUNCTION …\")`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.functionParameters, callee: "Function", anchor: construct.node)
+        return try functionStatement(bound["definition"]!)
+    }
+
+    static let functionParameters = Parameter.list("_definition")
 
     /// `Trigger("name", on: "table", "CREATE TRIGGER …", schema:)`.
     func triggerDefinition(_ expression: ExprSyntax) throws -> Trigger {

@@ -17,7 +17,7 @@ enum OperationSignatures {
         alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
-        createDomain, alterDomain, dropDomain,
+        createDomain, alterDomain, dropDomain, createFunction, replaceFunction, dropFunction,
         bulkInsert, backfill,
     ]
 
@@ -52,6 +52,9 @@ enum OperationSignatures {
         case .createDomain: return createDomain
         case .alterDomain: return alterDomain
         case .dropDomain: return dropDomain
+        case .createFunction: return createFunction
+        case .replaceFunction: return replaceFunction
+        case .dropFunction: return dropFunction
         case .execute: return execute
         case .bulkInsert: return bulkInsert
         case .backfill: return backfill
@@ -214,6 +217,54 @@ enum OperationSignatures {
                 return [
                     name.written(domain.name), schema.written(ifPresent: domain.schema),
                     definition.written(ifPresent: dropped),
+                ]
+            })
+    }()
+
+    // MARK: Functions and procedures
+
+    static let createFunction: Signature<Operation> = {
+        let definition = Param.required("_definition", .function)
+        return Signature(
+            "op.createFunction", [definition],
+            read: { a in .createFunction(try a(definition)) },
+            write: { operation in
+                guard case .createFunction(let function) = operation else { return nil }
+                return [definition.written(function)]
+            })
+    }()
+
+    static let replaceFunction: Signature<Operation> = {
+        let definition = Param.required("_definition", .function)
+        let previous = Param.optional("previous", .function)
+        return Signature(
+            "op.replaceFunction", [definition, previous],
+            read: { a in .replaceFunction(try a(definition), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .replaceFunction(let function, let before) = operation else { return nil }
+                return [definition.written(function), previous.written(ifPresent: before)]
+            })
+    }()
+
+    static let dropFunction: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let arguments = Param.required("arguments", .string)
+        let procedure = Param.optional("procedure", .bool)
+        let definition = Param.optional("definition", .string)
+        return Signature(
+            "op.dropFunction", [name, arguments, schema, procedure, definition],
+            read: { a in
+                .dropFunction(
+                    try tableName(a, name), arguments: try a(arguments), procedure: try a.optional(procedure) ?? false,
+                    definition: try a.optional(definition))
+            },
+            write: { operation in
+                guard case .dropFunction(let function, let types, let isProcedure, let statement) = operation else {
+                    return nil
+                }
+                return [
+                    name.written(function.name), arguments.written(types), schema.written(ifPresent: function.schema),
+                    procedure.written(ifPresent: isProcedure ? true : nil), definition.written(ifPresent: statement),
                 ]
             })
     }()

@@ -174,6 +174,19 @@ import Testing
         Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
         Example(name: "dropDomain with definition", operation: .dropDomain(
             TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
+        Example(name: "createFunction", operation: .createFunction(Function(
+            TableName("add_one"), arguments: "integer",
+            definition: "CREATE FUNCTION add_one(n integer) RETURNS integer\n LANGUAGE sql\nAS $$ SELECT n + 1 $$"))),
+        Example(name: "createFunction, procedure in a schema", operation: .createFunction(Function(
+            TableName("archive", schema: "audit"), arguments: "text, integer", isProcedure: true,
+            definition: "CREATE PROCEDURE audit.archive(IN why text, days int DEFAULT 30, OUT n integer) LANGUAGE plpgsql AS $body$ BEGIN n := days; END $body$"))),
+        Example(name: "replaceFunction", operation: .replaceFunction(
+            Function(TableName("add_one"), arguments: "integer", definition: "CREATE OR REPLACE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 2'"),
+            previous: Function(TableName("add_one"), arguments: "integer", definition: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'"))),
+        Example(name: "dropFunction", operation: .dropFunction(TableName("add_one"), arguments: "integer")),
+        Example(name: "dropFunction, procedure with definition", operation: .dropFunction(
+            TableName("archive", schema: "audit"), arguments: "", procedure: true,
+            definition: "CREATE PROCEDURE audit.archive() LANGUAGE sql AS $$ SELECT 1 $$")),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],
@@ -213,7 +226,7 @@ import Testing
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
-            "createDomain", "alterDomain", "dropDomain", "backfill",
+            "createDomain", "alterDomain", "dropDomain", "createFunction", "replaceFunction", "dropFunction", "backfill",
         ])
     }
 
@@ -389,7 +402,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v5 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
+                == "v6 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

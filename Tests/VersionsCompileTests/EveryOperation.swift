@@ -95,6 +95,12 @@ enum Rev_everything: Migration {
         op.alterDomain(Domain("year", .integer, default: .integer(2000)), previous: Domain("year", .integer))
         op.dropDomain("code", schema: "app", definition: Domain("code", .text, schema: "app"))
         op.dropDomain("year")
+        op.createFunction("CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.replaceFunction(
+            "CREATE OR REPLACE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 2'",
+            previous: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.dropFunction("add_one", arguments: "integer", definition: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.dropFunction("archive", arguments: "text", schema: "app", procedure: true)
         op.createView("simple_ids", as: "SELECT id FROM simple")
         op.createView("simple_counts", as: "SELECT count(*) AS n FROM simple", materialized: true, schema: "app")
         op.dropView("simple_ids")
