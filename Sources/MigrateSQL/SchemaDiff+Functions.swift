@@ -49,8 +49,13 @@ extension ObjectComparison {
 
     func compareFunctions(declared: Schema, reflected: Schema, tableOperations: [Operation]) -> FunctionPlan {
         var plan = FunctionPlan()
-        let declaredFunctions = declared.functions.filter { isIncluded($0.name) }
-        let reflectedFunctions = reflected.functions.filter { isIncluded($0.name) }
+        let filter = Comparison(dialect: dialect, options: options)
+        func compared(_ function: Function) -> Bool {
+            let name = normalized(function.name)
+            return isIncluded(name) && filter.passes(.function, [name.name, name.description])
+        }
+        let declaredFunctions = declared.functions.filter(compared)
+        let reflectedFunctions = reflected.functions.filter(compared)
         guard !(declaredFunctions.isEmpty && reflectedFunctions.isEmpty) else { return plan }
         let reflectedByKey = Dictionary(reflectedFunctions.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let declaredKeys = Set(declaredFunctions.map(key))

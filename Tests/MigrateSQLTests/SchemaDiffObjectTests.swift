@@ -248,6 +248,17 @@ import Testing
         ])
     }
 
+    @Test func aFunctionFilterLeavesFunctionsMadeByHandAlone() {
+        let handMade = Self.function("SELECT n + 1")
+        let everything = SchemaComparisonOptions(exclude: [SchemaObjectFilter(.function, "*")])
+        #expect(SchemaDiff.compare(
+            declared: Schema(), reflected: Schema(functions: [handMade]), dialect: .postgresql, options: everything) == [])
+        let others = SchemaComparisonOptions(exclude: [SchemaObjectFilter(.function, "legacy_*")])
+        #expect(SchemaDiff.compare(
+            declared: Schema(), reflected: Schema(functions: [handMade]), dialect: .postgresql, options: others
+        ).map(\.title) == ["dropFunction bump(integer)"])
+    }
+
     @Test func functionHeadersGiveNameKindAndInputTypes() {
         let header = FunctionHeader(
             "create or replace procedure \"Audit\".archive(IN why text, days int DEFAULT 30, OUT n integer, v numeric(10, 2) = 1.5) language sql as $$ select 1 $$")
