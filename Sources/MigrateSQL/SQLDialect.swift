@@ -70,6 +70,9 @@ public struct SQLDialect: Sendable, Hashable {
     /// Whether functions and procedures are created from their `CREATE` statements; without
     /// it a function is an error.
     public var supportsFunctions: Bool = false
+    /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
+    /// PARTITION`); without it a partitioned table or partition is an error.
+    public var supportsPartitions: Bool = false
     /// Whether a session can limit its lock waits and statements (`lock_timeout`,
     /// `statement_timeout`); see ``SessionTimeouts``.
     public var supportsSessionTimeouts: Bool
@@ -94,6 +97,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
         dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsFunctions: true,
+        supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 
