@@ -71,6 +71,14 @@ public enum Operation: Sendable, Hashable, Codable {
     case alterExtension(String, version: String, previous: String? = nil)
     /// `definition` is the extension as it was (its schema and version), for the reverse.
     case dropExtension(String, definition: DatabaseExtension? = nil)
+    /// A function or procedure, from its whole `CREATE FUNCTION`/`CREATE PROCEDURE` statement.
+    case createFunction(Function)
+    /// Replaces a function's definition in place (`CREATE OR REPLACE`), which keeps what uses it;
+    /// the name, argument types and result stay. `previous` is the function as it was, when
+    /// known, for the reverse.
+    case replaceFunction(Function, previous: Function? = nil)
+    /// `definition` is the `CREATE` statement as it was, when known, for the reverse.
+    case dropFunction(TableName, arguments: String, procedure: Bool = false, definition: String? = nil)
     /// Makes an existing table a partition of `partition.parent`, taking the rows of
     /// `partition.bound` (PostgreSQL's `ATTACH PARTITION`).
     case attachPartition(TableName, TablePartition)
@@ -253,6 +261,12 @@ extension Operation {
             return "modify_extension \(name): \(previous ?? "?") -> \(version)"
         case .dropExtension(let name, _):
             return "remove_extension \(name)"
+        case .createFunction(let function):
+            return "add_\(function.isProcedure ? "procedure" : "function") \(function.signature)"
+        case .replaceFunction(let function, _):
+            return "modify_\(function.isProcedure ? "procedure" : "function") \(function.signature)"
+        case .dropFunction(let name, let arguments, let procedure, _):
+            return "remove_\(procedure ? "procedure" : "function") \(name)(\(arguments))"
         case .alterTableOptions(let table, let options):
             var clauses: [String] = []
             if options.isStrict { clauses.append("STRICT") }
@@ -426,6 +440,16 @@ extension Operation {
             return previous.map { .alterExtension(name, version: $0, previous: version) }
         case .dropExtension(_, let definition):
             return definition.map(Operation.createExtension)
+        case .createFunction(let function):
+            return .dropFunction(
+                function.name, arguments: function.arguments, procedure: function.isProcedure,
+                definition: function.definition)
+        case .replaceFunction(let function, let previous):
+            return previous.map { .replaceFunction($0, previous: function) }
+        case .dropFunction(let name, let arguments, let procedure, let definition):
+            return definition.map {
+                .createFunction(Function(name, arguments: arguments, isProcedure: procedure, definition: $0))
+            }
         case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }

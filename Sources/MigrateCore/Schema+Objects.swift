@@ -37,20 +37,35 @@ public struct Trigger: Sendable, Hashable, Codable {
 
 /// What kind of object a ``SchemaObjectName`` names.
 public enum SchemaObjectKind: String, Sendable, Hashable, Codable, CaseIterable {
-    case table, view
+    case table, view, function, trigger
+    /// A column's default, named by its table and (as the member) its column.
+    case columnDefault = "default"
+    /// A table's check constraint, named by its table and (as the member) the constraint.
+    case check
 }
 
 /// One schema object, by kind and (schema-qualified) name.
 public struct SchemaObjectName: Sendable, Hashable, Codable, CustomStringConvertible {
     public var kind: SchemaObjectKind
+    /// The object's name; for a trigger, a default or a check, its table's.
     public var name: TableName
+    /// What tells the object apart within `name`: a function's argument types, a trigger's or a
+    /// check's name, a default's column.
+    public var member: String?
 
-    public init(_ kind: SchemaObjectKind, _ name: TableName) {
+    public init(_ kind: SchemaObjectKind, _ name: TableName, member: String? = nil) {
         self.kind = kind
         self.name = name
+        self.member = member
     }
 
-    public var description: String { "\(kind.rawValue) \(name)" }
+    public var description: String {
+        switch kind {
+        case .function: return "function \(name)(\(member ?? ""))"
+        case .trigger, .check, .columnDefault: return "\(kind.rawValue) \(member ?? "") on \(name)"
+        case .table, .view: return "\(kind.rawValue) \(name)"
+        }
+    }
 }
 
 /// `dependent` cannot exist without `referenced` (PostgreSQL's `pg_depend`): a view reading a

@@ -326,6 +326,8 @@ public struct Schema: Sendable, Hashable, Codable {
     public var triggers: [Trigger]
     public var sequences: [DatabaseSequence]
     public var domains: [Domain]
+    /// PostgreSQL functions and procedures (``Function``).
+    public var functions: [Function]
     /// What depends on what, as the database reports it (empty for declared models, whose
     /// dependencies are read from the definitions when they are compared).
     public var dependencies: [ObjectDependency]
@@ -335,12 +337,13 @@ public struct Schema: Sendable, Hashable, Codable {
 
     public init(
         tables: [Table] = [], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        domains: [Domain] = [], dependencies: [ObjectDependency] = [], schemas: [String] = [],
-        extensions: [DatabaseExtension] = []
+        domains: [Domain] = [], functions: [Function] = [], dependencies: [ObjectDependency] = [],
+        schemas: [String] = [], extensions: [DatabaseExtension] = []
     ) {
         self.schemas = schemas
         self.extensions = extensions
         self.domains = domains
+        self.functions = functions
         self.tables = tables
         self.views = views
         self.triggers = triggers

@@ -13,6 +13,8 @@ public struct SchemaObjectFilter: Sendable, Hashable {
         case uniqueConstraint = "unique_constraint"
         case foreignKeyConstraint = "foreign_key_constraint"
         case checkConstraint = "check_constraint"
+        /// A PostgreSQL function or procedure, by its name (`name` or `schema.name`).
+        case function
     }
 
     public var kind: Kind

@@ -158,6 +158,12 @@ extension Commands {
         let normalizedViews = declared.views.isEmpty ? [:] : try context.performing("read the declared views back") {
             try connection.normalizedViewDefinitions(declared.views)
         }
+        // Declared functions likewise, and with the argument types the database gives them.
+        if !declared.functions.isEmpty {
+            declared.functions = try context.performing("read the declared functions back") {
+                try connection.normalizedFunctions(declared.functions)
+            }
+        }
         let upgrade = SchemaDiff.compare(
             declared: declared, reflected: reflection.schema, dialect: connection.dialect, options: options,
             normalizedViews: normalizedViews)

@@ -281,3 +281,20 @@ extension Domain {
             checks: checks)
     }
 }
+
+extension Function {
+    /// A function or procedure as models and migration files declare it: its whole `CREATE
+    /// FUNCTION` or `CREATE PROCEDURE` statement, from which its name and argument types are read.
+    ///
+    /// ```swift
+    /// Function("""
+    ///     CREATE FUNCTION touch_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    ///     BEGIN NEW.updated := now(); RETURN NEW; END $$
+    ///     """)
+    /// ```
+    ///
+    /// A statement that is neither names no function, and migrating it is an error that says so.
+    public init(_ definition: String) {
+        self = Function(definition: definition) ?? Function(TableName(""), arguments: "", definition: definition)
+    }
+}

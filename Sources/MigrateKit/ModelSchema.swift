@@ -23,11 +23,11 @@ import MigrateCore
 /// The file compiles against MigrateKit, and the command line reads it without compiling it, so
 /// the elements must be literals, as in migration files.
 ///
-/// Views, triggers, sequences, domains, schemas and extensions are declared beside the tables,
-/// as `static let views: [View]`, `static let triggers: [Trigger]`,
+/// Views, triggers, sequences, domains, functions, schemas and extensions are declared beside
+/// the tables, as `static let views: [View]`, `static let triggers: [Trigger]`,
 /// `static let sequences: [DatabaseSequence]`, `static let domains: [Domain]`,
-/// `static let schemas: [String]` and `static let extensions: [DatabaseExtension]`; each may be
-/// left out.
+/// `static let functions: [Function]`, `static let schemas: [String]` and
+/// `static let extensions: [DatabaseExtension]`; each may be left out.
 public protocol ModelSchema {
     /// The tables, in any order.
     static var tables: [Table] { get }
@@ -39,6 +39,8 @@ public protocol ModelSchema {
     static var sequences: [DatabaseSequence] { get }
     /// The domains (PostgreSQL), which columns use as `.custom("name")`.
     static var domains: [Domain] { get }
+    /// The functions and procedures (PostgreSQL), each a whole `CREATE` statement.
+    static var functions: [Function] { get }
     /// The schemas (PostgreSQL) beyond the default one and those the tables are placed in.
     static var schemas: [String] { get }
     /// The extensions (PostgreSQL), created before everything that may use them.
@@ -50,13 +52,14 @@ extension ModelSchema {
     public static var triggers: [Trigger] { [] }
     public static var sequences: [DatabaseSequence] { [] }
     public static var domains: [Domain] { [] }
+    public static var functions: [Function] { [] }
     public static var schemas: [String] { [] }
     public static var extensions: [DatabaseExtension] { [] }
 
     /// Everything declared as one ``MigrateCore/Schema``.
     public static var schema: Schema {
         Schema(
-            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains, schemas: schemas,
-            extensions: extensions)
+            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
+            functions: functions, schemas: schemas, extensions: extensions)
     }
 }

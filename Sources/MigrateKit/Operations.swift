@@ -389,6 +389,33 @@ public final class Operations {
         record(.dropExtension(name, definition: DatabaseExtension(name, schema: schema, version: version)))
     }
 
+    // MARK: Functions and procedures
+
+    /// Creates a function or procedure from its whole `CREATE FUNCTION`/`CREATE PROCEDURE`
+    /// statement (PostgreSQL), e.g.
+    /// `op.createFunction("CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")`.
+    public func createFunction(_ definition: String) {
+        record(.createFunction(Function(definition)))
+    }
+
+    /// Replaces a function's body and options in place (`CREATE OR REPLACE`), keeping the triggers,
+    /// views and defaults that use it; `previous` (its `CREATE` statement as it was) lets tools
+    /// reverse the change. A new result type or new argument names need a drop and a create.
+    public func replaceFunction(_ definition: String, previous: String? = nil) {
+        record(.replaceFunction(Function(definition), previous: previous.map(Function.init)))
+    }
+
+    /// Drops a function, named with its input argument types as `DROP FUNCTION` takes them
+    /// (`arguments: "integer, text"`); `definition` (its `CREATE` statement) lets tools reverse
+    /// the drop.
+    public func dropFunction(
+        _ name: String, arguments: String, schema: String? = nil, procedure: Bool = false, definition: String? = nil
+    ) {
+        record(
+            .dropFunction(
+                TableName(name, schema: schema), arguments: arguments, procedure: procedure, definition: definition))
+    }
+
     // MARK: SQL and data
 
     /// Runs one SQL statement as written: the way out for anything the other methods do not say.

@@ -2,12 +2,15 @@ import MigrateCore
 import MigrateSQL
 
 extension PostgresCatalogReader {
-    /// Reads views, materialized views (with their indexes), triggers and the views' dependencies
-    /// into `schema`, in three catalog queries whatever their number (even none): the views; their
-    /// dependencies (`pg_depend` through each view's rewrite rule, by column) and materialized
-    /// views' index keys; the triggers of the reflected tables and views.
+    /// Reads views, materialized views (with their indexes), sequences, triggers and the views'
+    /// dependencies into `schema`, in three catalog queries whatever their number (even none):
+    /// the views and the sequences (both `pg_class` rows); the views' dependencies (`pg_depend`
+    /// through each view's rewrite rule, by column) and materialized views' index keys; the
+    /// triggers of the reflected tables and views.
     ///
-    /// Objects that belong to an extension are left out: the extension makes them.
+    /// Objects that belong to an extension are left out: the extension makes them. So are
+    /// identity columns' sequences and those of `serial` columns (a `nextval` default on a
+    /// sequence the column owns), which reflection reads as identity columns.
     mutating func readObjects(
         into schema: inout Schema, tableOIDs: [String], includeSchemas: SchemaSelection, defaultSchema: String?,
         tables: [String: TableName]
@@ -17,7 +20,8 @@ extension PostgresCatalogReader {
         }
         let viewRows = try query(
             """
-            SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, pg_catalog.pg_get_viewdef(c.oid, true)
+            SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, pg_catalog.pg_get_viewdef(c.oid, true),
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM pg_catalog.pg_class AS c
             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('v', 'm')
@@ -25,13 +29,48 @@ extension PostgresCatalogReader {
               AND NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_depend AS d
                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-            ORDER BY n.nspname, c.relname
+            UNION ALL
+            SELECT c.oid::text, n.nspname, c.relname, 'S', NULL, s.seqstart::text, s.seqincrement::text,
+              s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle::text, own.nspname, own.relname,
+              own.attname
+            FROM pg_catalog.pg_sequence AS s
+            JOIN pg_catalog.pg_class AS c ON c.oid = s.seqrelid
+            JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+            LEFT JOIN LATERAL (
+              SELECT tn.nspname, t.relname, a.attname, d.deptype,
+                pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS column_default
+              FROM pg_catalog.pg_depend AS d
+              JOIN pg_catalog.pg_class AS t ON t.oid = d.refobjid
+              JOIN pg_catalog.pg_namespace AS tn ON tn.oid = t.relnamespace
+              JOIN pg_catalog.pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+              LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+              WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+              LIMIT 1) AS own ON true
+            WHERE \(SchemaSelection.includesNamespace)
+              AND (own.deptype IS NULL
+                OR (own.deptype = 'a' AND COALESCE(own.column_default NOT LIKE 'nextval(%', true)))
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_depend AS e
+                WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+            ORDER BY 2, 3
             """,
             includeSchemas.namespaceParameters)
         var views: [String: View] = [:]
         var viewOrder: [String] = []
         for row in viewRows {
             guard let oid = row[0], let namespace = row[1], let name = row[2] else { continue }
+            if row[3] == "S" {
+                schema.sequences.append(
+                    DatabaseSequence(
+                        relationName(name, schema: namespace), start: row[5].flatMap { Int($0) },
+                        increment: row[6].flatMap { Int($0) }, minValue: row[7].flatMap { Int($0) },
+                        maxValue: row[8].flatMap { Int($0) }, cache: row[9].flatMap { Int($0) },
+                        cycles: row[10] == "true",
+                        ownerTable: row[12].flatMap { table in row[11].map { relationName(table, schema: $0) } },
+                        ownerColumn: row[13]))
+                continue
+            }
             views[oid] = View(
                 relationName(name, schema: namespace), definition: SQLDialect.viewBody(row[4] ?? ""),
                 isMaterialized: row[3] == "m")
@@ -107,53 +146,6 @@ extension PostgresCatalogReader {
             let relation = relationName(table, schema: namespace)
             schema.triggers.append(
                 Trigger(name, on: relation, definition: Self.unqualifiedTrigger(definition, relation: relation, schema: namespace)))
-        }
-    }
-
-    /// Reads the sequences of the reflected schemas in one query, with their options and owner.
-    /// Left out: identity columns' sequences and those of `serial` columns (a `nextval` default
-    /// on a sequence the column owns), which reflection reads as identity columns; and sequences
-    /// that belong to an extension.
-    mutating func readSequences(into schema: inout Schema, includeSchemas: SchemaSelection, defaultSchema: String?) throws {
-        func relationName(_ name: String, schema: String) -> TableName {
-            TableName(name, schema: schema == defaultSchema ? nil : schema)
-        }
-        let rows = try query(
-            """
-            SELECT n.nspname, c.relname, s.seqstart::text, s.seqincrement::text, s.seqmin::text, s.seqmax::text,
-              s.seqcache::text, s.seqcycle::text, own.nspname, own.relname, own.attname
-            FROM pg_catalog.pg_sequence AS s
-            JOIN pg_catalog.pg_class AS c ON c.oid = s.seqrelid
-            JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-            LEFT JOIN LATERAL (
-              SELECT tn.nspname, t.relname, a.attname, d.deptype,
-                pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS column_default
-              FROM pg_catalog.pg_depend AS d
-              JOIN pg_catalog.pg_class AS t ON t.oid = d.refobjid
-              JOIN pg_catalog.pg_namespace AS tn ON tn.oid = t.relnamespace
-              JOIN pg_catalog.pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-              LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-              WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
-                AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
-              LIMIT 1) AS own ON true
-            WHERE \(SchemaSelection.includesNamespace)
-              AND (own.deptype IS NULL
-                OR (own.deptype = 'a' AND COALESCE(own.column_default NOT LIKE 'nextval(%', true)))
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS e
-                WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-            ORDER BY n.nspname, c.relname
-            """,
-            includeSchemas.namespaceParameters)
-        for row in rows {
-            guard let namespace = row[0], let name = row[1] else { continue }
-            schema.sequences.append(
-                DatabaseSequence(
-                    relationName(name, schema: namespace), start: row[2].flatMap { Int($0) },
-                    increment: row[3].flatMap { Int($0) }, minValue: row[4].flatMap { Int($0) },
-                    maxValue: row[5].flatMap { Int($0) }, cache: row[6].flatMap { Int($0) }, cycles: row[7] == "true",
-                    ownerTable: row[9].flatMap { table in row[8].map { relationName(table, schema: $0) } },
-                    ownerColumn: row[10]))
         }
     }
 

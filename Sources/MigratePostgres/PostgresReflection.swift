@@ -7,8 +7,9 @@ extension PostgresConnection {
 
     /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in ten
     /// catalog queries whatever the number of tables: tables, columns, types (the columns'
-    /// enumerations and the domains), constraints, indexes; then views, their dependencies and
-    /// indexes, triggers, sequences, and schemas with extensions (`PostgresReflection+Objects.swift`).
+    /// enumerations and the domains), constraints, indexes; then views with sequences, the views'
+    /// dependencies and indexes, triggers, schemas with extensions (`PostgresReflection+Objects.swift`)
+    /// and functions with what uses them (`PostgresReflection+Functions.swift`).
     ///
     /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
     /// bulk queries over `pg_catalog` keyed by the tables' oids cost the same for 3 tables or 3000.
@@ -206,8 +207,8 @@ struct PostgresCatalogReader {
             schema.domains = reflectedDomains
             try readObjects(
                 into: &schema, tableOIDs: [], includeSchemas: includeSchemas, defaultSchema: defaultSchema, tables: [:])
-            try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
             try readSchemasAndExtensions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            try readFunctions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
             return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
@@ -421,8 +422,8 @@ struct PostgresCatalogReader {
             into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
             tables: tables.mapValues(\.name))
         schema.domains = reflectedDomains
-        try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         try readSchemasAndExtensions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+        try readFunctions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
 

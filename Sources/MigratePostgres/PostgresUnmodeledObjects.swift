@@ -3,10 +3,11 @@ import MigrateSQL
 
 extension PostgresConnection {
     /// What reflection does not read, in the current schema (and `includeSchemas`), in one catalog
-    /// query: functions, triggers of foreign tables, rules, policies, grants, types the columns do
-    /// not use and inheritance. (Schemas, extensions, views, triggers of tables and views,
-    /// sequences, domains, partitioned tables and partitions are reflected and declared.) Objects
-    /// an extension created are the extension's, which is declared: they are not listed.
+    /// query: aggregates and window functions, triggers of foreign tables, rules, policies, grants,
+    /// types the columns do not use and inheritance. (Schemas, extensions, views, triggers of
+    /// tables and views, sequences, domains, functions and procedures, partitioned tables and
+    /// partitions are reflected and declared.) Objects an extension created are the extension's,
+    /// which is declared: they are not listed.
     package func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
         let rows = try query(
             """
@@ -25,11 +26,11 @@ extension PostgresConnection {
                 AND NOT EXISTS (SELECT 1 FROM from_extension AS e
                   WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
               UNION ALL
-              SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' WHEN 'w' THEN 'window function'
-                  ELSE 'function' END,
+              -- Functions and procedures are reflected; aggregates and window functions are not.
+              SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
                 ns.is_default, ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL
               FROM pg_catalog.pg_proc AS p JOIN ns ON ns.oid = p.pronamespace
-              WHERE NOT EXISTS (SELECT 1 FROM from_extension AS e
+              WHERE p.prokind IN ('a', 'w') AND NOT EXISTS (SELECT 1 FROM from_extension AS e
                 WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid)
               UNION ALL
               SELECT 'trigger', ns.is_default, ns.nspname, t.tgname::text, 'on ' || c.relname

@@ -71,6 +71,12 @@ package protocol DatabaseConnection: AnyObject {
     /// Changes nothing. Engines that keep a view's text as written return nothing.
     func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String]
 
+    /// Declared functions as this database prints them back once created (definition and
+    /// argument types), in the order given, so they compare with reflected ones by meaning
+    /// rather than by spelling; one the database cannot create yet is returned as declared.
+    /// Changes nothing. Engines without stored functions return them as given.
+    func normalizedFunctions(_ functions: [Function]) throws -> [Function]
+
     /// What the schema model cannot express in the same schemas (views, functions, triggers…),
     /// in one catalog query, sorted; `migrate inspect` lists it rather than drop it unsaid.
     func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject]
@@ -119,6 +125,8 @@ extension DatabaseConnection {
     }
 
     package func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String] { [:] }
+
+    package func normalizedFunctions(_ functions: [Function]) throws -> [Function] { functions }
 
     package func existingTables(_ names: [String], schema: String?) throws -> Set<String> {
         Set(try names.filter { try tableExists($0, schema: schema) })

@@ -313,6 +313,36 @@ extension SQLDialect {
     }
 }
 
+/// The statements of functions and procedures.
+extension SQLDialect {
+    /// `definition` as a `CREATE OR REPLACE` statement (`OR REPLACE` added after `CREATE` when
+    /// it is not there), which keeps the triggers, views and defaults that use the function.
+    static func replacing(_ definition: String) -> String {
+        let tokens = SQLTokenizer.tokenize(definition, dollarQuotes: true)
+        guard tokens.count > 1, tokens[0].isKeyword("CREATE"), !tokens[1].isKeyword("OR") else { return definition }
+        let utf8 = Array(definition.utf8)
+        return String(decoding: utf8[..<tokens[0].end], as: UTF8.self) + " OR REPLACE"
+            + String(decoding: utf8[tokens[0].end...], as: UTF8.self)
+    }
+
+    /// `function` must be defined by a `CREATE FUNCTION` or `CREATE PROCEDURE` statement.
+    func requireFunctions(_ function: Function) throws {
+        try requireFunctions(function.name)
+        guard FunctionHeader(function.definition) == nil else { return }
+        throw MigrateError(
+            .script, "a function's definition is not a `CREATE FUNCTION` or `CREATE PROCEDURE` statement: \(function.definition.prefix(60))",
+            hint: "Give the whole statement, e.g. \"CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'\".")
+    }
+
+    func requireFunctions(_ name: TableName) throws {
+        try checkSchema(name)
+        guard !supportsFunctions else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no stored functions, so \(name) cannot be created, replaced or dropped",
+            hint: "Leave functions out for \(self.name); functions and procedures work on PostgreSQL.")
+    }
+}
+
 /// The statements of partitioned tables and their partitions (PostgreSQL).
 extension SQLDialect {
     /// ` PARTITION BY RANGE (…)` after a partitioned table's definition; empty for other tables.

@@ -203,6 +203,18 @@ extension SQLDialect {
 
         case .createSchema, .dropSchema, .createExtension, .alterExtension, .dropExtension:
             return try schemaAndExtensionStatements(operation)
+        case .createFunction(let function):
+            try requireFunctions(function)
+            return [function.definition]
+
+        case .replaceFunction(let function, _):
+            try requireFunctions(function)
+            return [Self.replacing(function.definition)]
+
+        case .dropFunction(let name, let arguments, let procedure, _):
+            try requireFunctions(name)
+            return ["DROP \(procedure ? "PROCEDURE" : "FUNCTION") \(qualified(name))(\(arguments))"]
+
         case .attachPartition(let partition, let membership):
             try requirePartitions(partition, bound: membership.bound)
             return [
@@ -525,6 +537,9 @@ extension Operation {
         case .createExtension(let created): return "createExtension \(created.name)"
         case .alterExtension(let name, _, _): return "alterExtension \(name)"
         case .dropExtension(let name, _): return "dropExtension \(name)"
+        case .createFunction(let function): return "createFunction \(function.signature)"
+        case .replaceFunction(let function, _): return "replaceFunction \(function.signature)"
+        case .dropFunction(let name, let arguments, _, _): return "dropFunction \(name)(\(arguments))"
         case .createView(let view): return "createView \(view.name)"
         case .dropView(let name, _, _): return "dropView \(name)"
         case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"

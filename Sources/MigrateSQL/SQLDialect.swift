@@ -69,6 +69,9 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsDomains: Bool = false
     /// Whether `CREATE EXTENSION` exists; without it an extension is an error.
     public var supportsExtensions: Bool = false
+    /// Whether functions and procedures are created from their `CREATE` statements; without
+    /// it a function is an error.
+    public var supportsFunctions: Bool = false
     /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
     /// PARTITION`); without it a partitioned table or partition is an error.
     public var supportsPartitions: Bool = false
@@ -96,6 +99,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
         dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsExtensions: true,
+        supportsFunctions: true,
         supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)

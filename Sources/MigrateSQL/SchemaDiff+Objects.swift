@@ -54,8 +54,11 @@ struct ObjectComparison {
             }
         }
 
-        // Views to drop: gone from the models, changed, or standing on something that changes.
-        var dropped = Set<TableName>()
+        let functions = compareFunctions(declared: declared, reflected: reflected, tableOperations: tableOperations)
+
+        // Views to drop: gone from the models, changed, standing on something that changes, or
+        // using a function that is dropped.
+        var dropped = functions.views.filter { reflectedByName[$0] != nil }
         for view in reflectedViews {
             guard let declaredView = declaredByName[view.name] else {
                 dropped.insert(view.name)
@@ -106,6 +109,7 @@ struct ObjectComparison {
             let match = declaredTriggers.first { $0.name == trigger.name && $0.table == trigger.table }
             if match == nil || goneRelations.contains(trigger.table)
                 || Self.comparable(match!.definition) != Self.comparable(trigger.definition)
+                || functions.triggers.contains(SchemaObjectName(.trigger, trigger.table, member: trigger.name))
             {
                 droppedTriggers.append(trigger)
             }
@@ -157,8 +161,10 @@ struct ObjectComparison {
         let sequences = compareSequences(declared: declared, reflected: reflected)
         let domains = compareDomains(declared: declared, reflected: reflected)
         return (
-            domains.first + sequences.first + before, domains.afterTables + sequences.afterTables + after
-                + sequences.last + domains.last
+            domains.first + sequences.first + before + functions.dependantDrops + functions.drops
+                + functions.beforeTables,
+            domains.afterTables + sequences.afterTables + functions.afterTables + functions.dependantRestores + after
+                + functions.last + sequences.last + domains.last
         )
     }
 

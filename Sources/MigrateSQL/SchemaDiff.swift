@@ -101,7 +101,8 @@ package enum SchemaDiff {
         let namespaces = NamespaceComparison(dialect: dialect, options: options).run(declared: declared, reflected: reflected)
         guard !(declared.views.isEmpty && reflected.views.isEmpty && declared.triggers.isEmpty
             && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty
-            && declared.domains.isEmpty && reflected.domains.isEmpty)
+            && declared.domains.isEmpty && reflected.domains.isEmpty && declared.functions.isEmpty
+            && reflected.functions.isEmpty)
         else { return namespaces.first + tableOperations + namespaces.last }
         var objects = ObjectComparison(dialect: dialect, options: options, normalizedDefinitions: normalizedViews)
         let (before, after) = objects.run(declared: declared, reflected: reflected, tableOperations: tableOperations)

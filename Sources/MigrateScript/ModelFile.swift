@@ -17,8 +17,8 @@ import SwiftSyntax
 /// vocabulary migration files use (`Column`, `ForeignKey`, `UniqueConstraint`, `CheckConstraint`,
 /// `Index`, `PrimaryKey`), and optionally `static let views: [View]`,
 /// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]`,
-/// `static let domains: [Domain]`, `static let schemas: [String]` and
-/// `static let extensions: [DatabaseExtension]`. Anything else is an error at its `file:line:column`.
+/// `static let domains: [Domain]`, `static let functions: [Function]`, `static let schemas: [String]`
+/// and `static let extensions: [DatabaseExtension]`. Anything else is an error at its `file:line:column`.
 package enum ModelFile {
     /// The protocol whose conformers declare tables.
     package static let modelProtocol = "ModelSchema"
@@ -34,8 +34,8 @@ package enum ModelFile {
         let models = try source.readModels(tree)
         return Schema(
             tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
-            sequences: models.sequences, domains: models.domains, schemas: models.schemas,
-            extensions: models.extensions)
+            sequences: models.sequences, domains: models.domains, functions: models.functions,
+            schemas: models.schemas, extensions: models.extensions)
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -76,6 +76,7 @@ package enum ModelFile {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var functions: [Function] = []
         var schemas: [String] = []
         var extensions: [DatabaseExtension] = []
         var seen: [TableName: String] = [:]
@@ -101,6 +102,7 @@ package enum ModelFile {
             triggers += declarations.triggers
             sequences += declarations.sequences
             domains += declarations.domains
+            functions += declarations.functions
             schemas += declarations.schemas
             extensions += declarations.extensions
             for (index, table) in declarations.tables.enumerated() {
@@ -123,8 +125,8 @@ package enum ModelFile {
             cache.update(entries)
         }
         let schema = Schema(
-            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains, schemas: schemas,
-            extensions: extensions)
+            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
+            functions: functions, schemas: schemas, extensions: extensions)
         return (schema, update)
     }
 
@@ -174,6 +176,7 @@ extension ScriptSource {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var functions: [Function] = []
         var schemas: [String] = []
         var extensions: [DatabaseExtension] = []
     }
@@ -207,6 +210,7 @@ extension ScriptSource {
             declarations.triggers += read.triggers
             declarations.sequences += read.sequences
             declarations.domains += read.domains
+            declarations.functions += read.functions
             declarations.schemas += read.schemas
             declarations.extensions += read.extensions
         }
@@ -223,6 +227,7 @@ extension ScriptSource {
         var triggers: [Trigger]?
         var sequences: [DatabaseSequence]?
         var domains: [Domain]?
+        var functions: [Function]?
         var schemas: [String]?
         var extensions: [DatabaseExtension]?
         for member in members.members {
@@ -230,10 +235,10 @@ extension ScriptSource {
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
                 variable.bindings.count == 1, let binding = variable.bindings.first,
                 let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
-                ["tables", "views", "triggers", "sequences", "domains", "schemas", "extensions"].contains(name)
+                ["tables", "views", "triggers", "sequences", "domains", "functions", "schemas", "extensions"].contains(name)
             else {
                 throw error(
-                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]`, `static let domains: [Domain] = […]`, `static let schemas: [String] = […]` and `static let extensions: [DatabaseExtension] = […]`",
+                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]`, `static let domains: [Domain] = […]`, `static let functions: [Function] = […]`, `static let schemas: [String] = […]` and `static let extensions: [DatabaseExtension] = […]`",
                     at: member, hint: Self.modelsHint)
             }
             let declaredBefore: Bool
@@ -242,9 +247,10 @@ extension ScriptSource {
             case "views": declaredBefore = views != nil
             case "triggers": declaredBefore = triggers != nil
             case "sequences": declaredBefore = sequences != nil
+            case "domains": declaredBefore = domains != nil
             case "schemas": declaredBefore = schemas != nil
             case "extensions": declaredBefore = extensions != nil
-            default: declaredBefore = domains != nil
+            default: declaredBefore = functions != nil
             }
             if declaredBefore {
                 throw error("`\(name)` is declared twice", at: member, hint: Self.modelsHint)
@@ -270,13 +276,15 @@ extension ScriptSource {
                 schemas = try array(value, of: "schemas").map { try string($0) }
             case "extensions":
                 extensions = try array(value, of: "extensions").map(extensionDefinition)
-            default:
+            case "domains":
                 domains = try array(value, of: "domains").map(domainDefinition)
+            default:
+                functions = try array(value, of: "functions").map(functionDefinition)
             }
         }
         return Declarations(
             tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
-            domains: domains ?? [], schemas: schemas ?? [], extensions: extensions ?? [])
+            domains: domains ?? [], functions: functions ?? [], schemas: schemas ?? [], extensions: extensions ?? [])
     }
 
     static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")
@@ -304,6 +312,28 @@ extension ScriptSource {
             name, definition: try string(bound["definition"]!),
             isMaterialized: try optionalBool(bound["materialized"]) ?? false, indexes: indexes)
     }
+
+    /// A string literal holding a `CREATE FUNCTION` or `CREATE PROCEDURE` statement.
+    func functionStatement(_ expression: ExprSyntax) throws -> Function {
+        let text = try string(expression)
+        guard let function = Function(definition: text) else {
+            throw error(
+                "this is not a `CREATE FUNCTION` or `CREATE PROCEDURE` statement, so it names no function", at: expression,
+                hint: "Give the whole statement, e.g. \"CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'\".")
+        }
+        return function
+    }
+
+    /// `Function("CREATE FUNCTION …")`.
+    func functionDefinition(_ expression: ExprSyntax) throws -> Function {
+        guard let construct = try initializer(expression, typeNames: ["Function"]) else {
+            throw notLiteral(expression, expected: "a function definition, `Function(\"CREATE FUNCTION …\")`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.functionParameters, callee: "Function", anchor: construct.node)
+        return try functionStatement(bound["definition"]!)
+    }
+
+    static let functionParameters = Parameter.list("_definition")
 
     /// `Trigger("name", on: "table", "CREATE TRIGGER …", schema:)`.
     func triggerDefinition(_ expression: ExprSyntax) throws -> Trigger {

@@ -9,8 +9,8 @@ extension SwiftMigrationWriter {
     /// `notes` become comment lines above the type: what the file does not declare, and why.
     package static func renderModels(
         tables: [Table], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        domains: [Domain] = [], schemas: [String] = [], extensions: [DatabaseExtension] = [],
-        typeName: String = "AppSchema", summary: String, notes: [String] = []
+        domains: [Domain] = [], functions: [Function] = [], schemas: [String] = [],
+        extensions: [DatabaseExtension] = [], typeName: String = "AppSchema", summary: String, notes: [String] = []
     ) -> String {
         var trivia: Trivia = [.newlines(2)]
         for line in notes {
@@ -32,6 +32,9 @@ extension SwiftMigrationWriter {
         }
         if !domains.isEmpty {
             properties.append(property("domains", type: "[Domain]", value: list(domains.map(domain), multiline: true)))
+        }
+        if !functions.isEmpty {
+            properties.append(property("functions", type: "[Function]", value: list(functions.map(functionDefinition), multiline: true)))
         }
         if !views.isEmpty {
             properties.append(property("views", type: "[View]", value: list(views.map(viewDefinition), multiline: true)))
@@ -72,6 +75,11 @@ extension SwiftMigrationWriter {
             arg("materialized", view.isMaterialized ? bool(true) : nil),
             arg("indexes", view.indexes.isEmpty ? nil : list(view.indexes.map(indexElement), multiline: true)),
         ]).expression
+    }
+
+    /// `Function("CREATE FUNCTION …")`, as models files declare it.
+    static func functionDefinition(_ function: Function) -> ExprSyntax {
+        call("Function", [arg(literal(function.definition))]).expression
     }
 
     /// `Trigger("name", on: "table", "CREATE TRIGGER …", schema:)`, as models files declare it.

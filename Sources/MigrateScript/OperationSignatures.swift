@@ -17,10 +17,10 @@ enum OperationSignatures {
         alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
-        createDomain, alterDomain, dropDomain, attachPartition, detachPartition,
-        createEnumeration, dropEnumeration, renameEnumeration, addEnumerationValue, dropEnumerationValue,
-        renameEnumerationValue,
-        createSchema, dropSchema, createExtension, alterExtension, dropExtension,
+        createDomain, alterDomain, dropDomain, createFunction, replaceFunction, dropFunction, attachPartition,
+        detachPartition, createEnumeration, dropEnumeration, renameEnumeration, addEnumerationValue,
+        dropEnumerationValue, renameEnumerationValue, createSchema, dropSchema, createExtension, alterExtension,
+        dropExtension,
         bulkInsert, backfill,
     ]
 
@@ -66,6 +66,9 @@ enum OperationSignatures {
         case .createExtension: return createExtension
         case .alterExtension: return alterExtension
         case .dropExtension: return dropExtension
+        case .createFunction: return createFunction
+        case .replaceFunction: return replaceFunction
+        case .dropFunction: return dropFunction
         case .attachPartition: return attachPartition
         case .detachPartition: return detachPartition
         case .execute: return execute
@@ -405,10 +408,57 @@ enum OperationSignatures {
             })
     }()
 
+    // MARK: Functions and procedures
+
+    static let createFunction: Signature<Operation> = {
+        let definition = Param.required("_definition", .function)
+        return Signature(
+            "op.createFunction", [definition],
+            read: { a in .createFunction(try a(definition)) },
+            write: { operation in
+                guard case .createFunction(let function) = operation else { return nil }
+                return [definition.written(function)]
+            })
+    }()
+
+    static let replaceFunction: Signature<Operation> = {
+        let definition = Param.required("_definition", .function)
+        let previous = Param.optional("previous", .function)
+        return Signature(
+            "op.replaceFunction", [definition, previous],
+            read: { a in .replaceFunction(try a(definition), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .replaceFunction(let function, let before) = operation else { return nil }
+                return [definition.written(function), previous.written(ifPresent: before)]
+            })
+    }()
+
+    static let dropFunction: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let arguments = Param.required("arguments", .string)
+        let procedure = Param.optional("procedure", .bool)
+        let definition = Param.optional("definition", .string)
+        return Signature(
+            "op.dropFunction", [name, arguments, schema, procedure, definition],
+            read: { a in
+                .dropFunction(
+                    try tableName(a, name), arguments: try a(arguments), procedure: try a.optional(procedure) ?? false,
+                    definition: try a.optional(definition))
+            },
+            write: { operation in
+                guard case .dropFunction(let function, let types, let isProcedure, let statement) = operation else {
+                    return nil
+                }
+                return [
+                    name.written(function.name), arguments.written(types), schema.written(ifPresent: function.schema),
+                    procedure.written(ifPresent: isProcedure ? true : nil), definition.written(ifPresent: statement),
+                ]
+            })
+    }()
+
     /// `schema:`, which every table operation takes last (or nearly).
     private static let schema = Param.optional("schema", .string)
 
-    /// The table named by `param`, in the schema of the `schema:` argument.
     // MARK: Partitions
 
     static let attachPartition: Signature<Operation> = {
@@ -449,6 +499,7 @@ enum OperationSignatures {
             })
     }()
 
+    /// The table named by `param`, in the schema of the `schema:` argument.
     private static func tableName(_ a: Arguments, _ param: Param<String>) throws -> TableName {
         TableName(try a(param), schema: try a.optional(schema))
     }

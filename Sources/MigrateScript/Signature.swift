@@ -233,6 +233,13 @@ extension LiteralKind where Value == Domain {
     }
 }
 
+extension LiteralKind where Value == Function {
+    /// A `CREATE FUNCTION`/`CREATE PROCEDURE` statement, its name and argument types read from it.
+    static var function: LiteralKind {
+        LiteralKind(read: { try $0.functionStatement($1) }, write: { SwiftMigrationWriter.literal($0.definition) })
+    }
+}
+
 extension LiteralKind where Value == [IndexKey] {
     static var indexKeys: LiteralKind {
         LiteralKind(read: { try $0.indexKeys($1) }, write: SwiftMigrationWriter.indexKeys)

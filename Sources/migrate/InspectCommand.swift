@@ -8,8 +8,8 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             Reads the live database and writes a Swift models file (the `ModelSchema` vocabulary) \
             declaring every table, to --output or stdout; `migrate check` against the same \
-            database then reports nothing. What models cannot declare yet (views, functions, \
-            triggers…) is listed on stderr and as comments in the file.
+            database then reports nothing. What models cannot declare yet (aggregates, rules, policies, \
+            grants…) is listed on stderr and as comments in the file.
             """)
 
     @OptionGroup(title: "Environment")

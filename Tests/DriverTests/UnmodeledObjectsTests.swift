@@ -33,19 +33,21 @@ import TestSupport
             CREATE VIEW other.hidden AS SELECT 1 AS one;
             CREATE FUNCTION other.answer() RETURNS integer LANGUAGE sql AS 'SELECT 42';
             CREATE TRIGGER events_touch BEFORE UPDATE ON events_2024 FOR EACH ROW EXECUTE FUNCTION touch();
+            CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer);
+            CREATE PROCEDURE tidy() LANGUAGE sql AS 'DELETE FROM people WHERE age < 0';
             """)
         let found = try connection.unmodeledObjects(includeSchemas: []).map(\.description)
         #expect(found == [
+            "aggregate total(integer)",
             "enum type unused_state",
-            "function touch()",
             "grants people on table",
             "inheritance special_items inherits base_items",
             "policy own_rows on people",
             "row level security people",
             "rule people_no_delete on people",
         ])
-        // Views, materialized views, sequences, domains, partitions and the triggers of tables and
-        // partitions are reflected.
+        // Views, materialized views, sequences, domains, functions, procedures, partitions and the
+        // triggers of tables and partitions are reflected.
         let reflected = try connection.reflectSchema(excluding: []).schema
         #expect(reflected.views.map(\.name.name).sorted() == ["adults", "moods"])
         #expect(reflected.triggers.map(\.name) == ["events_touch", "people_touch"])
@@ -53,8 +55,11 @@ import TestSupport
         #expect(reflected.table(TableName("events_2024"))?.partitionOf?.parent == TableName("events"))
         #expect(reflected.sequences.map(\.name.name) == ["ticket_numbers"])
         #expect(reflected.domains.map(\.name.name) == ["positive"])
+        #expect(reflected.functions.map(\.signature) == ["tidy()", "touch()"])
         let withOther = try connection.unmodeledObjects(includeSchemas: .listed(["other"])).map(\.description)
-        #expect(withOther.contains("function other.answer()"))
+        #expect(!withOther.contains { $0.hasPrefix("function") })
+        let other = try connection.reflectSchema(includeSchemas: .listed(["other"]), excluding: []).schema
+        #expect(other.functions.map(\.signature).contains("other.answer()"))
     }
 
     @Test func sqliteLeavesNothingOutOfReflection() throws {

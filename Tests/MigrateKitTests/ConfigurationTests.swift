@@ -138,7 +138,7 @@ private func failure(_ text: String, environment: [String: String] = [:]) -> (St
          "did you mean 'index'?"),
         (#"{"compare": {"exclude": [{"type": "view", "name": "v"}]}}"#,
          "/srv/app/migrate.json:1:35: 'compare.exclude[0].type' names the object type 'view', which is not one migrate compares",
-         "the types are schema, table, column, index, unique_constraint, foreign_key_constraint, check_constraint"),
+         "the types are schema, table, column, index, unique_constraint, foreign_key_constraint, check_constraint, function"),
         (#"{"compare": {"include": [{"type": "table"}]}}"#, "/srv/app/migrate.json:1:26: 'compare.include[0]' has no 'name'",
          #"write {"type": "table", "name": "audit_*"}"#),
         (#"{"compare": {"include": [{"type": "table", "glob": "x"}]}}"#,

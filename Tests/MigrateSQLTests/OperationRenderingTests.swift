@@ -630,6 +630,22 @@ enum Fixtures {
             operation: .dropExtension("citext"),
             postgresql: ["DROP EXTENSION IF EXISTS \"citext\""], sqlite: nil),
         RenderingCase(
+            label: "createFunction",
+            operation: .createFunction(Function(definition: "CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1'")!),
+            postgresql: ["CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1'"], sqlite: nil),
+        RenderingCase(
+            label: "replaceFunction",
+            operation: .replaceFunction(Function(definition: "create function add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 2'")!),
+            postgresql: ["create OR REPLACE function add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 2'"], sqlite: nil),
+        RenderingCase(
+            label: "dropFunction",
+            operation: .dropFunction(TableName("add_one", schema: "app"), arguments: "integer, text"),
+            postgresql: ["DROP FUNCTION \"app\".\"add_one\"(integer, text)"], sqlite: nil),
+        RenderingCase(
+            label: "dropFunction, procedure",
+            operation: .dropFunction(TableName("archive"), arguments: "", procedure: true),
+            postgresql: ["DROP PROCEDURE \"archive\"()"], sqlite: nil),
+        RenderingCase(
             label: "createTable partitioned by range",
             operation: .createTable({
                 var table = Table(
@@ -1000,6 +1016,14 @@ enum Fixtures {
             label: "enumeration without values", dialect: .sqlite,
             operation: .addColumn(TableName("t"), Column("e", .enumeration(name: "e", values: []))),
             message: ["has no values"]),
+        Refusal(
+            label: "function on SQLite", dialect: .sqlite,
+            operation: .createFunction(Function(definition: "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'")!),
+            message: ["has no stored functions"]),
+        Refusal(
+            label: "function that is no CREATE FUNCTION", dialect: .postgresql,
+            operation: .createFunction(Function(TableName("f"), arguments: "", definition: "SELECT 1")),
+            message: ["not a `CREATE FUNCTION`"]),
         Refusal(
             label: "domain on SQLite", dialect: .sqlite,
             operation: .createDomain(Domain(TableName("d"), baseType: .integer)),

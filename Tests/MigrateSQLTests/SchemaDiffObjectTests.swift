@@ -165,4 +165,108 @@ import Testing
             == [.alterDomain(expected, previous: reflectedYear)])
         #expect(Self.compare(Schema(), reflected).map(\.title) == ["dropTable films", "dropDomain year"])
     }
+
+    // MARK: Functions
+
+    static func function(_ body: String, returns: String = "integer", arguments: String = "n integer") -> Function {
+        Function(definition: "CREATE OR REPLACE FUNCTION bump(\(arguments))\n RETURNS \(returns)\n LANGUAGE sql\nAS $function$\(body)$function$")!
+    }
+
+    @Test func aFunctionIsCreatedBeforeTheTableWhoseDefaultCallsItAndDroppedAfterIt() {
+        let bump = Self.function("SELECT n + 1")
+        let counters = Table(
+            TableName("counters"),
+            columns: [Column("id", .integer, isPrimaryKey: true), Column("n", .integer, defaultValue: .expression("bump(0)"))])
+        let created = Self.compare(Schema(tables: [counters], functions: [bump]), Schema())
+        #expect(created == [.createFunction(bump), .createTable(counters)])
+        let reflected = Schema(
+            tables: [counters], functions: [bump],
+            dependencies: [
+                ObjectDependency(
+                    SchemaObjectName(.columnDefault, counters.name, member: "n"),
+                    on: SchemaObjectName(.function, bump.name, member: "integer"))
+            ])
+        #expect(Self.compare(Schema(tables: [counters], functions: [bump]), reflected).isEmpty)
+        #expect(Self.compare(Schema(), reflected).map(\.title) == ["dropTable counters", "dropFunction bump(integer)"])
+    }
+
+    @Test func aFunctionWhoseSQLBodyReadsANewTableComesAfterIt() {
+        let total = Function(
+            definition: "CREATE FUNCTION total() RETURNS bigint LANGUAGE sql AS $$ SELECT sum(amount) FROM payments $$")!
+        let operations = Self.compare(Schema(tables: [Self.table], functions: [total]), Schema())
+        #expect(operations == [.createTable(Self.table), .createFunction(total)])
+    }
+
+    @Test func aChangedBodyIsReplacedInPlace() {
+        let old = Self.function("SELECT n + 1")
+        let new = Self.function("SELECT n + 2")
+        let operations = Self.compare(Schema(functions: [new]), Schema(functions: [old]))
+        #expect(operations == [.replaceFunction(new, previous: old)])
+        #expect(operations.map(\.reversed) == [.replaceFunction(old, previous: new)])
+    }
+
+    @Test func aNewResultTypeDropsAndRecreatesTheFunctionAroundItsTriggerViewDefaultAndCheck() {
+        let old = Self.function("SELECT n + 1")
+        let new = Self.function("SELECT n + 1", returns: "bigint")
+        let counters = Table(
+            TableName("counters"),
+            columns: [Column("id", .integer, isPrimaryKey: true), Column("n", .integer, defaultValue: .expression("bump(0)"))],
+            checkConstraints: [CheckConstraint(name: "n_bumped", expression: "bump(n) > 0")])
+        let trigger = Trigger(
+            "counters_bump", on: counters.name,
+            definition: "CREATE TRIGGER counters_bump BEFORE INSERT ON counters FOR EACH ROW EXECUTE FUNCTION bump_row()")
+        let view = View(TableName("bumped"), definition: "SELECT bump(n) AS b FROM counters")
+        let uses: [SchemaObjectName] = [
+            SchemaObjectName(.trigger, counters.name, member: "counters_bump"), SchemaObjectName(.view, view.name),
+            SchemaObjectName(.columnDefault, counters.name, member: "n"),
+            SchemaObjectName(.check, counters.name, member: "n_bumped"),
+        ]
+        let reflected = Schema(
+            tables: [counters], views: [view], triggers: [trigger], functions: [old],
+            dependencies: uses.map { ObjectDependency($0, on: SchemaObjectName(.function, old.name, member: "integer")) })
+        let declared = Schema(tables: [counters], views: [view], triggers: [trigger], functions: [new])
+        let operations = Self.compare(declared, reflected)
+        #expect(operations.map(\.title) == [
+            "dropTrigger counters_bump on counters", "dropView bumped", "alterColumn counters.n",
+            "dropConstraint n_bumped (check) on counters", "dropFunction bump(integer)", "createFunction bump(integer)",
+            "alterColumn counters.n", "createCheckConstraint n_bumped on counters", "createView bumped",
+            "createTrigger counters_bump on counters",
+        ])
+        // New argument names are a drop and a create too (same argument types: the same function).
+        let renamed = Self.function("SELECT m + 1", arguments: "m integer")
+        #expect(Self.compare(Schema(functions: [renamed]), Schema(functions: [old])).map(\.title) == [
+            "dropFunction bump(integer)", "createFunction bump(integer)",
+        ])
+    }
+
+    @Test func overloadsAreDistinctFunctions() {
+        let one = Self.function("SELECT n + 1")
+        let two = Self.function("SELECT n + m", arguments: "n integer, m integer")
+        #expect(Self.compare(Schema(functions: [one, two]), Schema(functions: [one])) == [.createFunction(two)])
+        #expect(Self.compare(Schema(functions: [two]), Schema(functions: [one, two])).map(\.title) == [
+            "dropFunction bump(integer)"
+        ])
+    }
+
+    @Test func aFunctionFilterLeavesFunctionsMadeByHandAlone() {
+        let handMade = Self.function("SELECT n + 1")
+        let everything = SchemaComparisonOptions(exclude: [SchemaObjectFilter(.function, "*")])
+        #expect(SchemaDiff.compare(
+            declared: Schema(), reflected: Schema(functions: [handMade]), dialect: .postgresql, options: everything) == [])
+        let others = SchemaComparisonOptions(exclude: [SchemaObjectFilter(.function, "legacy_*")])
+        #expect(SchemaDiff.compare(
+            declared: Schema(), reflected: Schema(functions: [handMade]), dialect: .postgresql, options: others
+        ).map(\.title) == ["dropFunction bump(integer)"])
+    }
+
+    @Test func functionHeadersGiveNameKindAndInputTypes() {
+        let header = FunctionHeader(
+            "create or replace procedure \"Audit\".archive(IN why text, days int DEFAULT 30, OUT n integer, v numeric(10, 2) = 1.5) language sql as $$ select 1 $$")
+        #expect(header?.name == TableName("archive", schema: "Audit"))
+        #expect(header?.isProcedure == true)
+        #expect(header?.argumentTypes == "text, integer, numeric(10, 2)")
+        #expect(FunctionHeader("CREATE FUNCTION f(double precision, timestamp with time zone) RETURNS int AS 'x'")?.argumentTypes
+            == "double precision, timestamp with time zone")
+        #expect(FunctionHeader("CREATE TABLE f (a int)") == nil)
+    }
 }

@@ -195,6 +195,19 @@ import Testing
         Example(name: "dropExtension", operation: .dropExtension("citext", definition: DatabaseExtension("citext"))),
         Example(name: "dropExtension, everything", operation: .dropExtension(
             "pg_trgm", definition: DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6"))),
+        Example(name: "createFunction", operation: .createFunction(Function(
+            TableName("add_one"), arguments: "integer",
+            definition: "CREATE FUNCTION add_one(n integer) RETURNS integer\n LANGUAGE sql\nAS $$ SELECT n + 1 $$"))),
+        Example(name: "createFunction, procedure in a schema", operation: .createFunction(Function(
+            TableName("archive", schema: "audit"), arguments: "text, integer", isProcedure: true,
+            definition: "CREATE PROCEDURE audit.archive(IN why text, days int DEFAULT 30, OUT n integer) LANGUAGE plpgsql AS $body$ BEGIN n := days; END $body$"))),
+        Example(name: "replaceFunction", operation: .replaceFunction(
+            Function(TableName("add_one"), arguments: "integer", definition: "CREATE OR REPLACE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 2'"),
+            previous: Function(TableName("add_one"), arguments: "integer", definition: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'"))),
+        Example(name: "dropFunction", operation: .dropFunction(TableName("add_one"), arguments: "integer")),
+        Example(name: "dropFunction, procedure with definition", operation: .dropFunction(
+            TableName("archive", schema: "audit"), arguments: "", procedure: true,
+            definition: "CREATE PROCEDURE audit.archive() LANGUAGE sql AS $$ SELECT 1 $$")),
         Example(name: "createTable, partitioned", operation: .createTable({
             var table = Table(accounts, columns: [Column("id", .integer, isNullable: false), Column("at", .date, isNullable: false)])
             table.partitionKey = .range("at, (id % 4)")
@@ -252,9 +265,10 @@ import Testing
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
-            "createDomain", "alterDomain", "dropDomain", "backfill", "createEnumeration", "dropEnumeration",
-            "renameEnumeration", "addEnumerationValue", "dropEnumerationValue", "renameEnumerationValue", "createSchema", "dropSchema",
-            "createExtension", "alterExtension", "dropExtension", "attachPartition", "detachPartition",
+            "createDomain", "alterDomain", "dropDomain", "createFunction", "replaceFunction", "dropFunction", "backfill",
+            "createEnumeration", "dropEnumeration", "renameEnumeration", "addEnumerationValue", "dropEnumerationValue",
+            "renameEnumerationValue", "createSchema", "dropSchema", "createExtension", "alterExtension", "dropExtension",
+            "attachPartition", "detachPartition",
         ])
     }
 
@@ -438,7 +452,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v7 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
+                == "v8 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

@@ -108,6 +108,12 @@ enum Rev_everything: Migration {
         op.createExtension("pg_trgm", schema: "extensions", version: "1.6")
         op.alterExtension("citext", version: "1.6", previous: "1.5")
         op.dropExtension("pg_trgm", schema: "extensions", version: "1.6")
+        op.createFunction("CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.replaceFunction(
+            "CREATE OR REPLACE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 2'",
+            previous: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.dropFunction("add_one", arguments: "integer", definition: "CREATE FUNCTION add_one(n integer) RETURNS integer LANGUAGE sql AS 'SELECT n + 1'")
+        op.dropFunction("archive", arguments: "text", schema: "app", procedure: true)
         op.createTable("parted", Column("id", .integer, nullable: false), Column("at", .date, nullable: false),
                        partitionBy: .range("at"))
         op.createTable("parted_2024", UniqueConstraint(["id", "at"], name: "uq_parted_2024"), schema: "app",

@@ -1,7 +1,8 @@
--- The functions of Pagila's schema (pagila-schema.sql, MIT, see ../README.md) that its views and
--- triggers call: the aggregate group_concat (with its state function) and the trigger function
--- last_updated. Models cannot declare functions, so the rebuilt database gets them from a
--- migration written by hand first, as an adopting project would.
+-- The aggregate of Pagila's schema (pagila-schema.sql, MIT, see ../README.md) that its views
+-- call: group_concat, with its state function. Models cannot declare aggregates, so the rebuilt
+-- database gets it from a migration written by hand first, as an adopting project would; the state
+-- function comes with it, since the aggregate needs it first (the models declare it too, and
+-- autogenerate finds it already there).
 
 CREATE FUNCTION public._group_concat(text, text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -17,11 +18,3 @@ CREATE AGGREGATE public.group_concat(text) (
     SFUNC = public._group_concat,
     STYPE = text
 );
-
-CREATE FUNCTION public.last_updated() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    NEW.last_update = CURRENT_TIMESTAMP;
-    RETURN NEW;
-END $$;

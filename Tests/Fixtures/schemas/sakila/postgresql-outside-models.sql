@@ -1,8 +1,8 @@
--- The functions of Sakila's PostgreSQL schema (postgres-sakila-schema.sql, BSD 2-Clause, see
--- ../README.md) that its views and triggers call: the aggregate group_concat (with its state
--- function) and the trigger function last_updated. Models cannot declare functions, so the
--- rebuilt database gets them from a migration written by hand first, as an adopting project
--- would.
+-- The aggregate of Sakila's PostgreSQL schema (postgres-sakila-schema.sql, BSD 2-Clause, see
+-- ../README.md) that its views call: group_concat, with its state function. Models cannot declare
+-- aggregates, so the rebuilt database gets it from a migration written by hand first, as an
+-- adopting project would; the state function comes with it, since the aggregate needs it first
+-- (the models declare it too, and autogenerate finds it already there).
 
 CREATE FUNCTION _group_concat(text, text) RETURNS text
     AS $_$
@@ -18,11 +18,3 @@ CREATE AGGREGATE group_concat(text) (
     SFUNC = _group_concat,
     STYPE = text
 );
-
-CREATE FUNCTION last_updated() RETURNS trigger
-    AS $$
-BEGIN
-    NEW.last_update = CURRENT_TIMESTAMP;
-    RETURN NEW;
-END $$
-    LANGUAGE plpgsql;
