@@ -166,11 +166,27 @@ package enum SwiftMigrationWriter {
             // A key column is NOT NULL unless it says otherwise (a nullable SQLite key); a
             // column that is neither says only when it is NOT NULL.
             arg("nullable", column.isPrimaryKey ? (column.isNullable ? bool(true) : nil) : (column.isNullable ? nil : bool(false))),
-            arg("identity", column.isIdentity ? bool(true) : nil),
+            arg("identity", column.identity.map(identity)),
             arg("default", column.defaultValue.map(serverDefault)),
             arg("comment", column.comment.map(literal)),
             arg("collation", column.collation.map(literal)),
+            arg("generated", column.generated.map(generatedColumn)),
+            arg("autoincrement", column.autoincrement ? nil : bool(false)),
         ]).expression
+    }
+
+    /// `true` for an identity by default, `false` for none, else `.always` or `.serial`.
+    static func identity(_ identity: IdentityGeneration?) -> ExprSyntax {
+        switch identity {
+        case nil: bool(false)
+        case .byDefault?: bool(true)
+        case .always?: member("always")
+        case .serial?: member("serial")
+        }
+    }
+
+    static func generatedColumn(_ generated: GeneratedColumn) -> ExprSyntax {
+        call(generated.isStored ? ".stored" : ".virtual", [arg(literal(generated.expression))]).expression
     }
 
     /// `DatabaseSequence("name", schema:, start:, …)`, only the options that are set.

@@ -64,6 +64,35 @@ import Testing
             table.sqliteOptions = SQLiteTableOptions(isStrict: true, autoincrement: true)
             return table
         }())),
+        Example(name: "createTable, identity kinds, serial and generated columns", operation: .createTable({
+            var table = Table(TableName("orders"), columns: [
+                Column("id", .bigInteger, isPrimaryKey: true), Column("number", .integer, isNullable: false),
+                Column("legacy", .integer), Column("price", .integer), Column("total", .integer), Column("label", .text),
+            ])
+            table.columns[0].identity = .always
+            table.columns[1].identity = .serial
+            table.columns[2].identity = .byDefault
+            table.columns[4].generated = .stored("price * 2")
+            table.columns[5].generated = .virtual("'#' || number")
+            return table
+        }())),
+        Example(name: "createTable, a key that does not auto-increment", operation: .createTable({
+            var table = Table(TableName("codes"), columns: [Column("id", .integer, isPrimaryKey: true)])
+            table.columns[0].autoincrement = false
+            return table
+        }())),
+        Example(name: "alterColumn, identity", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(.byDefault)
+            changes.existingIdentity = .some(.serial)
+            return changes
+        }())),
+        Example(name: "alterColumn, identity dropped", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(nil)
+            changes.existingIdentity = .some(.always)
+            return changes
+        }())),
         Example(name: "alterTableOptions", operation: .alterTableOptions(
             TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
         Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
@@ -389,7 +418,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v5 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
+                == "v6 49f30bf6419702a9c94569b45bccca2cfd8117b7e517d01ee59626e11d03db39",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
