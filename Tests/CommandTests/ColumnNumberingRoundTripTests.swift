@@ -117,7 +117,8 @@ import TestSupport
             #expect(try env.run("upgrade", "head").status == 0, "\(item)")
             let down = try env.run("downgrade", "base")
             #expect(down.status == 0, "\(item): \(down)")
-            #expect(try env.database().tables() == ["migrate_version"], "\(item)")
+            let left = try env.database().tables()
+            #expect(left.subtracting(["migrate_version", "migrate_version_history"]).isEmpty, "\(item): \(left)")
         }
     }
 
@@ -187,7 +188,9 @@ import TestSupport
         let database = try env.database()
         try database.execute("INSERT INTO items (name) VALUES ('d')")
         #expect(try database.scalar("SELECT id FROM items WHERE name = 'd'") == "4")
-        #expect(try database.scalar("SELECT count(*) FROM pg_class WHERE relname = 'items_id_seq'") == "0")
+        // The serial's sequence went; the one left is the identity's.
+        #expect(try database.scalar("SELECT count(*) FROM pg_class WHERE relkind = 'S'") == "1")
+        #expect(try database.scalar("SELECT attidentity FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'id'") == "d")
         let down = try env.run("downgrade", "base01")
         #expect(down.status == 0, "\(down)")
         try database.execute("INSERT INTO items (name) VALUES ('e')")
