@@ -77,7 +77,9 @@ package enum SwiftMigrationWriter {
             firstName: .wildcardToken(), secondName: .identifier("op"),
             type: IdentifierTypeSyntax(name: .identifier("Operations")))
         let body = CodeBlockSyntax {
-            for operation in operations { bodyItem(operation) }
+            for (offset, operation) in operations.enumerated() {
+                bodyItem(operation, note: note(before: offset, in: operations))
+            }
         }
         return DeclSyntax(FunctionDeclSyntax(
             leadingTrivia: .newlines(2),
@@ -433,7 +435,19 @@ package enum SwiftMigrationWriter {
         return text
     }
 
-    static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
-        CodeBlockItemSyntax(item: .expr(statement(operation)))
+    static func bodyItem(_ operation: MigrateCore.Operation, note: String? = nil) -> CodeBlockItemSyntax {
+        guard let note else { return CodeBlockItemSyntax(item: .expr(statement(operation))) }
+        return CodeBlockItemSyntax(
+            leadingTrivia: [.newlines(1), .lineComment("// \(note)"), .newlines(1)], item: .expr(statement(operation)))
+    }
+
+    /// What a reader of the migration should know before the operation at `offset`: a column
+    /// dropped and added again because its generated expression changed loses what it held.
+    static func note(before offset: Int, in operations: [MigrateCore.Operation]) -> String? {
+        guard offset + 1 < operations.count, case .dropColumn(let table, let name, let dropped?) = operations[offset],
+            case .addColumn(let addedTable, let added) = operations[offset + 1], addedTable == table, added.name == name,
+            dropped.generated != nil || added.generated != nil
+        else { return nil }
+        return "No engine changes a generated column's expression in place: \(name) is dropped and added again."
     }
 }

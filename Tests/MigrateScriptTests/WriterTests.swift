@@ -232,6 +232,22 @@ import Testing
         #expect(revision.downgrade == (example.operation.reversed.map { [$0] } ?? []))
     }
 
+    /// A generated column dropped and added again says why, above the drop, and reads back the same.
+    @Test func aReplacedGeneratedColumnIsExplained() throws {
+        var old = Column("total", .integer)
+        old.generated = .stored("price * 2")
+        var new = old
+        new.generated = .stored("price * 3")
+        let operations: [MigrateCore.Operation] = [
+            .dropColumn(TableName("items"), column: "total", definition: old), .addColumn(TableName("items"), new),
+        ]
+        let text = SwiftMigrationWriter.render(revision: "r1", downRevisions: ["r0"], message: "m", upgrade: operations)
+        let note = "\n        // No engine changes a generated column's expression in place: total is dropped and added again.\n"
+        #expect(text.contains(note + "        op.dropColumn("), "\(text)")
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "r1.swift")
+        #expect(revision.upgrade == operations)
+    }
+
     @Test func everyOperationCaseHasAnExample() {
         func caseName(_ operation: MigrateCore.Operation) -> String {
             String(String(describing: operation).prefix { $0 != "(" })
