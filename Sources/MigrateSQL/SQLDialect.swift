@@ -69,6 +69,9 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsDomains: Bool = false
     /// Whether generated columns may be `VIRTUAL` (computed when read, SQLite) besides `STORED`.
     public var supportsVirtualGeneratedColumns: Bool = false
+    /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
+    /// PARTITION`); without it a partitioned table or partition is an error.
+    public var supportsPartitions: Bool = false
     /// Whether a session can limit its lock waits and statements (`lock_timeout`,
     /// `statement_timeout`); see ``SessionTimeouts``.
     public var supportsSessionTimeouts: Bool
@@ -92,7 +95,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 
