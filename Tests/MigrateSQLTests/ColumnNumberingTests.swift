@@ -55,6 +55,10 @@ import Testing
             #expect(!sql.contains("IDENTITY"), "\(sql)")
         }
         #expect(Table(items, columns: [Column("id", .bigInteger, isPrimaryKey: true)]).implicitIdentityColumn == "id")
+        // PostgreSQL 15 has no identity columns in partitioned tables.
+        var partitioned = Table(items, columns: [Column("id", .integer, isPrimaryKey: true)])
+        partitioned.partitionKey = .range("id")
+        #expect(partitioned.implicitIdentityColumn == nil)
     }
 
     // MARK: - Identity kinds and serial
