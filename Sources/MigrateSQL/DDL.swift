@@ -134,7 +134,8 @@ extension SQLDialect {
                     .script, "generated column \(column.name) is VIRTUAL, which \(name) does not have",
                     hint: "Use generated: .stored(…) on \(name).")
             }
-            if isRowidAlias || column.isPrimaryKey && identityStyle == .rowidAlias && !generated.isStored {
+            // SQLite keeps generated columns out of every primary key.
+            if isRowidAlias || column.isPrimaryKey && identityStyle == .rowidAlias {
                 throw MigrateError(
                     .script, "generated column \(column.name) cannot be the primary key on \(name)",
                     hint: "Key the table on another column.")

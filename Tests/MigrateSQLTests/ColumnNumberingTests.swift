@@ -167,6 +167,12 @@ import Testing
         withDefault.generated = .stored("1")
         withDefault.defaultValue = .integer(1)
         #expect(throws: MigrateError.self) { try Self.render(.addColumn(items, withDefault), .postgresql) }
+        // SQLite keeps generated columns out of primary keys; PostgreSQL allows a stored one there.
+        var keyed = Column("code", .text, isPrimaryKey: true)
+        keyed.generated = .stored("upper(name)")
+        let table = Table(items, columns: [Column("name", .text, isPrimaryKey: true), keyed])
+        #expect(throws: MigrateError.self) { try Self.render(.createTable(table), .sqlite) }
+        #expect(try Self.render(.createTable(table), .postgresql).count == 1)
     }
 
     /// SQLite cannot add a STORED generated column in place, and a rebuild never inserts into one.
