@@ -69,6 +69,8 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsDomains: Bool = false
     /// Whether generated columns may be `VIRTUAL` (computed when read, SQLite) besides `STORED`.
     public var supportsVirtualGeneratedColumns: Bool = false
+    /// Whether `CREATE EXTENSION` exists; without it an extension is an error.
+    public var supportsExtensions: Bool = false
     /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
     /// PARTITION`); without it a partitioned table or partition is an error.
     public var supportsPartitions: Bool = false
@@ -95,7 +97,8 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsPartitions: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsExtensions: true,
+        supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 

@@ -9,7 +9,8 @@ extension SwiftMigrationWriter {
     /// `notes` become comment lines above the type: what the file does not declare, and why.
     package static func renderModels(
         tables: [Table], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        domains: [Domain] = [], typeName: String = "AppSchema", summary: String, notes: [String] = []
+        domains: [Domain] = [], schemas: [String] = [], extensions: [DatabaseExtension] = [],
+        typeName: String = "AppSchema", summary: String, notes: [String] = []
     ) -> String {
         var trivia: Trivia = [.newlines(2)]
         for line in notes {
@@ -19,6 +20,13 @@ extension SwiftMigrationWriter {
         trivia = trivia + [.docLineComment("/// \(summary)"), .newlines(1)]
         var properties = [property("tables", type: "[Table]", value: list(tables.map(tableDefinition), multiline: true))]
         // The other objects only when there are some, so a file of tables alone stays as it was.
+        if !schemas.isEmpty {
+            properties.append(property("schemas", type: "[String]", value: strings(schemas)))
+        }
+        if !extensions.isEmpty {
+            properties.append(
+                property("extensions", type: "[DatabaseExtension]", value: list(extensions.map(extensionDefinition), multiline: true)))
+        }
         if !sequences.isEmpty {
             properties.append(property("sequences", type: "[DatabaseSequence]", value: list(sequences.map(sequence), multiline: true)))
         }
@@ -47,6 +55,14 @@ extension SwiftMigrationWriter {
             model
         }
         return file.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description + "\n"
+    }
+
+    /// `DatabaseExtension("name", schema:, version:)`, as models files declare it.
+    static func extensionDefinition(_ definition: DatabaseExtension) -> ExprSyntax {
+        call("DatabaseExtension", [
+            arg(literal(definition.name)), arg("schema", definition.schema.map(literal)),
+            arg("version", definition.version.map(literal)),
+        ]).expression
     }
 
     /// `View("name", "SELECT …", schema:, materialized:, indexes: […])`, as models files declare it.

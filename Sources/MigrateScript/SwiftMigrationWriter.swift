@@ -76,10 +76,9 @@ package enum SwiftMigrationWriter {
         let parameter = FunctionParameterSyntax(
             firstName: .wildcardToken(), secondName: .identifier("op"),
             type: IdentifierTypeSyntax(name: .identifier("Operations")))
+        let notes = notes(for: operations)
         let body = CodeBlockSyntax {
-            for (offset, operation) in operations.enumerated() {
-                bodyItem(operation, note: note(before: offset, in: operations))
-            }
+            for (index, operation) in operations.enumerated() { bodyItem(operation, note: notes[index]) }
         }
         return DeclSyntax(FunctionDeclSyntax(
             leadingTrivia: .newlines(2),
@@ -444,8 +443,9 @@ package enum SwiftMigrationWriter {
     /// The `op.…` calls recording `operations`, one statement each, formatted as ``render`` writes
     /// them inside a body but not indented (a revision template indents them where it puts them).
     package static func statementsText(_ operations: [MigrateCore.Operation]) -> String {
+        let notes = notes(for: operations)
         let items = CodeBlockItemListSyntax {
-            for operation in operations { bodyItem(operation) }
+            for (index, operation) in operations.enumerated() { bodyItem(operation, note: notes[index]) }
         }
         var text = items.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description
         while let first = text.first, first.isWhitespace { text.removeFirst() }
@@ -453,19 +453,60 @@ package enum SwiftMigrationWriter {
         return text
     }
 
-    static func bodyItem(_ operation: MigrateCore.Operation, note: String? = nil) -> CodeBlockItemSyntax {
-        guard let note else { return CodeBlockItemSyntax(item: .expr(statement(operation))) }
-        return CodeBlockItemSyntax(
-            leadingTrivia: [.newlines(1), .lineComment("// \(note)"), .newlines(1)], item: .expr(statement(operation)))
+    static func bodyItem(_ operation: MigrateCore.Operation, note: [String]? = nil) -> CodeBlockItemSyntax {
+        let item = CodeBlockItemSyntax(item: .expr(statement(operation)))
+        guard let note else { return item }
+        var trivia: Trivia = [.newlines(1)]
+        for line in note { trivia = trivia + [.lineComment("// \(line)"), .newlines(1)] }
+        return item.with(\.leadingTrivia, trivia)
     }
 
-    /// What a reader of the migration should know before the operation at `offset`: a column
-    /// dropped and added again because its generated expression changed loses what it held.
-    static func note(before offset: Int, in operations: [MigrateCore.Operation]) -> String? {
-        guard offset + 1 < operations.count, case .dropColumn(let table, let name, let dropped?) = operations[offset],
-            case .addColumn(let addedTable, let added) = operations[offset + 1], addedTable == table, added.name == name,
-            dropped.generated != nil || added.generated != nil
-        else { return nil }
-        return "No engine changes a generated column's expression in place: \(name) is dropped and added again."
+    /// Comment lines to write above some operations, by position: where autogenerate had to
+    /// choose, what it chose. An enumeration recreated because values went and others came may
+    /// really have had a value renamed, which no comparison can tell; a generated column whose
+    /// expression changed is dropped and added again.
+    static func notes(for operations: [MigrateCore.Operation]) -> [Int: [String]] {
+        var notes: [Int: [String]] = [:]
+        for (index, operation) in operations.enumerated() {
+            guard case .createEnumeration(let temporary, let values) = operation else { continue }
+            let rest = operations[(index + 1)...]
+            guard let renamed = rest.firstIndex(where: {
+                if case .renameEnumeration(temporary, _) = $0 { return true }
+                return false
+            }), case .renameEnumeration(_, let name) = operations[renamed],
+                let dropped = rest.first(where: {
+                    if case .dropEnumeration(let type, _) = $0 { return type.name == name && type.schema == temporary.schema }
+                    return false
+                }), case .dropEnumeration(let type, let old?) = dropped
+            else { continue }
+            let gone = old.filter { !values.contains($0) }
+            let new = values.filter { !old.contains($0) }
+            var lines = [
+                "\(type) is recreated as \(temporary.name) with its new values, each column converted and the old type replaced:"
+            ]
+            if !gone.isEmpty {
+                lines.append("this fails, naming them, while rows hold \(gone.map { "'\($0)'" }.joined(separator: ", ")).")
+            } else {
+                lines.append("PostgreSQL cannot reorder the values of a type.")
+            }
+            if gone.count == 1, new.count == 1 {
+                lines.append(
+                    "If '\(gone[0])' was renamed to '\(new[0])', replace these steps with "
+                        + "op.renameEnumerationValue(\"\(type.name)\", from: \"\(gone[0])\", to: \"\(new[0])\""
+                        + (type.schema.map { ", schema: \"\($0)\"" } ?? "") + "), which keeps those rows.")
+            } else if !gone.isEmpty, !new.isEmpty {
+                lines.append("If values were renamed, op.renameEnumerationValue renames each and keeps its rows.")
+            }
+            notes[index] = lines
+        }
+        // A generated column dropped and added again, its expression having changed, loses what it held.
+        for index in operations.indices.dropLast() {
+            guard case .dropColumn(let table, let name, let dropped?) = operations[index],
+                case .addColumn(let addedTable, let added) = operations[index + 1], addedTable == table,
+                added.name == name, dropped.generated != nil || added.generated != nil
+            else { continue }
+            notes[index] = ["No engine changes a generated column's expression in place: \(name) is dropped and added again."]
+        }
+        return notes
     }
 }
