@@ -122,6 +122,9 @@ public struct ColumnChanges: Sendable, Hashable, Codable {
     /// `.some(nil)` returns to the engine's default collation.
     public var collation: String?? = nil
     public var existingCollation: String?? = nil
+    /// `.some(nil)` stops the database numbering the column (PostgreSQL; see ``IdentityGeneration``).
+    public var identity: IdentityGeneration?? = nil
+    public var existingIdentity: IdentityGeneration?? = nil
 
     public init(
         newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
@@ -183,6 +186,11 @@ extension Operation {
             if let collation = changes.collation {
                 parts.append(
                     "modify_collation \((changes.existingCollation ?? nil) ?? "default") -> \(collation ?? "default")")
+            }
+            if let identity = changes.identity {
+                parts.append(
+                    "modify_identity \(IdentityGeneration.summaryText(changes.existingIdentity ?? nil)) -> "
+                        + IdentityGeneration.summaryText(identity))
             }
             let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
             let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
@@ -375,6 +383,11 @@ extension Operation {
                 // PostgreSQL sets a collation together with the type, which this change kept.
                 if changes.type == nil { back.existingType = changes.existingType }
             }
+            if let newIdentity = changes.identity {
+                guard let existing = changes.existingIdentity else { return nil }
+                back.identity = .some(existing)
+                back.existingIdentity = .some(newIdentity)
+            }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
         case .attachPartition(let table, let partition):
             return .detachPartition(table, partition)
@@ -452,6 +465,19 @@ extension Operation {
             }
         case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
+        }
+    }
+}
+
+extension IdentityGeneration {
+    /// How `revision --autogenerate` names a column's numbering: `identity by default`,
+    /// `identity always`, `serial`, or `none`.
+    package static func summaryText(_ identity: IdentityGeneration?) -> String {
+        switch identity {
+        case nil: "none"
+        case .byDefault?: "identity by default"
+        case .always?: "identity always"
+        case .serial?: "serial"
         }
     }
 }

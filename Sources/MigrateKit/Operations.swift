@@ -132,10 +132,13 @@ public final class Operations {
     /// `dropDefault` and `dropComment` remove the default and the comment (a `nil` argument
     /// would read as "unchanged"). The `existing…` arguments describe the column before the
     /// change: SQLite's table rebuilds and reverses use them; `existingDefault: .some(nil)`
-    /// says the column had no default.
+    /// says the column had no default. `identity` changes how PostgreSQL numbers the column
+    /// (`true`, `.always`, `.serial`, or `false` to stop), restarting the new numbering past the
+    /// largest value already there.
     ///
     /// ```swift
     /// op.alterColumn("accounts", "name", type: .string(length: 100), nullable: false)
+    /// op.alterColumn("accounts", "id", identity: true, existingIdentity: .serial)
     /// op.alterColumn("accounts", "created", newName: "created_at", dropDefault: true)
     /// ```
     public func alterColumn(
@@ -143,7 +146,8 @@ public final class Operations {
         default defaultValue: ServerDefault? = nil, dropDefault: Bool = false, comment: String? = nil,
         dropComment: Bool = false, existingType: ColumnType? = nil, existingNullable: Bool? = nil,
         existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, collation: String? = nil,
-        dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil
+        dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil,
+        identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil
     ) {
         var changes = ColumnChanges(
             newName: newName, type: type, isNullable: nullable,
@@ -153,6 +157,8 @@ public final class Operations {
             existingComment: existingComment)
         changes.collation = dropCollation ? .some(nil) : collation.map { .some($0) }
         changes.existingCollation = existingCollation
+        changes.identity = identity.map(\.generation)
+        changes.existingIdentity = existingIdentity.map(\.generation)
         record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
     }
 

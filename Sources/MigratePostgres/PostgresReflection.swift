@@ -18,13 +18,14 @@ extension PostgresConnection {
     /// reflection never fails on an exotic column.
     ///
     /// Decisions worth knowing:
-    /// - A `serial` column (a `nextval(…)` default on a sequence the column owns) reads as an
-    ///   identity column without a default, like `GENERATED … AS IDENTITY`: both mean "the database
-    ///   numbers the rows", and databases made by Alembic use `serial` for integer keys.
+    /// - A `serial` column (a `nextval(…)` default on a sequence the column owns) reads as
+    ///   `.serial` without a default, told apart from `GENERATED ALWAYS`/`BY DEFAULT AS IDENTITY`.
+    ///   A lone integer primary key the database does not number reads with `autoincrement: false`.
     /// - Defaults that are literals read as `ServerDefault` literals through the casts PostgreSQL
     ///   adds (`'abc'::character varying` is `.string("abc")`, `'-1'::integer` is `.integer(-1)`);
     ///   `NULL` is no default; anything else is `.expression` with `pg_get_expr`'s text.
-    /// - Generated columns (`GENERATED ALWAYS AS (…) STORED`) have no default in the model.
+    /// - A generated column (`GENERATED ALWAYS AS (…) STORED`) reads with its expression as
+    ///   `pg_get_expr` prints it, and no default.
     /// - Indexes that back a primary key, unique or exclusion constraint are not listed as indexes.
     ///   An index's access method is stated unless it is btree, a key's operator class unless it
     ///   is the type's default, its collation unless it is the column's (an expression key's: the
@@ -125,7 +126,8 @@ struct PostgresCatalogReader {
         var name: String
         var type: ColumnType
         var isNullable: Bool
-        var isIdentity: Bool
+        var identity: IdentityGeneration?
+        var generated: GeneratedColumn?
         var defaultValue: ServerDefault?
         var comment: String?
         /// Set only when it differs from the type's own collation, as a declaration would say it.
@@ -252,19 +254,26 @@ struct PostgresCatalogReader {
             } else {
                 type = dialect.columnType(declared: typeText)
             }
-            let identity = row[6] ?? ""
-            let generated = row[7] ?? ""
             let ownsSequence = row[13] == "t"
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
-            var isIdentity = !identity.isEmpty
+            var identity: IdentityGeneration? = switch row[6] {
+            case "a": .always
+            case "d": .byDefault
+            default: nil
+            }
             if ownsSequence, let sql = row[5], sql.hasPrefix("nextval(") {
-                isIdentity = true
+                identity = .serial
                 defaultValue = nil
             }
-            if !generated.isEmpty { defaultValue = nil }
+            var generated: GeneratedColumn?
+            if row[7] == "s", let sql = row[5] {
+                // pg_attrdef holds the generation expression, which is no default.
+                generated = .stored(Self.generationExpression(sql))
+                defaultValue = nil
+            }
             tables[oid]?.columns[number] = ColumnRow(
-                name: name, type: type, isNullable: row[4] != "t", isIdentity: isIdentity, defaultValue: defaultValue,
-                comment: row[8], collation: row[14])
+                name: name, type: type, isNullable: row[4] != "t", identity: identity, generated: generated,
+                defaultValue: defaultValue, comment: row[8], collation: row[14])
             tables[oid]?.columnOrder.append(number)
         }
 
@@ -403,8 +412,10 @@ struct PostgresCatalogReader {
                     guard let column = table.columns[number] else { return nil }
                     var reflected = Column(
                         column.name, column.type, isNullable: column.isNullable,
-                        isPrimaryKey: primaryKey.contains(number), isIdentity: column.isIdentity,
-                        defaultValue: column.defaultValue, comment: column.comment)
+                        isPrimaryKey: primaryKey.contains(number), defaultValue: column.defaultValue,
+                        comment: column.comment)
+                    reflected.identity = column.identity
+                    reflected.generated = column.generated
                     reflected.collation = column.collation
                     return reflected
                 }
@@ -416,6 +427,12 @@ struct PostgresCatalogReader {
                 if !keyInColumnOrder { reflected.primaryKeyOrder = keyOrder }
                 reflected.partitionKey = table.partitionKey
                 reflected.partitionOf = table.partitionOf
+                // A lone integer key the database does not number says so, as a declaration must.
+                if let plainKey = reflected.implicitIdentityColumn,
+                    let position = reflected.columns.firstIndex(where: { $0.name == plainKey })
+                {
+                    reflected.columns[position].autoincrement = false
+                }
                 return reflected
             })
         try readObjects(
@@ -448,6 +465,16 @@ struct PostgresCatalogReader {
             // now() and CURRENT_TIMESTAMP are the same function; the portable default says so.
             return ["now()", "CURRENT_TIMESTAMP"].contains(sql) ? .currentTimestamp : .expression(sql)
         }
+    }
+
+    /// A generated column's expression as `pg_get_expr` prints it, without the parentheses
+    /// PostgreSQL puts around the whole of it.
+    static func generationExpression(_ sql: String) -> String {
+        var text = Substring(sql)
+        while text.first == "(", text.last == ")", enclosesWhole(text) {
+            text = text.dropFirst().dropLast()
+        }
+        return String(text)
     }
 
     /// `confupdtype`/`confdeltype` codes; NO ACTION, the default, reads as unspecified.

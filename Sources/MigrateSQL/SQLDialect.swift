@@ -67,6 +67,8 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsSequences: Bool = false
     /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
     public var supportsDomains: Bool = false
+    /// Whether generated columns may be `VIRTUAL` (computed when read, SQLite) besides `STORED`.
+    public var supportsVirtualGeneratedColumns: Bool = false
     /// Whether `CREATE EXTENSION` exists; without it an extension is an error.
     public var supportsExtensions: Bool = false
     /// Whether functions and procedures are created from their `CREATE` statements; without
@@ -120,6 +122,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: false, supportsAddColumnWithExpressionDefault: false,
         supportsAddNotNullColumnWithoutDefault: false, canRebuildTables: true, lockScope: .database,
         supportsVirtualTables: true, typeNamesDecideAffinity: true, supportsSQLiteTableOptions: true,
+        supportsVirtualGeneratedColumns: true,
         supportsSessionTimeouts: false, parameterPrefix: "?",
         supportsProcedureCommit: false)
 

@@ -362,8 +362,10 @@ struct Comparison {
 
     mutating func compareTable(_ declared: Table, _ reflected: Table) {
         let name = declared.name
-        var declared = declared
-        var reflected = reflected
+        // Both sides as the engine numbers them: reflection states a plain key (`autoincrement:
+        // false`), so only a table written as a declaration gains an identity here.
+        var declared = dialect.numbered(declared)
+        var reflected = dialect.numbered(reflected)
         Self.pairEquivalentUniqueness(&declared, &reflected)
         compareColumns(declared, reflected)
         comparePrimaryKey(declared, reflected)
@@ -388,6 +390,15 @@ struct Comparison {
                 var added = column
                 added.isPrimaryKey = false
                 addColumns.append(.addColumn(name, added))
+                continue
+            }
+            if !Self.sameGeneration(column.generated, existing.generated) {
+                // No engine changes a column's expression in place (PostgreSQL can only drop it):
+                // the column is dropped and added again, computed anew from the new expression.
+                var added = column
+                added.isPrimaryKey = false
+                alterColumns.append(.dropColumn(name, column: existing.name, definition: existing))
+                alterColumns.append(.addColumn(name, added))
                 continue
             }
             if let changes = changes(from: existing, to: column) {
@@ -416,6 +427,13 @@ struct Comparison {
             changes.type = column.type
             changed = true
         }
+        // PostgreSQL tells identity kinds and serial apart; SQLite's rowid alias numbers a lone
+        // INTEGER key however it was declared.
+        if dialect.identityStyle == .generatedByDefault, column.identity != existing.identity {
+            changes.identity = .some(column.identity)
+            changes.existingIdentity = .some(existing.identity)
+            changed = true
+        }
         // An identity column's values come from the database, whatever its default says.
         if options.compareServerDefaults, !column.isIdentity, !existing.isIdentity,
             dialect.comparableDefault(column.defaultValue) != dialect.comparableDefault(existing.defaultValue)
@@ -433,6 +451,17 @@ struct Comparison {
             changed = true
         }
         return changed ? changes : nil
+    }
+
+    /// Both plain, or both generated alike: same storage, same loosely normalised expression.
+    static func sameGeneration(_ generated: GeneratedColumn?, _ other: GeneratedColumn?) -> Bool {
+        switch (generated, other) {
+        case (nil, nil): return true
+        case (let generated?, let other?):
+            return generated.isStored == other.isStored
+                && SQLExpressionText.comparable(generated.expression) == SQLExpressionText.comparable(other.expression)
+        default: return false
+        }
     }
 
     mutating func comparePrimaryKey(_ declared: Table, _ reflected: Table) {

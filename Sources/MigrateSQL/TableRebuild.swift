@@ -46,7 +46,10 @@ extension SQLDialect {
         created.indexes = []
         statements.append(try createTableSQL(created, as: temporary))
 
-        let copied = table.columns.compactMap { column in sources[column.name].map { (column.name, $0) } }
+        // A generated column computes its values itself: inserting into one is an error.
+        let copied = table.columns.compactMap { column in
+            column.generated == nil ? sources[column.name].map { (column.name, $0) } : nil
+        }
         let rowidNames: Set<String> = ["rowid", "oid", "_rowid_"]
         let aliasCopied = table.columns.contains { column in
             column.isIdentity && identityStyle == .rowidAlias && sources[column.name] != nil
@@ -98,6 +101,11 @@ extension Table {
             return true
         }
         if indexes.contains(where: { $0.mentions(column) }) { return true }
+        if columns.contains(where: { other in
+            other.generated.map { SQLTokenizer.mentions($0.expression, identifier: column) } ?? false
+        }) {
+            return true
+        }
         return checkConstraints.contains { SQLTokenizer.mentions($0.expression, identifier: column) }
     }
 

@@ -167,8 +167,10 @@ extension SQLiteConnection: SchemaInspector {
         var columns: [Column] = []
         for row in columnRows {
             let name = row[1] ?? ""
-            if (Int(row[6] ?? "0") ?? 0) > 1 {
-                // A generated column (hidden 2 or 3): the vocabulary has no place for its expression.
+            // A generated column (hidden 2 VIRTUAL, 3 STORED) takes its expression from the table's SQL.
+            let hidden = Int(row[6] ?? "0") ?? 0
+            let generated = hidden > 1 ? definition.generated[name.lowercased()] : nil
+            if hidden > 1, generated == nil {
                 if !unrepresentable.contains("generated column \(name)") { unrepresentable.append("generated column \(name)") }
                 continue
             }
@@ -199,6 +201,7 @@ extension SQLiteConnection: SchemaInspector {
             // Other key columns of a rowid table hold NULL unless declared NOT NULL (a quirk SQLite keeps).
             if isKey, !isRowidAlias, !definition.options.isWithoutRowid { column.isNullable = row[3] != "1" }
             column.collation = definition.collations[name.lowercased()]
+            column.generated = generated
             columns.append(column)
         }
 

@@ -34,6 +34,8 @@ struct SQLiteTableDefinition {
     var options = SQLiteTableOptions()
     /// Each column's `COLLATE`, by the column's name as written.
     var collations: [String: String] = [:]
+    /// Generated columns' expressions, by lowercased column name, as written.
+    var generated: [String: GeneratedColumn] = [:]
     /// Clauses a rebuild could not carry over, as phrases for messages.
     var unrepresentable: [String] = []
 
@@ -110,11 +112,15 @@ struct SQLiteTableDefinition {
                 let (deferral, match) = parseReferences(&cursor)
                 foreignKeys.append(NamedColumns(name: pendingName, columns: [column], deferral: deferral, match: match))
             case "GENERATED", "AS":
-                unrepresentable.append("generated column \(column)")
                 cursor.skip("ALWAYS")
                 cursor.skip("AS")
-                cursor.skipGroup()
-                if !cursor.skip("STORED") { cursor.skip("VIRTUAL") }
+                guard let expression = cursor.parenthesized() else {
+                    unrepresentable.append("generated column \(column)")
+                    continue
+                }
+                let isStored = cursor.skip("STORED")
+                if !isStored { cursor.skip("VIRTUAL") }
+                generated[column.lowercased()] = isStored ? .stored(expression) : .virtual(expression)
             default:
                 unrepresentable.append("the clause \(token.text) on column \(column)")
             }

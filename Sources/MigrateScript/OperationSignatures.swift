@@ -681,11 +681,14 @@ enum OperationSignatures {
         let collation = Param.optional("collation", .string)
         let dropCollation = Param.optional("dropCollation", .bool)
         let existingCollation = Param.optional("existingCollation", .someOrNil(.string))
+        let identity = Param.optional("identity", .identity)
+        let existingIdentity = Param.optional("existingIdentity", .identity)
         return Signature(
             "op.alterColumn",
             [
                 table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
                 existingNullable, existingDefault, existingComment, collation, dropCollation, existingCollation, schema,
+                identity, existingIdentity,
             ],
             read: { a in
                 let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
@@ -700,6 +703,8 @@ enum OperationSignatures {
                 let newCollation = try a.optional(collation)
                 changes.collation = try a.optional(dropCollation) == true ? .some(nil) : newCollation.map { .some($0) }
                 changes.existingCollation = try a.optional(existingCollation)
+                changes.identity = try a.optional(identity)
+                changes.existingIdentity = try a.optional(existingIdentity)
                 return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
             },
             write: { operation in
@@ -719,6 +724,7 @@ enum OperationSignatures {
                     collation.written(ifPresent: changes.collation ?? nil),
                     dropCollation.written(ifPresent: changes.collation.flatMap { $0 == nil ? true : nil }),
                     existingCollation.written(ifPresent: changes.existingCollation), schema.written(ifPresent: name.schema),
+                    identity.written(ifPresent: changes.identity), existingIdentity.written(ifPresent: changes.existingIdentity),
                 ]
             })
     }()

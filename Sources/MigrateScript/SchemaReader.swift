@@ -145,6 +145,32 @@ extension ScriptSource {
             expected: "a deferral such as `.deferred`")
     }
 
+    /// `identity:` of a column or `alterColumn`: `true` (by default), `false` (none), or
+    /// `.byDefault`, `.always`, `.serial`.
+    func identityGeneration(_ expression: ExprSyntax) throws -> IdentityGeneration? {
+        if expression.is(BooleanLiteralExprSyntax.self) { return try bool(expression) ? .byDefault : nil }
+        return try enumValue(
+            expression, typeName: "ColumnIdentity",
+            cases: [
+                "byDefault": EnumCase(parameters: nil) { _ in .byDefault },
+                "always": EnumCase(parameters: nil) { _ in .always },
+                "serial": EnumCase(parameters: nil) { _ in .serial },
+            ],
+            expected: "`true`, `false`, `.always` or `.serial`")
+    }
+
+    /// `generated:` of a column: `.stored("sql")` or `.virtual("sql")`.
+    func generatedColumn(_ expression: ExprSyntax) throws -> GeneratedColumn? {
+        guard !expression.is(NilLiteralExprSyntax.self) else { return nil }
+        return try enumValue(
+            expression, typeName: "GeneratedColumn",
+            cases: [
+                "stored": EnumCase(parameters: Self.sqlParameters) { .stored(try self.string($0["sql"]!)) },
+                "virtual": EnumCase(parameters: Self.sqlParameters) { .virtual(try self.string($0["sql"]!)) },
+            ],
+            expected: "`.stored(\"expression\")` or `.virtual(\"expression\")`")
+    }
+
     func optionalForeignKeyMatch(_ expression: ExprSyntax?) throws -> ForeignKeyMatch? {
         guard let expression, !expression.is(NilLiteralExprSyntax.self) else { return nil }
         return try foreignKeyMatch(expression)
@@ -208,7 +234,8 @@ extension ScriptSource {
 
     // MARK: Initializers
 
-    static let columnParameters = Parameter.list("_name _type primaryKey? nullable? identity? default? comment? collation?")
+    static let columnParameters = Parameter.list(
+        "_name _type primaryKey? nullable? identity? default? comment? collation? generated? autoincrement?")
 
     func column(_ expression: ExprSyntax) throws -> Column {
         guard let construct = try initializer(expression, typeNames: ["Column"]) else {
@@ -223,10 +250,12 @@ extension ScriptSource {
             try string(arguments["name"]!), try columnType(arguments["type"]!),
             isNullable: try optionalBool(arguments["nullable"]) ?? true,
             isPrimaryKey: try optionalBool(arguments["primaryKey"]) ?? false,
-            isIdentity: try optionalBool(arguments["identity"]) ?? false,
             defaultValue: try optionalServerDefault(arguments["default"]),
             comment: try optionalString(arguments["comment"]))
+        column.identity = try arguments["identity"].flatMap(identityGeneration)
         column.collation = try optionalString(arguments["collation"])
+        column.generated = try arguments["generated"].flatMap(generatedColumn)
+        column.autoincrement = try optionalBool(arguments["autoincrement"]) ?? true
         // As the initializer does: a key column says `nullable: true` to be one SQLite lets hold NULL.
         if column.isPrimaryKey, try optionalBool(arguments["nullable"]) == true { column.isNullable = true }
         return column

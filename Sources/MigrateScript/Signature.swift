@@ -267,6 +267,13 @@ extension LiteralKind where Value == ConstraintDeferral {
     }
 }
 
+extension LiteralKind where Value == IdentityGeneration? {
+    /// `true`, `false`, `.always`, `.serial`.
+    static var identity: LiteralKind {
+        LiteralKind(read: { try $0.identityGeneration($1) }, write: SwiftMigrationWriter.identity)
+    }
+}
+
 extension LiteralKind where Value == ForeignKeyMatch {
     static var foreignKeyMatch: LiteralKind {
         LiteralKind(

@@ -185,11 +185,27 @@ package enum SwiftMigrationWriter {
             // A key column is NOT NULL unless it says otherwise (a nullable SQLite key); a
             // column that is neither says only when it is NOT NULL.
             arg("nullable", column.isPrimaryKey ? (column.isNullable ? bool(true) : nil) : (column.isNullable ? nil : bool(false))),
-            arg("identity", column.isIdentity ? bool(true) : nil),
+            arg("identity", column.identity.map(identity)),
             arg("default", column.defaultValue.map(serverDefault)),
             arg("comment", column.comment.map(literal)),
             arg("collation", column.collation.map(literal)),
+            arg("generated", column.generated.map(generatedColumn)),
+            arg("autoincrement", column.autoincrement ? nil : bool(false)),
         ]).expression
+    }
+
+    /// `true` for an identity by default, `false` for none, else `.always` or `.serial`.
+    static func identity(_ identity: IdentityGeneration?) -> ExprSyntax {
+        switch identity {
+        case nil: bool(false)
+        case .byDefault?: bool(true)
+        case .always?: member("always")
+        case .serial?: member("serial")
+        }
+    }
+
+    static func generatedColumn(_ generated: GeneratedColumn) -> ExprSyntax {
+        call(generated.isStored ? ".stored" : ".virtual", [arg(literal(generated.expression))]).expression
     }
 
     /// `DatabaseSequence("name", schema:, start:, …)`, only the options that are set.
@@ -447,7 +463,8 @@ package enum SwiftMigrationWriter {
 
     /// Comment lines to write above some operations, by position: where autogenerate had to
     /// choose, what it chose. An enumeration recreated because values went and others came may
-    /// really have had a value renamed, which no comparison can tell.
+    /// really have had a value renamed, which no comparison can tell; a generated column whose
+    /// expression changed is dropped and added again.
     static func notes(for operations: [MigrateCore.Operation]) -> [Int: [String]] {
         var notes: [Int: [String]] = [:]
         for (index, operation) in operations.enumerated() {
@@ -481,6 +498,14 @@ package enum SwiftMigrationWriter {
                 lines.append("If values were renamed, op.renameEnumerationValue renames each and keeps its rows.")
             }
             notes[index] = lines
+        }
+        // A generated column dropped and added again, its expression having changed, loses what it held.
+        for index in operations.indices.dropLast() {
+            guard case .dropColumn(let table, let name, let dropped?) = operations[index],
+                case .addColumn(let addedTable, let added) = operations[index + 1], addedTable == table,
+                added.name == name, dropped.generated != nil || added.generated != nil
+            else { continue }
+            notes[index] = ["No engine changes a generated column's expression in place: \(name) is dropped and added again."]
         }
         return notes
     }

@@ -20,15 +20,16 @@ import TestSupport
         CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL);
         """
 
-    /// Model elements of the base schema, one array per table, edited by each case.
+    /// Model elements of the base schema, one array per table, edited by each case. The SQL
+    /// leaves the integer keys for the inserts to fill on PostgreSQL, which the models say.
     static let authors = [
-        #"Column("id", .integer, primaryKey: true)"#,
+        #"Column("id", .integer, primaryKey: true, autoincrement: false)"#,
         #"Column("name", .string(length: 100), nullable: false)"#,
         #"Column("bio", .text)"#,
         #"UniqueConstraint(["name"], name: "uq_authors_name")"#,
     ]
     static let books = [
-        #"Column("id", .integer, primaryKey: true)"#,
+        #"Column("id", .integer, primaryKey: true, autoincrement: false)"#,
         #"Column("author_id", .integer, nullable: false)"#,
         #"Column("title", .string(length: 200), nullable: false)"#,
     ]

@@ -39,8 +39,8 @@ import TestSupport
         CREATE TABLE audit.events (id INTEGER PRIMARY KEY);
         """
     static let schemasModels = """
-                Table("accounts", Column("id", .integer, primaryKey: true)),
-                Table("orders", Column("id", .integer, primaryKey: true), schema: "sales"),
+                Table("accounts", Column("id", .integer, primaryKey: true, autoincrement: false)),
+                Table("orders", Column("id", .integer, primaryKey: true, autoincrement: false), schema: "sales"),
         """
 
     /// `include_schemas: true` compares every schema but PostgreSQL's own; a list, `false` and
@@ -79,7 +79,7 @@ import TestSupport
         """
     static let filteredModels = """
                 Table("accounts",
-                    Column("id", .integer, primaryKey: true),
+                    Column("id", .integer, primaryKey: true, autoincrement: false),
                     Column("email", .string(length: 200)),
                     Column("nickname", .text),
                     Index("ix_accounts_email", columns: ["email"])),

@@ -93,8 +93,8 @@ import TestSupport
 
             enum AppSchema: ModelSchema {
                 static let tables: [Table] = [
-                    Table("items", Column("id", .integer, primaryKey: true)),
-                    Table("labels", Column("id", .integer, primaryKey: true)),
+                    Table("items", Column("id", .integer, primaryKey: true, autoincrement: false)),
+                    Table("labels", Column("id", .integer, primaryKey: true, autoincrement: false)),
                 ]
             }
 

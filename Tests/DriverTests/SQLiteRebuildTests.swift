@@ -89,7 +89,9 @@ import TestSupport
         let connection = try database()
         try connection.execute(
             """
-            CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT COLLATE NOCASE, total INTEGER GENERATED ALWAYS AS (id * 2));
+            CREATE TABLE t (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT COLLATE NOCASE NOT NULL ON CONFLICT REPLACE,
+                total INTEGER GENERATED ALWAYS AS (id * 2));
             """)
         let error = try #require(throws: MigrateError.self) {
             try SQLDialect.sqlite.statements(
@@ -97,7 +99,37 @@ import TestSupport
         }
         #expect(!error.message.contains("AUTOINCREMENT"))
         #expect(!error.message.contains("COLLATE"))
-        #expect(error.message.contains("generated column total"))
+        #expect(!error.message.contains("generated column"))
+        #expect(error.message.contains("ON CONFLICT REPLACE on name"))
+    }
+
+    /// Generated columns reflect with their expressions and storage, and a rebuild recreates them
+    /// without inserting into them, so the rows keep their values and the columns compute theirs.
+    @Test func rebuildKeepsGeneratedColumnsAndTheirRows() throws {
+        let connection = try database()
+        try connection.execute(
+            """
+            CREATE TABLE t (id INTEGER PRIMARY KEY, qty INT NOT NULL, twice INT GENERATED ALWAYS AS (qty * 2) STORED,
+                label TEXT AS ('#' || qty));
+            INSERT INTO t (qty) VALUES (1), (4);
+            """)
+        let table = try #require(try connection.table(TableName("t")))
+        #expect(table.column(named: "twice")?.generated == .stored("qty * 2"))
+        #expect(table.column(named: "label")?.generated == .virtual("'#' || qty"))
+        try connection.beginMigrationSession()
+        try connection.beginTransaction()
+        for statement in try SQLDialect.sqlite.statements(
+            for: .createCheckConstraint(TableName("t"), CheckConstraint(name: "ck_qty", expression: "qty > 0")),
+            inspector: connection)
+        {
+            try connection.execute(statement)
+        }
+        try connection.commit()
+        try connection.endMigrationSession()
+        #expect(try connection.query("SELECT id, qty, twice, label FROM t ORDER BY id") == [
+            ["1", "1", "2", "#1"], ["2", "4", "8", "#4"],
+        ])
+        #expect(try connection.table(TableName("t"))?.column(named: "twice")?.generated == .stored("qty * 2"))
     }
 
     /// A STRICT table with AUTOINCREMENT, a collation and a trigger, and a WITHOUT ROWID table,

@@ -49,6 +49,14 @@ import Testing
         }
     }
 
+    static let droppedIdentity: ColumnChanges = {
+        var changes = ColumnChanges(
+            existingType: .integer, existingNullable: false, existingDefault: .some(nil), existingComment: .some(nil))
+        changes.identity = .some(nil)
+        changes.existingIdentity = .some(.byDefault)
+        return changes
+    }()
+
     static let tags = Table(
         TableName("tags"),
         columns: [Column("id", .integer, isPrimaryKey: true), Column("label", .text)],
@@ -204,6 +212,8 @@ import Testing
             },
             expected: [
                 .dropConstraint(orders, name: "orders_pkey", kind: .primaryKey),
+                // No longer the lone integer key, id is no longer numbered.
+                .alterColumn(orders, column: "id", changes: droppedIdentity),
                 .createPrimaryKey(orders, name: "pk_orders", columns: ["account_id"]),
             ]),
         Case(
@@ -215,6 +225,8 @@ import Testing
             },
             expected: [
                 .dropConstraint(orders, name: "orders_pkey", kind: .primaryKey),
+                // No longer the lone integer key, id is no longer numbered.
+                .alterColumn(orders, column: "id", changes: droppedIdentity),
                 .createPrimaryKey(orders, name: "pk_orders", columns: ["account_id", "id"]),
             ]),
         Case(
@@ -528,7 +540,7 @@ import Testing
             Table(
                 TableName("items"),
                 columns: [
-                    Column("id", .custom("int4"), isPrimaryKey: true), Column("qty", .custom("INTEGER")),
+                    Column("id", .custom("int4"), isPrimaryKey: true, isIdentity: true), Column("qty", .custom("INTEGER")),
                     Column("sku", .custom("text")),
                 ],
                 primaryKeyName: "items_pkey",

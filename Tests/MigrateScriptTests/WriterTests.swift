@@ -64,6 +64,35 @@ import Testing
             table.sqliteOptions = SQLiteTableOptions(isStrict: true, autoincrement: true)
             return table
         }())),
+        Example(name: "createTable, identity kinds, serial and generated columns", operation: .createTable({
+            var table = Table(TableName("orders"), columns: [
+                Column("id", .bigInteger, isPrimaryKey: true), Column("number", .integer, isNullable: false),
+                Column("legacy", .integer), Column("price", .integer), Column("total", .integer), Column("label", .text),
+            ])
+            table.columns[0].identity = .always
+            table.columns[1].identity = .serial
+            table.columns[2].identity = .byDefault
+            table.columns[4].generated = .stored("price * 2")
+            table.columns[5].generated = .virtual("'#' || number")
+            return table
+        }())),
+        Example(name: "createTable, a key that does not auto-increment", operation: .createTable({
+            var table = Table(TableName("codes"), columns: [Column("id", .integer, isPrimaryKey: true)])
+            table.columns[0].autoincrement = false
+            return table
+        }())),
+        Example(name: "alterColumn, identity", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(.byDefault)
+            changes.existingIdentity = .some(.serial)
+            return changes
+        }())),
+        Example(name: "alterColumn, identity dropped", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(nil)
+            changes.existingIdentity = .some(.always)
+            return changes
+        }())),
         Example(name: "alterTableOptions", operation: .alterTableOptions(
             TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
         Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
@@ -253,6 +282,22 @@ import Testing
         let revision = try SwiftMigrationFile.revision(parsing: text, path: "r1.swift")
         #expect(revision.upgrade == [example.operation], "\(text)")
         #expect(revision.downgrade == (example.operation.reversed.map { [$0] } ?? []))
+    }
+
+    /// A generated column dropped and added again says why, above the drop, and reads back the same.
+    @Test func aReplacedGeneratedColumnIsExplained() throws {
+        var old = Column("total", .integer)
+        old.generated = .stored("price * 2")
+        var new = old
+        new.generated = .stored("price * 3")
+        let operations: [MigrateCore.Operation] = [
+            .dropColumn(TableName("items"), column: "total", definition: old), .addColumn(TableName("items"), new),
+        ]
+        let text = SwiftMigrationWriter.render(revision: "r1", downRevisions: ["r0"], message: "m", upgrade: operations)
+        let note = "\n        // No engine changes a generated column's expression in place: total is dropped and added again.\n"
+        #expect(text.contains(note + "        op.dropColumn("), "\(text)")
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "r1.swift")
+        #expect(revision.upgrade == operations)
     }
 
     @Test func everyOperationCaseHasAnExample() {
@@ -452,7 +497,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v8 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
+                == "v9 f32f25bf92a47da55bb75913ad8af3de2f6a00a0382bfae0c26bb1ca898cf5f1",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
