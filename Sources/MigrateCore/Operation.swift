@@ -48,6 +48,12 @@ public enum Operation: Sendable, Hashable, Codable {
     case alterDomain(Domain, previous: Domain? = nil)
     /// `definition` is the domain as it was, when known, for the reverse.
     case dropDomain(TableName, definition: Domain? = nil)
+    /// Makes an existing table a partition of `partition.parent`, taking the rows of
+    /// `partition.bound` (PostgreSQL's `ATTACH PARTITION`).
+    case attachPartition(TableName, TablePartition)
+    /// Makes a partition a table of its own again (`DETACH PARTITION`); `partition` keeps the
+    /// parent and bound it had, for the reverse.
+    case detachPartition(TableName, TablePartition)
     /// Raw SQL, run as written: one statement per case (SQL files are split before this).
     case execute(String)
     /// Data rows to insert; every row has a value for each of `columns`.
@@ -120,6 +126,7 @@ extension Operation {
         switch self {
         case .createTable(let table):
             if let module = table.virtualTableModule { return "add_table \(table.name) using \(module)" }
+            if let partition = table.partitionOf { return "add_table \(table.name) partition of \(partition.parent)" }
             return "add_table \(table.name)"
         case .dropTable(let table, _):
             return "remove_table \(table)"
@@ -206,6 +213,10 @@ extension Operation {
             if options.isWithoutRowid { clauses.append("WITHOUT ROWID") }
             if options.autoincrement { clauses.append("AUTOINCREMENT") }
             return "modify_table_options \(table): \(clauses.isEmpty ? "none" : clauses.joined(separator: ", "))"
+        case .attachPartition(let table, let partition):
+            return "attach_partition \(table) to \(partition.parent) \(partition.bound)"
+        case .detachPartition(let table, let partition):
+            return "detach_partition \(table) from \(partition.parent)"
         case .execute(let sql):
             return "execute \(sql.prefix(60))"
         case .bulkInsert(let table, _, let rows):
@@ -305,6 +316,10 @@ extension Operation {
                 if changes.type == nil { back.existingType = changes.existingType }
             }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
+        case .attachPartition(let table, let partition):
+            return .detachPartition(table, partition)
+        case .detachPartition(let table, let partition):
+            return .attachPartition(table, partition)
         case .createIndex(let index):
             return .dropIndex(name: index.name, table: index.table, definition: index)
         case .dropIndex(_, _, let definition):

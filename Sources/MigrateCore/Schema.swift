@@ -203,6 +203,13 @@ public struct Table: Sendable, Hashable, Codable {
     public var virtualTableModule: String? = nil
     /// SQLite's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT`; all off is an ordinary table.
     public var sqliteOptions = SQLiteTableOptions()
+    /// How a PostgreSQL partitioned table splits its rows among its partitions (`PARTITION BY`);
+    /// nil for a table that holds its rows itself.
+    public var partitionKey: PartitionKey? = nil
+    /// The table this one is a partition of, and the rows it takes; nil for a table that is no
+    /// partition. A partition's columns, and the keys, constraints and indexes it inherits, are
+    /// its parent's: it lists only those of its own.
+    public var partitionOf: TablePartition? = nil
 
     public init(
         _ name: TableName, columns: [Column], primaryKeyName: String? = nil, foreignKeys: [ForeignKey] = [],
@@ -234,6 +241,59 @@ public struct Table: Sendable, Hashable, Codable {
     }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+}
+
+/// How a partitioned table's rows are split: by ranges, lists of values or hashes of its keys,
+/// each key a column or an expression as SQL (`.range("payment_date")`, `.hash("id")`).
+public enum PartitionKey: Sendable, Hashable, Codable {
+    case range(String)
+    case list(String)
+    case hash(String)
+
+    /// `RANGE`, `LIST` or `HASH`.
+    public var strategy: String {
+        switch self {
+        case .range: "RANGE"
+        case .list: "LIST"
+        case .hash: "HASH"
+        }
+    }
+
+    /// The keys as SQL, between the parentheses of `PARTITION BY RANGE (…)`.
+    public var keys: String {
+        switch self {
+        case .range(let keys), .list(let keys), .hash(let keys): keys
+        }
+    }
+
+    /// The key as `pg_get_partkeydef` prints it (`RANGE (payment_date)`); nil when `text` does
+    /// not start with a known strategy.
+    public init?(definition text: String) {
+        let trimmed = Substring(text).drop { $0 == " " }
+        guard let open = trimmed.firstIndex(of: "("), trimmed.last == ")" else { return nil }
+        let keys = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        switch trimmed[..<open].filter({ $0 != " " }).uppercased() {
+        case "RANGE": self = .range(keys)
+        case "LIST": self = .list(keys)
+        case "HASH": self = .hash(keys)
+        default: return nil
+        }
+    }
+
+    /// `RANGE (keys)`, as `PARTITION BY` takes it.
+    public var definition: String { "\(strategy) (\(keys))" }
+}
+
+/// A partition's parent table and bound: `FOR VALUES FROM (…) TO (…)`, `FOR VALUES IN (…)`,
+/// `FOR VALUES WITH (MODULUS m, REMAINDER r)` or `DEFAULT`, as SQL.
+public struct TablePartition: Sendable, Hashable, Codable {
+    public var parent: TableName
+    public var bound: String
+
+    public init(of parent: TableName, bound: String) {
+        self.parent = parent
+        self.bound = bound
+    }
 }
 
 /// The clauses of an SQLite table definition no other engine has, kept so that reflection,

@@ -160,12 +160,36 @@ extension Table {
     ///
     /// `strict`, `withoutRowid` and `autoincrement` are SQLite's table options (`AUTOINCREMENT`
     /// applies to the identity column).
+    ///
+    /// On PostgreSQL, `partitionBy` makes a partitioned table, whose rows live in its partitions;
+    /// a partition names its table with `partitionOf` and the rows it takes with `bound`, as
+    /// PostgreSQL prints it back (`migrate inspect` writes it so). A partition has its parent's
+    /// columns, keys and indexes, so it lists only what it has of its own:
+    ///
+    /// ```swift
+    /// Table("payments",
+    ///     Column("id", .integer, nullable: false),
+    ///     Column("paid_on", .date, nullable: false),
+    ///     PrimaryKey(["paid_on", "id"]),
+    ///     partitionBy: .range("paid_on"))
+    /// Table("payments_2024", partitionOf: "payments", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+    /// Table("payments_other", partitionOf: "payments", bound: "DEFAULT")
+    /// ```
     public init(
         _ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil,
-        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false
+        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false, partitionBy: PartitionKey? = nil,
+        partitionOf: String? = nil, bound: String? = nil
     ) {
         self.init(name, elements: elements, schema: schema, comment: comment)
         sqliteOptions = SQLiteTableOptions(isStrict: strict, isWithoutRowid: withoutRowid, autoincrement: autoincrement)
+        setPartitioning(partitionBy: partitionBy, partitionOf: partitionOf, bound: bound)
+    }
+
+    /// Sets the partition key, and the parent (in the table's schema) with the bound; a parent
+    /// without a bound gets an empty one, which rendering rejects with a message.
+    mutating func setPartitioning(partitionBy: PartitionKey?, partitionOf: String?, bound: String?) {
+        partitionKey = partitionBy
+        partitionOf.map { self.partitionOf = TablePartition(of: TableName($0, schema: name.schema), bound: bound ?? "") }
     }
 
     /// An SQLite virtual table, whose module and arguments (`CREATE VIRTUAL TABLE … USING`) declare

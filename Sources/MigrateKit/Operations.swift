@@ -36,13 +36,43 @@ public final class Operations {
     ///     Column("email", .string(length: 255), nullable: false),
     ///     UniqueConstraint(["email"], name: "uq_accounts_email"))
     /// ```
+    ///
+    /// On PostgreSQL, `partitionBy` makes a partitioned table, and `partitionOf` with `bound` a
+    /// partition of one, which takes its columns from it:
+    ///
+    /// ```swift
+    /// op.createTable("events", Column("at", .date, nullable: false), partitionBy: .range("at"))
+    /// op.createTable("events_2024", partitionOf: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+    /// ```
     public func createTable(
         _ name: String, _ elements: any TableElement..., schema: String? = nil, comment: String? = nil,
-        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false
+        strict: Bool = false, withoutRowid: Bool = false, autoincrement: Bool = false, partitionBy: PartitionKey? = nil,
+        partitionOf: String? = nil, bound: String? = nil
     ) {
         var table = Table(name, elements: elements, schema: schema, comment: comment)
         table.sqliteOptions = SQLiteTableOptions(isStrict: strict, isWithoutRowid: withoutRowid, autoincrement: autoincrement)
+        table.setPartitioning(partitionBy: partitionBy, partitionOf: partitionOf, bound: bound)
         record(.createTable(table))
+    }
+
+    /// Makes an existing table a partition of `parent` (PostgreSQL's `ATTACH PARTITION`); its
+    /// columns must be the parent's.
+    ///
+    /// ```swift
+    /// op.attachPartition("events_2023", to: "events", bound: "FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')")
+    /// ```
+    public func attachPartition(_ partition: String, to parent: String, bound: String, schema: String? = nil) {
+        record(
+            .attachPartition(
+                TableName(partition, schema: schema), TablePartition(of: TableName(parent, schema: schema), bound: bound)))
+    }
+
+    /// Makes a partition a table of its own again (`DETACH PARTITION`), keeping its rows; `bound`
+    /// is the one it had, for the reverse.
+    public func detachPartition(_ partition: String, from parent: String, bound: String, schema: String? = nil) {
+        record(
+            .detachPartition(
+                TableName(partition, schema: schema), TablePartition(of: TableName(parent, schema: schema), bound: bound)))
     }
 
     /// Sets an SQLite table's `STRICT`, `WITHOUT ROWID` and `AUTOINCREMENT` (all three, as given),

@@ -98,7 +98,7 @@ extension PostgresCatalogReader {
             FROM pg_catalog.pg_trigger AS t
             JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid
             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-            WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal
+            WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal AND t.tgparentid = 0
             ORDER BY n.nspname, c.relname, t.tgname
             """,
             [relationOIDs])

@@ -29,6 +29,10 @@ extension PostgresConnection {
     ///   is the type's default, its collation unless it is the column's (an expression key's: the
     ///   type's), and `NULLS FIRST/LAST` only where it differs from the direction's default.
     /// - A primary key lists its columns in the key's order (`conkey`), not the table's.
+    /// - A partition is read with its parent and bound (`pg_get_expr(relpartbound)`), a partitioned
+    ///   table with its key (`pg_get_partkeydef`). A partition lists no columns (they are its
+    ///   parent's) and none of the keys, constraints, indexes and triggers it inherits; those it
+    ///   has of its own are listed.
     ///
     /// ```swift
     /// let reflection = try connection.reflectSchema(excluding: [TableName("migrate_version")])
@@ -138,6 +142,8 @@ struct PostgresCatalogReader {
         var uniqueConstraints: [UniqueConstraint] = []
         var checkConstraints: [CheckConstraint] = []
         var indexes: [Index] = []
+        var partitionKey: PartitionKey?
+        var partitionOf: TablePartition?
 
         func columnName(_ number: Int) -> String? { columns[number]?.name }
     }
@@ -150,11 +156,17 @@ struct PostgresCatalogReader {
     mutating func read(includeSchemas: SchemaSelection, excluding excludedTables: [TableName]) throws -> SchemaReflection {
         let tableRows = try query(
             """
-            SELECT s.name, c.oid::text, n.nspname, c.relname, d.description
+            SELECT s.name, c.oid::text, n.nspname, c.relname, d.description,
+              CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+              (SELECT ARRAY[pn.nspname::text, p.relname::text] FROM pg_catalog.pg_inherits AS i
+                JOIN pg_catalog.pg_class AS p ON p.oid = i.inhparent
+                JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.relnamespace
+                WHERE c.relispartition AND i.inhrelid = c.oid)::text,
+              CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END
             FROM (SELECT pg_catalog.current_schema() AS name) AS s
             LEFT JOIN (pg_catalog.pg_class AS c
                 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace)
-              ON c.relkind IN ('r', 'p') AND NOT c.relispartition
+              ON c.relkind IN ('r', 'p')
                 AND (n.nspname = s.name OR n.nspname = ANY($1::text[])
                   OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
             LEFT JOIN pg_catalog.pg_description AS d
@@ -174,7 +186,13 @@ struct PostgresCatalogReader {
             guard let oid = row[1], let schema = row[2], let name = row[3] else { continue }
             let table = tableName(name, schema: schema)
             guard !excluded.contains(table) else { continue }
-            tables[oid] = TableRow(name: table, comment: row[4])
+            var reflected = TableRow(name: table, comment: row[4])
+            reflected.partitionKey = row[5].flatMap(PartitionKey.init(definition:))
+            let parent = PostgresArrayLiteral.strings(row[6] ?? "{}")
+            if parent.count == 2, let bound = row[7] {
+                reflected.partitionOf = TablePartition(of: tableName(parent[1], schema: parent[0]), bound: bound)
+            }
+            tables[oid] = reflected
             order.append(oid)
         }
         guard !order.isEmpty else {
@@ -268,7 +286,9 @@ struct PostgresCatalogReader {
             FROM pg_catalog.pg_constraint AS con
             LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
-            WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c')
+            WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0
+              AND (con.coninhcount = 0 OR NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_class AS pc WHERE pc.oid = con.conrelid AND pc.relispartition))
             ORDER BY con.conrelid, con.conname
             """,
             [oids])
@@ -335,7 +355,7 @@ struct PostgresCatalogReader {
             FROM pg_catalog.pg_index AS i
             JOIN pg_catalog.pg_class AS ic ON ic.oid = i.indexrelid
             JOIN pg_catalog.pg_am AS am ON am.oid = ic.relam
-            WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary
+            WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary AND NOT ic.relispartition
               AND NOT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_constraint AS con
                 WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
@@ -393,11 +413,14 @@ struct PostgresCatalogReader {
                     reflected.collation = column.collation
                     return reflected
                 }
+                // A partition's columns are its parent's.
                 var reflected = Table(
-                    table.name, columns: columns, primaryKeyName: table.primaryKeyName,
+                    table.name, columns: table.partitionOf == nil ? columns : [], primaryKeyName: table.primaryKeyName,
                     foreignKeys: table.foreignKeys, uniqueConstraints: table.uniqueConstraints,
                     checkConstraints: table.checkConstraints, indexes: table.indexes, comment: table.comment)
                 if !keyInColumnOrder { reflected.primaryKeyOrder = keyOrder }
+                reflected.partitionKey = table.partitionKey
+                reflected.partitionOf = table.partitionOf
                 return reflected
             })
         try readObjects(

@@ -3,10 +3,10 @@ import MigrateSQL
 
 extension PostgresConnection {
     /// What reflection does not read, in the current schema (and `includeSchemas`), in one catalog
-    /// query: functions, triggers of partitions and foreign tables, rules, policies, grants, types
-    /// the columns do not use, extensions, partitions and inheritance. (Views, triggers of tables
-    /// and views, sequences and domains are reflected and declared.) Objects an extension created are the extension's:
-    /// only the extension is named.
+    /// query: functions, triggers of foreign tables, rules, policies, grants, types the columns do
+    /// not use, extensions and inheritance. (Views, triggers of tables and views, sequences,
+    /// domains, partitioned tables and partitions are reflected and declared.) Objects an
+    /// extension created are the extension's: only the extension is named.
     package func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
         let rows = try query(
             """
@@ -35,9 +35,9 @@ extension PostgresConnection {
               SELECT 'trigger', ns.is_default, ns.nspname, t.tgname::text, 'on ' || c.relname
               FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid
                 JOIN ns ON ns.oid = c.relnamespace
-              -- Reflection reads the triggers of tables and views; those of partitions and
-              -- foreign tables are left to this list.
-              WHERE NOT t.tgisinternal AND (c.relispartition OR c.relkind NOT IN ('r', 'p', 'v', 'm'))
+              -- Reflection reads the triggers of tables, partitions and views; those of foreign
+              -- tables are left to this list.
+              WHERE NOT t.tgisinternal AND c.relkind NOT IN ('r', 'p', 'v', 'm')
               UNION ALL
               SELECT 'rule', ns.is_default, ns.nspname, r.rulename::text, 'on ' || c.relname
               FROM pg_catalog.pg_rewrite AS r JOIN pg_catalog.pg_class AS c ON c.oid = r.ev_class
@@ -56,18 +56,6 @@ extension PostgresConnection {
                   CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' ELSE 'table' END
               FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
               WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-              UNION ALL
-              SELECT 'partition', ns.is_default, ns.nspname, c.relname::text,
-                'of ' || parent.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid)
-              FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
-                JOIN pg_catalog.pg_inherits AS i ON i.inhrelid = c.oid
-                JOIN pg_catalog.pg_class AS parent ON parent.oid = i.inhparent
-              WHERE c.relispartition
-              UNION ALL
-              SELECT 'partitioning', ns.is_default, ns.nspname, c.relname::text,
-                'by ' || pg_catalog.pg_get_partkeydef(c.oid)
-              FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
-              WHERE c.relkind = 'p'
               UNION ALL
               SELECT 'inheritance', ns.is_default, ns.nspname, c.relname::text, 'inherits ' || parent.relname
               FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace

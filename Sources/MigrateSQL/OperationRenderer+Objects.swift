@@ -148,3 +148,54 @@ extension SQLDialect {
             hint: "Use the base type and a check constraint on the column for \(self.name); domains work on PostgreSQL.")
     }
 }
+
+/// The statements of partitioned tables and their partitions (PostgreSQL).
+extension SQLDialect {
+    /// ` PARTITION BY RANGE (…)` after a partitioned table's definition; empty for other tables.
+    func partitionKeySQL(_ table: Table) throws -> String {
+        guard let key = table.partitionKey else { return "" }
+        try requirePartitions(table.name, bound: nil)
+        guard !key.keys.allSatisfy(\.isWhitespace) else {
+            throw MigrateError(
+                .script, "the partitioned table \(table.name) has no partition key",
+                hint: "Name the columns or expressions that place its rows, e.g. partitionBy: .range(\"created_at\").")
+        }
+        return " PARTITION BY \(key.definition)"
+    }
+
+    /// `CREATE TABLE p PARTITION OF parent (constraints…) FOR VALUES …`: the columns are the
+    /// parent's, so only the partition's own constraints are listed.
+    func createPartitionSQL(_ table: Table, of partition: TablePartition) throws -> String {
+        try requirePartitions(table.name, bound: partition.bound)
+        if let column = table.columns.first {
+            throw MigrateError(
+                .script, "the partition \(table.name) declares the column \(column.name), but a partition has its parent's columns",
+                hint: "Declare the columns on \(partition.parent) and leave them out of the partition.")
+        }
+        var lines: [String] = []
+        for constraint in table.uniqueConstraints { lines.append(uniqueSQL(constraint)) }
+        for constraint in table.checkConstraints { lines.append(checkSQL(constraint)) }
+        for key in table.foreignKeys {
+            try checkSchema(key.referencedTable)
+            lines.append(foreignKeySQL(key))
+        }
+        let constraints = lines.isEmpty ? "" : " (\n    " + lines.joined(separator: ",\n    ") + "\n)"
+        return "CREATE TABLE \(qualified(table.name)) PARTITION OF \(qualified(partition.parent))\(constraints) "
+            + partition.bound + (try partitionKeySQL(table))
+    }
+
+    /// Throws unless the dialect partitions tables, and (given a bound) unless the bound says something.
+    func requirePartitions(_ name: TableName, bound: String?) throws {
+        try checkSchema(name)
+        guard supportsPartitions else {
+            throw MigrateError(
+                .script, "\(self.name) has no partitioned tables, so \(name) cannot be partitioned or be a partition",
+                hint: "Leave partitionBy, partitionOf and partitions out for \(self.name); they work on PostgreSQL.")
+        }
+        if let bound, bound.allSatisfy(\.isWhitespace) {
+            throw MigrateError(
+                .script, "the partition \(name) has no bound",
+                hint: "Say which rows it takes, e.g. bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" or bound: \"DEFAULT\".")
+        }
+    }
+}

@@ -197,6 +197,16 @@ extension SQLDialect {
             try requireDomains(name)
             return ["DROP DOMAIN \(qualified(name))"]
 
+        case .attachPartition(let partition, let membership):
+            try requirePartitions(partition, bound: membership.bound)
+            return [
+                "ALTER TABLE \(qualified(membership.parent)) ATTACH PARTITION \(qualified(partition)) \(membership.bound)"
+            ]
+
+        case .detachPartition(let partition, let membership):
+            try requirePartitions(partition, bound: membership.bound)
+            return ["ALTER TABLE \(qualified(membership.parent)) DETACH PARTITION \(qualified(partition))"]
+
         case .execute(let sql):
             return [sql]
 
@@ -229,7 +239,11 @@ extension SQLDialect {
             try requireComments("a comment on column \(commented.name)")
         }
         var statements = try createEnumerationTypes(usedBy: table.columns.map(\.type), schema: table.name.schema)
-        statements.append(try createTableSQL(table))
+        if let partition = table.partitionOf {
+            statements.append(try createPartitionSQL(table, of: partition))
+        } else {
+            statements.append(try createTableSQL(table) + (try partitionKeySQL(table)))
+        }
         for index in table.indexes {
             try checkSchema(index.table)
             statements.append(try createIndexSQL(index))
@@ -489,6 +503,8 @@ extension Operation {
         case .dropView(let name, _, _): return "dropView \(name)"
         case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"
         case .dropTrigger(let name, let table, _): return "dropTrigger \(name) on \(table)"
+        case .attachPartition(let name, let partition): return "attachPartition \(name) to \(partition.parent)"
+        case .detachPartition(let name, let partition): return "detachPartition \(name) from \(partition.parent)"
         case .execute: return "execute"
         case .bulkInsert(let name, _, _): return "bulkInsert \(name)"
         case .swiftCode(let label): return label.map { "run \"\($0)\"" } ?? "run"

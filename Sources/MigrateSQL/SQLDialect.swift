@@ -67,6 +67,9 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsSequences: Bool = false
     /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
     public var supportsDomains: Bool = false
+    /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
+    /// PARTITION`); without it a partitioned table or partition is an error.
+    public var supportsPartitions: Bool = false
     /// Whether a session can limit its lock waits and statements (`lock_timeout`,
     /// `statement_timeout`); see ``SessionTimeouts``.
     public var supportsSessionTimeouts: Bool
@@ -90,7 +93,7 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 

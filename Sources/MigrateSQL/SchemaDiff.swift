@@ -74,10 +74,11 @@ package struct SchemaComparisonOptions: Sendable, Hashable {
 /// Compares a declared schema with a reflected one and says, as operations, how to turn the
 /// database into the declaration; pure, so it is tested without a database.
 ///
-/// Operations come in an order that runs: new tables (referenced ones first) and their indexes;
-/// then, on tables both sides have, dropped foreign keys, indexes and constraints; added and
-/// altered columns; created keys, constraints and indexes; created foreign keys; dropped
-/// columns; and last the dropped tables, referencing ones first. Each drop and alter carries the
+/// Operations come in an order that runs: new tables (referenced ones first, partitions after
+/// their parent) and their indexes; detached partitions; then, on tables both sides have,
+/// dropped foreign keys, indexes and constraints; added and altered columns; created keys,
+/// constraints and indexes; created foreign keys; attached partitions; dropped columns; and last
+/// the dropped tables, referencing ones and partitions first. Each drop and alter carries the
 /// definition it replaces, so the reversed list, each operation ``Operation/reversed``, is the
 /// downgrade; only a dropped constraint has no reverse, since `dropConstraint` keeps no definition.
 ///
@@ -113,6 +114,7 @@ struct Comparison {
     let options: SchemaComparisonOptions
 
     var createTables: [Operation] = []
+    var detachPartitions: [Operation] = []
     var dropForeignKeys: [Operation] = []
     var dropIndexes: [Operation] = []
     var dropConstraints: [Operation] = []
@@ -121,6 +123,7 @@ struct Comparison {
     var createConstraints: [Operation] = []
     var createIndexes: [Operation] = []
     var createForeignKeys: [Operation] = []
+    var attachPartitions: [Operation] = []
     var dropColumns: [Operation] = []
     var dropTables: [Operation] = []
     /// Comparable forms already computed: a schema repeats a handful of types thousands of times.
@@ -140,17 +143,47 @@ struct Comparison {
         let added = declaredTables.filter { reflectedByName[$0.name] == nil }
         addTables(added)
         for table in declaredTables {
-            guard let existing = reflectedByName[table.name] else { continue }
+            guard var existing = reflectedByName[table.name] else { continue }
             if table.virtualTableModule != nil || existing.virtualTableModule != nil {
                 replaceVirtualTable(table, existing)
-            } else {
-                compareTable(table, existing)
+                continue
             }
+            guard comparePartitioning(table, existing) else { continue }
+            if let parent = existing.partitionOf?.parent, table.partitionOf == nil,
+                let reflectedParent = reflectedByName[normalized(parent)]
+            {
+                // Once detached, the partition has its parent's columns and key.
+                existing.columns = reflectedParent.columns
+                existing.primaryKeyOrder = reflectedParent.primaryKeyOrder
+            }
+            compareTable(table, existing)
         }
         removeTables(reflectedTables.filter { !declaredNames.contains($0.name) })
 
-        return createTables + dropForeignKeys + dropIndexes + dropConstraints + addColumns + alterColumns
-            + createConstraints + createIndexes + createForeignKeys + dropColumns + dropTables
+        return createTables + detachPartitions + dropForeignKeys + dropIndexes + dropConstraints + addColumns
+            + alterColumns + createConstraints + createIndexes + createForeignKeys + attachPartitions + dropColumns
+            + dropTables
+    }
+
+    // MARK: - Partitions
+
+    /// Detaches and attaches partitions whose parent or bound changed; false when the rest of the
+    /// table is not to be compared: a table about to be attached takes its columns, key and
+    /// inherited constraints from its parent, which the database reports only once it is attached.
+    mutating func comparePartitioning(_ declared: Table, _ reflected: Table) -> Bool {
+        let wanted = declared.partitionOf
+        let existing = reflected.partitionOf
+        if let wanted, let existing, wanted.parent == existing.parent,
+            SQLExpressionText.comparable(wanted.bound) == SQLExpressionText.comparable(existing.bound)
+        {
+            return true
+        }
+        if let existing { detachPartitions.append(.detachPartition(declared.name, existing)) }
+        if let wanted {
+            attachPartitions.append(.attachPartition(declared.name, wanted))
+            return existing != nil
+        }
+        return true
     }
 
     // MARK: - Names and filters
@@ -215,6 +248,7 @@ struct Comparison {
             key.referencedTable = normalized(key.referencedTable)
             return key
         }
+        if let parent = table.partitionOf?.parent { table.partitionOf?.parent = normalized(parent) }
         return table
     }
 
@@ -227,12 +261,15 @@ struct Comparison {
         var created = Set<TableName>()
         let newNames = Set(tables.map(\.name))
         while !pending.isEmpty {
+            // A partition waits for its parent, whatever its keys say.
             let ready =
                 pending.firstIndex { table in
                     table.foreignKeys.allSatisfy { key in
                         key.referencedTable == table.name || !newNames.contains(key.referencedTable)
                             || created.contains(key.referencedTable)
-                    }
+                    } && table.partitionOf.map { !newNames.contains($0.parent) || created.contains($0.parent) } ?? true
+                } ?? pending.firstIndex { table in
+                    table.partitionOf.map { !newNames.contains($0.parent) || created.contains($0.parent) } ?? true
                 } ?? 0
             var table = pending.remove(at: ready)
             let (inline, deferred) = partition(table.foreignKeys) { key in
@@ -258,10 +295,13 @@ struct Comparison {
     mutating func removeTables(_ tables: [Table]) {
         var pending = tables
         while !pending.isEmpty {
-            // A table no other pending table points to can go now.
+            // A table no other pending table points to, and with no pending partition (dropping a
+            // partitioned table drops its partitions), can go now.
             let ready = pending.firstIndex { candidate in
                 !pending.contains { other in
-                    other.name != candidate.name && other.foreignKeys.contains { $0.referencedTable == candidate.name }
+                    other.name != candidate.name
+                        && (other.foreignKeys.contains { $0.referencedTable == candidate.name }
+                            || other.partitionOf?.parent == candidate.name)
                 }
             }
             if ready == nil {

@@ -17,7 +17,7 @@ enum OperationSignatures {
         alterColumn, createIndex,
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
-        createDomain, alterDomain, dropDomain,
+        createDomain, alterDomain, dropDomain, attachPartition, detachPartition,
         bulkInsert, backfill,
     ]
 
@@ -52,6 +52,8 @@ enum OperationSignatures {
         case .createDomain: return createDomain
         case .alterDomain: return alterDomain
         case .dropDomain: return dropDomain
+        case .attachPartition: return attachPartition
+        case .detachPartition: return detachPartition
         case .execute: return execute
         case .bulkInsert: return bulkInsert
         case .backfill: return backfill
@@ -222,6 +224,46 @@ enum OperationSignatures {
     private static let schema = Param.optional("schema", .string)
 
     /// The table named by `param`, in the schema of the `schema:` argument.
+    // MARK: Partitions
+
+    static let attachPartition: Signature<Operation> = {
+        let name = Param.required("_partition", .string)
+        let to = Param.required("to", .string)
+        let bound = Param.required("bound", .string)
+        return Signature(
+            "op.attachPartition", [name, to, bound, schema],
+            read: { a in
+                .attachPartition(
+                    try tableName(a, name), TablePartition(of: try tableName(a, to), bound: try a(bound)))
+            },
+            write: { operation in
+                guard case .attachPartition(let table, let partition) = operation else { return nil }
+                return [
+                    name.written(table.name), to.written(partition.parent.name), bound.written(partition.bound),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
+    static let detachPartition: Signature<Operation> = {
+        let name = Param.required("_partition", .string)
+        let from = Param.required("from", .string)
+        let bound = Param.required("bound", .string)
+        return Signature(
+            "op.detachPartition", [name, from, bound, schema],
+            read: { a in
+                .detachPartition(
+                    try tableName(a, name), TablePartition(of: try tableName(a, from), bound: try a(bound)))
+            },
+            write: { operation in
+                guard case .detachPartition(let table, let partition) = operation else { return nil }
+                return [
+                    name.written(table.name), from.written(partition.parent.name), bound.written(partition.bound),
+                    schema.written(ifPresent: table.schema),
+                ]
+            })
+    }()
+
     private static func tableName(_ a: Arguments, _ param: Param<String>) throws -> TableName {
         TableName(try a(param), schema: try a.optional(schema))
     }
@@ -237,8 +279,13 @@ enum OperationSignatures {
         let strict = Param.optional("strict", .bool)
         let withoutRowid = Param.optional("withoutRowid", .bool)
         let autoincrement = Param.optional("autoincrement", .bool)
+        let partitionBy = Param.optional("partitionBy", .partitionKey)
+        let partitionOf = Param.optional("partitionOf", .string)
+        let bound = Param.optional("bound", .string)
         return Signature(
-            "op.createTable", [name, elements, schema, comment, strict, withoutRowid, autoincrement], multiline: true,
+            "op.createTable",
+            [name, elements, schema, comment, strict, withoutRowid, autoincrement, partitionBy, partitionOf, bound],
+            multiline: true,
             read: { a in
                 var table = try a(elements)
                 table.name = try tableName(a, name)
@@ -247,6 +294,7 @@ enum OperationSignatures {
                 table.sqliteOptions = SQLiteTableOptions(
                     isStrict: try a.optional(strict) ?? false, isWithoutRowid: try a.optional(withoutRowid) ?? false,
                     autoincrement: try a.optional(autoincrement) ?? false)
+                try a.source.readPartitioning(a.bound, into: &table)
                 return .createTable(table)
             },
             write: { operation in
@@ -257,6 +305,9 @@ enum OperationSignatures {
                     comment.written(ifPresent: table.comment), strict.written(ifPresent: options.isStrict ? true : nil),
                     withoutRowid.written(ifPresent: options.isWithoutRowid ? true : nil),
                     autoincrement.written(ifPresent: options.autoincrement ? true : nil),
+                    partitionBy.written(ifPresent: table.partitionKey),
+                    partitionOf.written(ifPresent: table.partitionOf?.parent.name),
+                    bound.written(ifPresent: table.partitionOf?.bound),
                 ]
             })
     }()

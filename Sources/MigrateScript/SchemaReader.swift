@@ -25,7 +25,8 @@ extension ScriptSource {
     static let columnListParameters = Parameter.list("_columns name?")
     static let checkParameters = Parameter.list("_condition name?")
     static let indexParameters = Parameter.list("_name columns? keys? unique? where? using? include?")
-    static let tableParameters = Parameter.list("_name _elements... schema? comment? strict? withoutRowid? autoincrement?")
+    static let tableParameters = Parameter.list(
+        "_name _elements... schema? comment? strict? withoutRowid? autoincrement? partitionBy? partitionOf? bound?")
     static let virtualTableParameters = Parameter.list("virtual using schema?")
     static let lengthParameters = Parameter.list("length")
     static let timezoneParameters = Parameter.list("timezone")
@@ -103,6 +104,18 @@ extension ScriptSource {
             expression, typeName: "ReferentialAction",
             cases: names.mapValues { action in EnumCase(parameters: nil) { _ in action } },
             expected: "a referential action such as `.cascade`")
+    }
+
+    /// `.range("payment_date")`, `.list("region")` or `.hash("id")`.
+    func partitionKey(_ expression: ExprSyntax) throws -> PartitionKey {
+        let keys = Parameter.list("_keys")
+        let cases: [String: EnumCase<PartitionKey>] = [
+            "range": EnumCase(parameters: keys) { .range(try self.string($0["keys"]!)) },
+            "list": EnumCase(parameters: keys) { .list(try self.string($0["keys"]!)) },
+            "hash": EnumCase(parameters: keys) { .hash(try self.string($0["keys"]!)) },
+        ]
+        return try enumValue(
+            expression, typeName: "PartitionKey", cases: cases, expected: "a partition key such as `.range(\"created_at\")`")
     }
 
     func optionalReferentialAction(_ expression: ExprSyntax?) throws -> ReferentialAction? {
@@ -386,7 +399,30 @@ extension ScriptSource {
             name: TableName(try string(bound["name"]!), schema: try optionalString(bound["schema"])),
             elements: bound.variadic, comment: try optionalString(bound["comment"]))
         table.sqliteOptions = try sqliteOptions(bound)
+        try readPartitioning(bound, into: &table)
         return table
+    }
+
+    /// `partitionBy:`, and `partitionOf:` with `bound:`, of `Table(…)` and `op.createTable(…)`;
+    /// the parent is in the partition's schema.
+    func readPartitioning(_ bound: BoundArguments, into table: inout Table) throws {
+        table.partitionKey = try bound["partitionBy"].flatMap { $0.is(NilLiteralExprSyntax.self) ? nil : try partitionKey($0) }
+        let parent = try optionalString(bound["partitionOf"])
+        let values = try optionalString(bound["bound"])
+        switch (parent, values) {
+        case (let parent?, let values?):
+            table.partitionOf = TablePartition(of: TableName(parent, schema: table.name.schema), bound: values)
+        case (nil, nil):
+            table.partitionOf = nil
+        case (_?, nil):
+            throw error(
+                "partition \(table.name) has no bound", at: bound.anchor,
+                hint: "say which rows it takes, e.g. `bound: \"FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')\"` or `bound: \"DEFAULT\"`")
+        case (nil, _?):
+            throw error(
+                "table \(table.name) has a bound but is no partition", at: bound.anchor,
+                hint: "name its partitioned table with `partitionOf:`, or leave out `bound:`")
+        }
     }
 
     /// `strict:`, `withoutRowid:`, `autoincrement:` of `Table(…)` and `op.createTable(…)`.

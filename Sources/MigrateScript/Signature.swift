@@ -239,6 +239,13 @@ extension LiteralKind where Value == [IndexKey] {
     }
 }
 
+extension LiteralKind where Value == PartitionKey {
+    /// `.range("payment_date")`, `.list("region")`, `.hash("id")`.
+    static var partitionKey: LiteralKind {
+        LiteralKind(read: { try $0.partitionKey($1) }, write: SwiftMigrationWriter.partitionKey)
+    }
+}
+
 extension LiteralKind where Value == ReferentialAction {
     static var referentialAction: LiteralKind {
         LiteralKind(read: { try $0.referentialAction($1) }, write: SwiftMigrationWriter.referentialAction)

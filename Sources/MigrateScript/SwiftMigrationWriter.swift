@@ -148,7 +148,25 @@ package enum SwiftMigrationWriter {
         return call("Table", [arg(literal(table.name.name))] + elements(of: table), multiline: true)
             .appending([arg("schema", table.name.schema.map(literal)), arg("comment", table.comment.map(literal))])
             .appending(sqliteOptions(table.sqliteOptions))
+            .appending(partitioning(table))
             .expression
+    }
+
+    /// `partitionBy: .range("…")`, `partitionOf: "parent", bound: "FOR VALUES …"`, each only when set.
+    static func partitioning(_ table: Table) -> [Argument] {
+        [
+            arg("partitionBy", table.partitionKey.map(partitionKey)),
+            arg("partitionOf", table.partitionOf.map { literal($0.parent.name) }),
+            arg("bound", table.partitionOf.map { literal($0.bound) }),
+        ]
+    }
+
+    static func partitionKey(_ key: PartitionKey) -> ExprSyntax {
+        switch key {
+        case .range(let keys): return call(".range", [arg(literal(keys))]).expression
+        case .list(let keys): return call(".list", [arg(literal(keys))]).expression
+        case .hash(let keys): return call(".hash", [arg(literal(keys))]).expression
+        }
     }
 
     /// `strict: true`, `withoutRowid: true`, `autoincrement: true`, each only when set.

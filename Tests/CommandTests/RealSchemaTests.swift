@@ -16,9 +16,11 @@ import TestSupport
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/schemas")
 
+    /// Pagila is PostgreSQL's own port of Sakila (partitions, an enumeration, domains, a
+    /// full-text column), so it has no SQLite file.
     static let cases: [(String, TestEngine)] = ["chinook", "sakila", "synapse"].flatMap { name in
         TestEngine.enabled.map { (name, $0) }
-    }
+    } + (TestEngine.postgresql.isEnabled ? [("pagila", TestEngine.postgresql)] : [])
 
     @Test(arguments: cases)
     func adoptAndRebuild(name: String, engine: TestEngine) throws {

@@ -40,17 +40,17 @@ import TestSupport
             "function touch()",
             "grants people on table",
             "inheritance special_items inherits base_items",
-            "partition events_2024 of events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-            "partitioning events by RANGE (at)",
             "policy own_rows on people",
             "row level security people",
             "rule people_no_delete on people",
-            "trigger events_touch on events_2024",
         ])
-        // Views, materialized views, sequences, domains and the triggers of tables are reflected.
+        // Views, materialized views, sequences, domains, partitions and the triggers of tables and
+        // partitions are reflected.
         let reflected = try connection.reflectSchema(excluding: []).schema
         #expect(reflected.views.map(\.name.name).sorted() == ["adults", "moods"])
-        #expect(reflected.triggers.map(\.name) == ["people_touch"])
+        #expect(reflected.triggers.map(\.name) == ["events_touch", "people_touch"])
+        #expect(reflected.table(TableName("events"))?.partitionKey == .range("at"))
+        #expect(reflected.table(TableName("events_2024"))?.partitionOf?.parent == TableName("events"))
         #expect(reflected.sequences.map(\.name.name) == ["ticket_numbers"])
         #expect(reflected.domains.map(\.name.name) == ["positive"])
         let withOther = try connection.unmodeledObjects(includeSchemas: .listed(["other"])).map(\.description)

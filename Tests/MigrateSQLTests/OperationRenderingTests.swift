@@ -566,6 +566,59 @@ enum Fixtures {
             operation: .dropDomain(TableName("year")),
             postgresql: ["DROP DOMAIN \"year\""], sqlite: nil),
         RenderingCase(
+            label: "createTable partitioned by range",
+            operation: .createTable({
+                var table = Table(
+                    TableName("payments"),
+                    columns: [Column("id", .integer, isNullable: false), Column("paid_on", .date, isNullable: false)])
+                table.partitionKey = .range("paid_on")
+                return table
+            }()),
+            postgresql: [
+                "CREATE TABLE \"payments\" (\n    \"id\" INTEGER NOT NULL,\n    \"paid_on\" DATE NOT NULL\n) PARTITION BY RANGE (paid_on)"
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "createTable of a partition with a key of its own",
+            operation: .createTable({
+                var table = Table(
+                    TableName("payments_2024"), columns: [],
+                    foreignKeys: [
+                        ForeignKey(name: "fk_2024_customer", columns: ["customer_id"], references: TableName("customers"), referencedColumns: ["id"])
+                    ],
+                    indexes: [Index(name: "ix_2024_amount", table: TableName("payments_2024"), columns: ["amount"])])
+                table.partitionOf = TablePartition(
+                    of: TableName("payments"), bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+                return table
+            }()),
+            postgresql: [
+                "CREATE TABLE \"payments_2024\" PARTITION OF \"payments\" (\n    CONSTRAINT \"fk_2024_customer\" FOREIGN KEY (\"customer_id\") REFERENCES \"customers\" (\"id\")\n) FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE INDEX \"ix_2024_amount\" ON \"payments_2024\" (\"amount\")",
+            ],
+            sqlite: nil),
+        RenderingCase(
+            label: "createTable of a default partition partitioned in turn",
+            operation: .createTable({
+                var table = Table(TableName("events_other"), columns: [])
+                table.partitionOf = TablePartition(of: TableName("events", schema: "audit"), bound: "DEFAULT")
+                table.partitionKey = .hash("id")
+                return table
+            }()),
+            postgresql: ["CREATE TABLE \"events_other\" PARTITION OF \"audit\".\"events\" DEFAULT PARTITION BY HASH (id)"],
+            sqlite: nil),
+        RenderingCase(
+            label: "attachPartition",
+            operation: .attachPartition(
+                TableName("payments_2023"), TablePartition(of: TableName("payments"), bound: "FOR VALUES IN (1, 2)")),
+            postgresql: ["ALTER TABLE \"payments\" ATTACH PARTITION \"payments_2023\" FOR VALUES IN (1, 2)"],
+            sqlite: nil),
+        RenderingCase(
+            label: "detachPartition",
+            operation: .detachPartition(
+                TableName("payments_2023"), TablePartition(of: TableName("payments"), bound: "FOR VALUES IN (1, 2)")),
+            postgresql: ["ALTER TABLE \"payments\" DETACH PARTITION \"payments_2023\""],
+            sqlite: nil),
+        RenderingCase(
             label: "createView",
             operation: .createView(View(TableName("open_accounts"), definition: " SELECT id FROM accounts WHERE score > 0;\n")),
             postgresql: ["CREATE VIEW \"open_accounts\" AS SELECT id FROM accounts WHERE score > 0"],
@@ -843,6 +896,34 @@ enum Fixtures {
             label: "domain on SQLite", dialect: .sqlite,
             operation: .createDomain(Domain(TableName("d"), baseType: .integer)),
             message: ["has no domains"]),
+        Refusal(
+            label: "partitioned table on SQLite", dialect: .sqlite,
+            operation: .createTable({
+                var table = Table(TableName("t"), columns: [Column("id", .integer)])
+                table.partitionKey = .list("id")
+                return table
+            }()),
+            message: ["has no partitioned tables"]),
+        Refusal(
+            label: "attachPartition on SQLite", dialect: .sqlite,
+            operation: .attachPartition(TableName("p"), TablePartition(of: TableName("t"), bound: "DEFAULT")),
+            message: ["has no partitioned tables"]),
+        Refusal(
+            label: "partition without a bound", dialect: .postgresql,
+            operation: .createTable({
+                var table = Table(TableName("p"), columns: [])
+                table.partitionOf = TablePartition(of: TableName("t"), bound: "")
+                return table
+            }()),
+            message: ["the partition p has no bound"]),
+        Refusal(
+            label: "partition with columns of its own", dialect: .postgresql,
+            operation: .createTable({
+                var table = Table(TableName("p"), columns: [Column("id", .integer)])
+                table.partitionOf = TablePartition(of: TableName("t"), bound: "DEFAULT")
+                return table
+            }()),
+            message: ["declares the column id"]),
         Refusal(
             label: "sequence on SQLite", dialect: .sqlite,
             operation: .createSequence(DatabaseSequence(TableName("s"))),

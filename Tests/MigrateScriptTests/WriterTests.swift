@@ -174,6 +174,24 @@ import Testing
         Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
         Example(name: "dropDomain with definition", operation: .dropDomain(
             TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
+        Example(name: "createTable, partitioned", operation: .createTable({
+            var table = Table(accounts, columns: [Column("id", .integer, isNullable: false), Column("at", .date, isNullable: false)])
+            table.partitionKey = .range("at, (id % 4)")
+            return table
+        }())),
+        Example(name: "createTable, a partition", operation: .createTable({
+            var table = Table(
+                TableName("accounts_2024", schema: "audit"), columns: [],
+                checkConstraints: [CheckConstraint(name: "ck", expression: "id > 0")])
+            table.partitionOf = TablePartition(
+                of: TableName("accounts", schema: "audit"), bound: "FOR VALUES FROM ('2024-01-01') TO (MAXVALUE)")
+            table.partitionKey = .list("id")
+            return table
+        }())),
+        Example(name: "attachPartition", operation: .attachPartition(
+            TableName("accounts_old"), TablePartition(of: accounts, bound: "FOR VALUES IN ('a', 'b')"))),
+        Example(name: "detachPartition, in a schema", operation: .detachPartition(
+            TableName("e_1", schema: "audit"), TablePartition(of: TableName("e", schema: "audit"), bound: "DEFAULT"))),
         Example(name: "execute", operation: .execute("UPDATE \"t\" SET a = 'x\\y' -- \"#\n WHERE b = \"\"\"#")),
         Example(name: "bulkInsert, sorted columns", operation: .bulkInsert(accounts, columns: ["a", "b", "c"], rows: [
             [.integer(1), .string("o'k \"q\""), .null],
@@ -213,7 +231,7 @@ import Testing
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
-            "createDomain", "alterDomain", "dropDomain", "backfill",
+            "createDomain", "alterDomain", "dropDomain", "backfill", "attachPartition", "detachPartition",
         ])
     }
 
@@ -377,6 +395,14 @@ import Testing
                 .addColumn(events, Column("at", .dateTime(timezone: true), defaultValue: .currentTimestamp)),
                 .dropConstraint(events, name: "uq", kind: .unique),
                 .setTableComment(events, comment: nil, previous: "p"),
+                .createTable({
+                    var table = Table(TableName("e_1", schema: "audit"), columns: [])
+                    table.partitionOf = TablePartition(of: events, bound: "DEFAULT")
+                    table.partitionKey = .hash("id")
+                    return table
+                }()),
+                .attachPartition(TableName("e_2"), TablePartition(of: events, bound: "FOR VALUES IN (2)")),
+                .detachPartition(TableName("e_2"), TablePartition(of: events, bound: "FOR VALUES IN (2)")),
                 .execute("SELECT 1"),
                 .bulkInsert(events, columns: ["a", "b"], rows: [
                     [.null, .integer(-1)], [.double(-1e-7), .string("é")], [.boolean(true), .null],
@@ -389,7 +415,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v5 6c7040ee93f0cc8d040ec1e8b79db5a8afede5356bb24b4f37989bd391c9ffe4",
+                == "v6 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

@@ -95,6 +95,13 @@ enum Rev_everything: Migration {
         op.alterDomain(Domain("year", .integer, default: .integer(2000)), previous: Domain("year", .integer))
         op.dropDomain("code", schema: "app", definition: Domain("code", .text, schema: "app"))
         op.dropDomain("year")
+        op.createTable("parted", Column("id", .integer, nullable: false), Column("at", .date, nullable: false),
+                       partitionBy: .range("at"))
+        op.createTable("parted_2024", UniqueConstraint(["id", "at"], name: "uq_parted_2024"), schema: "app",
+                       partitionOf: "parted", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+        op.createTable("parted_other", partitionOf: "parted", bound: "DEFAULT")
+        op.attachPartition("parted_2023", to: "parted", bound: "FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')")
+        op.detachPartition("parted_2023", from: "parted", bound: "FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')", schema: "app")
         op.createView("simple_ids", as: "SELECT id FROM simple")
         op.createView("simple_counts", as: "SELECT count(*) AS n FROM simple", materialized: true, schema: "app")
         op.dropView("simple_ids")
