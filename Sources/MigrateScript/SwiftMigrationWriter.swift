@@ -161,7 +161,7 @@ package enum SwiftMigrationWriter {
         ]
     }
 
-    static func partitionKey(_ key: PartitionKey) -> ExprSyntax {
+    static func partitionKey(_ key: PartitionKey) -> SwiftExpression {
         switch key {
         case .range(let keys): return call(".range", [arg(literal(keys))]).expression
         case .list(let keys): return call(".list", [arg(literal(keys))]).expression
