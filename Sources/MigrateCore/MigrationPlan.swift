@@ -16,6 +16,38 @@ public struct MigrationStep: Sendable, Hashable {
         direction == .upgrade ? revision.upgrade : revision.downgrade
     }
 
+    /// The positions of the `addEnumerationValue` operations that run, and commit, before the
+    /// rest of the step: PostgreSQL cannot use a value in the transaction that added it. A value
+    /// added to a type that an earlier operation of the step creates stays in place, since
+    /// PostgreSQL lets a transaction use the values of a type it created.
+    public var enumerationValuesAddedFirst: [Int] {
+        var created = Set<String>()
+        func enumerationName(_ type: ColumnType?) -> String? {
+            if case .enumeration(let name, _)? = type { return name }
+            return nil
+        }
+        var first: [Int] = []
+        for (index, operation) in operations.enumerated() {
+            switch operation {
+            case .addEnumerationValue(let type, _, _, _):
+                if !created.contains(type.name) { first.append(index) }
+            case .createEnumeration(let type, _):
+                created.insert(type.name)
+            case .renameEnumeration(_, let newName):
+                created.insert(newName)
+            case .createTable(let table):
+                created.formUnion(table.columns.compactMap { enumerationName($0.type) })
+            case .addColumn(_, let column):
+                if let name = enumerationName(column.type) { created.insert(name) }
+            case .alterColumn(_, _, let changes):
+                if let name = enumerationName(changes.type) { created.insert(name) }
+            default:
+                continue
+            }
+        }
+        return first
+    }
+
     /// Where the operation at `index` is written, when the file reader recorded it.
     public func location(ofOperation index: Int) -> SourceLocation? {
         guard let path = revision.path else { return nil }

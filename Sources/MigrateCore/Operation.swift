@@ -48,6 +48,29 @@ public enum Operation: Sendable, Hashable, Codable {
     case alterDomain(Domain, previous: Domain? = nil)
     /// `definition` is the domain as it was, when known, for the reverse.
     case dropDomain(TableName, definition: Domain? = nil)
+    /// A PostgreSQL enumeration type on its own (columns create the ones they use themselves).
+    case createEnumeration(TableName, values: [String])
+    /// `values` are the type's values as they were, when known, for the reverse.
+    case dropEnumeration(TableName, values: [String]? = nil)
+    case renameEnumeration(TableName, to: String)
+    /// `ALTER TYPE … ADD VALUE`, placed before or after an existing value (at the end when
+    /// neither is given). PostgreSQL cannot use a value in the transaction that added it, so
+    /// the runner commits it on its own before the rest of its migration.
+    case addEnumerationValue(TableName, value: String, before: String? = nil, after: String? = nil)
+    /// Takes a value out of an enumeration type: recreates the type without it and converts
+    /// every column of the type, which it finds when it runs (autogenerate writes those steps
+    /// explicitly instead). `before`/`after` say where the value was, for the reverse.
+    case dropEnumerationValue(TableName, value: String, before: String? = nil, after: String? = nil)
+    case renameEnumerationValue(TableName, from: String, to: String)
+    /// A PostgreSQL schema (namespace).
+    case createSchema(String)
+    case dropSchema(String)
+    /// `CREATE EXTENSION IF NOT EXISTS`, in its schema and at its version when they are given.
+    case createExtension(DatabaseExtension)
+    /// `ALTER EXTENSION … UPDATE TO version`; `previous` is the version it had, for the reverse.
+    case alterExtension(String, version: String, previous: String? = nil)
+    /// `definition` is the extension as it was (its schema and version), for the reverse.
+    case dropExtension(String, definition: DatabaseExtension? = nil)
     /// Makes an existing table a partition of `partition.parent`, taking the rows of
     /// `partition.bound` (PostgreSQL's `ATTACH PARTITION`).
     case attachPartition(TableName, TablePartition)
@@ -207,6 +230,29 @@ extension Operation {
             return "modify_domain \(domain.name)"
         case .dropDomain(let name, _):
             return "remove_domain \(name)"
+        case .createEnumeration(let name, _):
+            return "add_enum \(name)"
+        case .dropEnumeration(let name, _):
+            return "remove_enum \(name)"
+        case .renameEnumeration(let name, let newName):
+            return "rename_enum \(name) -> \(newName)"
+        case .addEnumerationValue(let name, let value, let before, let after):
+            let position = before.map { " before '\($0)'" } ?? after.map { " after '\($0)'" } ?? ""
+            return "add_enum_value \(name) '\(value)'\(position)"
+        case .dropEnumerationValue(let name, let value, _, _):
+            return "remove_enum_value \(name) '\(value)'"
+        case .renameEnumerationValue(let name, let old, let new):
+            return "rename_enum_value \(name) '\(old)' -> '\(new)'"
+        case .createSchema(let name):
+            return "add_schema \(name)"
+        case .dropSchema(let name):
+            return "remove_schema \(name)"
+        case .createExtension(let created):
+            return "add_extension \(created.name)" + (created.version.map { " \($0)" } ?? "")
+        case .alterExtension(let name, let version, let previous):
+            return "modify_extension \(name): \(previous ?? "?") -> \(version)"
+        case .dropExtension(let name, _):
+            return "remove_extension \(name)"
         case .alterTableOptions(let table, let options):
             var clauses: [String] = []
             if options.isStrict { clauses.append("STRICT") }
@@ -358,6 +404,28 @@ extension Operation {
             return previous.map { .alterDomain($0, previous: domain) }
         case .dropDomain(_, let definition):
             return definition.map(Operation.createDomain)
+        case .createEnumeration(let name, let values):
+            return .dropEnumeration(name, values: values)
+        case .dropEnumeration(let name, let values):
+            return values.map { .createEnumeration(name, values: $0) }
+        case .renameEnumeration(let name, let newName):
+            return .renameEnumeration(TableName(newName, schema: name.schema), to: name.name)
+        case .addEnumerationValue(let name, let value, let before, let after):
+            return .dropEnumerationValue(name, value: value, before: before, after: after)
+        case .dropEnumerationValue(let name, let value, let before, let after):
+            return .addEnumerationValue(name, value: value, before: before, after: after)
+        case .renameEnumerationValue(let name, let old, let new):
+            return .renameEnumerationValue(name, from: new, to: old)
+        case .createSchema(let name):
+            return .dropSchema(name)
+        case .dropSchema(let name):
+            return .createSchema(name)
+        case .createExtension(let created):
+            return .dropExtension(created.name, definition: created)
+        case .alterExtension(let name, let version, let previous):
+            return previous.map { .alterExtension(name, version: $0, previous: version) }
+        case .dropExtension(_, let definition):
+            return definition.map(Operation.createExtension)
         case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }

@@ -142,3 +142,20 @@ public struct Domain: Sendable, Hashable, Codable {
         self.checks = checks
     }
 }
+
+/// A PostgreSQL extension (`CREATE EXTENSION`): database-wide, installed in one schema.
+///
+/// Called `DatabaseExtension`, not `Extension`, so that it never reads as Swift's `extension`.
+public struct DatabaseExtension: Sendable, Hashable, Codable {
+    public var name: String
+    /// The schema its objects go in; nil is the default one (`current_schema()`).
+    public var schema: String?
+    /// The version installed; nil is the default version, and is not compared.
+    public var version: String?
+
+    public init(_ name: String, schema: String? = nil, version: String? = nil) {
+        self.name = name
+        self.schema = schema
+        self.version = version
+    }
+}

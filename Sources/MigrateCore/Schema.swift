@@ -329,11 +329,17 @@ public struct Schema: Sendable, Hashable, Codable {
     /// What depends on what, as the database reports it (empty for declared models, whose
     /// dependencies are read from the definitions when they are compared).
     public var dependencies: [ObjectDependency]
+    /// PostgreSQL schemas (namespaces) other than the default one, by name.
+    public var schemas: [String]
+    public var extensions: [DatabaseExtension]
 
     public init(
         tables: [Table] = [], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        domains: [Domain] = [], dependencies: [ObjectDependency] = []
+        domains: [Domain] = [], dependencies: [ObjectDependency] = [], schemas: [String] = [],
+        extensions: [DatabaseExtension] = []
     ) {
+        self.schemas = schemas
+        self.extensions = extensions
         self.domains = domains
         self.tables = tables
         self.views = views

@@ -143,6 +143,10 @@ extension Commands {
             try connection.reflectSchema(includeSchemas: schemas, excluding: excluded)
         }
         var declared = try models.schema()
+        // The schemas holding migrate's own tables are not the models' to drop.
+        for schema in [versionTable.schema, history.schema].compactMap({ $0 }) where !declared.schemas.contains(schema) {
+            declared.schemas.append(schema)
+        }
         let comparesChecks = alignCheckConditions(
             &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
         let options = SchemaComparisonOptions(

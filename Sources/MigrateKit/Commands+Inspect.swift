@@ -63,10 +63,12 @@ extension Commands {
             views: order(reflected.views) { ($0.name.schema ?? "", $0.name.name) },
             triggers: order(reflected.triggers.filter { relations.contains($0.table) }) { ($0.table.description, $0.name) },
             sequences: order(reflected.sequences) { ($0.name.schema ?? "", $0.name.name) },
-            domains: order(reflected.domains) { ($0.name.schema ?? "", $0.name.name) })
+            domains: order(reflected.domains) { ($0.name.schema ?? "", $0.name.name) },
+            schemas: reflected.schemas.sorted(),
+            extensions: order(reflected.extensions) { ($0.name, "") })
         let text = SwiftMigrationWriter.renderModels(
             tables: tables, views: declared.views, triggers: declared.triggers, sequences: declared.sequences,
-            domains: declared.domains, summary: "The schema of the database as `migrate inspect` read it.",
+            domains: declared.domains, schemas: declared.schemas, extensions: declared.extensions, summary: "The schema of the database as `migrate inspect` read it.",
             notes: modelNotes(unmodeled, database: context.databaseName))
         return Inspection(text: text, tableCount: tables.count, unmodeled: unmodeled.map(\.description), schema: declared)
     }

@@ -23,9 +23,10 @@ import MigrateCore
 /// The file compiles against MigrateKit, and the command line reads it without compiling it, so
 /// the elements must be literals, as in migration files.
 ///
-/// Views, triggers, sequences and domains are declared beside the tables, as
-/// `static let views: [View]`, `static let triggers: [Trigger]`,
-/// `static let sequences: [DatabaseSequence]` and `static let domains: [Domain]`; each may be
+/// Views, triggers, sequences, domains, schemas and extensions are declared beside the tables,
+/// as `static let views: [View]`, `static let triggers: [Trigger]`,
+/// `static let sequences: [DatabaseSequence]`, `static let domains: [Domain]`,
+/// `static let schemas: [String]` and `static let extensions: [DatabaseExtension]`; each may be
 /// left out.
 public protocol ModelSchema {
     /// The tables, in any order.
@@ -38,6 +39,10 @@ public protocol ModelSchema {
     static var sequences: [DatabaseSequence] { get }
     /// The domains (PostgreSQL), which columns use as `.custom("name")`.
     static var domains: [Domain] { get }
+    /// The schemas (PostgreSQL) beyond the default one and those the tables are placed in.
+    static var schemas: [String] { get }
+    /// The extensions (PostgreSQL), created before everything that may use them.
+    static var extensions: [DatabaseExtension] { get }
 }
 
 extension ModelSchema {
@@ -45,9 +50,13 @@ extension ModelSchema {
     public static var triggers: [Trigger] { [] }
     public static var sequences: [DatabaseSequence] { [] }
     public static var domains: [Domain] { [] }
+    public static var schemas: [String] { [] }
+    public static var extensions: [DatabaseExtension] { [] }
 
-    /// The tables, views, triggers, sequences and domains as one ``MigrateCore/Schema``.
+    /// Everything declared as one ``MigrateCore/Schema``.
     public static var schema: Schema {
-        Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains)
+        Schema(
+            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains, schemas: schemas,
+            extensions: extensions)
     }
 }

@@ -315,6 +315,80 @@ public final class Operations {
         record(.dropDomain(TableName(name, schema: schema), definition: definition))
     }
 
+    // MARK: Enumerations
+
+    /// Creates an enumeration type on its own, e.g. the new type that replaces one losing a value.
+    /// (A column of an `.enumeration` type creates the type itself when it is created.)
+    public func createEnumeration(_ name: String, values: [String], schema: String? = nil) {
+        record(.createEnumeration(TableName(name, schema: schema), values: values))
+    }
+
+    /// Drops an enumeration type no column uses; `values` (its values as they were) lets tools
+    /// reverse the drop.
+    public func dropEnumeration(_ name: String, schema: String? = nil, values: [String]? = nil) {
+        record(.dropEnumeration(TableName(name, schema: schema), values: values))
+    }
+
+    /// Renames an enumeration type.
+    public func renameEnumeration(_ name: String, to newName: String, schema: String? = nil) {
+        record(.renameEnumeration(TableName(name, schema: schema), to: newName))
+    }
+
+    /// Adds a value to an enumeration type, before or after an existing one (last when neither
+    /// is given): `op.addEnumerationValue("mood", "curious", after: "happy")`.
+    ///
+    /// PostgreSQL cannot use a value in the transaction that added it, so the value is added
+    /// and committed on its own before the rest of the migration runs.
+    public func addEnumerationValue(
+        _ name: String, _ value: String, before: String? = nil, after: String? = nil, schema: String? = nil
+    ) {
+        record(.addEnumerationValue(TableName(name, schema: schema), value: value, before: before, after: after))
+    }
+
+    /// Takes a value out of an enumeration type, which PostgreSQL can only do by recreating the
+    /// type: fails while rows hold the value; otherwise creates `<name>_new` without it, converts
+    /// every column of the type (finding them when it runs, their defaults kept), drops the old
+    /// type and renames the new one. `before`/`after` (where the value was) make it reversible.
+    public func dropEnumerationValue(
+        _ name: String, _ value: String, before: String? = nil, after: String? = nil, schema: String? = nil
+    ) {
+        record(.dropEnumerationValue(TableName(name, schema: schema), value: value, before: before, after: after))
+    }
+
+    /// Renames a value of an enumeration type; the rows holding it hold the new name.
+    public func renameEnumerationValue(_ name: String, from oldValue: String, to newValue: String, schema: String? = nil) {
+        record(.renameEnumerationValue(TableName(name, schema: schema), from: oldValue, to: newValue))
+    }
+
+    // MARK: Schemas and extensions
+
+    /// Creates a schema (PostgreSQL namespace).
+    public func createSchema(_ name: String) {
+        record(.createSchema(name))
+    }
+
+    /// Drops a schema, which must be empty.
+    public func dropSchema(_ name: String) {
+        record(.dropSchema(name))
+    }
+
+    /// Installs an extension unless it is installed (`CREATE EXTENSION IF NOT EXISTS`), in
+    /// `schema` and at `version` when they are given.
+    public func createExtension(_ name: String, schema: String? = nil, version: String? = nil) {
+        record(.createExtension(DatabaseExtension(name, schema: schema, version: version)))
+    }
+
+    /// Updates an extension to `version`; `previous` (the version it had) lets tools reverse it.
+    public func alterExtension(_ name: String, version: String, previous: String? = nil) {
+        record(.alterExtension(name, version: version, previous: previous))
+    }
+
+    /// Drops an extension; `schema` and `version` (where it was, which version) make the drop
+    /// reversible.
+    public func dropExtension(_ name: String, schema: String? = nil, version: String? = nil) {
+        record(.dropExtension(name, definition: DatabaseExtension(name, schema: schema, version: version)))
+    }
+
     // MARK: SQL and data
 
     /// Runs one SQL statement as written: the way out for anything the other methods do not say.

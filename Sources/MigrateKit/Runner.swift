@@ -218,18 +218,27 @@ struct Runner {
             while index < steps.count {
                 let step = steps[index]
                 let transactional: Bool
+                // Enumeration values committed before the rest of the migration: it needs a
+                // transaction of its own, which ends the run's.
+                var addsValuesFirst = false
                 switch step {
                 case .migration(let migration):
                     try Interruption.checkpoint("the run, before \(migration.direction.rawValue) \(migration.revision.id),")
                     // A backfill commits batch by batch: its migration cannot be one transaction.
                     transactional = migration.revision.isTransactional && !migration.backfills
+                    addsValuesFirst = transactional && sink.dialect.enumerationStyle == .namedType
+                        && !migration.enumerationValuesAddedFirst.isEmpty
                 case .stamp:
                     transactional = true
+                }
+                if addsValuesFirst && inRunTransaction {
+                    try performing("commit the run's transaction") { try sink.commit() }
+                    inRunTransaction = false
                 }
                 var inStepTransaction = false
                 if transactional && !inRunTransaction {
                     try performing("begin a transaction") { try sink.beginTransaction() }
-                    if transactionPerMigration { inStepTransaction = true } else { inRunTransaction = true }
+                    if transactionPerMigration || addsValuesFirst { inStepTransaction = true } else { inRunTransaction = true }
                     let heads = try performing(
                         "read the version table \(versionTable.displayName)", statementHint: versionTable.readHint
                     ) {
@@ -399,9 +408,31 @@ struct Runner {
         for statement in timeouts.setStatements(dialect: dialect, inTransaction: transactional) {
             try sink.execute(statement)
         }
+        // Values added to enumerations are committed first, on their own: PostgreSQL refuses a
+        // value in the transaction that added it. `ADD VALUE IF NOT EXISTS` lets a run after a
+        // failure of the rest pass over them.
+        let addedFirst = inStepTransaction && dialect.enumerationStyle == .namedType
+            ? Set(step.enumerationValuesAddedFirst) : []
+        if !addedFirst.isEmpty {
+            for operationIndex in addedFirst.sorted() {
+                progress.operation = operationIndex
+                sink.startOperation(operationIndex)
+                for statement in try dialect.statements(for: step.operations[operationIndex], inspector: sink.inspector) {
+                    try Interruption.checkpoint(step.revision.id)
+                    try sink.execute(statement)
+                    progress.executed += 1
+                }
+            }
+            try sink.commit()
+            progress.valuesCommitted = true
+            try sink.beginTransaction()
+            for statement in timeouts.setStatements(dialect: dialect, inTransaction: transactional) {
+                try sink.execute(statement)
+            }
+        }
         // Each operation is rendered just before it runs: a SQLite table rebuild must see the
         // table as the operations before it in the same migration left it.
-        for (operationIndex, operation) in step.operations.enumerated() {
+        for (operationIndex, operation) in step.operations.enumerated() where !addedFirst.contains(operationIndex) {
             progress.operation = operationIndex
             sink.startOperation(operationIndex)
             if case .swiftCode(let label) = operation {
@@ -548,9 +579,13 @@ struct Runner {
         leftovers: Set<LeftoverObject>, lockWait: LockWait?, signal: Int32?
     ) -> MigrateError {
         let title = "\(step.direction.rawValue) \(step.revision.id) (\(step.revision.message))"
-        let state = databaseState(
+        var state = databaseState(
             step, progress: progress, transactional: transactional, inRunTransaction: inRunTransaction,
             completed: completed, found: found, leftovers: leftovers)
+        if progress.valuesCommitted {
+            state += " The enumeration values it adds were committed before the rest of it and stay (PostgreSQL "
+                + "cannot use a value in the transaction that adds it); running it again passes over them."
+        }
         let place = progress.committing ? "COMMIT" : progress.operationsDone
             ? "the version table update"
             : "operation \(progress.operation + 1) of \(progress.operationCount) (statement \(progress.executed + 1) of the migration)"
@@ -731,6 +766,8 @@ private struct StepProgress {
     var operationsDone = false
     /// Whether the step's transaction was committing (the outcome of a lost COMMIT is unknown).
     var committing = false
+    /// Whether the enumeration values the step adds were committed before the rest of it.
+    var valuesCommitted = false
 
     /// Which statements ran (and, outside a transaction, stay applied), which failed and what
     /// did not run: "statements 1–2 ran and stay applied; statement 3 failed; operation 4 did not run."

@@ -157,39 +157,90 @@ extension PostgresCatalogReader {
         }
     }
 
-    /// Reads the domains of the reflected schemas in one query: base type, nullability, default
-    /// and check constraints (named, with `pg_get_constraintdef`'s condition). Domains that
-    /// belong to an extension are left out.
-    mutating func readDomains(into schema: inout Schema, includeSchemas: SchemaSelection, defaultSchema: String?) throws {
+    /// Reads, in one query, the values of the enumerations the columns of `tableOIDs` (an `oid[]`
+    /// literal) use, returned by type oid, and the domains of the reflected schemas into `domains`:
+    /// base type, nullability, default and check constraints (named, with
+    /// `pg_get_constraintdef`'s condition). Domains that belong to an extension are left out.
+    mutating func readTypes(
+        into domains: inout [Domain], tableOIDs: String, includeSchemas: SchemaSelection, defaultSchema: String?
+    ) throws -> [String: [String]] {
         let rows = try query(
             """
-            SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull::text,
-              t.typdefault,
+            SELECT t.typtype::text, t.oid::text, n.nspname, t.typname,
+              CASE WHEN t.typtype = 'e' THEN ARRAY(
+                SELECT e.enumlabel FROM pg_catalog.pg_enum AS e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)::text
+              END,
+              pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull::text, t.typdefault,
               ARRAY(SELECT c.conname FROM pg_catalog.pg_constraint AS c
                 WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text,
               ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid, true) FROM pg_catalog.pg_constraint AS c
                 WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)::text
             FROM pg_catalog.pg_type AS t
             JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
-            WHERE t.typtype = 'd'
-              AND \(SchemaSelection.includesNamespace)
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS e
-                WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+            WHERE (t.typtype = 'e' AND t.oid IN (
+                SELECT a.atttypid FROM pg_catalog.pg_attribute AS a
+                WHERE a.attrelid = ANY($3::oid[]) AND a.attnum > 0 AND NOT a.attisdropped))
+              OR (t.typtype = 'd'
+                AND \(SchemaSelection.includesNamespace)
+                AND NOT EXISTS (
+                  SELECT 1 FROM pg_catalog.pg_depend AS e
+                  WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e'))
             ORDER BY n.nspname, t.typname
             """,
-            includeSchemas.namespaceParameters)
+            includeSchemas.namespaceParameters + [tableOIDs])
         let dialect = connection.dialect
+        var enumValues: [String: [String]] = [:]
         for row in rows {
-            guard let namespace = row[0], let name = row[1], let baseType = row[2] else { continue }
-            let names = PostgresArrayLiteral.strings(row[5] ?? "{}")
-            let conditions = PostgresArrayLiteral.strings(row[6] ?? "{}")
+            guard let kind = row[0], let oid = row[1], let namespace = row[2], let name = row[3] else { continue }
+            if kind == "e" {
+                enumValues[oid] = PostgresArrayLiteral.strings(row[4] ?? "{}")
+                continue
+            }
+            guard let baseType = row[5] else { continue }
+            let names = PostgresArrayLiteral.strings(row[8] ?? "{}")
+            let conditions = PostgresArrayLiteral.strings(row[9] ?? "{}")
             let checks = zip(names, conditions).map { CheckConstraint(name: $0, expression: Self.checkExpression($1)) }
-            schema.domains.append(
+            domains.append(
                 Domain(
                     TableName(name, schema: namespace == defaultSchema ? nil : namespace),
-                    baseType: dialect.columnType(declared: baseType), isNullable: row[3] != "true",
-                    defaultValue: row[4].flatMap { Self.serverDefault($0, dialect: dialect) }, checks: checks))
+                    baseType: dialect.columnType(declared: baseType), isNullable: row[6] != "true",
+                    defaultValue: row[7].flatMap { Self.serverDefault($0, dialect: dialect) }, checks: checks))
+        }
+        return enumValues
+    }
+
+    /// Reads, in one query, the reflected schemas other than the default one (and `public`, which
+    /// every database has), and the installed extensions but `plpgsql` (every database has it
+    /// too), with their schema and version.
+    mutating func readSchemasAndExtensions(
+        into schema: inout Schema, includeSchemas: SchemaSelection, defaultSchema: String?
+    ) throws {
+        let rows = try query(
+            """
+            SELECT 'schema', n.nspname, NULL, NULL
+            FROM pg_catalog.pg_namespace AS n
+            WHERE \(SchemaSelection.includesNamespace)
+              AND n.nspname <> pg_catalog.current_schema() AND n.nspname <> 'public'
+              AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_depend AS e
+                WHERE e.classid = 'pg_catalog.pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
+            UNION ALL
+            SELECT 'extension', x.extname, n.nspname, x.extversion
+            FROM pg_catalog.pg_extension AS x
+            JOIN pg_catalog.pg_namespace AS n ON n.oid = x.extnamespace
+            WHERE x.extname <> 'plpgsql'
+            ORDER BY 1, 2
+            """,
+            includeSchemas.namespaceParameters)
+        for row in rows {
+            guard let kind = row[0], let name = row[1] else { continue }
+            if kind == "schema" {
+                schema.schemas.append(name)
+            } else {
+                schema.extensions.append(
+                    DatabaseExtension(name, schema: row[2] == defaultSchema ? nil : row[2], version: row[3]))
+            }
         }
     }
 

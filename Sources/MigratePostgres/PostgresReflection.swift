@@ -6,9 +6,9 @@ extension PostgresConnection {
     package var schemaInspector: SchemaInspector? { nil }
 
     /// Reads the tables of the current schema (and of `includeSchemas`) into a ``Schema``, in ten
-    /// catalog queries whatever the number of tables: tables, columns, enumeration values,
-    /// constraints, indexes; then views, their dependencies and indexes, triggers, sequences and domains
-    /// (`PostgresReflection+Objects.swift`).
+    /// catalog queries whatever the number of tables: tables, columns, types (the columns'
+    /// enumerations and the domains), constraints, indexes; then views, their dependencies and
+    /// indexes, triggers, sequences, and schemas with extensions (`PostgresReflection+Objects.swift`).
     ///
     /// Per-table queries would make `check` on a few hundred tables cost hundreds of round trips;
     /// bulk queries over `pg_catalog` keyed by the tables' oids cost the same for 3 tables or 3000.
@@ -167,6 +167,9 @@ struct PostgresCatalogReader {
             LEFT JOIN (pg_catalog.pg_class AS c
                 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace)
               ON c.relkind IN ('r', 'p')
+                AND NOT EXISTS (
+                  SELECT 1 FROM pg_catalog.pg_depend AS e
+                  WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
                 AND (n.nspname = s.name OR n.nspname = ANY($1::text[])
                   OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
             LEFT JOIN pg_catalog.pg_description AS d
@@ -195,12 +198,16 @@ struct PostgresCatalogReader {
             tables[oid] = reflected
             order.append(oid)
         }
+        var reflectedDomains: [Domain] = []
         guard !order.isEmpty else {
             var schema = Schema()
+            _ = try readTypes(
+                into: &reflectedDomains, tableOIDs: "{}", includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            schema.domains = reflectedDomains
             try readObjects(
                 into: &schema, tableOIDs: [], includeSchemas: includeSchemas, defaultSchema: defaultSchema, tables: [:])
             try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
-            try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+            try readSchemasAndExtensions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
             return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
@@ -228,21 +235,8 @@ struct PostgresCatalogReader {
             """,
             [oids])
 
-        let enumRows = try query(
-            """
-            SELECT e.enumtypid::text, e.enumlabel
-            FROM pg_catalog.pg_enum AS e
-            WHERE e.enumtypid IN (
-              SELECT a.atttypid FROM pg_catalog.pg_attribute AS a
-              WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped)
-            ORDER BY e.enumtypid, e.enumsortorder
-            """,
-            [oids])
-        var enumValues: [String: [String]] = [:]
-        for row in enumRows {
-            guard let type = row[0], let label = row[1] else { continue }
-            enumValues[type, default: []].append(label)
-        }
+        let enumValues = try readTypes(
+            into: &reflectedDomains, tableOIDs: oids, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
 
         let dialect = connection.dialect
         for row in columnRows {
@@ -426,8 +420,9 @@ struct PostgresCatalogReader {
         try readObjects(
             into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
             tables: tables.mapValues(\.name))
+        schema.domains = reflectedDomains
         try readSequences(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
-        try readDomains(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
+        try readSchemasAndExtensions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
     }
 

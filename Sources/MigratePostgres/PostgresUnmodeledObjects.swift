@@ -4,9 +4,9 @@ import MigrateSQL
 extension PostgresConnection {
     /// What reflection does not read, in the current schema (and `includeSchemas`), in one catalog
     /// query: functions, triggers of foreign tables, rules, policies, grants, types the columns do
-    /// not use, extensions and inheritance. (Views, triggers of tables and views, sequences,
-    /// domains, partitioned tables and partitions are reflected and declared.) Objects an
-    /// extension created are the extension's: only the extension is named.
+    /// not use and inheritance. (Schemas, extensions, views, triggers of tables and views,
+    /// sequences, domains, partitioned tables and partitions are reflected and declared.) Objects
+    /// an extension created are the extension's, which is declared: they are not listed.
     package func unmodeledObjects(includeSchemas: SchemaSelection) throws -> [UnmodeledObject] {
         let rows = try query(
             """
@@ -56,6 +56,8 @@ extension PostgresConnection {
                   CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' ELSE 'table' END
               FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
               WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                AND NOT EXISTS (SELECT 1 FROM from_extension AS e
+                  WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
               UNION ALL
               SELECT 'inheritance', ns.is_default, ns.nspname, c.relname::text, 'inherits ' || parent.relname
               FROM pg_catalog.pg_class AS c JOIN ns ON ns.oid = c.relnamespace
@@ -74,10 +76,6 @@ extension PostgresConnection {
                 AND NOT (t.typtype = 'e' AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute AS a
                   JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
                   WHERE a.atttypid = t.oid AND NOT a.attisdropped))
-              UNION ALL
-              SELECT 'extension', true, '', x.extname::text, NULL
-              FROM pg_catalog.pg_extension AS x
-              WHERE x.extname <> 'plpgsql'
             ) AS found
             ORDER BY 1, 3, 4, 5
             """, parameters: includeSchemas.namespaceParameters)

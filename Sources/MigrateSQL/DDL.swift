@@ -268,6 +268,27 @@ extension SQLDialect {
         }
     }
 
+    /// A block that fails, naming the values, when rows of `column` hold values that the
+    /// enumeration being given to it lacks: converting them would fail with a bare "invalid
+    /// input value", and taking a value out of a type must not lose rows silently.
+    func enumerationValuesCheck(_ table: TableName, column: String, enumeration: String, values: [String]) throws -> String {
+        let source = quoteQualified(table.name, schema: table.schema)
+        let target = quoteIdentifier(column)
+        let list = values.map(quoteString).joined(separator: ", ")
+        let outside = "\(target) IS NOT NULL AND \(target)::text <> ALL (ARRAY[\(list)]::text[])"
+        return try dollarQuotedBlock(
+            """
+            BEGIN
+                IF EXISTS (SELECT 1 FROM \(source) WHERE \(outside)) THEN
+                    RAISE EXCEPTION 'rows of % hold %, which the enumeration % does not have', \(quoteString("\(table).\(column)")),
+                        (SELECT string_agg(DISTINCT quote_literal(\(target)::text), ', ') FROM \(source) WHERE \(outside)),
+                        \(quoteString(enumeration))
+                        USING HINT = 'Change those rows to one of its values (' || \(quoteString(values.joined(separator: ", "))) || ') first.';
+                END IF;
+            END
+            """)
+    }
+
     /// The distinct enumerations among `types`, in first-use order.
     private func enumerations(in types: [ColumnType]) throws -> [(String, [String])] {
         var result: [(String, [String])] = []
@@ -288,7 +309,7 @@ extension SQLDialect {
         return result
     }
 
-    private func dollarQuotedBlock(_ body: String) throws -> String {
+    func dollarQuotedBlock(_ body: String) throws -> String {
         let tag = "$migrate$"
         guard !body.contains(tag) else {
             throw MigrateError(

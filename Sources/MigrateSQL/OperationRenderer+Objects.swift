@@ -149,6 +149,170 @@ extension SQLDialect {
     }
 }
 
+/// The statements of enumeration types on their own: values added, renamed, and the type
+/// created, dropped and renamed, which is how a value is taken out (PostgreSQL cannot drop one).
+extension SQLDialect {
+    func enumerationStatements(_ operation: Operation) throws -> [String] {
+        let name: TableName
+        switch operation {
+        case .createEnumeration(let type, _), .dropEnumeration(let type, _), .renameEnumeration(let type, _),
+            .addEnumerationValue(let type, _, _, _), .dropEnumerationValue(let type, _, _, _),
+            .renameEnumerationValue(let type, _, _):
+            name = type
+        default:
+            return []
+        }
+        try checkSchema(name)
+        guard enumerationStyle == .namedType else {
+            throw MigrateError(
+                .script, "\(self.name) keeps an enumeration as a check on each column, not as a type \(name)",
+                hint: "Alter each column to the enumeration with its new values (`alterColumn(…, type: .enumeration(…))`), "
+                    + "which rebuilds its table.")
+        }
+        let type = qualified(name)
+        switch operation {
+        case .createEnumeration(_, let values):
+            guard !values.isEmpty else {
+                throw MigrateError(.script, "the enumeration \(name) has no values", hint: "List its values.")
+            }
+            return ["CREATE TYPE \(type) AS ENUM (\(values.map(quoteString).joined(separator: ", ")))"]
+        case .dropEnumeration:
+            return ["DROP TYPE \(type)"]
+        case .renameEnumeration(_, let newName):
+            return ["ALTER TYPE \(type) RENAME TO \(quoteIdentifier(newName))"]
+        case .addEnumerationValue(_, let value, let before, let after):
+            if before != nil && after != nil {
+                throw MigrateError(
+                    .script, "the value '\(value)' is placed both before and after another value",
+                    hint: "Give `before:` or `after:`, not both.")
+            }
+            // IF NOT EXISTS: the value stays if the rest of its migration fails (it was committed
+            // first), and running the migration again must not fail on it.
+            let position = before.map { " BEFORE \(quoteString($0))" } ?? after.map { " AFTER \(quoteString($0))" } ?? ""
+            return ["ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(quoteString(value))\(position)"]
+        case .renameEnumerationValue(_, let old, let new):
+            return ["ALTER TYPE \(type) RENAME VALUE \(quoteString(old)) TO \(quoteString(new))"]
+        case .dropEnumerationValue(_, let value, _, _):
+            return [try dropEnumerationValueBlock(type: type, value: value)]
+        default:
+            return []
+        }
+    }
+
+    /// A block that takes `value` out of the enumeration `type` (quoted) the way autogenerate's
+    /// steps do, finding the columns of the type when it runs: it fails, naming the column, while
+    /// rows hold the value; creates `<type>_new` without it; drops each column's default,
+    /// converts the column through text, drops the old type, renames the new one and sets the
+    /// defaults again.
+    private func dropEnumerationValueBlock(type: String, value: String) throws -> String {
+        let typeText = quoteString(type)
+        let valueText = quoteString(value)
+        return try dollarQuotedBlock(
+            """
+            DECLARE
+                old_type regtype := to_regtype(\(typeText));
+                type_schema name;
+                type_name name;
+                labels text;
+                relations regclass[];
+                columns name[];
+                defaults text[];
+                holds boolean;
+            BEGIN
+                IF old_type IS NULL THEN
+                    RAISE EXCEPTION 'the enumeration % does not exist', \(typeText);
+                END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = old_type AND enumlabel = \(valueText)) THEN
+                    RAISE EXCEPTION 'the enumeration % has no value %', \(typeText), quote_literal(\(valueText));
+                END IF;
+                SELECT n.nspname, t.typname INTO type_schema, type_name
+                FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace WHERE t.oid = old_type;
+                SELECT array_agg(a.attrelid::regclass ORDER BY a.attrelid, a.attnum), array_agg(a.attname ORDER BY a.attrelid, a.attnum),
+                    array_agg(pg_get_expr(d.adbin, d.adrelid) ORDER BY a.attrelid, a.attnum)
+                INTO relations, columns, defaults
+                FROM pg_attribute AS a
+                JOIN pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+                LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE a.atttypid = old_type AND a.attnum > 0 AND NOT a.attisdropped;
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', relations[i], columns[i], \(valueText))
+                        INTO holds;
+                    IF holds THEN
+                        RAISE EXCEPTION 'rows of %.% hold %, the value taken out of the enumeration %',
+                            relations[i], columns[i], quote_literal(\(valueText)), \(typeText)
+                            USING HINT = 'Change those rows to another value first.';
+                    END IF;
+                END LOOP;
+                SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) INTO labels
+                FROM pg_enum WHERE enumtypid = old_type AND enumlabel <> \(valueText);
+                IF labels IS NULL THEN
+                    RAISE EXCEPTION 'the enumeration % would have no values left', \(typeText)
+                        USING HINT = 'Drop the type instead.';
+                END IF;
+                EXECUTE format('CREATE TYPE %I.%I AS ENUM (%s)', type_schema, type_name || '_new', labels);
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    IF defaults[i] IS NOT NULL THEN
+                        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', relations[i], columns[i]);
+                    END IF;
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %I.%I USING %I::text::%I.%I', relations[i], columns[i],
+                        type_schema, type_name || '_new', columns[i], type_schema, type_name || '_new');
+                END LOOP;
+                EXECUTE format('DROP TYPE %I.%I', type_schema, type_name);
+                EXECUTE format('ALTER TYPE %I.%I RENAME TO %I', type_schema, type_name || '_new', type_name);
+                FOR i IN 1..coalesce(array_length(relations, 1), 0) LOOP
+                    IF defaults[i] IS NOT NULL THEN
+                        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', relations[i], columns[i], defaults[i]);
+                    END IF;
+                END LOOP;
+            END
+            """)
+    }
+}
+
+/// The statements of schemas and extensions.
+extension SQLDialect {
+    func schemaAndExtensionStatements(_ operation: Operation) throws -> [String] {
+        switch operation {
+        case .createSchema(let name):
+            try requireSchemas(name)
+            return ["CREATE SCHEMA \(quoteIdentifier(name))"]
+        case .dropSchema(let name):
+            try requireSchemas(name)
+            return ["DROP SCHEMA \(quoteIdentifier(name))"]
+        case .createExtension(let created):
+            try requireExtensions(created.name)
+            var statement = "CREATE EXTENSION IF NOT EXISTS \(quoteIdentifier(created.name))"
+            if let schema = created.schema { statement += " WITH SCHEMA \(quoteIdentifier(schema))" }
+            if let version = created.version { statement += " VERSION \(quoteString(version))" }
+            return [statement]
+        case .alterExtension(let name, let version, _):
+            try requireExtensions(name)
+            return ["ALTER EXTENSION \(quoteIdentifier(name)) UPDATE TO \(quoteString(version))"]
+        case .dropExtension(let name, _):
+            try requireExtensions(name)
+            // IF EXISTS, like the create's IF NOT EXISTS: an extension belongs to the whole
+            // database, and a fleet runs the same migration once per schema.
+            return ["DROP EXTENSION IF EXISTS \(quoteIdentifier(name))"]
+        default:
+            return []
+        }
+    }
+
+    private func requireSchemas(_ name: String) throws {
+        guard !supportsSchemas else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no schemas, so \(name) cannot be created or dropped",
+            hint: "Leave schemas out for \(self.name) (an attached database plays that part there); schemas work on PostgreSQL.")
+    }
+
+    private func requireExtensions(_ name: String) throws {
+        guard !supportsExtensions else { return }
+        throw MigrateError(
+            .script, "\(self.name) has no extensions, so \(name) cannot be created, updated or dropped",
+            hint: "Leave extensions out for \(self.name); extensions work on PostgreSQL.")
+    }
+}
+
 /// The statements of partitioned tables and their partitions (PostgreSQL).
 extension SQLDialect {
     /// ` PARTITION BY RANGE (…)` after a partitioned table's definition; empty for other tables.

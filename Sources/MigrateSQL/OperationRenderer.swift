@@ -197,6 +197,12 @@ extension SQLDialect {
             try requireDomains(name)
             return ["DROP DOMAIN \(qualified(name))"]
 
+        case .createEnumeration, .dropEnumeration, .renameEnumeration, .addEnumerationValue, .dropEnumerationValue,
+            .renameEnumerationValue:
+            return try enumerationStatements(operation)
+
+        case .createSchema, .dropSchema, .createExtension, .alterExtension, .dropExtension:
+            return try schemaAndExtensionStatements(operation)
         case .attachPartition(let partition, let membership):
             try requirePartitions(partition, bound: membership.bound)
             return [
@@ -400,8 +406,16 @@ extension SQLDialect {
             statements += try createEnumerationTypes(usedBy: [type], schema: name.schema)
             let typeText = try typeSQL(type, schema: name.schema)
             let collation = (changes.collation ?? nil).map { " COLLATE \(quoteIdentifier($0))" } ?? ""
-            statements.append(
-                "\(target) TYPE \(typeText)\(collation) USING \(quoteIdentifier(changes.newName ?? column))::\(typeText)")
+            var using = quoteIdentifier(changes.newName ?? column)
+            if case .enumeration(let enumeration, let values) = type, enumerationStyle == .namedType {
+                // No cast leads from one enumeration type to another: through text, after a check
+                // that says which values the rows hold that the new type lacks.
+                statements.append(
+                    try enumerationValuesCheck(
+                        name, column: changes.newName ?? column, enumeration: enumeration, values: values))
+                using += "::text"
+            }
+            statements.append("\(target) TYPE \(typeText)\(collation) USING \(using)::\(typeText)")
         } else if let collation = changes.collation {
             // PostgreSQL sets a collation with the type, which must be known.
             guard let type = changes.existingType else {
@@ -499,6 +513,18 @@ extension Operation {
         case .createDomain(let domain): return "createDomain \(domain.name)"
         case .alterDomain(let domain, _): return "alterDomain \(domain.name)"
         case .dropDomain(let name, _): return "dropDomain \(name)"
+        case .createEnumeration(let name, _): return "createEnumeration \(name)"
+        case .dropEnumeration(let name, _): return "dropEnumeration \(name)"
+        case .renameEnumeration(let name, let newName): return "renameEnumeration \(name) to \(newName)"
+        case .addEnumerationValue(let name, let value, _, _): return "addEnumerationValue '\(value)' to \(name)"
+        case .dropEnumerationValue(let name, let value, _, _): return "dropEnumerationValue '\(value)' from \(name)"
+        case .renameEnumerationValue(let name, let old, let new):
+            return "renameEnumerationValue '\(old)' to '\(new)' in \(name)"
+        case .createSchema(let name): return "createSchema \(name)"
+        case .dropSchema(let name): return "dropSchema \(name)"
+        case .createExtension(let created): return "createExtension \(created.name)"
+        case .alterExtension(let name, _, _): return "alterExtension \(name)"
+        case .dropExtension(let name, _): return "dropExtension \(name)"
         case .createView(let view): return "createView \(view.name)"
         case .dropView(let name, _, _): return "dropView \(name)"
         case .createTrigger(let trigger): return "createTrigger \(trigger.name) on \(trigger.table)"

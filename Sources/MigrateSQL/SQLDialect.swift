@@ -67,6 +67,8 @@ public struct SQLDialect: Sendable, Hashable {
     public var supportsSequences: Bool = false
     /// Whether `CREATE DOMAIN` exists; without it a domain is an error.
     public var supportsDomains: Bool = false
+    /// Whether `CREATE EXTENSION` exists; without it an extension is an error.
+    public var supportsExtensions: Bool = false
     /// Whether tables can be partitioned (`PARTITION BY`, `PARTITION OF`, `ATTACH`/`DETACH
     /// PARTITION`); without it a partitioned table or partition is an error.
     public var supportsPartitions: Bool = false
@@ -93,7 +95,8 @@ public struct SQLDialect: Sendable, Hashable {
         supportsAddColumnWithKey: true, supportsAddColumnWithExpressionDefault: true,
         supportsAddNotNullColumnWithoutDefault: true, canRebuildTables: false, lockScope: .table,
         supportsIndexAccessMethods: true, supportsForeignKeyMatch: true, supportsMaterializedViews: true,
-        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsPartitions: true,
+        dropTriggerNamesTable: true, supportsSequences: true, supportsDomains: true, supportsExtensions: true,
+        supportsPartitions: true,
         supportsSessionTimeouts: true, parameterPrefix: "$",
         supportsProcedureCommit: true)
 

@@ -98,13 +98,14 @@ package enum SchemaDiff {
     ) -> [Operation] {
         var comparison = Comparison(dialect: dialect, options: options)
         let tableOperations = comparison.run(declared: declared, reflected: reflected)
+        let namespaces = NamespaceComparison(dialect: dialect, options: options).run(declared: declared, reflected: reflected)
         guard !(declared.views.isEmpty && reflected.views.isEmpty && declared.triggers.isEmpty
             && reflected.triggers.isEmpty && declared.sequences.isEmpty && reflected.sequences.isEmpty
             && declared.domains.isEmpty && reflected.domains.isEmpty)
-        else { return tableOperations }
+        else { return namespaces.first + tableOperations + namespaces.last }
         var objects = ObjectComparison(dialect: dialect, options: options, normalizedDefinitions: normalizedViews)
         let (before, after) = objects.run(declared: declared, reflected: reflected, tableOperations: tableOperations)
-        return before + tableOperations + after
+        return namespaces.first + before + tableOperations + after + namespaces.last
     }
 }
 
@@ -159,8 +160,9 @@ struct Comparison {
             compareTable(table, existing)
         }
         removeTables(reflectedTables.filter { !declaredNames.contains($0.name) })
+        let enumerations = compareEnumerations(declared: declaredTables, reflected: reflectedTables)
 
-        return createTables + detachPartitions + dropForeignKeys + dropIndexes + dropConstraints + addColumns
+        return enumerations + createTables + detachPartitions + dropForeignKeys + dropIndexes + dropConstraints + addColumns
             + alterColumns + createConstraints + createIndexes + createForeignKeys + attachPartitions + dropColumns
             + dropTables
     }
@@ -407,7 +409,9 @@ struct Comparison {
             changes.isNullable = column.isNullable
             changed = true
         }
-        if options.compareTypes, comparable(column.type) != comparable(existing.type) {
+        if options.compareTypes, comparable(column.type) != comparable(existing.type),
+            !isSameEnumeration(column.type, existing.type)
+        {
             changes.type = column.type
             changed = true
         }

@@ -16,8 +16,9 @@ import SwiftSyntax
 /// are `static let tables: [Table] = [Table(…), …]`, each table written with the literal
 /// vocabulary migration files use (`Column`, `ForeignKey`, `UniqueConstraint`, `CheckConstraint`,
 /// `Index`, `PrimaryKey`), and optionally `static let views: [View]`,
-/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]` and
-/// `static let domains: [Domain]`. Anything else is an error at its `file:line:column`.
+/// `static let triggers: [Trigger]`, `static let sequences: [DatabaseSequence]`,
+/// `static let domains: [Domain]`, `static let schemas: [String]` and
+/// `static let extensions: [DatabaseExtension]`. Anything else is an error at its `file:line:column`.
 package enum ModelFile {
     /// The protocol whose conformers declare tables.
     package static let modelProtocol = "ModelSchema"
@@ -33,7 +34,8 @@ package enum ModelFile {
         let models = try source.readModels(tree)
         return Schema(
             tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
-            sequences: models.sequences, domains: models.domains)
+            sequences: models.sequences, domains: models.domains, schemas: models.schemas,
+            extensions: models.extensions)
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -74,6 +76,8 @@ package enum ModelFile {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var schemas: [String] = []
+        var extensions: [DatabaseExtension] = []
         var seen: [TableName: String] = [:]
         var stored: [String: [UInt8]] = [:]
         var parsed: [String: Schema] = [:]
@@ -97,6 +101,8 @@ package enum ModelFile {
             triggers += declarations.triggers
             sequences += declarations.sequences
             domains += declarations.domains
+            schemas += declarations.schemas
+            extensions += declarations.extensions
             for (index, table) in declarations.tables.enumerated() {
                 if let first = seen[table.name] {
                     // Parsed again (the tables may come from the cache) to point at the declaration.
@@ -116,7 +122,10 @@ package enum ModelFile {
             for (checksum, declarations) in parsed { entries[checksum] = RevisionCoding.encode(models: declarations) }
             cache.update(entries)
         }
-        return (Schema(tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains), update)
+        let schema = Schema(
+            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains, schemas: schemas,
+            extensions: extensions)
+        return (schema, update)
     }
 
     /// The Swift files `paths` name, expanding folders.
@@ -165,6 +174,8 @@ extension ScriptSource {
         var triggers: [Trigger] = []
         var sequences: [DatabaseSequence] = []
         var domains: [Domain] = []
+        var schemas: [String] = []
+        var extensions: [DatabaseExtension] = []
     }
 
     /// The tables, views and triggers of every `ModelSchema` type in the file.
@@ -196,6 +207,8 @@ extension ScriptSource {
             declarations.triggers += read.triggers
             declarations.sequences += read.sequences
             declarations.domains += read.domains
+            declarations.schemas += read.schemas
+            declarations.extensions += read.extensions
         }
         if !foundModel {
             throw error("this file declares no type conforming to `ModelSchema`", line: 1, utf8Column: 1, hint: Self.modelsHint)
@@ -210,15 +223,17 @@ extension ScriptSource {
         var triggers: [Trigger]?
         var sequences: [DatabaseSequence]?
         var domains: [Domain]?
+        var schemas: [String]?
+        var extensions: [DatabaseExtension]?
         for member in members.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self), variable.bindingSpecifier.tokenKind == .keyword(.let),
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
                 variable.bindings.count == 1, let binding = variable.bindings.first,
                 let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
-                ["tables", "views", "triggers", "sequences", "domains"].contains(name)
+                ["tables", "views", "triggers", "sequences", "domains", "schemas", "extensions"].contains(name)
             else {
                 throw error(
-                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]` and `static let domains: [Domain] = […]`",
+                    "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]`, `static let domains: [Domain] = […]`, `static let schemas: [String] = […]` and `static let extensions: [DatabaseExtension] = […]`",
                     at: member, hint: Self.modelsHint)
             }
             let declaredBefore: Bool
@@ -227,6 +242,8 @@ extension ScriptSource {
             case "views": declaredBefore = views != nil
             case "triggers": declaredBefore = triggers != nil
             case "sequences": declaredBefore = sequences != nil
+            case "schemas": declaredBefore = schemas != nil
+            case "extensions": declaredBefore = extensions != nil
             default: declaredBefore = domains != nil
             }
             if declaredBefore {
@@ -249,13 +266,17 @@ extension ScriptSource {
                 triggers = try array(value, of: "triggers").map(triggerDefinition)
             case "sequences":
                 sequences = try array(value, of: "sequences").map(sequenceDefinition)
+            case "schemas":
+                schemas = try array(value, of: "schemas").map { try string($0) }
+            case "extensions":
+                extensions = try array(value, of: "extensions").map(extensionDefinition)
             default:
                 domains = try array(value, of: "domains").map(domainDefinition)
             }
         }
         return Declarations(
             tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
-            domains: domains ?? [])
+            domains: domains ?? [], schemas: schemas ?? [], extensions: extensions ?? [])
     }
 
     static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")

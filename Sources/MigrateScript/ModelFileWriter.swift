@@ -10,10 +10,18 @@ extension SwiftMigrationWriter {
     /// would take seconds.
     package static func renderModels(
         tables: [Table], views: [View] = [], triggers: [Trigger] = [], sequences: [DatabaseSequence] = [],
-        domains: [Domain] = [], typeName: String = "AppSchema", summary: String, notes: [String] = []
+        domains: [Domain] = [], schemas: [String] = [], extensions: [DatabaseExtension] = [],
+        typeName: String = "AppSchema", summary: String, notes: [String] = []
     ) -> String {
         var properties = [("tables", "[Table]", list(tables.map(tableDefinition), multiline: true))]
         // The other objects only when there are some, so a file of tables alone stays as it was.
+        if !schemas.isEmpty {
+            properties.append(property("schemas", type: "[String]", value: strings(schemas)))
+        }
+        if !extensions.isEmpty {
+            properties.append(
+                property("extensions", type: "[DatabaseExtension]", value: list(extensions.map(extensionDefinition), multiline: true)))
+        }
         if !sequences.isEmpty {
             properties.append(("sequences", "[DatabaseSequence]", list(sequences.map(sequence), multiline: true)))
         }
@@ -40,6 +48,14 @@ extension SwiftMigrationWriter {
         }
         text += "\n}\n"
         return text
+    }
+
+    /// `DatabaseExtension("name", schema:, version:)`, as models files declare it.
+    static func extensionDefinition(_ definition: DatabaseExtension) -> ExprSyntax {
+        call("DatabaseExtension", [
+            arg(literal(definition.name)), arg("schema", definition.schema.map(literal)),
+            arg("version", definition.version.map(literal)),
+        ]).expression
     }
 
     /// `View("name", "SELECT …", schema:, materialized:, indexes: […])`, as models files declare it.

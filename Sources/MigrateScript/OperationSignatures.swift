@@ -18,6 +18,9 @@ enum OperationSignatures {
         dropIndex, createUniqueConstraint, createCheckConstraint, createForeignKey, createPrimaryKey, dropConstraint,
         createView, dropView, createTrigger, dropTrigger, createSequence, alterSequence, dropSequence, execute,
         createDomain, alterDomain, dropDomain, attachPartition, detachPartition,
+        createEnumeration, dropEnumeration, renameEnumeration, addEnumerationValue, dropEnumerationValue,
+        renameEnumerationValue,
+        createSchema, dropSchema, createExtension, alterExtension, dropExtension,
         bulkInsert, backfill,
     ]
 
@@ -52,6 +55,17 @@ enum OperationSignatures {
         case .createDomain: return createDomain
         case .alterDomain: return alterDomain
         case .dropDomain: return dropDomain
+        case .createEnumeration: return createEnumeration
+        case .dropEnumeration: return dropEnumeration
+        case .renameEnumeration: return renameEnumeration
+        case .addEnumerationValue: return addEnumerationValue
+        case .dropEnumerationValue: return dropEnumerationValue
+        case .renameEnumerationValue: return renameEnumerationValue
+        case .createSchema: return createSchema
+        case .dropSchema: return dropSchema
+        case .createExtension: return createExtension
+        case .alterExtension: return alterExtension
+        case .dropExtension: return dropExtension
         case .attachPartition: return attachPartition
         case .detachPartition: return detachPartition
         case .execute: return execute
@@ -216,6 +230,177 @@ enum OperationSignatures {
                 return [
                     name.written(domain.name), schema.written(ifPresent: domain.schema),
                     definition.written(ifPresent: dropped),
+                ]
+            })
+    }()
+
+    // MARK: Enumerations
+
+    static let createEnumeration: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let values = Param.required("values", .strings)
+        return Signature(
+            "op.createEnumeration", [name, values, schema],
+            read: { a in .createEnumeration(try tableName(a, name), values: try a(values)) },
+            write: { operation in
+                guard case .createEnumeration(let type, let list) = operation else { return nil }
+                return [name.written(type.name), values.written(list), schema.written(ifPresent: type.schema)]
+            })
+    }()
+
+    static let dropEnumeration: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let values = Param.optional("values", .strings)
+        return Signature(
+            "op.dropEnumeration", [name, schema, values],
+            read: { a in .dropEnumeration(try tableName(a, name), values: try a.optional(values)) },
+            write: { operation in
+                guard case .dropEnumeration(let type, let list) = operation else { return nil }
+                return [name.written(type.name), schema.written(ifPresent: type.schema), values.written(ifPresent: list)]
+            })
+    }()
+
+    static let renameEnumeration: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let newName = Param.required("to", .string)
+        return Signature(
+            "op.renameEnumeration", [name, newName, schema],
+            read: { a in .renameEnumeration(try tableName(a, name), to: try a(newName)) },
+            write: { operation in
+                guard case .renameEnumeration(let type, let renamed) = operation else { return nil }
+                return [name.written(type.name), newName.written(renamed), schema.written(ifPresent: type.schema)]
+            })
+    }()
+
+    static let addEnumerationValue: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let value = Param.required("_value", .string)
+        let before = Param.optional("before", .string)
+        let after = Param.optional("after", .string)
+        return Signature(
+            "op.addEnumerationValue", [name, value, before, after, schema],
+            read: { a in
+                .addEnumerationValue(
+                    try tableName(a, name), value: try a(value), before: try a.optional(before),
+                    after: try a.optional(after))
+            },
+            write: { operation in
+                guard case .addEnumerationValue(let type, let added, let beforeValue, let afterValue) = operation
+                else { return nil }
+                return [
+                    name.written(type.name), value.written(added), before.written(ifPresent: beforeValue),
+                    after.written(ifPresent: afterValue), schema.written(ifPresent: type.schema),
+                ]
+            })
+    }()
+
+    static let dropEnumerationValue: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let value = Param.required("_value", .string)
+        let before = Param.optional("before", .string)
+        let after = Param.optional("after", .string)
+        return Signature(
+            "op.dropEnumerationValue", [name, value, before, after, schema],
+            read: { a in
+                .dropEnumerationValue(
+                    try tableName(a, name), value: try a(value), before: try a.optional(before),
+                    after: try a.optional(after))
+            },
+            write: { operation in
+                guard case .dropEnumerationValue(let type, let dropped, let beforeValue, let afterValue) = operation
+                else { return nil }
+                return [
+                    name.written(type.name), value.written(dropped), before.written(ifPresent: beforeValue),
+                    after.written(ifPresent: afterValue), schema.written(ifPresent: type.schema),
+                ]
+            })
+    }()
+
+    static let renameEnumerationValue: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let from = Param.required("from", .string)
+        let to = Param.required("to", .string)
+        return Signature(
+            "op.renameEnumerationValue", [name, from, to, schema],
+            read: { a in .renameEnumerationValue(try tableName(a, name), from: try a(from), to: try a(to)) },
+            write: { operation in
+                guard case .renameEnumerationValue(let type, let old, let new) = operation else { return nil }
+                return [name.written(type.name), from.written(old), to.written(new), schema.written(ifPresent: type.schema)]
+            })
+    }()
+
+    // MARK: Schemas and extensions
+
+    static let createSchema: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        return Signature(
+            "op.createSchema", [name],
+            read: { a in .createSchema(try a(name)) },
+            write: { operation in
+                guard case .createSchema(let created) = operation else { return nil }
+                return [name.written(created)]
+            })
+    }()
+
+    static let dropSchema: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        return Signature(
+            "op.dropSchema", [name],
+            read: { a in .dropSchema(try a(name)) },
+            write: { operation in
+                guard case .dropSchema(let dropped) = operation else { return nil }
+                return [name.written(dropped)]
+            })
+    }()
+
+    static let createExtension: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let version = Param.optional("version", .string)
+        return Signature(
+            "op.createExtension", [name, schema, version],
+            read: { a in
+                .createExtension(
+                    DatabaseExtension(try a(name), schema: try a.optional(schema), version: try a.optional(version)))
+            },
+            write: { operation in
+                guard case .createExtension(let created) = operation else { return nil }
+                return [
+                    name.written(created.name), schema.written(ifPresent: created.schema),
+                    version.written(ifPresent: created.version),
+                ]
+            })
+    }()
+
+    static let alterExtension: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let version = Param.required("version", .string)
+        let previous = Param.optional("previous", .string)
+        return Signature(
+            "op.alterExtension", [name, version, previous],
+            read: { a in .alterExtension(try a(name), version: try a(version), previous: try a.optional(previous)) },
+            write: { operation in
+                guard case .alterExtension(let altered, let newVersion, let oldVersion) = operation else { return nil }
+                return [name.written(altered), version.written(newVersion), previous.written(ifPresent: oldVersion)]
+            })
+    }()
+
+    static let dropExtension: Signature<Operation> = {
+        let name = Param.required("_name", .string)
+        let version = Param.optional("version", .string)
+        return Signature(
+            "op.dropExtension", [name, schema, version],
+            read: { a in
+                let extensionName = try a(name)
+                return .dropExtension(
+                    extensionName,
+                    definition: DatabaseExtension(
+                        extensionName, schema: try a.optional(schema), version: try a.optional(version)))
+            },
+            write: { operation in
+                guard case .dropExtension(let dropped, let definition) = operation else { return nil }
+                return [
+                    name.written(dropped), schema.written(ifPresent: definition?.schema),
+                    version.written(ifPresent: definition?.version),
                 ]
             })
     }()

@@ -355,6 +355,19 @@ extension ScriptSource {
             ownerColumn: try optionalString(bound["ownedByColumn"]))
     }
 
+    static let extensionParameters = Parameter.list("_name schema? version?")
+
+    /// `DatabaseExtension("name", schema:, version:)`.
+    func extensionDefinition(_ expression: ExprSyntax) throws -> DatabaseExtension {
+        guard let construct = try initializer(expression, typeNames: ["DatabaseExtension"]) else {
+            throw notLiteral(expression, expected: "an extension, `DatabaseExtension(\"citext\", version: \"1.6\")`")
+        }
+        let bound = try bind(construct.arguments!, to: Self.extensionParameters, callee: "DatabaseExtension", anchor: construct.node)
+        return DatabaseExtension(
+            try string(bound["name"]!), schema: try optionalString(bound["schema"]),
+            version: try optionalString(bound["version"]))
+    }
+
     static let domainParameters = Parameter.list("_name _baseType schema? nullable? default? checks?")
 
     /// `Domain("name", .type, schema:, nullable:, default:, checks: [CheckConstraint(…)])`.

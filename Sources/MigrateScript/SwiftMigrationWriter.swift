@@ -76,8 +76,9 @@ package enum SwiftMigrationWriter {
         let parameter = FunctionParameterSyntax(
             firstName: .wildcardToken(), secondName: .identifier("op"),
             type: IdentifierTypeSyntax(name: .identifier("Operations")))
+        let notes = notes(for: operations)
         let body = CodeBlockSyntax {
-            for operation in operations { bodyItem(operation) }
+            for (index, operation) in operations.enumerated() { bodyItem(operation, note: notes[index]) }
         }
         return DeclSyntax(FunctionDeclSyntax(
             leadingTrivia: .newlines(2),
@@ -390,8 +391,9 @@ package enum SwiftMigrationWriter {
     /// The `op.…` calls recording `operations`, one statement each, formatted as ``render`` writes
     /// them inside a body but not indented (a revision template indents them where it puts them).
     package static func statementsText(_ operations: [MigrateCore.Operation]) -> String {
+        let notes = notes(for: operations)
         let items = CodeBlockItemListSyntax {
-            for operation in operations { bodyItem(operation) }
+            for (index, operation) in operations.enumerated() { bodyItem(operation, note: notes[index]) }
         }
         var text = items.formatted(using: BasicFormat(indentationWidth: .spaces(4))).description
         while let first = text.first, first.isWhitespace { text.removeFirst() }
@@ -399,7 +401,51 @@ package enum SwiftMigrationWriter {
         return text
     }
 
-    static func bodyItem(_ operation: MigrateCore.Operation) -> CodeBlockItemSyntax {
-        CodeBlockItemSyntax(item: .expr(statement(operation)))
+    static func bodyItem(_ operation: MigrateCore.Operation, note: [String]? = nil) -> CodeBlockItemSyntax {
+        let item = CodeBlockItemSyntax(item: .expr(statement(operation)))
+        guard let note else { return item }
+        var trivia: Trivia = [.newlines(1)]
+        for line in note { trivia = trivia + [.lineComment("// \(line)"), .newlines(1)] }
+        return item.with(\.leadingTrivia, trivia)
+    }
+
+    /// Comment lines to write above some operations, by position: where autogenerate had to
+    /// choose, what it chose. An enumeration recreated because values went and others came may
+    /// really have had a value renamed, which no comparison can tell.
+    static func notes(for operations: [MigrateCore.Operation]) -> [Int: [String]] {
+        var notes: [Int: [String]] = [:]
+        for (index, operation) in operations.enumerated() {
+            guard case .createEnumeration(let temporary, let values) = operation else { continue }
+            let rest = operations[(index + 1)...]
+            guard let renamed = rest.firstIndex(where: {
+                if case .renameEnumeration(temporary, _) = $0 { return true }
+                return false
+            }), case .renameEnumeration(_, let name) = operations[renamed],
+                let dropped = rest.first(where: {
+                    if case .dropEnumeration(let type, _) = $0 { return type.name == name && type.schema == temporary.schema }
+                    return false
+                }), case .dropEnumeration(let type, let old?) = dropped
+            else { continue }
+            let gone = old.filter { !values.contains($0) }
+            let new = values.filter { !old.contains($0) }
+            var lines = [
+                "\(type) is recreated as \(temporary.name) with its new values, each column converted and the old type replaced:"
+            ]
+            if !gone.isEmpty {
+                lines.append("this fails, naming them, while rows hold \(gone.map { "'\($0)'" }.joined(separator: ", ")).")
+            } else {
+                lines.append("PostgreSQL cannot reorder the values of a type.")
+            }
+            if gone.count == 1, new.count == 1 {
+                lines.append(
+                    "If '\(gone[0])' was renamed to '\(new[0])', replace these steps with "
+                        + "op.renameEnumerationValue(\"\(type.name)\", from: \"\(gone[0])\", to: \"\(new[0])\""
+                        + (type.schema.map { ", schema: \"\($0)\"" } ?? "") + "), which keeps those rows.")
+            } else if !gone.isEmpty, !new.isEmpty {
+                lines.append("If values were renamed, op.renameEnumerationValue renames each and keeps its rows.")
+            }
+            notes[index] = lines
+        }
+        return notes
     }
 }

@@ -31,6 +31,52 @@ import TestSupport
         #expect(try connection.query("SHOW jit", parameters: []) == [[setting]])
     }
 
+    /// Schemas and extensions come from one query, enumerations and domains from another; what
+    /// an extension owns (here made its own with `ALTER EXTENSION … ADD`) is never the user's.
+    @Test func reflectsSchemasAndExtensionsButNoExtensionMembers() throws {
+        let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
+        try connection.execute(
+            """
+            CREATE EXTENSION citext VERSION '1.5';
+            CREATE EXTENSION pg_buffercache;
+            CREATE SCHEMA audit;
+            CREATE SCHEMA ignored;
+            CREATE TYPE mood AS ENUM ('happy', 'sad');
+            CREATE DOMAIN year AS integer CHECK (VALUE > 0);
+            CREATE TABLE people (id integer PRIMARY KEY, email citext, feeling mood, born year);
+            CREATE TABLE owned (id integer);
+            CREATE VIEW owned_view AS SELECT id FROM owned;
+            CREATE SEQUENCE owned_seq;
+            CREATE DOMAIN owned_domain AS text;
+            ALTER EXTENSION citext ADD TABLE owned;
+            ALTER EXTENSION citext ADD VIEW owned_view;
+            ALTER EXTENSION citext ADD SEQUENCE owned_seq;
+            ALTER EXTENSION citext ADD DOMAIN owned_domain;
+            """)
+        let reflection = try connection.reflectSchema(includeSchemas: ["audit"])
+        #expect(reflection.queryCount == 10)
+        let schema = reflection.schema
+        #expect(schema.tables.map(\.name.name) == ["people"])
+        #expect(schema.views.isEmpty && schema.sequences.isEmpty, "\(schema.views) \(schema.sequences)")
+        #expect(schema.domains.map(\.name.name) == ["year"])
+        #expect(schema.tables[0].columns.map(\.type) == [
+            .integer, .custom("citext"), .enumeration(name: "mood", values: ["happy", "sad"]), .custom("year"),
+        ])
+        #expect(schema.schemas == ["audit"])
+        #expect(schema.extensions == [
+            DatabaseExtension("citext", version: "1.5"), DatabaseExtension("pg_buffercache", version: "1.3"),
+        ])
+        // Nothing of the extensions is listed as not modelled, nor the extensions themselves.
+        let unmodeled = try connection.unmodeledObjects(includeSchemas: ["audit"])
+        #expect(!unmodeled.contains { $0.kind == "extension" || $0.name.hasPrefix("citext") || $0.name.hasPrefix("pg_buffercache") },
+                "\(unmodeled)")
+        // Every schema but the default one, and never an empty table list's missing queries.
+        let empty = try PostgresConnection(url: try TestPostgres.freshDatabase())
+        try empty.execute("CREATE SCHEMA a; CREATE EXTENSION citext")
+        let bare = try empty.reflectSchema(includeSchemas: .all)
+        #expect(bare.schema.schemas == ["a"] && bare.schema.extensions.map(\.name) == ["citext"])
+    }
+
     @Test func reflectsTypesNullabilityDefaultsIdentityAndComments() throws {
         let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
         try connection.execute(

@@ -383,7 +383,19 @@ enum Fixtures {
                 END
                 $migrate$
                 """,
-                "ALTER TABLE \"accounts\" ALTER COLUMN \"email\" TYPE \"mood\" USING \"email\"::\"mood\"",
+                """
+                DO $migrate$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM "accounts" WHERE "email" IS NOT NULL AND "email"::text <> ALL (ARRAY['happy', 'it''s ok']::text[])) THEN
+                        RAISE EXCEPTION 'rows of % hold %, which the enumeration % does not have', 'accounts.email',
+                            (SELECT string_agg(DISTINCT quote_literal("email"::text), ', ') FROM "accounts" WHERE "email" IS NOT NULL AND "email"::text <> ALL (ARRAY['happy', 'it''s ok']::text[])),
+                            'mood'
+                            USING HINT = 'Change those rows to one of its values (' || 'happy, it''s ok' || ') first.';
+                    END IF;
+                END
+                $migrate$
+                """,
+                "ALTER TABLE \"accounts\" ALTER COLUMN \"email\" TYPE \"mood\" USING \"email\"::text::\"mood\"",
             ],
             sqlite: Fixtures.rebuild(
                 columns: [
@@ -566,6 +578,58 @@ enum Fixtures {
             operation: .dropDomain(TableName("year")),
             postgresql: ["DROP DOMAIN \"year\""], sqlite: nil),
         RenderingCase(
+            label: "createEnumeration",
+            operation: .createEnumeration(TableName("mood_new", schema: "app"), values: ["happy", "it's"]),
+            postgresql: ["CREATE TYPE \"app\".\"mood_new\" AS ENUM ('happy', 'it''s')"], sqlite: nil),
+        RenderingCase(
+            label: "dropEnumeration",
+            operation: .dropEnumeration(TableName("mood"), values: ["happy"]),
+            postgresql: ["DROP TYPE \"mood\""], sqlite: nil),
+        RenderingCase(
+            label: "renameEnumeration",
+            operation: .renameEnumeration(TableName("mood_new"), to: "mood"),
+            postgresql: ["ALTER TYPE \"mood_new\" RENAME TO \"mood\""], sqlite: nil),
+        RenderingCase(
+            label: "addEnumerationValue, after",
+            operation: .addEnumerationValue(TableName("mood"), value: "curious", after: "happy"),
+            postgresql: ["ALTER TYPE \"mood\" ADD VALUE IF NOT EXISTS 'curious' AFTER 'happy'"], sqlite: nil),
+        RenderingCase(
+            label: "addEnumerationValue, before",
+            operation: .addEnumerationValue(TableName("mood"), value: "calm", before: "happy"),
+            postgresql: ["ALTER TYPE \"mood\" ADD VALUE IF NOT EXISTS 'calm' BEFORE 'happy'"], sqlite: nil),
+        RenderingCase(
+            label: "addEnumerationValue, last",
+            operation: .addEnumerationValue(TableName("mood"), value: "angry"),
+            postgresql: ["ALTER TYPE \"mood\" ADD VALUE IF NOT EXISTS 'angry'"], sqlite: nil),
+        RenderingCase(
+            label: "renameEnumerationValue",
+            operation: .renameEnumerationValue(TableName("mood"), from: "sad", to: "blue"),
+            postgresql: ["ALTER TYPE \"mood\" RENAME VALUE 'sad' TO 'blue'"], sqlite: nil),
+        RenderingCase(
+            label: "createSchema",
+            operation: .createSchema("audit"),
+            postgresql: ["CREATE SCHEMA \"audit\""], sqlite: nil),
+        RenderingCase(
+            label: "dropSchema",
+            operation: .dropSchema("audit"),
+            postgresql: ["DROP SCHEMA \"audit\""], sqlite: nil),
+        RenderingCase(
+            label: "createExtension",
+            operation: .createExtension(DatabaseExtension("citext")),
+            postgresql: ["CREATE EXTENSION IF NOT EXISTS \"citext\""], sqlite: nil),
+        RenderingCase(
+            label: "createExtension, schema and version",
+            operation: .createExtension(DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6")),
+            postgresql: ["CREATE EXTENSION IF NOT EXISTS \"pg_trgm\" WITH SCHEMA \"extensions\" VERSION '1.6'"], sqlite: nil),
+        RenderingCase(
+            label: "alterExtension",
+            operation: .alterExtension("citext", version: "1.6", previous: "1.5"),
+            postgresql: ["ALTER EXTENSION \"citext\" UPDATE TO '1.6'"], sqlite: nil),
+        RenderingCase(
+            label: "dropExtension",
+            operation: .dropExtension("citext"),
+            postgresql: ["DROP EXTENSION IF EXISTS \"citext\""], sqlite: nil),
+        RenderingCase(
             label: "createTable partitioned by range",
             operation: .createTable({
                 var table = Table(
@@ -700,6 +764,50 @@ enum Fixtures {
                 (error as? MigrateError)?.message == "run \"fill in\": Swift code (`op.run`) has no SQL form"
             }
         }
+    }
+
+    /// Enumeration operations: a value placed both before and after another, and SQLite, which
+    /// keeps enumerations as checks, are refused with what to do instead.
+    @Test func enumerationValueRefusals() {
+        #expect {
+            try SQLDialect.postgresql.statements(
+                for: .addEnumerationValue(TableName("mood"), value: "x", before: "a", after: "b"), inspector: nil)
+        } throws: { error in
+            (error as? MigrateError)?.message
+                == "addEnumerationValue 'x' to mood: the value 'x' is placed both before and after another value"
+        }
+        #expect {
+            try SQLDialect.sqlite.statements(for: .renameEnumerationValue(TableName("mood"), from: "a", to: "b"), inspector: nil)
+        } throws: { error in
+            (error as? MigrateError)?.hint?.contains("alterColumn") == true
+        }
+    }
+
+    /// Taking a value out finds the columns of the type when it runs, in one block.
+    @Test func droppingAnEnumerationValueIsOneBlock() throws {
+        let statements = try SQLDialect.postgresql.statements(
+            for: .dropEnumerationValue(TableName("mood", schema: "app"), value: "it's", after: "happy"), inspector: nil)
+        #expect(statements.count == 1)
+        #expect(statements[0].hasPrefix("DO $migrate$\nDECLARE\n    old_type regtype := to_regtype('\"app\".\"mood\"');"), "\(statements)")
+        #expect(statements[0].contains("WHERE enumtypid = old_type AND enumlabel <> 'it''s';"), "\(statements)")
+    }
+
+    /// A column converted to an enumeration goes through text, after a check naming the values
+    /// that have no place in the new type.
+    @Test func alteringAColumnToAnEnumerationChecksItsValuesFirst() throws {
+        let statements = try SQLDialect.postgresql.statements(
+            for: .alterColumn(
+                TableName("entries"), column: "mood",
+                changes: ColumnChanges(
+                    type: .enumeration(name: "mood_new", values: ["happy", "sad"]),
+                    existingType: .enumeration(name: "mood", values: ["happy", "sad", "angry"]))),
+            inspector: nil)
+        #expect(statements.count == 3)
+        #expect(statements[1].contains(
+            #"IF EXISTS (SELECT 1 FROM "entries" WHERE "mood" IS NOT NULL AND "mood"::text <> ALL (ARRAY['happy', 'sad']::text[])) THEN"#),
+            "\(statements[1])")
+        #expect(statements[1].contains("RAISE EXCEPTION 'rows of % hold %, which the enumeration % does not have'"))
+        #expect(statements[2] == #"ALTER TABLE "entries" ALTER COLUMN "mood" TYPE "mood_new" USING "mood"::text::"mood_new""#)
     }
 
     static let backfill = Backfill(

@@ -174,6 +174,27 @@ import Testing
         Example(name: "dropDomain", operation: .dropDomain(TableName("year"))),
         Example(name: "dropDomain with definition", operation: .dropDomain(
             TableName("year"), definition: Domain(TableName("year"), baseType: .text, isNullable: false))),
+        Example(name: "createEnumeration", operation: .createEnumeration(TableName("mood_new", schema: "app"), values: ["a", "b"])),
+        Example(name: "dropEnumeration", operation: .dropEnumeration(TableName("mood"))),
+        Example(name: "dropEnumeration with values", operation: .dropEnumeration(TableName("mood"), values: ["a"])),
+        Example(name: "renameEnumeration", operation: .renameEnumeration(TableName("mood_new"), to: "mood")),
+        Example(name: "addEnumerationValue", operation: .addEnumerationValue(TableName("mood"), value: "c")),
+        Example(name: "addEnumerationValue, before", operation: .addEnumerationValue(
+            TableName("mood", schema: "app"), value: "c", before: "a")),
+        Example(name: "addEnumerationValue, after", operation: .addEnumerationValue(TableName("mood"), value: "c", after: "b")),
+        Example(name: "dropEnumerationValue", operation: .dropEnumerationValue(
+            TableName("mood", schema: "app"), value: "c", after: "b")),
+        Example(name: "renameEnumerationValue", operation: .renameEnumerationValue(TableName("mood"), from: "a", to: "z")),
+        Example(name: "createSchema", operation: .createSchema("audit")),
+        Example(name: "dropSchema", operation: .dropSchema("audit")),
+        Example(name: "createExtension", operation: .createExtension(DatabaseExtension("citext"))),
+        Example(name: "createExtension, everything", operation: .createExtension(
+            DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6"))),
+        Example(name: "alterExtension", operation: .alterExtension("citext", version: "1.6", previous: "1.5")),
+        Example(name: "alterExtension, no previous", operation: .alterExtension("citext", version: "1.6")),
+        Example(name: "dropExtension", operation: .dropExtension("citext", definition: DatabaseExtension("citext"))),
+        Example(name: "dropExtension, everything", operation: .dropExtension(
+            "pg_trgm", definition: DatabaseExtension("pg_trgm", schema: "extensions", version: "1.6"))),
         Example(name: "createTable, partitioned", operation: .createTable({
             var table = Table(accounts, columns: [Column("id", .integer, isNullable: false), Column("at", .date, isNullable: false)])
             table.partitionKey = .range("at, (id % 4)")
@@ -231,7 +252,9 @@ import Testing
             "dropIndex", "createUniqueConstraint", "createCheckConstraint", "createForeignKey", "createPrimaryKey",
             "dropConstraint", "setTableComment", "alterTableOptions", "execute", "bulkInsert", "swiftCode",
             "createView", "dropView", "createTrigger", "dropTrigger", "createSequence", "alterSequence", "dropSequence",
-            "createDomain", "alterDomain", "dropDomain", "backfill", "attachPartition", "detachPartition",
+            "createDomain", "alterDomain", "dropDomain", "backfill", "createEnumeration", "dropEnumeration",
+            "renameEnumeration", "addEnumerationValue", "dropEnumerationValue", "renameEnumerationValue", "createSchema", "dropSchema",
+            "createExtension", "alterExtension", "dropExtension", "attachPartition", "detachPartition",
         ])
     }
 
@@ -415,7 +438,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v6 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
+                == "v7 a814d0b359a3e437256a61fd926ef1003983feb3f3df534c25ab52e6b83d0378",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
