@@ -16,11 +16,10 @@ extension SwiftMigrationWriter {
         var properties = [("tables", "[Table]", list(tables.map(tableDefinition), multiline: true))]
         // The other objects only when there are some, so a file of tables alone stays as it was.
         if !schemas.isEmpty {
-            properties.append(property("schemas", type: "[String]", value: strings(schemas)))
+            properties.append(("schemas", "[String]", strings(schemas)))
         }
         if !extensions.isEmpty {
-            properties.append(
-                property("extensions", type: "[DatabaseExtension]", value: list(extensions.map(extensionDefinition), multiline: true)))
+            properties.append(("extensions", "[DatabaseExtension]", list(extensions.map(extensionDefinition), multiline: true)))
         }
         if !sequences.isEmpty {
             properties.append(("sequences", "[DatabaseSequence]", list(sequences.map(sequence), multiline: true)))
@@ -51,7 +50,7 @@ extension SwiftMigrationWriter {
     }
 
     /// `DatabaseExtension("name", schema:, version:)`, as models files declare it.
-    static func extensionDefinition(_ definition: DatabaseExtension) -> ExprSyntax {
+    static func extensionDefinition(_ definition: DatabaseExtension) -> SwiftExpression {
         call("DatabaseExtension", [
             arg(literal(definition.name)), arg("schema", definition.schema.map(literal)),
             arg("version", definition.version.map(literal)),

@@ -83,7 +83,7 @@ import Testing
     /// The models file as swift-syntax builds and formats it: the reference layout.
     static func formatted(
         tables: [Table], views: [View], triggers: [Trigger], sequences: [DatabaseSequence], domains: [Domain],
-        notes: [String]
+        schemas: [String] = [], extensions: [DatabaseExtension] = [], notes: [String]
     ) -> String {
         var trivia: Trivia = [.newlines(2)]
         for line in notes { trivia = trivia + [.lineComment(line.isEmpty ? "//" : "// \(line)"), .newlines(1)] }
@@ -93,6 +93,10 @@ import Testing
             SwiftMigrationWriter.property(name, type: type, value: SwiftExpression.array(elements, multiline: true).syntax)
         }
         var properties = [property("tables", "[Table]", tables.map(SwiftMigrationWriter.tableDefinition))]
+        if !schemas.isEmpty {
+            properties.append(SwiftMigrationWriter.property("schemas", type: "[String]", value: SwiftMigrationWriter.strings(schemas).syntax))
+        }
+        if !extensions.isEmpty { properties.append(property("extensions", "[DatabaseExtension]", extensions.map(SwiftMigrationWriter.extensionDefinition))) }
         if !sequences.isEmpty { properties.append(property("sequences", "[DatabaseSequence]", sequences.map(SwiftMigrationWriter.sequence))) }
         if !domains.isEmpty { properties.append(property("domains", "[Domain]", domains.map(SwiftMigrationWriter.domain))) }
         if !views.isEmpty { properties.append(property("views", "[View]", views.map(SwiftMigrationWriter.viewDefinition))) }
@@ -115,11 +119,15 @@ import Testing
         let triggers = withEverything ? Self.triggers : []
         let sequences = withEverything ? Self.sequences : []
         let domains = withEverything ? Self.domains : []
+        let schemas = withEverything ? ["app", #"we"ird"#] : []
+        let extensions = withEverything
+            ? [DatabaseExtension("citext"), DatabaseExtension("pg_trgm", schema: "app", version: "1.6")] : []
         let text = SwiftMigrationWriter.renderModels(
             tables: Self.tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
-            summary: "Summary.", notes: notes)
+            schemas: schemas, extensions: extensions, summary: "Summary.", notes: notes)
         let reference = Self.formatted(
-            tables: Self.tables, views: views, triggers: triggers, sequences: sequences, domains: domains, notes: notes)
+            tables: Self.tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
+            schemas: schemas, extensions: extensions, notes: notes)
         #expect(text == reference)
 
         let read = try ModelFile.declarations(parsing: text, path: "Schema.swift")
