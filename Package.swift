@@ -90,7 +90,15 @@ let package = Package(
             name: "DriverTests",
             dependencies: ["MigrateSQLite", "MigratePostgres", "MigrateSQL", "MigrateCore", "TestSupport"]),
         .testTarget(name: "MigrateKitTests", dependencies: ["MigrateKit", "MigrateScript", "TestSupport"]),
-        .testTarget(name: "MigrateScriptTests", dependencies: ["MigrateScript", "MigrateCore"]),
+        .testTarget(
+            name: "MigrateScriptTests",
+            dependencies: [
+                "MigrateScript", "MigrateCore",
+                // The models writer's layout is checked against swift-syntax's own formatting.
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftBasicFormat", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            ]),
         // The repository's own Swift migrations, compiled against MigrateKit to prove the API they use is real.
         .target(name: "DemoVersions", dependencies: ["MigrateKit"], path: "versions", exclude: demoSQLMigrations),
         .testTarget(name: "VersionsCompileTests", dependencies: ["DemoVersions", "MigrateKit", "MigrateScript"]),

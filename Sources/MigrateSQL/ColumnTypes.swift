@@ -79,14 +79,23 @@ package enum SQLiteAffinity: Sendable, Hashable {
     case integer, text, blob, real, numeric
 
     package init(declared name: String) {
-        let upper = name.uppercased()
-        if upper.contains("INT") {
+        // SQLite's rules compare ASCII letters only, so bytes are enough (and this runs for
+        // every reflected column).
+        let upper = name.utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
+        func contains(_ word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard upper.count >= count else { return false }
+            return word.withUTF8Buffer { word in
+                (0...(upper.count - count)).contains { start in (0..<count).allSatisfy { upper[start + $0] == word[$0] } }
+            }
+        }
+        if contains("INT") {
             self = .integer
-        } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+        } else if contains("CHAR") || contains("CLOB") || contains("TEXT") {
             self = .text
-        } else if upper.contains("BLOB") || upper.trimmingSpaces.isEmpty {
+        } else if contains("BLOB") || name.trimmingSpaces.isEmpty {
             self = .blob
-        } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+        } else if contains("REAL") || contains("FLOA") || contains("DOUB") {
             self = .real
         } else {
             self = .numeric

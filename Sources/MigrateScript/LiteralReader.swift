@@ -37,7 +37,17 @@ extension ScriptSource {
     // MARK: Scalars
 
     func string(_ expression: ExprSyntax) throws -> String {
-        guard let literal = expression.as(StringLiteralExprSyntax.self), let value = literal.representedLiteralValue else {
+        guard let literal = expression.as(StringLiteralExprSyntax.self) else {
+            throw notLiteral(expression, expected: "a string literal")
+        }
+        // Most strings of a models file are one segment without escapes, which is its own
+        // value; working that out in general lexes the literal again.
+        if literal.openingPounds == nil, literal.openingQuote.tokenKind == .stringQuote, literal.segments.count == 1,
+            case .stringSegment(let segment)? = literal.segments.first, !segment.content.text.utf8.contains(UInt8(ascii: "\\"))
+        {
+            return segment.content.text
+        }
+        guard let value = literal.representedLiteralValue else {
             throw notLiteral(expression, expected: "a string literal")
         }
         return value

@@ -983,12 +983,9 @@ extension LiteralKind where Value == [Backfill.Assignment] {
                 }
             },
             write: { assignments in
-                ExprSyntax(DictionaryExprSyntax {
-                    for assignment in assignments {
-                        DictionaryElementSyntax(
-                            key: SwiftMigrationWriter.literal(assignment.column),
-                            value: SwiftMigrationWriter.literal(assignment.expression))
-                    }
+                .dictionary(assignments.map {
+                    SwiftExpression.DictionaryEntry(
+                        key: SwiftMigrationWriter.literal($0.column), value: SwiftMigrationWriter.literal($0.expression))
                 })
             })
     }
@@ -1025,11 +1022,9 @@ extension LiteralKind where Value == [[(column: String, value: SQLValue)]] {
             write: { rows in
                 SwiftMigrationWriter.list(
                     rows.map { row in
-                        ExprSyntax(DictionaryExprSyntax {
-                            for (column, value) in row {
-                                DictionaryElementSyntax(
-                                    key: SwiftMigrationWriter.literal(column), value: SwiftMigrationWriter.sqlValue(value))
-                            }
+                        .dictionary(row.map {
+                            SwiftExpression.DictionaryEntry(
+                                key: SwiftMigrationWriter.literal($0.column), value: SwiftMigrationWriter.sqlValue($0.value))
                         })
                     },
                     multiline: true)

@@ -6,7 +6,7 @@ import SwiftSyntax
 /// file reading back as the value it was written from.
 struct LiteralKind<Value>: Sendable {
     let read: @Sendable (ScriptSource, ExprSyntax) throws -> Value
-    let write: @Sendable (Value) -> ExprSyntax
+    let write: @Sendable (Value) -> SwiftExpression
 }
 
 /// One parameter of a ``Signature``: how it is spelled (label, required or not) and the kind of
@@ -41,11 +41,11 @@ struct Param<Value>: Sendable, SignatureParameter {
 struct VariadicParam<Value>: Sendable, SignatureParameter {
     let parameter: Parameter
     let read: @Sendable (ScriptSource, [ExprSyntax]) throws -> Value
-    let write: @Sendable (Value) -> [ExprSyntax]
+    let write: @Sendable (Value) -> [SwiftExpression]
 
     init(
         _ spelling: String, read: @escaping @Sendable (ScriptSource, [ExprSyntax]) throws -> Value,
-        write: @escaping @Sendable (Value) -> [ExprSyntax]
+        write: @escaping @Sendable (Value) -> [SwiftExpression]
     ) {
         parameter = Parameter.list(spelling + "...")[0]
         self.read = read
@@ -62,7 +62,7 @@ protocol SignatureParameter: Sendable {
 /// What the writer gives for one parameter: its value(s), none to leave it out.
 struct WrittenArgument {
     var key: String
-    var values: [ExprSyntax]
+    var values: [SwiftExpression]
 }
 
 /// One function a migration file may call (an `Operations` method, an initializer), described
@@ -97,9 +97,9 @@ struct Signature<Value>: Sendable {
     }
 
     /// The call that reads back as `value`, or nil when this signature does not write it.
-    func expression(for value: Value) -> ExprSyntax? {
+    func expression(for value: Value) -> SwiftExpression? {
         guard let written = write(value) else { return nil }
-        var byKey: [String: [ExprSyntax]] = [:]
+        var byKey: [String: [SwiftExpression]] = [:]
         for argument in written {
             assert(parameters.contains { $0.key == argument.key }, "\(callee) has no parameter \(argument.key)")
             byKey[argument.key] = argument.values

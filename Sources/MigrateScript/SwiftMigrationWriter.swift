@@ -29,13 +29,13 @@ package enum SwiftMigrationWriter {
         downgrade: [MigrateCore.Operation] = []
     ) -> String {
         var members: [DeclSyntax] = [
-            property("revision", value: ExprSyntax(literal(id))),
-            property("downRevision", type: "[String]", value: strings(downRevisions)),
+            property("revision", value: literal(id).syntax),
+            property("downRevision", type: "[String]", value: strings(downRevisions).syntax),
         ]
-        if !branchLabels.isEmpty { members.append(property("branchLabels", type: "[String]", value: strings(branchLabels))) }
-        if !dependsOn.isEmpty { members.append(property("dependsOn", type: "[String]", value: strings(dependsOn))) }
+        if !branchLabels.isEmpty { members.append(property("branchLabels", type: "[String]", value: strings(branchLabels).syntax)) }
+        if !dependsOn.isEmpty { members.append(property("dependsOn", type: "[String]", value: strings(dependsOn).syntax)) }
         if !isTransactional { members.append(property("transactional", value: ExprSyntax(BooleanLiteralExprSyntax(false)))) }
-        if let createDate { members.append(property("createDate", value: ExprSyntax(literal(createDate)))) }
+        if let createDate { members.append(property("createDate", value: literal(createDate).syntax)) }
         members.append(function("upgrade", operations: upgrade))
         members.append(function("downgrade", operations: downgrade))
 
@@ -96,13 +96,13 @@ package enum SwiftMigrationWriter {
         guard let signature = OperationSignatures.signature(of: operation) else {
             // `op.run`'s closure is code, not data: a written file holds an empty one to fill in.
             guard case .swiftCode(let label) = operation else { preconditionFailure("no signature writes \(operation)") }
-            let head = label.map { "op.run(\(literal($0)))" } ?? "op.run"
+            let head = label.map { "op.run(\(literal($0).syntax))" } ?? "op.run"
             return ExprSyntax("\(raw: head) { _ in }")
         }
         guard let expression = signature.expression(for: operation) else {
             preconditionFailure("\(signature.callee) does not write \(operation)")
         }
-        return expression
+        return expression.syntax
     }
 
     // MARK: Schema values
@@ -110,7 +110,7 @@ package enum SwiftMigrationWriter {
     /// The elements of `createTable`/`Table`: columns, then the named primary key, foreign keys,
     /// unique and check constraints, indexes.
     static func elements(of table: Table) -> [Argument] {
-        var elements: [ExprSyntax] = []
+        var elements: [SwiftExpression] = []
         let keyInColumnOrder = table.columns.filter(\.isPrimaryKey).map(\.name) == table.primaryKey
         for var column in table.columns {
             // A named or reordered key is written once, as PrimaryKey(…), after the columns.
@@ -139,7 +139,7 @@ package enum SwiftMigrationWriter {
         return elements.map { arg($0) }
     }
 
-    static func tableDefinition(_ table: Table) -> ExprSyntax {
+    static func tableDefinition(_ table: Table) -> SwiftExpression {
         if let module = table.virtualTableModule {
             return call(
                 "Table",
@@ -162,7 +162,7 @@ package enum SwiftMigrationWriter {
         ]
     }
 
-    static func partitionKey(_ key: PartitionKey) -> ExprSyntax {
+    static func partitionKey(_ key: PartitionKey) -> SwiftExpression {
         switch key {
         case .range(let keys): return call(".range", [arg(literal(keys))]).expression
         case .list(let keys): return call(".list", [arg(literal(keys))]).expression
@@ -178,7 +178,7 @@ package enum SwiftMigrationWriter {
         ]
     }
 
-    static func columnExpression(_ column: Column) -> ExprSyntax {
+    static func columnExpression(_ column: Column) -> SwiftExpression {
         call("Column", [
             arg(literal(column.name)), arg(columnType(column.type)),
             arg("primaryKey", column.isPrimaryKey ? bool(true) : nil),
@@ -195,7 +195,7 @@ package enum SwiftMigrationWriter {
     }
 
     /// `true` for an identity by default, `false` for none, else `.always` or `.serial`.
-    static func identity(_ identity: IdentityGeneration?) -> ExprSyntax {
+    static func identity(_ identity: IdentityGeneration?) -> SwiftExpression {
         switch identity {
         case nil: bool(false)
         case .byDefault?: bool(true)
@@ -204,12 +204,12 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    static func generatedColumn(_ generated: GeneratedColumn) -> ExprSyntax {
+    static func generatedColumn(_ generated: GeneratedColumn) -> SwiftExpression {
         call(generated.isStored ? ".stored" : ".virtual", [arg(literal(generated.expression))]).expression
     }
 
     /// `DatabaseSequence("name", schema:, start:, …)`, only the options that are set.
-    static func sequence(_ sequence: DatabaseSequence) -> ExprSyntax {
+    static func sequence(_ sequence: DatabaseSequence) -> SwiftExpression {
         call("DatabaseSequence", [
             arg(literal(sequence.name.name)), arg("schema", sequence.name.schema.map(literal)),
             arg("start", sequence.start.map(integer)), arg("increment", sequence.increment.map(integer)),
@@ -221,7 +221,7 @@ package enum SwiftMigrationWriter {
     }
 
     /// `Domain("name", .type, schema:, nullable:, default:, checks: […])`.
-    static func domain(_ domain: Domain) -> ExprSyntax {
+    static func domain(_ domain: Domain) -> SwiftExpression {
         let checks = domain.checks.map { check in
             call("CheckConstraint", [arg(literal(check.expression)), arg("name", check.name.map(literal))]).expression
         }
@@ -233,7 +233,7 @@ package enum SwiftMigrationWriter {
         ]).expression
     }
 
-    static func indexElement(_ index: Index) -> ExprSyntax {
+    static func indexElement(_ index: Index) -> SwiftExpression {
         call("Index", [arg(literal(index.name))] + indexArguments(index)).expression
     }
 
@@ -252,7 +252,7 @@ package enum SwiftMigrationWriter {
         ]
     }
 
-    static func indexKeys(_ keys: [IndexKey]) -> ExprSyntax {
+    static func indexKeys(_ keys: [IndexKey]) -> SwiftExpression {
         list(keys.map { key in
             let options = key.options
             let optionArguments = [
@@ -268,27 +268,27 @@ package enum SwiftMigrationWriter {
         }, multiline: false)
     }
 
-    static func nullsOrder(_ order: NullsOrder) -> ExprSyntax {
+    static func nullsOrder(_ order: NullsOrder) -> SwiftExpression {
         switch order {
         case .first: return member("first")
         case .last: return member("last")
         }
     }
 
-    static func constraintDeferral(_ deferral: ConstraintDeferral) -> ExprSyntax {
+    static func constraintDeferral(_ deferral: ConstraintDeferral) -> SwiftExpression {
         switch deferral {
         case .immediate: return member("immediate")
         case .deferred: return member("deferred")
         }
     }
 
-    static func foreignKeyMatch(_ match: ForeignKeyMatch) -> ExprSyntax {
+    static func foreignKeyMatch(_ match: ForeignKeyMatch) -> SwiftExpression {
         switch match {
         case .full: return member("full")
         }
     }
 
-    static func columnType(_ type: ColumnType) -> ExprSyntax {
+    static func columnType(_ type: ColumnType) -> SwiftExpression {
         switch type {
         case .integer: return member("integer")
         case .bigInteger: return member("bigInteger")
@@ -315,7 +315,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    static func serverDefault(_ value: ServerDefault) -> ExprSyntax {
+    static func serverDefault(_ value: ServerDefault) -> SwiftExpression {
         switch value {
         case .string(let text): return call(".string", [arg(literal(text))]).expression
         case .integer(let number): return call(".integer", [arg(integer(number))]).expression
@@ -326,7 +326,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    static func referentialAction(_ action: ReferentialAction) -> ExprSyntax {
+    static func referentialAction(_ action: ReferentialAction) -> SwiftExpression {
         switch action {
         case .noAction: return member("noAction")
         case .restrict: return member("restrict")
@@ -336,7 +336,7 @@ package enum SwiftMigrationWriter {
         }
     }
 
-    static func sqlValue(_ value: SQLValue) -> ExprSyntax {
+    static func sqlValue(_ value: SQLValue) -> SwiftExpression {
         switch value {
         case .null: return nilLiteral
         case .integer(let number): return integer(number)
@@ -348,42 +348,23 @@ package enum SwiftMigrationWriter {
 
     // MARK: Literals
 
-    static func literal(_ text: String) -> ExprSyntax { ExprSyntax(StringLiteralExprSyntax(content: text)) }
-    static func optional(_ text: String?) -> ExprSyntax { text.map(literal) ?? nilLiteral }
-    static var nilLiteral: ExprSyntax { ExprSyntax(NilLiteralExprSyntax()) }
-    static func bool(_ flag: Bool) -> ExprSyntax { ExprSyntax(BooleanLiteralExprSyntax(flag)) }
-
-    static func integer(_ number: Int) -> ExprSyntax {
-        let digits = ExprSyntax(IntegerLiteralExprSyntax(literal: .integerLiteral(String(number.magnitude))))
-        return number < 0 ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
-    }
-
-    static func double(_ number: Double) -> ExprSyntax {
-        let digits = ExprSyntax(FloatLiteralExprSyntax(literal: .floatLiteral(String(number.magnitude))))
-        return number.sign == .minus
-            ? ExprSyntax(PrefixOperatorExprSyntax(operator: .prefixOperator("-"), expression: digits)) : digits
-    }
-
-    static func strings(_ values: [String]) -> ExprSyntax { list(values.map(literal), multiline: false) }
+    static func literal(_ text: String) -> SwiftExpression { .string(text) }
+    static func optional(_ text: String?) -> SwiftExpression { text.map(literal) ?? nilLiteral }
+    static var nilLiteral: SwiftExpression { .nilLiteral }
+    static func bool(_ flag: Bool) -> SwiftExpression { .boolean(flag) }
+    static func integer(_ number: Int) -> SwiftExpression { .integer(number) }
+    static func double(_ number: Double) -> SwiftExpression { .double(number) }
+    static func strings(_ values: [String]) -> SwiftExpression { list(values.map(literal), multiline: false) }
 
     /// `.some(value)` for a known value, `.some(nil)` for "known to be none".
-    static func someOrNil(_ value: ExprSyntax?) -> ExprSyntax {
+    static func someOrNil(_ value: SwiftExpression?) -> SwiftExpression {
         value ?? call(".some", [arg(nilLiteral)]).expression
     }
 
-    static func member(_ name: String) -> ExprSyntax {
-        ExprSyntax(MemberAccessExprSyntax(period: .periodToken(), declName: DeclReferenceExprSyntax(baseName: .identifier(name))))
-    }
+    static func member(_ name: String) -> SwiftExpression { .member(name) }
 
-    static func list(_ elements: [ExprSyntax], multiline: Bool) -> ExprSyntax {
-        ExprSyntax(ArrayExprSyntax(
-            elements: ArrayElementListSyntax(elements.enumerated().map { index, element in
-                ArrayElementSyntax(
-                    leadingTrivia: multiline ? .newline : [],
-                    expression: element,
-                    trailingComma: multiline || index < elements.count - 1 ? .commaToken() : nil)
-            }),
-            rightSquare: .rightSquareToken(leadingTrivia: multiline && !elements.isEmpty ? .newline : [])))
+    static func list(_ elements: [SwiftExpression], multiline: Bool) -> SwiftExpression {
+        .array(elements, multiline: multiline)
     }
 
     // MARK: Calls
@@ -391,11 +372,11 @@ package enum SwiftMigrationWriter {
     /// An argument; a nil value leaves it out (an optional parameter at its default).
     struct Argument {
         var label: String?
-        var value: ExprSyntax?
+        var value: SwiftExpression?
     }
 
-    static func arg(_ value: ExprSyntax) -> Argument { Argument(label: nil, value: value) }
-    static func arg(_ label: String, _ value: ExprSyntax?) -> Argument { Argument(label: label, value: value) }
+    static func arg(_ value: SwiftExpression) -> Argument { Argument(label: nil, value: value) }
+    static func arg(_ label: String, _ value: SwiftExpression?) -> Argument { Argument(label: label, value: value) }
 
     /// A call being built: arguments can be appended before it becomes an expression.
     struct Call {
@@ -408,30 +389,13 @@ package enum SwiftMigrationWriter {
             Call(callee: callee, arguments: arguments + more, multiline: multiline)
         }
 
-        var expression: ExprSyntax {
-            let present = arguments.filter { $0.value != nil }
-            let calleeExpression: ExprSyntax
-            if callee.hasPrefix(".") {
-                calleeExpression = SwiftMigrationWriter.member(String(callee.dropFirst()))
-            } else if let dot = callee.firstIndex(of: ".") {
-                calleeExpression = ExprSyntax(MemberAccessExprSyntax(
-                    base: DeclReferenceExprSyntax(baseName: .identifier(String(callee[..<dot]))),
-                    period: .periodToken(),
-                    declName: DeclReferenceExprSyntax(baseName: .identifier(String(callee[callee.index(after: dot)...])))))
-            } else {
-                calleeExpression = ExprSyntax(DeclReferenceExprSyntax(baseName: .identifier(callee)))
-            }
-            let list = LabeledExprListSyntax(present.enumerated().map { index, argument in
-                LabeledExprSyntax(
-                    leadingTrivia: multiline && index > 0 ? .newline : [],
-                    label: argument.label.map { .identifier($0) },
-                    colon: argument.label == nil ? nil : .colonToken(),
-                    expression: argument.value!,
-                    trailingComma: index < present.count - 1 ? .commaToken() : nil)
-            })
-            return ExprSyntax(FunctionCallExprSyntax(
-                calledExpression: calleeExpression, leftParen: .leftParenToken(), arguments: list,
-                rightParen: .rightParenToken()))
+        var expression: SwiftExpression {
+            .call(
+                callee,
+                arguments.compactMap { argument in
+                    argument.value.map { SwiftExpression.Argument(label: argument.label, value: $0) }
+                },
+                multiline: multiline)
         }
     }
 
