@@ -116,6 +116,8 @@ extension SQLiteConnection: SchemaInspector {
         let virtualTables = tableRows.compactMap { row in
             SQLiteTableDefinition.virtualTable(sql: row[1] ?? "").map { (row[0] ?? "", $0) }
         }
+        // A schema repeats a handful of declared type names thousands of times: read each once.
+        var declaredTypes: [String: ColumnType] = [:]
         for row in tableRows {
             let tableName = row[0] ?? ""
             if row[2] == "1" || Self.isShadowTable(tableName, of: virtualTables) { continue }
@@ -131,7 +133,8 @@ extension SQLiteConnection: SchemaInspector {
             result.append(
                 makeTable(
                     tableName, definition: definition, columns: columnsByTable[tableName] ?? [],
-                    foreignKeys: keysByTable[tableName] ?? [], indexes: indexesByTable[tableName] ?? []))
+                    foreignKeys: keysByTable[tableName] ?? [], indexes: indexesByTable[tableName] ?? [],
+                    declaredTypes: &declaredTypes))
         }
         return result
     }
@@ -158,7 +161,8 @@ extension SQLiteConnection: SchemaInspector {
 
     private func makeTable(
         _ tableName: String, definition: SQLiteTableDefinition, columns columnRows: [[String?]],
-        foreignKeys foreignKeyRows: [[String?]], indexes indexRows: [[String?]]
+        foreignKeys foreignKeyRows: [[String?]], indexes indexRows: [[String?]],
+        declaredTypes: inout [String: ColumnType]
     ) -> TableRebuildSource {
         var unrepresentable = definition.unrepresentable
         var checks = definition.checks
@@ -175,7 +179,13 @@ extension SQLiteConnection: SchemaInspector {
                 continue
             }
             let declared = row[2] ?? ""
-            var type = dialect.columnType(declared: declared)
+            var type: ColumnType
+            if let known = declaredTypes[declared] {
+                type = known
+            } else {
+                type = dialect.columnType(declared: declared)
+                declaredTypes[declared] = type
+            }
             if case .string = type,
                 let index = checks.firstIndex(where: { $0.column == name && $0.name != nil }),
                 let values = SQLiteTableDefinition.enumerationValues(checks[index].expression, column: name),
