@@ -116,54 +116,32 @@ extension PostgresConnection {
     /// returned as declared.
     package func normalizedFunctions(_ functions: [Function]) throws -> [Function] {
         guard !functions.isEmpty else { return [] }
-        let scratch = "migrate_functions_\(UInt32.random(in: 0...UInt32.max))"
-        try beginTransaction()
-        defer { try? rollback() }
-        let path = try query("SELECT pg_catalog.current_setting('search_path')", parameters: []).first?.first ?? nil
-        try execute("CREATE SCHEMA \(scratch)")
-        try execute("SET LOCAL search_path = \(scratch)" + (path.map { $0.isEmpty ? "" : ", " + $0 } ?? ""))
-        // Indexes of the functions created, in creation order, which is the order of their oids.
-        var created: [Int] = []
-        var pending = Array(functions.indices)
-        var progressed = true
-        // Declared order need not be the order SQL functions' bodies need: retry while any succeeds.
-        while progressed && !pending.isEmpty {
-            progressed = false
-            var failed: [Int] = []
-            for index in pending {
-                let function = functions[index]
-                guard let header = FunctionHeader(function.definition) else { continue }
-                var bytes = Array(function.definition.utf8)
-                let scratchName = dialect.quoteQualified(function.name.name, schema: scratch)
-                bytes.replaceSubrange(header.nameRange, with: Array(scratchName.utf8))
-                try execute("SAVEPOINT migrate_function")
-                do {
-                    try execute(String(decoding: bytes, as: UTF8.self))
-                    try execute("RELEASE SAVEPOINT migrate_function")
-                    created.append(index)
-                    progressed = true
-                } catch {
-                    try execute("ROLLBACK TO SAVEPOINT migrate_function")
-                    failed.append(index)
-                }
+        return try inScratchSchema(named: "migrate_functions") { scratch in
+            // Indexes of the functions created, in creation order, which is the order of their oids.
+            let created = try createEach(
+                functions.map { function in
+                    guard let header = FunctionHeader(function.definition) else { return nil }
+                    var bytes = Array(function.definition.utf8)
+                    let scratchName = dialect.quoteQualified(function.name.name, schema: scratch)
+                    bytes.replaceSubrange(header.nameRange, with: Array(scratchName.utf8))
+                    return String(decoding: bytes, as: UTF8.self)
+                })
+            let rows = try query(
+                """
+                SELECT pg_catalog.oidvectortypes(p.proargtypes), pg_catalog.pg_get_functiondef(p.oid)
+                FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+                WHERE n.nspname = $1
+                ORDER BY p.oid
+                """, parameters: [scratch])
+            var normalized = functions
+            guard rows.count == created.count else { return functions }
+            for (index, row) in zip(created, rows) {
+                guard let arguments = row[0], let definition = row[1] else { continue }
+                normalized[index].arguments = arguments
+                normalized[index].definition = PostgresCatalogReader.declaredFunction(
+                    definition, name: functions[index].name)
             }
-            pending = failed
+            return normalized
         }
-        let rows = try query(
-            """
-            SELECT pg_catalog.oidvectortypes(p.proargtypes), pg_catalog.pg_get_functiondef(p.oid)
-            FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-            WHERE n.nspname = $1
-            ORDER BY p.oid
-            """, parameters: [scratch])
-        var normalized = functions
-        guard rows.count == created.count else { return functions }
-        for (index, row) in zip(created, rows) {
-            guard let arguments = row[0], let definition = row[1] else { continue }
-            normalized[index].arguments = arguments
-            normalized[index].definition = PostgresCatalogReader.declaredFunction(
-                definition, name: functions[index].name)
-        }
-        return normalized
     }
 }

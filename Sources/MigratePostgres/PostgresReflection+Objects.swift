@@ -279,48 +279,70 @@ extension PostgresConnection {
     /// A view that cannot be created (a table it reads does not exist yet) is left out.
     package func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String] {
         guard !views.isEmpty else { return [:] }
-        let scratch = "migrate_views_\(UInt32.random(in: 0...UInt32.max))"
+        return try inScratchSchema(named: "migrate_views") { scratch in
+            let ordered = Self.readFirst(views)
+            let created = try createEach(
+                ordered.map {
+                    "CREATE VIEW \(dialect.quoteQualified($0.name.name, schema: scratch)) AS "
+                        + SQLDialect.viewBody($0.definition)
+                })
+            var names: [String: TableName] = [:]
+            for index in created where names[ordered[index].name.name] == nil {
+                names[ordered[index].name.name] = ordered[index].name
+            }
+            let rows = try query(
+                """
+                SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid, true)
+                FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1
+                """, parameters: [scratch])
+            var result: [TableName: String] = [:]
+            for row in rows {
+                guard let name = row[0], let definition = row[1], let declared = names[name] else { continue }
+                result[declared] = SQLDialect.viewBody(definition)
+            }
+            return result
+        }
+    }
+
+    /// Runs `body` in a transaction that is always rolled back, with a fresh schema (its name
+    /// starting with `prefix`) first on the search path: declared objects are created there to be
+    /// printed back in the database's own words, and nothing of them stays.
+    func inScratchSchema<Result>(named prefix: String, _ body: (String) throws -> Result) throws -> Result {
+        let scratch = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
         try beginTransaction()
         defer { try? rollback() }
         let path = try query("SELECT pg_catalog.current_setting('search_path')", parameters: []).first?.first ?? nil
         try execute("CREATE SCHEMA \(scratch)")
         try execute("SET LOCAL search_path = \(scratch)" + (path.map { $0.isEmpty ? "" : ", " + $0 } ?? ""))
-        var pending = Self.readFirst(views)
-        var names: [String: TableName] = [:]
+        return try body(scratch)
+    }
+
+    /// Runs each statement (nil: skipped) in a savepoint, again and again while any of those that
+    /// failed succeeds, since declared order need not be the order the objects need each other
+    /// in; returns the indexes of those that ran, in the order they ran.
+    func createEach(_ statements: [String?]) throws -> [Int] {
+        var created: [Int] = []
+        var pending = statements.indices.filter { statements[$0] != nil }
         var progressed = true
-        // Declared order need not be dependency order: retry what failed while anything succeeds.
         while progressed && !pending.isEmpty {
             progressed = false
-            var failed: [View] = []
-            for view in pending {
-                guard names[view.name.name] == nil else { continue }
-                try execute("SAVEPOINT migrate_view")
+            var failed: [Int] = []
+            for index in pending {
+                try execute("SAVEPOINT migrate_scratch")
                 do {
-                    try execute(
-                        "CREATE VIEW \(dialect.quoteQualified(view.name.name, schema: scratch)) AS "
-                            + SQLDialect.viewBody(view.definition))
-                    try execute("RELEASE SAVEPOINT migrate_view")
-                    names[view.name.name] = view.name
+                    try execute(statements[index]!)
+                    try execute("RELEASE SAVEPOINT migrate_scratch")
+                    created.append(index)
                     progressed = true
                 } catch {
-                    try execute("ROLLBACK TO SAVEPOINT migrate_view")
-                    failed.append(view)
+                    try execute("ROLLBACK TO SAVEPOINT migrate_scratch")
+                    failed.append(index)
                 }
             }
             pending = failed
         }
-        let rows = try query(
-            """
-            SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid, true)
-            FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1
-            """, parameters: [scratch])
-        var result: [TableName: String] = [:]
-        for row in rows {
-            guard let name = row[0], let definition = row[1], let declared = names[name] else { continue }
-            result[declared] = SQLDialect.viewBody(definition)
-        }
-        return result
+        return created
     }
 
     /// `views` so that a view comes after the declared views its query mentions: created in
