@@ -197,11 +197,28 @@ struct SQLiteTableDefinition {
     /// The `USING` clause of a `CREATE VIRTUAL TABLE` statement (`fts5(title, body)`), as written;
     /// nil for any other statement.
     static func virtualTable(sql: String) -> String? {
+        // Reflection asks this of every table: most have no `VIRTUAL` anywhere, and need no tokens.
+        guard containsWordIgnoringCase(sql, "virtual") else { return nil }
         let tokens = SQLTokenizer.tokenize(sql)
         guard tokens.count > 3, tokens[0].isKeyword("CREATE"), tokens[1].isKeyword("VIRTUAL"),
             let using = tokens.firstIndex(where: { $0.isKeyword("USING") }), using + 1 < tokens.count, let last = tokens.last
         else { return nil }
         return SQLTokenizer.text(sql, from: tokens[using + 1], through: last)
+    }
+
+    /// Whether `text` holds `word` (lowercase ASCII letters) in any letter case, as bytes.
+    static func containsWordIgnoringCase(_ text: String, _ word: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            for start in 0...(bytes.count - pattern.count) {
+                var index = 0
+                while index < pattern.count, bytes[start + index] | 0x20 == pattern[index] { index += 1 }
+                if index == pattern.count { return true }
+            }
+            return false
+        }
     }
 
     /// Reads a `CREATE INDEX` statement's keys and `WHERE` predicate.

@@ -31,6 +31,16 @@ import TestSupport
         #expect(schema.table(TableName("notes_fts5_archive"))?.virtualTableModule == nil)
     }
 
+    /// A statement is a virtual table's by its tokens, whatever their case, and a name holding
+    /// the word does not make one.
+    @Test func virtualTableStatementsAreToldByTheirTokens() {
+        #expect(SQLiteTableDefinition.virtualTable(sql: "create Virtual table t using fts5(a)") == "fts5(a)")
+        #expect(SQLiteTableDefinition.virtualTable(sql: "CREATE TABLE virtual_things (id INTEGER)") == nil)
+        #expect(SQLiteTableDefinition.virtualTable(sql: "CREATE TABLE \"VIRTUAL\" (id INTEGER)") == nil)
+        #expect(SQLiteTableDefinition.virtualTable(sql: "CREATE TABLE notes (id INTEGER)") == nil)
+        #expect(SQLiteTableDefinition.virtualTable(sql: "virtua") == nil)
+    }
+
     /// Before SQLite 3.37 (no `PRAGMA table_list`) the modules' suffixes tell shadow tables.
     @Test func shadowTablesByModuleSuffix() {
         let virtualTables = [("docs", "fts5(title)"), ("Legacy", "FTS4(body)"), ("boxes", "rtree(id, a, b)")]
