@@ -300,6 +300,23 @@ import Testing
         #expect(revision.upgrade == operations)
     }
 
+    /// A column that stops being generated loses its values when dropped and added again: the
+    /// comment says so, and how to keep them; one that becomes generated is computed anew.
+    @Test func aGeneratedColumnTurningPlainWarnsOfItsValues() throws {
+        var generated = Column("total", .integer)
+        generated.generated = .stored("price * 2")
+        let plain = Column("total", .integer)
+        let turningPlain = SwiftMigrationWriter.render(
+            revision: "r1", downRevisions: ["r0"], message: "m",
+            upgrade: [.dropColumn(TableName("items"), column: "total", definition: generated), .addColumn(TableName("items"), plain)])
+        #expect(turningPlain.contains("// total stops being generated: it is dropped and added again as a plain column, and loses its values.\n"))
+        #expect(turningPlain.contains("// To keep them on PostgreSQL, replace these two steps with op.execute running ALTER TABLE items ALTER COLUMN total DROP EXPRESSION.\n"))
+        let turningGenerated = SwiftMigrationWriter.render(
+            revision: "r1", downRevisions: ["r0"], message: "m",
+            upgrade: [.dropColumn(TableName("items"), column: "total", definition: plain), .addColumn(TableName("items"), generated)])
+        #expect(turningGenerated.contains("// total becomes generated: it is dropped and added again, its values computed from the expression.\n"))
+    }
+
     @Test func everyOperationCaseHasAnExample() {
         func caseName(_ operation: MigrateCore.Operation) -> String {
             String(String(describing: operation).prefix { $0 != "(" })
