@@ -437,6 +437,19 @@ public struct Schema: Sendable, Hashable, Codable {
     }
 
     public func table(_ name: TableName) -> Table? { tables.first { $0.name == name } }
+
+    /// Adds what `other` declares beside its tables (views, triggers, sequences, domains,
+    /// functions, schemas, extensions) after this schema's own: models spread over several types
+    /// and files add up. Tables are left to the caller, which checks them for duplicates.
+    public mutating func appendObjects(of other: Schema) {
+        views += other.views
+        triggers += other.triggers
+        sequences += other.sequences
+        domains += other.domains
+        functions += other.functions
+        schemas += other.schemas
+        extensions += other.extensions
+    }
 }
 
 /// An update of many rows done in batches, each in its own transaction (`op.backfill`), so no

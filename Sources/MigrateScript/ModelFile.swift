@@ -32,10 +32,9 @@ package enum ModelFile {
     package static func declarations(parsing text: String, path: String) throws -> Schema {
         let (source, tree) = try parse(text, path: path)
         let models = try source.readModels(tree)
-        return Schema(
-            tables: models.tables.map(\.table), views: models.views, triggers: models.triggers,
-            sequences: models.sequences, domains: models.domains, functions: models.functions,
-            schemas: models.schemas, extensions: models.extensions)
+        var schema = models.objects
+        schema.tables = models.tables.map(\.table)
+        return schema
     }
 
     /// The syntax tree of `text`, or the first syntax error at its position.
@@ -71,14 +70,7 @@ package enum ModelFile {
     package static func schemaDeferringCache(paths: [String], cache: ParseCache?) throws
         -> (schema: Schema, updateCache: @Sendable () -> Void)
     {
-        var tables: [Table] = []
-        var views: [View] = []
-        var triggers: [Trigger] = []
-        var sequences: [DatabaseSequence] = []
-        var domains: [Domain] = []
-        var functions: [Function] = []
-        var schemas: [String] = []
-        var extensions: [DatabaseExtension] = []
+        var schema = Schema()
         var seen: [TableName: String] = [:]
         var stored: [String: [UInt8]] = [:]
         var parsed: [String: Schema] = [:]
@@ -98,13 +90,7 @@ package enum ModelFile {
                 declarations = try Self.declarations(parsing: text, path: file)
                 parsed[checksum] = declarations
             }
-            views += declarations.views
-            triggers += declarations.triggers
-            sequences += declarations.sequences
-            domains += declarations.domains
-            functions += declarations.functions
-            schemas += declarations.schemas
-            extensions += declarations.extensions
+            schema.appendObjects(of: declarations)
             for (index, table) in declarations.tables.enumerated() {
                 if let first = seen[table.name] {
                     // Parsed again (the tables may come from the cache) to point at the declaration.
@@ -115,7 +101,7 @@ package enum ModelFile {
                         hint: "declare each table once across the files listed under `models`")
                 }
                 seen[table.name] = file
-                tables.append(table)
+                schema.tables.append(table)
             }
         }
         let update: @Sendable () -> Void = { [stored, parsed] in
@@ -124,9 +110,6 @@ package enum ModelFile {
             for (checksum, declarations) in parsed { entries[checksum] = RevisionCoding.encode(models: declarations) }
             cache.update(entries)
         }
-        let schema = Schema(
-            tables: tables, views: views, triggers: triggers, sequences: sequences, domains: domains,
-            functions: functions, schemas: schemas, extensions: extensions)
         return (schema, update)
     }
 
@@ -171,14 +154,10 @@ extension ScriptSource {
 
     /// What the `ModelSchema` types of a file declare.
     struct Declarations {
+        /// The tables, each with its syntax node, for errors that point at a declaration.
         var tables: [DeclaredTable] = []
-        var views: [View] = []
-        var triggers: [Trigger] = []
-        var sequences: [DatabaseSequence] = []
-        var domains: [Domain] = []
-        var functions: [Function] = []
-        var schemas: [String] = []
-        var extensions: [DatabaseExtension] = []
+        /// Everything else (views, triggers, …), with no tables.
+        var objects = Schema()
     }
 
     /// The tables, views and triggers of every `ModelSchema` type in the file.
@@ -206,13 +185,7 @@ extension ScriptSource {
             foundModel = true
             let read = try readMembers(members)
             declarations.tables += read.tables
-            declarations.views += read.views
-            declarations.triggers += read.triggers
-            declarations.sequences += read.sequences
-            declarations.domains += read.domains
-            declarations.functions += read.functions
-            declarations.schemas += read.schemas
-            declarations.extensions += read.extensions
+            declarations.objects.appendObjects(of: read.objects)
         }
         if !foundModel {
             throw error("this file declares no type conforming to `ModelSchema`", line: 1, utf8Column: 1, hint: Self.modelsHint)
@@ -222,14 +195,9 @@ extension ScriptSource {
 
     /// The `static let tables = […]`, `views = […]` and `triggers = […]` members of a model type.
     private func readMembers(_ members: MemberBlockSyntax) throws -> Declarations {
-        var result: [DeclaredTable]?
-        var views: [View]?
-        var triggers: [Trigger]?
-        var sequences: [DatabaseSequence]?
-        var domains: [Domain]?
-        var functions: [Function]?
-        var schemas: [String]?
-        var extensions: [DatabaseExtension]?
+        var result: [DeclaredTable] = []
+        var objects = Schema()
+        var declaredNames: Set<String> = []
         for member in members.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self), variable.bindingSpecifier.tokenKind == .keyword(.let),
                 variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }),
@@ -241,18 +209,7 @@ extension ScriptSource {
                     "a model type's only members are `static let tables: [Table] = […]`, `static let views: [View] = […]`, `static let triggers: [Trigger] = […]`, `static let sequences: [DatabaseSequence] = […]`, `static let domains: [Domain] = […]`, `static let functions: [Function] = […]`, `static let schemas: [String] = […]` and `static let extensions: [DatabaseExtension] = […]`",
                     at: member, hint: Self.modelsHint)
             }
-            let declaredBefore: Bool
-            switch name {
-            case "tables": declaredBefore = result != nil
-            case "views": declaredBefore = views != nil
-            case "triggers": declaredBefore = triggers != nil
-            case "sequences": declaredBefore = sequences != nil
-            case "domains": declaredBefore = domains != nil
-            case "schemas": declaredBefore = schemas != nil
-            case "extensions": declaredBefore = extensions != nil
-            default: declaredBefore = functions != nil
-            }
-            if declaredBefore {
+            if !declaredNames.insert(name).inserted {
                 throw error("`\(name)` is declared twice", at: member, hint: Self.modelsHint)
             }
             guard let value = binding.initializer?.value else {
@@ -267,24 +224,22 @@ extension ScriptSource {
                     return DeclaredTable(table: table, node: element)
                 }
             case "views":
-                views = try array(value, of: "views").map(viewDefinition)
+                objects.views = try array(value, of: "views").map(viewDefinition)
             case "triggers":
-                triggers = try array(value, of: "triggers").map(triggerDefinition)
+                objects.triggers = try array(value, of: "triggers").map(triggerDefinition)
             case "sequences":
-                sequences = try array(value, of: "sequences").map(sequenceDefinition)
+                objects.sequences = try array(value, of: "sequences").map(sequenceDefinition)
             case "schemas":
-                schemas = try array(value, of: "schemas").map { try string($0) }
+                objects.schemas = try array(value, of: "schemas").map { try string($0) }
             case "extensions":
-                extensions = try array(value, of: "extensions").map(extensionDefinition)
+                objects.extensions = try array(value, of: "extensions").map(extensionDefinition)
             case "domains":
-                domains = try array(value, of: "domains").map(domainDefinition)
+                objects.domains = try array(value, of: "domains").map(domainDefinition)
             default:
-                functions = try array(value, of: "functions").map(functionDefinition)
+                objects.functions = try array(value, of: "functions").map(functionDefinition)
             }
         }
-        return Declarations(
-            tables: result ?? [], views: views ?? [], triggers: triggers ?? [], sequences: sequences ?? [],
-            domains: domains ?? [], functions: functions ?? [], schemas: schemas ?? [], extensions: extensions ?? [])
+        return Declarations(tables: result, objects: objects)
     }
 
     static let viewParameters = Parameter.list("_name _definition schema? materialized? indexes?")

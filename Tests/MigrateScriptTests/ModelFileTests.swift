@@ -129,6 +129,25 @@ func modelsFile(_ body: String) -> String {
         #expect(error.location?.line != nil)
     }
 
+    @Test func aMemberDeclaredTwiceInOneTypeIsRefused() throws {
+        let text = """
+            import MigrateKit
+
+            enum AppSchema: ModelSchema {
+                static let tables: [Table] = []
+                static let schemas: [String] = ["audit"]
+                static let schemas: [String] = ["archive"]
+            }
+            """
+        do {
+            _ = try ModelFile.declarations(parsing: text, path: "Schema.swift")
+            Issue.record("a member declared twice was accepted")
+        } catch let error as MigrateError {
+            #expect(error.message == "`schemas` is declared twice")
+            #expect(error.location?.line == 6)
+        }
+    }
+
     @Test func aTableDeclaredTwiceAcrossFilesIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
