@@ -23,9 +23,7 @@ extension PostgresCatalogReader {
               JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
               WHERE p.prokind IN ('f', 'p')
                 AND \(SchemaSelection.includesNamespace)
-                AND NOT EXISTS (
-                  SELECT 1 FROM pg_catalog.pg_depend AS e
-                  WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                AND \(Self.notExtensionMember("pg_proc", "p.oid"))
             )
             SELECT 'function', fn.nspname, fn.proname, fn.arguments, (fn.prokind = 'p')::text,
               pg_catalog.pg_get_functiondef(fn.oid), NULL, NULL, NULL

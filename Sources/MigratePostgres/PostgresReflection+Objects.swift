@@ -26,9 +26,7 @@ extension PostgresCatalogReader {
             JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('v', 'm')
               AND \(SchemaSelection.includesNamespace)
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS d
-                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+              AND \(Self.notExtensionMember("pg_class", "c.oid"))
             UNION ALL
             SELECT c.oid::text, n.nspname, c.relname, 'S', NULL, s.seqstart::text, s.seqincrement::text,
               s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle::text, own.nspname, own.relname,
@@ -50,9 +48,7 @@ extension PostgresCatalogReader {
             WHERE \(SchemaSelection.includesNamespace)
               AND (own.deptype IS NULL
                 OR (own.deptype = 'a' AND COALESCE(own.column_default NOT LIKE 'nextval(%', true)))
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS e
-                WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+              AND \(Self.notExtensionMember("pg_class", "c.oid"))
             ORDER BY 2, 3
             """,
             includeSchemas.namespaceParameters)
@@ -174,9 +170,7 @@ extension PostgresCatalogReader {
                 WHERE a.attrelid = ANY($3::oid[]) AND a.attnum > 0 AND NOT a.attisdropped))
               OR (t.typtype = 'd'
                 AND \(SchemaSelection.includesNamespace)
-                AND NOT EXISTS (
-                  SELECT 1 FROM pg_catalog.pg_depend AS e
-                  WHERE e.classid = 'pg_catalog.pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e'))
+                AND \(Self.notExtensionMember("pg_type", "t.oid")))
             ORDER BY n.nspname, t.typname
             """,
             includeSchemas.namespaceParameters + [tableOIDs])
@@ -214,9 +208,7 @@ extension PostgresCatalogReader {
             WHERE \(SchemaSelection.includesNamespace)
               AND n.nspname <> pg_catalog.current_schema() AND n.nspname <> 'public'
               AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS e
-                WHERE e.classid = 'pg_catalog.pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
+              AND \(Self.notExtensionMember("pg_namespace", "n.oid"))
             UNION ALL
             SELECT 'extension', x.extname, n.nspname, x.extversion
             FROM pg_catalog.pg_extension AS x
@@ -366,6 +358,20 @@ extension PostgresConnection {
             done.insert(view.name.name)
         }
         return placed
+    }
+}
+
+extension PostgresCatalogReader {
+    /// A condition true unless the object `oid` (a row of `catalog`, e.g. `pg_class`) belongs
+    /// to an extension: what an extension created is the extension's, declared with it, and
+    /// never reflected as the user's own.
+    static func notExtensionMember(_ catalog: String, _ oid: String) -> String {
+        """
+        NOT EXISTS (
+          SELECT 1 FROM pg_catalog.pg_depend AS extension_member
+          WHERE extension_member.classid = 'pg_catalog.\(catalog)'::regclass AND extension_member.objid = \(oid)
+            AND extension_member.deptype = 'e')
+        """
     }
 }
 

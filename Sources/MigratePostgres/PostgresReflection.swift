@@ -170,9 +170,7 @@ struct PostgresCatalogReader {
             LEFT JOIN (pg_catalog.pg_class AS c
                 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace)
               ON c.relkind IN ('r', 'p')
-                AND NOT EXISTS (
-                  SELECT 1 FROM pg_catalog.pg_depend AS e
-                  WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+                AND \(Self.notExtensionMember("pg_class", "c.oid"))
                 AND (n.nspname = s.name OR n.nspname = ANY($1::text[])
                   OR ($2::boolean AND pg_catalog.left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'))
             LEFT JOIN pg_catalog.pg_description AS d
