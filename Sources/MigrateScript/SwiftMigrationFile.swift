@@ -46,14 +46,25 @@ package enum SwiftMigrationFile {
     static let maximumUnclosedBrackets = 8
     static let maximumBracketDepth = 64
 
-    /// Counts `(`, `[` and `{` outside comments and string literals and throws at the first
-    /// bracket of a file that leaves too many unclosed or nests too deep.
+    /// Counts `(`, `[` and `{` outside comments and string literals (plain, multi-line and raw,
+    /// `#"…"#`, whose `"` and `\\` are text) and throws at the first bracket of a file that
+    /// leaves too many unclosed or nests too deep.
     static func rejectPathologicalNesting(_ text: String, path: String) throws {
         var open: [(line: Int, column: Int)] = []
         var line = 1, column = 0
         var scalars = Array(text.unicodeScalars)[...]
-        var inString = false, lineComment = false, blockDepth = 0
+        var lineComment = false, blockDepth = 0
+        /// The literal being read: its closing delimiter (`"`, `"""`, then as many `#` as it opened with).
+        var closing: [Unicode.Scalar]? = nil
+        var isRaw = false
         var previous: Unicode.Scalar = " "
+        /// Whether `delimiter` starts at the next scalars; if so, consumes them.
+        func consume(_ delimiter: ArraySlice<Unicode.Scalar>) -> Bool {
+            guard scalars.starts(with: delimiter) else { return false }
+            scalars.removeFirst(delimiter.count)
+            column += delimiter.count
+            return true
+        }
         while let scalar = scalars.popFirst() {
             column += 1
             defer { previous = scalar }
@@ -68,12 +79,32 @@ package enum SwiftMigrationFile {
                 if previous == "*" && scalar == "/" { blockDepth -= 1 } else if previous == "/" && scalar == "*" { blockDepth += 1 }
                 continue
             }
-            if inString {
-                if scalar == "\\" { _ = scalars.popFirst(); column += 1 } else if scalar == "\"" { inString = false }
+            if let delimiter = closing {
+                if scalar == "\\" && !isRaw {
+                    _ = scalars.popFirst()
+                    column += 1
+                } else if scalar == delimiter[0] && consume(delimiter[1...]) {
+                    closing = nil
+                }
                 continue
             }
             switch scalar {
-            case "\"": inString = true
+            case "\"", "#":
+                // `#…#"` opens a raw literal; `"""` a multi-line one.
+                var hashes = 0
+                var rest = scalars
+                if scalar == "#" {
+                    hashes = 1
+                    while rest.first == "#" { rest.removeFirst(); hashes += 1 }
+                    guard rest.first == "\"" else { continue }
+                    rest.removeFirst()
+                }
+                let multiline = rest.starts(with: ["\"", "\""])
+                if multiline { rest.removeFirst(2) }
+                column += scalars.count - rest.count
+                scalars = rest
+                closing = Array(repeating: "\"", count: multiline ? 3 : 1) + Array(repeating: "#", count: hashes)
+                isRaw = hashes > 0
             case "/" where scalars.first == "/": lineComment = true
             case "/" where scalars.first == "*":
                 blockDepth = 1

@@ -129,6 +129,38 @@ func modelsFile(_ body: String) -> String {
         #expect(error.location?.line != nil)
     }
 
+    /// The bracket count that guards the parser reads raw and multi-line string literals as text:
+    /// a default `inspect` writes as `#"a"b((((((((((("#` must not count as unclosed brackets.
+    @Test func bracketsAndQuotesInRawAndMultilineStringsAreText() throws {
+        let text = #"""
+            import MigrateKit
+
+            enum AppSchema: ModelSchema {
+                static let tables: [Table] = [
+                    Table("t", Column("id", .integer, primaryKey: true),
+                        Column("note", .text, default: .string(#"a"b(((((((((("#)),
+                        Column("other", .text, default: .string(##"x"#((((((((((("##)),
+                        Column("more", .text, default: .string("""
+                            say "((((((((((" and ""
+                            """))),
+                ]
+            }
+            """#
+        let schema = try ModelFile.declarations(parsing: text, path: "Schema.swift")
+        let columns = schema.tables.first?.columns ?? []
+        #expect(columns.map(\.defaultValue) == [
+            nil, .string(#"a"b(((((((((("#), .string(##"x"#((((((((((("##), .string(#"say "((((((((((" and """#),
+        ])
+        do {
+            _ = try ModelFile.declarations(
+                parsing: "import MigrateKit\nenum A: ModelSchema { static let tables: [Table] = [" + String(repeating: "(", count: 12),
+                path: "Schema.swift")
+            Issue.record("unclosed brackets were accepted")
+        } catch let error as MigrateError {
+            #expect(error.message.hasSuffix("brackets are never closed, the first of them here"))
+        }
+    }
+
     @Test func aMemberDeclaredTwiceInOneTypeIsRefused() throws {
         let text = """
             import MigrateKit
