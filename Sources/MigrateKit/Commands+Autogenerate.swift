@@ -42,23 +42,28 @@ extension Commands {
     static func alignCheckConditions(
         _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
     ) -> Bool {
-        func reflectedTable(_ name: TableName) -> Table? {
-            if let table = reflected.table(name) { return table }
+        // Found by name through one dictionary: a schema of a thousand tables is searched a
+        // thousand times.
+        let reflectedPositions = Dictionary(
+            reflected.tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func reflectedPosition(_ name: TableName) -> Int? {
+            if let position = reflectedPositions[name] { return position }
             guard name.schema != nil, name.schema == defaultSchema else { return nil }
-            return reflected.table(TableName(name.name))
+            return reflectedPositions[TableName(name.name)]
         }
-        var pairs: [(table: Int, check: Int, reflected: Table, existing: String)] = []
-        for (tableIndex, table) in declared.tables.enumerated() {
-            guard let existing = reflectedTable(table.name) else { continue }
+        var pairs: [(table: Int, check: Int, reflected: TableName, existing: String)] = []
+        for (tableIndex, table) in declared.tables.enumerated() where !table.checkConstraints.isEmpty {
+            guard let position = reflectedPosition(table.name) else { continue }
+            let existing = reflected.tables[position]
             for (checkIndex, check) in table.checkConstraints.enumerated() {
                 guard let name = check.name, let match = existing.checkConstraints.first(where: { $0.name == name }),
                     match.expression != check.expression
                 else { continue }
-                pairs.append((tableIndex, checkIndex, existing, match.expression))
+                pairs.append((tableIndex, checkIndex, existing.name, match.expression))
             }
         }
         let requests = pairs.map { pair in
-            (table: pair.reflected.name, condition: declared.tables[pair.table].checkConstraints[pair.check].expression)
+            (table: pair.reflected, condition: declared.tables[pair.table].checkConstraints[pair.check].expression)
         }
         guard let normalized = connection.normalizedCheckConditions(requests) else { return false }
         for (pair, condition) in zip(pairs, normalized)

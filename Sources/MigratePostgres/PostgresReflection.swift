@@ -184,7 +184,10 @@ struct PostgresCatalogReader {
         }
         let excluded = Set(excludedTables.map { TableName($0.name, schema: $0.schema == defaultSchema ? nil : $0.schema) })
 
-        var tables: [String: TableRow] = [:]
+        // Rows in the catalog's order, found by oid; kept in an array so that each row is changed
+        // in place rather than copied out of a dictionary and back for every constraint and index.
+        var tables: [TableRow] = []
+        var positions: [String: Int] = [:]
         var order: [String] = []
         for row in tableRows {
             guard let oid = row[1], let schema = row[2], let name = row[3] else { continue }
@@ -196,7 +199,8 @@ struct PostgresCatalogReader {
             if parent.count == 2, let bound = row[7] {
                 reflected.partitionOf = TablePartition(of: tableName(parent[1], schema: parent[0]), bound: bound)
             }
-            tables[oid] = reflected
+            positions[oid] = tables.count
+            tables.append(reflected)
             order.append(oid)
         }
         var reflectedDomains: [Domain] = []
@@ -213,11 +217,14 @@ struct PostgresCatalogReader {
         }
         let oids = "{" + order.joined(separator: ",") + "}"
 
+        // Per column: the type's oid, name and schema only for enumerations, which are declared by
+        // name; every other type is read from format_type's text.
         let columnRows = try query(
             """
             SELECT a.attrelid::text, a.attnum::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
               a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
-              d.description, t.typtype, a.atttypid::text, t.typname, tn.nspname,
+              d.description, t.typtype, CASE WHEN t.typtype = 'e' THEN a.atttypid::text END,
+              CASE WHEN t.typtype = 'e' THEN t.typname END, CASE WHEN t.typtype = 'e' THEN tn.nspname END,
               ad.oid IS NOT NULL AND EXISTS (
                 SELECT 1 FROM pg_catalog.pg_depend AS dep
                 JOIN pg_catalog.pg_class AS seq ON seq.oid = dep.objid AND seq.relkind = 'S'
@@ -240,17 +247,23 @@ struct PostgresCatalogReader {
             into: &reflectedDomains, tableOIDs: oids, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
 
         let dialect = connection.dialect
+        // A schema spells a handful of types thousands of times; each spelling is read once.
+        var declaredTypes: [String: ColumnType] = [:]
         for row in columnRows {
-            guard let oid = row[0], let number = row[1].flatMap({ Int($0) }), let name = row[2], let typeText = row[3]
+            guard let oid = row[0], let position = positions[oid], let number = row[1].flatMap({ Int($0) }),
+                let name = row[2], let typeText = row[3]
             else { continue }
             let type: ColumnType
             if row[9] == "e", let typeOID = row[10], let typeName = row[11], let typeSchema = row[12] {
                 // Declarations name an enumeration in the table's own schema (or the default one) bare.
-                let tableSchema = tables[oid]?.name.schema ?? defaultSchema
+                let tableSchema = tables[position].name.schema ?? defaultSchema
                 let bare = typeSchema == tableSchema || typeSchema == defaultSchema
                 type = .enumeration(name: bare ? typeName : "\(typeSchema).\(typeName)", values: enumValues[typeOID] ?? [])
+            } else if let known = declaredTypes[typeText] {
+                type = known
             } else {
                 type = dialect.columnType(declared: typeText)
+                declaredTypes[typeText] = type
             }
             let ownsSequence = row[13] == "t"
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
@@ -269,19 +282,21 @@ struct PostgresCatalogReader {
                 generated = .stored(Self.generationExpression(sql))
                 defaultValue = nil
             }
-            tables[oid]?.columns[number] = ColumnRow(
+            tables[position].columns[number] = ColumnRow(
                 name: name, type: type, isNullable: row[4] != "t", identity: identity, generated: generated,
                 defaultValue: defaultValue, comment: row[8], collation: row[14])
-            tables[oid]?.columnOrder.append(number)
+            tables[position].columnOrder.append(number)
         }
 
+        // Foreign keys' referenced columns are looked up key by key through pg_attribute's index.
         let constraintRows = try query(
             """
             SELECT con.conrelid::text, con.conname, con.contype, con.conkey::text, fn.nspname, fc.relname,
-              ARRAY(
-                SELECT fa.attname FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
-                JOIN pg_catalog.pg_attribute AS fa ON fa.attrelid = con.confrelid AND fa.attnum = k.attnum
-                ORDER BY k.position)::text,
+              CASE WHEN con.contype = 'f' THEN ARRAY(
+                SELECT (SELECT fa.attname FROM pg_catalog.pg_attribute AS fa
+                        WHERE fa.attrelid = con.confrelid AND fa.attnum = k.attnum)
+                FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+                ORDER BY k.position)::text END,
               con.confupdtype, con.confdeltype,
               CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
               con.condeferrable, con.condeferred, con.confmatchtype
@@ -295,19 +310,19 @@ struct PostgresCatalogReader {
             """,
             [oids])
         for row in constraintRows {
-            guard let oid = row[0], let name = row[1], let kind = row[2], var table = tables[oid] else { continue }
+            guard let oid = row[0], let name = row[1], let kind = row[2], let position = positions[oid] else { continue }
             let numbers = PostgresArrayLiteral.integers(row[3] ?? "{}")
-            let columns = numbers.compactMap(table.columnName)
+            let columns = numbers.compactMap { tables[position].columnName($0) }
             switch kind {
             case "p":
                 // conkey lists the key's columns in the key's own order.
-                table.primaryKey = numbers
-                table.primaryKeyName = name
+                tables[position].primaryKey = numbers
+                tables[position].primaryKeyName = name
             case "u":
-                table.uniqueConstraints.append(UniqueConstraint(name: name, columns: columns))
+                tables[position].uniqueConstraints.append(UniqueConstraint(name: name, columns: columns))
             case "f":
                 guard let schema = row[4], let referenced = row[5] else { continue }
-                table.foreignKeys.append(
+                tables[position].foreignKeys.append(
                     ForeignKey(
                         name: name, columns: columns, references: tableName(referenced, schema: schema),
                         referencedColumns: PostgresArrayLiteral.strings(row[6] ?? "{}"),
@@ -315,17 +330,18 @@ struct PostgresCatalogReader {
                         deferrable: row[10] == "t" ? (row[11] == "t" ? .deferred : .immediate) : nil,
                         match: row[12] == "f" ? .full : nil))
             case "c":
-                table.checkConstraints.append(
+                tables[position].checkConstraints.append(
                     CheckConstraint(name: name, expression: Self.checkExpression(row[9] ?? "")))
             default:
                 continue
             }
-            tables[oid] = table
         }
 
         // Per key: the expression (expression keys only), the operator class when it is not the
         // type's default, the collation when it is not the column's, and the ordering flags
         // (indoption bit 1 DESC, bit 2 NULLS FIRST). Columns past indnkeyatts are INCLUDE columns.
+        // The collation is looked up key by key through the catalogs' own indexes: joined as sets,
+        // the planner scanned every column of the table for each index.
         let indexRows = try query(
             """
             SELECT i.indrelid::text, ic.relname, i.indisunique, i.indkey::text,
@@ -343,15 +359,16 @@ struct PostgresCatalogReader {
                 JOIN pg_catalog.pg_namespace AS opcn ON opcn.oid = opc.opcnamespace
                 ORDER BY k.n)::text,
               ARRAY(
-                SELECT CASE WHEN i.indcollation[k.n - 1] = 0
-                    OR i.indcollation[k.n - 1] = COALESCE(ta.attcollation, xt.typcollation)
-                  THEN NULL ELSE coll.collname END
+                SELECT CASE WHEN i.indcollation[k.n - 1] = 0 OR i.indcollation[k.n - 1] = COALESCE(
+                    (SELECT ta.attcollation FROM pg_catalog.pg_attribute AS ta
+                     WHERE ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k.n - 1] AND i.indkey[k.n - 1] <> 0),
+                    (SELECT xt.typcollation FROM pg_catalog.pg_attribute AS ia
+                     JOIN pg_catalog.pg_type AS xt ON xt.oid = ia.atttypid
+                     WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.n))
+                  THEN NULL
+                  ELSE (SELECT coll.collname FROM pg_catalog.pg_collation AS coll WHERE coll.oid = i.indcollation[k.n - 1])
+                  END
                 FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
-                LEFT JOIN pg_catalog.pg_attribute AS ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k.n - 1]
-                  AND i.indkey[k.n - 1] <> 0
-                LEFT JOIN pg_catalog.pg_attribute AS ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.n
-                LEFT JOIN pg_catalog.pg_type AS xt ON xt.oid = ia.atttypid
-                LEFT JOIN pg_catalog.pg_collation AS coll ON coll.oid = i.indcollation[k.n - 1]
                 ORDER BY k.n)::text,
               i.indoption::text
             FROM pg_catalog.pg_index AS i
@@ -365,7 +382,7 @@ struct PostgresCatalogReader {
             """,
             [oids])
         for row in indexRows {
-            guard let oid = row[0], let name = row[1], var table = tables[oid] else { continue }
+            guard let oid = row[0], let name = row[1], let tablePosition = positions[oid] else { continue }
             let numbers = (row[3] ?? "").split(separator: " ").compactMap { Int($0) }
             let expressions = PostgresArrayLiteral.optionalStrings(row[4] ?? "{}")
             let operatorClasses = PostgresArrayLiteral.optionalStrings(row[8] ?? "{}")
@@ -375,7 +392,7 @@ struct PostgresCatalogReader {
             for (position, expression) in expressions.enumerated() {
                 let number = position < numbers.count ? numbers[position] : 0
                 let key: IndexKey
-                if number != 0, let column = table.columnName(number) {
+                if number != 0, let column = tables[tablePosition].columnName(number) {
                     key = .column(column)
                 } else {
                     let sql: String = expression ?? ""
@@ -392,17 +409,15 @@ struct PostgresCatalogReader {
                     nulls: nullsFirst == isDescending ? nil : (nullsFirst ? .first : .last))))
             }
             let keyCount = Int(row[7] ?? "") ?? numbers.count
-            let include = numbers.dropFirst(keyCount).compactMap(table.columnName)
-            table.indexes.append(
+            let include = numbers.dropFirst(keyCount).compactMap { tables[tablePosition].columnName($0) }
+            tables[tablePosition].indexes.append(
                 Index(
-                    name: name, table: table.name, keys: keys, isUnique: row[2] == "t", predicate: row[5],
-                    method: row[6], include: include))
-            tables[oid] = table
+                    name: name, table: tables[tablePosition].name, keys: keys, isUnique: row[2] == "t",
+                    predicate: row[5], method: row[6], include: include))
         }
 
         var schema = Schema(
-            tables: order.compactMap { oid in
-                guard let table = tables[oid] else { return nil }
+            tables: tables.map { table in
                 let primaryKey = Set(table.primaryKey)
                 let keyOrder = table.primaryKey.compactMap(table.columnName)
                 let keyInColumnOrder = table.columnOrder.filter(primaryKey.contains).compactMap(table.columnName) == keyOrder
@@ -435,7 +450,7 @@ struct PostgresCatalogReader {
             })
         try readObjects(
             into: &schema, tableOIDs: order, includeSchemas: includeSchemas, defaultSchema: defaultSchema,
-            tables: tables.mapValues(\.name))
+            tables: Dictionary(uniqueKeysWithValues: zip(order, tables.map(\.name))))
         schema.domains = reflectedDomains
         try readSchemasAndExtensions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)
         try readFunctions(into: &schema, includeSchemas: includeSchemas, defaultSchema: defaultSchema)

@@ -392,6 +392,8 @@ struct Comparison {
                 addColumns.append(.addColumn(name, added))
                 continue
             }
+            // Equal as written is the same column; most columns of a schema in step are.
+            if column == existing { continue }
             if !Self.sameGeneration(column.generated, existing.generated) {
                 // No engine changes a column's expression in place (PostgreSQL can only drop it):
                 // the column is dropped and added again, computed anew from the new expression.
@@ -646,6 +648,8 @@ struct Comparison {
     }
 
     func sameDefinition(_ index: Index, _ other: Index) -> Bool {
+        // Most indexes of a schema in step are equal as written; normalising is for the rest.
+        if index == other { return true }
         func keys(_ index: Index) -> [String] {
             index.keys.map { key in
                 switch key.base {
