@@ -73,6 +73,46 @@ extension Commands {
         return true
     }
 
+    /// Gives each declared stored generated column the reflected expression when the engine
+    /// prints both alike though their texts differ even loosely (`status IN ('a', 'b')` is stored
+    /// as `status = ANY (ARRAY['a'::text, 'b'::text])`): without it such a column would be
+    /// reported changed, and dropped and added again, on every run.
+    static func alignGenerationExpressions(
+        _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
+    ) {
+        let reflectedPositions = Dictionary(
+            reflected.tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func reflectedPosition(_ name: TableName) -> Int? {
+            if let position = reflectedPositions[name] { return position }
+            guard name.schema != nil, name.schema == defaultSchema else { return nil }
+            return reflectedPositions[TableName(name.name)]
+        }
+        var pairs: [(table: Int, column: Int, reflectedTable: TableName, existing: String)] = []
+        for (tableIndex, table) in declared.tables.enumerated() {
+            guard table.columns.contains(where: { $0.generated?.isStored == true }),
+                let position = reflectedPosition(table.name)
+            else { continue }
+            let existing = reflected.tables[position]
+            for (columnIndex, column) in table.columns.enumerated() {
+                guard case .stored(let expression)? = column.generated,
+                    case .stored(let reflectedExpression)? = existing.column(named: column.name)?.generated,
+                    SQLExpressionText.comparable(expression) != SQLExpressionText.comparable(reflectedExpression)
+                else { continue }
+                pairs.append((tableIndex, columnIndex, existing.name, reflectedExpression))
+            }
+        }
+        guard !pairs.isEmpty else { return }
+        let normalized = connection.normalizedGenerationExpressions(
+            pairs.map { pair in
+                let column = declared.tables[pair.table].columns[pair.column]
+                return (table: pair.reflectedTable, type: column.type, expression: column.generated?.expression ?? "")
+            })
+        for (pair, expression) in zip(pairs, normalized)
+        where expression.map(SQLExpressionText.comparable) == SQLExpressionText.comparable(pair.existing) {
+            declared.tables[pair.table].columns[pair.column].generated = .stored(pair.existing)
+        }
+    }
+
     /// Throws Alembic's "Target database is not up to date" unless the database is at `target`.
     static func requireUpToDate(_ graph: RevisionGraph, heads: Set<String>, table: VersionTable, target: String) throws {
         try graph.validateDatabaseHeads(heads, versionTable: table.displayName)
@@ -153,6 +193,8 @@ extension Commands {
             declared.schemas.append(schema)
         }
         let comparesChecks = alignCheckConditions(
+            &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
+        alignGenerationExpressions(
             &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,

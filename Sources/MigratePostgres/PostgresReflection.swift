@@ -112,6 +112,70 @@ extension PostgresConnection {
     }
 }
 
+extension PostgresConnection {
+    /// Each stored generation expression as `pg_get_expr` prints it once added, as a column of
+    /// its type, to a scratch copy of its table in a transaction that is rolled back.
+    ///
+    /// PostgreSQL prints an expression back with its casts and parentheses (`lower(email)` on a
+    /// varchar column becomes `lower((email)::text)`), so comparing the declared text with the
+    /// reflected one would report the column changed, and drop and add it, on every run. All
+    /// expressions are tried in one script; when that fails, each is tried alone behind a
+    /// savepoint, so one that cannot apply (it names a column still to be added) leaves the others
+    /// compared by the server's words. Call it outside a transaction: it opens and rolls back its own.
+    package func normalizedGenerationExpressions(
+        _ columns: [(table: TableName, type: ColumnType, expression: String)]
+    ) -> [String?] {
+        guard !columns.isEmpty else { return [] }
+        let dialect = self.dialect
+        let scripts: [String?] = columns.enumerated().map { offset, column in
+            guard let type = try? dialect.typeSQL(column.type, schema: column.table.schema) else { return nil }
+            let scratch = dialect.quoteIdentifier("migrate_generated_\(offset)")
+            return "CREATE TEMPORARY TABLE \(scratch) (LIKE \(dialect.quoteQualified(column.table.name, schema: column.table.schema)));\n"
+                + "ALTER TABLE \(scratch) ADD COLUMN \(dialect.quoteIdentifier("migrate_generated")) \(type) "
+                + "GENERATED ALWAYS AS (\(column.expression)) STORED"
+        }
+        do {
+            try beginTransaction()
+        } catch {
+            return columns.map { _ in nil }
+        }
+        defer { try? rollback() }
+        do {
+            try execute(scripts.compactMap { $0 }.joined(separator: ";\n"))
+        } catch {
+            // One failed, and the transaction with it: start again, each behind its savepoint.
+            try? rollback()
+            guard (try? beginTransaction()) != nil else { return columns.map { _ in nil } }
+            for script in scripts.compactMap({ $0 }) {
+                guard (try? execute("SAVEPOINT migrate_generated")) != nil else { return columns.map { _ in nil } }
+                if (try? execute(script)) == nil {
+                    guard (try? execute("ROLLBACK TO SAVEPOINT migrate_generated")) != nil else {
+                        return columns.map { _ in nil }
+                    }
+                }
+            }
+        }
+        guard
+            let rows = try? query(
+                """
+                SELECT t.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+                FROM pg_catalog.pg_attrdef AS d
+                JOIN pg_catalog.pg_class AS t ON t.oid = d.adrelid AND t.relpersistence = 't'
+                JOIN pg_catalog.pg_attribute AS a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+                WHERE a.attname = 'migrate_generated' AND t.relname LIKE 'migrate\\_generated\\_%'
+                  AND t.relnamespace = pg_catalog.pg_my_temp_schema()
+                """, parameters: [])
+        else { return columns.map { _ in nil } }
+        var byTable: [String: String] = [:]
+        for row in rows {
+            if let table = row[0], let expression = row[1] { byTable[table] = expression }
+        }
+        return columns.indices.map { offset in
+            byTable["migrate_generated_\(offset)"].map(PostgresCatalogReader.generationExpression)
+        }
+    }
+}
+
 /// One reflection's queries and the rows they returned, assembled into tables at the end.
 struct PostgresCatalogReader {
     let connection: PostgresConnection

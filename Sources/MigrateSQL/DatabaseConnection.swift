@@ -111,6 +111,14 @@ package protocol DatabaseConnection: AnyObject {
     /// condition compares with a reflected one whatever its spelling (SQLite keeps the text as
     /// written); nil when the engine could not say, and then conditions are not compared.
     func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]?
+
+    /// The expressions of stored generated columns as this engine prints one it stores (each
+    /// computed in the context of its table, as a column of `type`), so a declared expression
+    /// compares with a reflected one whatever its spelling; nil for an expression the engine
+    /// could not read back (it names a column the table lacks, say), which is then compared as written.
+    func normalizedGenerationExpressions(
+        _ columns: [(table: TableName, type: ColumnType, expression: String)]
+    ) -> [String?]
 }
 
 extension DatabaseConnection {
@@ -122,6 +130,13 @@ extension DatabaseConnection {
     /// As written: an engine that keeps a check's text prints it back unchanged.
     package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
         checks.map(\.condition)
+    }
+
+    /// As written: an engine that keeps a generated column's text prints it back unchanged.
+    package func normalizedGenerationExpressions(
+        _ columns: [(table: TableName, type: ColumnType, expression: String)]
+    ) -> [String?] {
+        columns.map(\.expression)
     }
 
     package func normalizedViewDefinitions(_ views: [View]) throws -> [TableName: String] { [:] }

@@ -243,6 +243,44 @@ import TestSupport
         #expect(again.status == 0, "\(again)")
     }
 
+    /// Expressions are compared in PostgreSQL's own words: `status IN ('a', 'b')` is stored as
+    /// `status = ANY (ARRAY[…])` and `score BETWEEN 1 AND 5` as `score >= 1 AND score <= 5`, yet
+    /// models spelling them the first way are clean, while a real change is still reported,
+    /// even beside one that names a column still to be added.
+    @Test(.enabled(if: TestEngine.enabled.contains(.postgresql)))
+    func generationExpressionsCompareAsPostgresPrintsThem() throws {
+        func models(active: String, extra: [String] = []) -> [(String, [String])] {
+            [("people", [
+                #"Column("id", .integer, primaryKey: true)"#,
+                #"Column("status", .string(length: 10), nullable: false)"#,
+                #"Column("score", .integer)"#,
+                #"Column("active", .integer, generated: .stored("\#(active)"))"#,
+                #"Column("bounded", .boolean, generated: .stored("score BETWEEN 1 AND 5"))"#,
+            ] + extra)]
+        }
+        let env = try TableDetailRoundTripTests.environment(
+            .postgresql, tables: models(active: "CASE WHEN status IN ('a', 'b') THEN 1 ELSE 0 END"))
+        let initial = try env.run("revision", "--autogenerate", "-m", "initial")
+        #expect(initial.status == 0, "\(initial)")
+        let up = try env.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)")
+        let stored = try env.database().column(
+            "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'people'::regclass ORDER BY adnum")
+        #expect(stored.count == 2 && stored[0].contains("ANY") && stored[1].contains(">="), "\(stored)")
+        let clean = try env.run("check")
+        #expect(clean.status == 0, "\(clean)")
+
+        try env.write(
+            "models/App.swift",
+            AutogenerateCommandTests.modelsFile(
+                models(active: "CASE WHEN nickname IN ('a', 'b') THEN 1 ELSE 0 END", extra: [#"Column("nickname", .text)"#])))
+        let changed = try env.run("check")
+        #expect(changed.status == 1, "\(changed)")
+        #expect(changed.stdout.contains("add_column people.nickname"), "\(changed)")
+        #expect(changed.stdout.contains("add_column people.active"), "\(changed)")
+        #expect(!changed.stdout.contains("people.bounded"), "\(changed)")
+    }
+
     /// A rebuild of a table with generated columns keeps its rows and computes those columns anew.
     @Test func sqliteRebuildKeepsRowsOfATableWithGeneratedColumns() throws {
         let env = try TableDetailRoundTripTests.environment(
