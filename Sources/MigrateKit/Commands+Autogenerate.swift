@@ -35,6 +35,19 @@ extension Commands {
         return try comparison(context, connection, models: models).upgrade.map(SchemaChange.init)
     }
 
+    /// Finds a reflected table's position by a declared name, the default schema's tables also by
+    /// their bare names; through one dictionary, since a schema of a thousand tables is searched
+    /// a thousand times.
+    static func tablePositions(_ reflected: Schema, defaultSchema: String?) -> (TableName) -> Int? {
+        let positions = Dictionary(
+            reflected.tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return { name in
+            if let position = positions[name] { return position }
+            guard name.schema != nil, name.schema == defaultSchema else { return nil }
+            return positions[TableName(name.name)]
+        }
+    }
+
     /// Gives each declared check that shares its name with a reflected one the reflected text
     /// when the engine says both mean the same condition, so the diff can compare conditions as
     /// text and a condition changed under the same name shows. False when the engine could not
@@ -42,15 +55,7 @@ extension Commands {
     static func alignCheckConditions(
         _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
     ) -> Bool {
-        // Found by name through one dictionary: a schema of a thousand tables is searched a
-        // thousand times.
-        let reflectedPositions = Dictionary(
-            reflected.tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        func reflectedPosition(_ name: TableName) -> Int? {
-            if let position = reflectedPositions[name] { return position }
-            guard name.schema != nil, name.schema == defaultSchema else { return nil }
-            return reflectedPositions[TableName(name.name)]
-        }
+        let reflectedPosition = tablePositions(reflected, defaultSchema: defaultSchema)
         var pairs: [(table: Int, check: Int, reflected: TableName, existing: String)] = []
         for (tableIndex, table) in declared.tables.enumerated() where !table.checkConstraints.isEmpty {
             guard let position = reflectedPosition(table.name) else { continue }
@@ -80,13 +85,7 @@ extension Commands {
     static func alignGenerationExpressions(
         _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
     ) {
-        let reflectedPositions = Dictionary(
-            reflected.tables.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        func reflectedPosition(_ name: TableName) -> Int? {
-            if let position = reflectedPositions[name] { return position }
-            guard name.schema != nil, name.schema == defaultSchema else { return nil }
-            return reflectedPositions[TableName(name.name)]
-        }
+        let reflectedPosition = tablePositions(reflected, defaultSchema: defaultSchema)
         var pairs: [(table: Int, column: Int, reflectedTable: TableName, existing: String)] = []
         for (tableIndex, table) in declared.tables.enumerated() {
             guard table.columns.contains(where: { $0.generated?.isStored == true }),
