@@ -401,7 +401,7 @@ extension SQLDialect {
             "ALTER TABLE \(qualified(name)) RENAME COLUMN \(quoteIdentifier(column)) TO \(quoteIdentifier($0))"
         }
         let altersDefinition = changes.type != nil || changes.isNullable != nil || changes.defaultValue != nil
-            || changes.collation != nil
+            || changes.collation != nil || changes.generated != nil
         guard supportsAlterColumn else {
             if let identity = changes.identity {
                 try requireRowidAlias(name, column, identity, inspector: inspector)
@@ -417,8 +417,16 @@ extension SQLDialect {
             }
             return statements + (rename.map { [$0] } ?? [])
         }
+        if case .some(.some(let generated)) = changes.generated {
+            return (rename.map { [$0] } ?? [])
+                + (try becomeGeneratedStatements(name, changes.newName ?? column, generated, changes, inspector: inspector))
+        }
         var statements = rename.map { [$0] } ?? []
         let target = "ALTER TABLE \(qualified(name)) ALTER COLUMN \(quoteIdentifier(changes.newName ?? column))"
+        if changes.generated != nil {
+            // First, so the changes after it alter a plain column: the stored values stay.
+            statements.append("\(target) DROP EXPRESSION")
+        }
         if let type = changes.type {
             statements += try createEnumerationTypes(usedBy: [type], schema: name.schema)
             let typeText = try typeSQL(type, schema: name.schema)
@@ -461,6 +469,37 @@ extension SQLDialect {
                     + (comment.map(quoteString) ?? "NULL"))
         }
         return statements
+    }
+
+    /// A plain column made generated where columns are altered in place (PostgreSQL), which
+    /// computes no existing column: it is dropped and added again with the expression, with the
+    /// rest of the change (type, nullability, collation, comment) folded into the new definition.
+    private func becomeGeneratedStatements(
+        _ name: TableName, _ column: String, _ generated: GeneratedColumn, _ changes: ColumnChanges,
+        inspector: SchemaInspector?
+    ) throws -> [String] {
+        guard let type = changes.type ?? changes.existingType else {
+            throw MigrateError(
+                .script, "making \(name).\(column) generated drops and adds it again, which needs its type",
+                hint: "Give existingType: the column's current type.")
+        }
+        if case .some(.some) = changes.defaultValue {
+            throw MigrateError(
+                .script, "\(name).\(column) cannot become generated and get a default at once",
+                hint: "A generated column's values come from its expression; leave default: out.")
+        }
+        if case .some(.some(let identity)) = changes.identity {
+            throw MigrateError(
+                .script, "\(name).\(column) cannot become generated and \(IdentityGeneration.summaryText(identity)) at once",
+                hint: "A generated column's values come from its expression; leave identity: out.")
+        }
+        var definition = Column(
+            column, type, isNullable: changes.isNullable ?? changes.existingNullable ?? true,
+            comment: (changes.comment ?? changes.existingComment) ?? nil)
+        definition.collation = (changes.collation ?? changes.existingCollation) ?? nil
+        definition.generated = generated
+        return try dropColumnStatements(name, column, definition: nil, inspector: inspector)
+            + addColumnStatements(name, definition, inspector: inspector)
     }
 
     /// An identity change on an engine that numbers only its rowid alias: a lone `INTEGER` key

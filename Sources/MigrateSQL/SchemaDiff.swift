@@ -392,9 +392,11 @@ struct Comparison {
                 addColumns.append(.addColumn(name, added))
                 continue
             }
-            if !Self.sameGeneration(column.generated, existing.generated) {
-                // No engine changes a column's expression in place (PostgreSQL can only drop it):
-                // the column is dropped and added again, computed anew from the new expression.
+            // A generated column turning plain stops being computed in place and keeps its
+            // values (`changes(from:to:)`). No engine changes a column's expression in place, nor
+            // computes an existing plain column: the column is dropped and added again, computed
+            // anew from the new expression.
+            if !Self.sameGeneration(column.generated, existing.generated), column.generated != nil {
                 var added = column
                 added.isPrimaryKey = false
                 alterColumns.append(.dropColumn(name, column: existing.name, definition: existing))
@@ -448,6 +450,11 @@ struct Comparison {
         if column.collation?.lowercased() != existing.collation?.lowercased() {
             changes.collation = .some(column.collation)
             changes.existingCollation = .some(existing.collation)
+            changed = true
+        }
+        if column.generated == nil, existing.generated != nil {
+            changes.generated = .some(nil)
+            changes.existingGenerated = .some(existing.generated)
             changed = true
         }
         return changed ? changes : nil

@@ -138,7 +138,7 @@ extension Table {
         checkConstraints.removeAll { SQLTokenizer.mentions($0.expression, identifier: column) }
     }
 
-    /// Applies an `alterColumn`'s type, nullability and default changes (renames are done apart).
+    /// Applies an `alterColumn`'s type, nullability, default and generation changes (renames are done apart).
     mutating func alterColumn(_ column: String, _ changes: ColumnChanges) throws {
         guard let position = columns.firstIndex(where: { $0.name.lowercased() == column.lowercased() }) else {
             throw MigrateError(
@@ -165,6 +165,24 @@ extension Table {
                     hint: "Its values come from the database.")
             }
             columns[position].defaultValue = newDefault
+        }
+        if let generated = changes.generated {
+            // The rebuild copies a column that stops being generated (reading it gives its
+            // values) and leaves one that becomes generated to compute its own.
+            if generated != nil {
+                if case .some(.some) = changes.defaultValue {
+                    throw MigrateError(
+                        .script, "column \(column) of \(name) cannot become generated and get a default at once",
+                        hint: "A generated column's values come from its expression; leave default: out.")
+                }
+                if columns[position].isPrimaryKey {
+                    throw MigrateError(
+                        .script, "key column \(column) of \(name) cannot become generated",
+                        hint: "Key the table on another column first.")
+                }
+                columns[position].defaultValue = nil
+            }
+            columns[position].generated = generated
         }
     }
 

@@ -191,6 +191,77 @@ import Testing
             #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity") SELECT "id", "price", "quantity" FROM "items""#))
     }
 
+    /// `total` turning plain, as autogenerate writes it: every `existing…` field filled in.
+    static let totalTurningPlain = ColumnChanges.stopComputing(
+        existingType: .numeric(precision: 10, scale: 2), existingGenerated: .stored("price * quantity"))
+
+    /// PostgreSQL drops the expression in place and keeps the stored values; SQLite rebuilds the
+    /// table and copies the values it reads from the generated column into the plain one.
+    @Test func aGeneratedColumnTurnsPlainKeepingItsValues() throws {
+        let operation = Operation.alterColumn(items, column: "total", changes: Self.totalTurningPlain)
+        #expect(operation.summary == "modify_generated items.total: stored (price * quantity) -> none")
+        #expect(try Self.render(operation, .postgresql) == [#"ALTER TABLE "items" ALTER COLUMN "total" DROP EXPRESSION"#])
+        let inspector = FixtureInspector([TableRebuildSource(table: Self.priced)])
+        #expect(try Self.render(operation, .sqlite, inspector: inspector) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INTEGER PRIMARY KEY,
+                "price" NUMERIC(10, 2) NOT NULL,
+                "quantity" INTEGER NOT NULL,
+                "total" NUMERIC(10, 2)
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity", "total") SELECT "id", "price", "quantity", "total" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        // With other changes, PostgreSQL drops the expression first: they alter a plain column.
+        var withDefault = Self.totalTurningPlain
+        withDefault.defaultValue = .some(.integer(0))
+        #expect(try Self.render(.alterColumn(items, column: "total", changes: withDefault), .postgresql) == [
+            #"ALTER TABLE "items" ALTER COLUMN "total" DROP EXPRESSION"#,
+            #"ALTER TABLE "items" ALTER COLUMN "total" SET DEFAULT 0"#,
+        ])
+    }
+
+    /// The reverse cannot be done in place on either engine: the column is dropped and added
+    /// again with its expression (SQLite rebuilds the table without copying into it).
+    @Test func aPlainColumnTurnsGeneratedByBeingDroppedAndAdded() throws {
+        let operation = try #require(Operation.alterColumn(items, column: "total", changes: Self.totalTurningPlain).reversed)
+        #expect(operation.summary == "modify_generated items.total: none -> stored (price * quantity)")
+        #expect(try Self.render(operation, .postgresql) == [
+            #"ALTER TABLE "items" DROP COLUMN "total""#,
+            #"ALTER TABLE "items" ADD COLUMN "total" NUMERIC(10, 2) GENERATED ALWAYS AS (price * quantity) STORED"#,
+        ])
+        var plain = Self.priced
+        plain.columns[3].generated = nil
+        let inspector = FixtureInspector([TableRebuildSource(table: plain)])
+        #expect(try Self.render(operation, .sqlite, inspector: inspector) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INTEGER PRIMARY KEY,
+                "price" NUMERIC(10, 2) NOT NULL,
+                "quantity" INTEGER NOT NULL,
+                "total" NUMERIC(10, 2) GENERATED ALWAYS AS (price * quantity) STORED
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity") SELECT "id", "price", "quantity" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        // The column's type is needed to add it again; a default cannot come with the expression.
+        var untyped = ColumnChanges()
+        untyped.generated = .some(.stored("1"))
+        #expect(throws: MigrateError.self) { try Self.render(.alterColumn(items, column: "total", changes: untyped), .postgresql) }
+        var withDefault = untyped
+        withDefault.existingType = .integer
+        withDefault.defaultValue = .some(.integer(1))
+        #expect(throws: MigrateError.self) { try Self.render(.alterColumn(items, column: "total", changes: withDefault), .postgresql) }
+        #expect(throws: MigrateError.self) {
+            try Self.render(.alterColumn(items, column: "total", changes: withDefault), .sqlite, inspector: inspector)
+        }
+    }
+
     // MARK: - The diff
 
     static func compare(_ declared: Table, _ reflected: Table, _ dialect: SQLDialect) -> [Operation] {
@@ -233,5 +304,30 @@ import Testing
         #expect(operations.reversed().compactMap(\.reversed).last == .addColumn(items, reflected.columns[3]))
         reflected.columns[3].generated = .virtual("price * quantity")
         #expect(Self.compare(Self.priced, reflected, .sqlite).count == 2)
+    }
+
+    /// generated → plain is one in-place change on both engines; plain → generated stays a drop
+    /// and an add.
+    @Test func aColumnTurningPlainIsAlteredInPlace() {
+        var declared = Self.priced
+        declared.columns[3].generated = nil
+        for dialect in [SQLDialect.postgresql, .sqlite] {
+            let operations = Self.compare(declared, Self.priced, dialect)
+            #expect(operations == [.alterColumn(items, column: "total", changes: Self.totalTurningPlain)], "\(dialect.name)")
+            #expect(Self.compare(Self.priced, declared, dialect).map(\.summary) == [
+                "remove_column items.total", "add_column items.total",
+            ])
+        }
+    }
+}
+
+extension ColumnChanges {
+    /// A generated column's computation stopped, with what autogenerate fills in about it.
+    static func stopComputing(existingType: ColumnType, existingGenerated: GeneratedColumn) -> ColumnChanges {
+        var changes = ColumnChanges(
+            existingType: existingType, existingNullable: true, existingDefault: .some(nil), existingComment: .some(nil))
+        changes.generated = .some(nil)
+        changes.existingGenerated = .some(existingGenerated)
+        return changes
     }
 }
