@@ -125,6 +125,11 @@ public struct ColumnChanges: Sendable, Hashable, Codable {
     /// `.some(nil)` stops the database numbering the column (PostgreSQL; see ``IdentityGeneration``).
     public var identity: IdentityGeneration?? = nil
     public var existingIdentity: IdentityGeneration?? = nil
+    /// `.some(nil)` stops computing a generated column: it keeps the values it holds, and inserts
+    /// may set it from then on. A column becomes generated only by being dropped and added again
+    /// (no engine computes an existing column in place), its values computed anew.
+    public var generated: GeneratedColumn?? = nil
+    public var existingGenerated: GeneratedColumn?? = nil
 
     public init(
         newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
@@ -191,6 +196,11 @@ extension Operation {
                 parts.append(
                     "modify_identity \(IdentityGeneration.summaryText(changes.existingIdentity ?? nil)) -> "
                         + IdentityGeneration.summaryText(identity))
+            }
+            if let generated = changes.generated {
+                parts.append(
+                    "modify_generated \(GeneratedColumn.summaryText(changes.existingGenerated ?? nil)) -> "
+                        + GeneratedColumn.summaryText(generated))
             }
             let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
             let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
@@ -388,6 +398,16 @@ extension Operation {
                 back.identity = .some(existing)
                 back.existingIdentity = .some(newIdentity)
             }
+            if let newGenerated = changes.generated {
+                guard let existing = changes.existingGenerated else { return nil }
+                back.generated = .some(existing)
+                back.existingGenerated = .some(newGenerated)
+                // Turning generated again drops and adds the column, which needs all of it.
+                if changes.type == nil { back.existingType = changes.existingType }
+                if changes.isNullable == nil { back.existingNullable = changes.existingNullable }
+                if changes.comment == nil { back.existingComment = changes.existingComment }
+                if changes.collation == nil { back.existingCollation = changes.existingCollation }
+            }
             return .alterColumn(table, column: changes.newName ?? column, changes: back)
         case .attachPartition(let table, let partition):
             return .detachPartition(table, partition)
@@ -479,5 +499,14 @@ extension IdentityGeneration {
         case .always?: "identity always"
         case .serial?: "serial"
         }
+    }
+}
+
+extension GeneratedColumn {
+    /// How `revision --autogenerate` names a column's computation: `stored (price * 2)`,
+    /// `virtual (…)`, or `none` for a plain column.
+    package static func summaryText(_ generated: GeneratedColumn?) -> String {
+        guard let generated else { return "none" }
+        return "\(generated.isStored ? "stored" : "virtual") (\(generated.expression))"
     }
 }

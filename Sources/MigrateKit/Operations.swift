@@ -134,11 +134,16 @@ public final class Operations {
     /// change: SQLite's table rebuilds and reverses use them; `existingDefault: .some(nil)`
     /// says the column had no default. `identity` changes how PostgreSQL numbers the column
     /// (`true`, `.always`, `.serial`, or `false` to stop), restarting the new numbering past the
-    /// largest value already there.
+    /// largest value already there. `dropExpression: true` stops computing a generated column
+    /// in place: it keeps the values it holds, and inserts may set it from then on
+    /// (`existingGenerated:` says what it was computed from, for the reverse). `generated:`
+    /// makes a column generated, which no engine does in place: the column is dropped and added
+    /// again (SQLite rebuilds the table), its values computed from the expression.
     ///
     /// ```swift
     /// op.alterColumn("accounts", "name", type: .string(length: 100), nullable: false)
     /// op.alterColumn("accounts", "id", identity: true, existingIdentity: .serial)
+    /// op.alterColumn("items", "total", dropExpression: true, existingGenerated: .stored("price * quantity"))
     /// op.alterColumn("accounts", "created", newName: "created_at", dropDefault: true)
     /// ```
     public func alterColumn(
@@ -147,7 +152,8 @@ public final class Operations {
         dropComment: Bool = false, existingType: ColumnType? = nil, existingNullable: Bool? = nil,
         existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, collation: String? = nil,
         dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil,
-        identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil
+        identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil, generated: GeneratedColumn? = nil,
+        dropExpression: Bool = false, existingGenerated: GeneratedColumn?? = nil
     ) {
         var changes = ColumnChanges(
             newName: newName, type: type, isNullable: nullable,
@@ -159,6 +165,8 @@ public final class Operations {
         changes.existingCollation = existingCollation
         changes.identity = identity.map(\.generation)
         changes.existingIdentity = existingIdentity.map(\.generation)
+        changes.generated = dropExpression ? .some(nil) : generated.map { .some($0) }
+        changes.existingGenerated = existingGenerated
         record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
     }
 

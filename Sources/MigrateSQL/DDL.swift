@@ -74,6 +74,30 @@ extension SQLDialect {
         identityStyle == .generatedByDefault ? table.withImplicitIdentity : table
     }
 
+    /// The column SQLite numbers as the rowid's alias when `table` is created as declared: its
+    /// identity, or else a lone key whose type is written exactly `INTEGER` in a rowid table,
+    /// unless it says `autoincrement: false` (then written `INT`, which SQLite does not number).
+    /// Nil on engines without a rowid, and where no column is the alias.
+    package func rowidAlias(of table: Table) -> String? {
+        guard identityStyle == .rowidAlias, table.virtualTableModule == nil, !table.sqliteOptions.isWithoutRowid else {
+            return nil
+        }
+        if let identity = try? rowidAliasColumn(of: table) { return identity }
+        let key = table.primaryKey
+        guard key.count == 1, let column = table.column(named: key[0]), !column.isIdentity, column.autoincrement,
+            column.generated == nil, (try? typeSQL(column.type))?.uppercased() == "INTEGER"
+        else { return nil }
+        return column.name
+    }
+
+    /// Whether `column` of `table`, not declared its identity, would be written `INTEGER` as the
+    /// table's lone key and so become SQLite's rowid alias although it says `autoincrement: false`.
+    private func isUnnumberedRowidKey(_ column: Column, in table: Table, typeText: String) -> Bool {
+        identityStyle == .rowidAlias && !column.autoincrement && column.identity == nil
+            && typeText.uppercased() == "INTEGER" && table.primaryKey == [column.name]
+            && !table.sqliteOptions.isWithoutRowid && table.virtualTableModule == nil
+    }
+
     /// The identity column that becomes SQLite's rowid alias, checked: it must be the table's only
     /// primary key column and an integer. Nil for other identity styles or no identity.
     private func rowidAliasColumn(of table: Table) throws -> String? {
@@ -149,7 +173,10 @@ extension SQLDialect {
             if table.sqliteOptions.autoincrement { parts.append("AUTOINCREMENT") }
         } else {
             // A column without a declared type (SQLite allows it) reflects as `.custom("")`.
-            let typeText = column.identity == .serial ? serialTypeSQL(column) : try typeSQL(column.type, schema: table.name.schema)
+            var typeText = column.identity == .serial ? serialTypeSQL(column) : try typeSQL(column.type, schema: table.name.schema)
+            // `INT` has the same affinity, but only `INTEGER` makes a lone key the rowid alias,
+            // which numbers itself.
+            if isUnnumberedRowidKey(column, in: table, typeText: typeText) { typeText = "INT" }
             if !typeText.isEmpty { parts.append(typeText) }
             if let collation = column.collation { parts.append("COLLATE \(quoteIdentifier(collation))") }
             if identityStyle == .generatedByDefault, let identity = column.identity, identity != .serial {

@@ -383,6 +383,10 @@ struct Comparison {
 
     mutating func compareColumns(_ declared: Table, _ reflected: Table) {
         let name = declared.name
+        // SQLite numbers only the rowid alias: whether the lone key is it, on both sides alike.
+        let sameRowidTable = !declared.sqliteOptions.isWithoutRowid && !reflected.sqliteOptions.isWithoutRowid
+            && declared.primaryKey.count == 1 && declared.primaryKey == reflected.primaryKey
+        let aliases = sameRowidTable ? (dialect.rowidAlias(of: declared), dialect.rowidAlias(of: reflected)) : (nil, nil)
         for column in declared.columns {
             guard let existing = reflected.column(named: column.name) else {
                 // The primary key is compared as a whole, so a new key column is added as a plain
@@ -394,16 +398,20 @@ struct Comparison {
             }
             // Equal as written is the same column; most columns of a schema in step are.
             if column == existing { continue }
-            if !Self.sameGeneration(column.generated, existing.generated) {
-                // No engine changes a column's expression in place (PostgreSQL can only drop it):
-                // the column is dropped and added again, computed anew from the new expression.
+            // A generated column turning plain stops being computed in place and keeps its
+            // values (`changes(from:to:)`). No engine changes a column's expression in place, nor
+            // computes an existing plain column: the column is dropped and added again, computed
+            // anew from the new expression.
+            if !Self.sameGeneration(column.generated, existing.generated), column.generated != nil {
                 var added = column
                 added.isPrimaryKey = false
                 alterColumns.append(.dropColumn(name, column: existing.name, definition: existing))
                 alterColumns.append(.addColumn(name, added))
                 continue
             }
-            if let changes = changes(from: existing, to: column) {
+            let numbering = dialect.identityStyle == .rowidAlias && sameRowidTable && column.isPrimaryKey
+                ? (declared: aliases.0 == column.name, reflected: aliases.1 == column.name) : nil
+            if let changes = changes(from: existing, to: column, rowidAlias: numbering) {
                 alterColumns.append(.alterColumn(name, column: column.name, changes: changes))
             }
         }
@@ -414,7 +422,10 @@ struct Comparison {
 
     /// The changes turning `existing` into `column`, with every `existing…` field filled in (for
     /// the reverse, and for engines that rebuild the table), or nil when nothing differs.
-    mutating func changes(from existing: Column, to column: Column) -> ColumnChanges? {
+    /// `rowidAlias` says, for a lone key on SQLite, whether each side is the rowid alias.
+    mutating func changes(
+        from existing: Column, to column: Column, rowidAlias: (declared: Bool, reflected: Bool)? = nil
+    ) -> ColumnChanges? {
         var changes = ColumnChanges(
             existingType: existing.type, existingNullable: existing.isNullable,
             existingDefault: .some(existing.defaultValue), existingComment: .some(existing.comment))
@@ -429,11 +440,15 @@ struct Comparison {
             changes.type = column.type
             changed = true
         }
-        // PostgreSQL tells identity kinds and serial apart; SQLite's rowid alias numbers a lone
-        // INTEGER key however it was declared.
+        // PostgreSQL tells identity kinds and serial apart; SQLite numbers a lone key exactly
+        // when it is the rowid alias (declared `INTEGER`, not `INT`), however it was declared.
         if dialect.identityStyle == .generatedByDefault, column.identity != existing.identity {
             changes.identity = .some(column.identity)
             changes.existingIdentity = .some(existing.identity)
+            changed = true
+        } else if let rowidAlias, rowidAlias.declared != rowidAlias.reflected {
+            changes.identity = .some(rowidAlias.declared ? .byDefault : nil)
+            changes.existingIdentity = .some(rowidAlias.reflected ? .byDefault : nil)
             changed = true
         }
         // An identity column's values come from the database, whatever its default says.
@@ -450,6 +465,11 @@ struct Comparison {
         if column.collation?.lowercased() != existing.collation?.lowercased() {
             changes.collation = .some(column.collation)
             changes.existingCollation = .some(existing.collation)
+            changed = true
+        }
+        if column.generated == nil, existing.generated != nil {
+            changes.generated = .some(nil)
+            changes.existingGenerated = .some(existing.generated)
             changed = true
         }
         return changed ? changes : nil

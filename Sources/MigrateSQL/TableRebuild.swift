@@ -138,7 +138,8 @@ extension Table {
         checkConstraints.removeAll { SQLTokenizer.mentions($0.expression, identifier: column) }
     }
 
-    /// Applies an `alterColumn`'s type, nullability and default changes (renames are done apart).
+    /// Applies an `alterColumn`'s type, numbering, nullability, default and generation changes
+    /// (renames are done apart).
     mutating func alterColumn(_ column: String, _ changes: ColumnChanges) throws {
         guard let position = columns.firstIndex(where: { $0.name.lowercased() == column.lowercased() }) else {
             throw MigrateError(
@@ -146,10 +147,18 @@ extension Table {
                 hint: "Columns: \(columns.map(\.name).joined(separator: ", ")).")
         }
         if let type = changes.type { columns[position].type = type }
+        if let identity = changes.identity {
+            // First, so a key that stops being the rowid alias may then hold NULL. A key that
+            // stops being numbered says so, and is written `INT` rather than the alias's `INTEGER`.
+            columns[position].identity = identity
+            columns[position].autoincrement = identity != nil
+            if identity != nil { columns[position].isNullable = false }
+        }
         if let nullable = changes.isNullable {
             // A rowid table's key column other than the rowid alias may hold NULL on SQLite.
             if nullable, columns[position].isPrimaryKey,
-                columns[position].isIdentity || sqliteOptions.isWithoutRowid || primaryKey.count == 1 && Self.isRowidAliasType(columns[position].type)
+                columns[position].isIdentity || sqliteOptions.isWithoutRowid
+                    || primaryKey.count == 1 && columns[position].autoincrement && Self.isRowidAliasType(columns[position].type)
             {
                 throw MigrateError(
                     .script, "column \(column) is part of the primary key of \(name), so it cannot allow NULL",
@@ -165,6 +174,24 @@ extension Table {
                     hint: "Its values come from the database.")
             }
             columns[position].defaultValue = newDefault
+        }
+        if let generated = changes.generated {
+            // The rebuild copies a column that stops being generated (reading it gives its
+            // values) and leaves one that becomes generated to compute its own.
+            if generated != nil {
+                if case .some(.some) = changes.defaultValue {
+                    throw MigrateError(
+                        .script, "column \(column) of \(name) cannot become generated and get a default at once",
+                        hint: "A generated column's values come from its expression; leave default: out.")
+                }
+                if columns[position].isPrimaryKey {
+                    throw MigrateError(
+                        .script, "key column \(column) of \(name) cannot become generated",
+                        hint: "Key the table on another column first.")
+                }
+                columns[position].defaultValue = nil
+            }
+            columns[position].generated = generated
         }
     }
 

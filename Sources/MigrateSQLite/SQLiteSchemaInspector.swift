@@ -212,6 +212,10 @@ extension SQLiteConnection: SchemaInspector {
             if isKey, !isRowidAlias, !definition.options.isWithoutRowid { column.isNullable = row[3] != "1" }
             column.collation = definition.collations[name.lowercased()]
             column.generated = generated
+            // A lone integer key SQLite does not number (`INT PRIMARY KEY`, `BIGINT`, any key of a
+            // WITHOUT ROWID table) says so, as PostgreSQL's plain keys do: only the rowid alias
+            // numbers itself.
+            if isKey, keyColumns.count == 1, !isRowidAlias, column.hasIntegerType { column.autoincrement = false }
             columns.append(column)
         }
 

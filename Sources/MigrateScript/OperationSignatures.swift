@@ -683,12 +683,15 @@ enum OperationSignatures {
         let existingCollation = Param.optional("existingCollation", .someOrNil(.string))
         let identity = Param.optional("identity", .identity)
         let existingIdentity = Param.optional("existingIdentity", .identity)
+        let generated = Param.optional("generated", .generatedColumn)
+        let dropExpression = Param.optional("dropExpression", .bool)
+        let existingGenerated = Param.optional("existingGenerated", .someOrNil(.generatedColumn))
         return Signature(
             "op.alterColumn",
             [
                 table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
                 existingNullable, existingDefault, existingComment, collation, dropCollation, existingCollation, schema,
-                identity, existingIdentity,
+                identity, existingIdentity, generated, dropExpression, existingGenerated,
             ],
             read: { a in
                 let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
@@ -705,6 +708,9 @@ enum OperationSignatures {
                 changes.existingCollation = try a.optional(existingCollation)
                 changes.identity = try a.optional(identity)
                 changes.existingIdentity = try a.optional(existingIdentity)
+                let newGenerated = try a.optional(generated)
+                changes.generated = try a.optional(dropExpression) == true ? .some(nil) : newGenerated.map { .some($0) }
+                changes.existingGenerated = try a.optional(existingGenerated)
                 return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
             },
             write: { operation in
@@ -725,6 +731,9 @@ enum OperationSignatures {
                     dropCollation.written(ifPresent: changes.collation.flatMap { $0 == nil ? true : nil }),
                     existingCollation.written(ifPresent: changes.existingCollation), schema.written(ifPresent: name.schema),
                     identity.written(ifPresent: changes.identity), existingIdentity.written(ifPresent: changes.existingIdentity),
+                    generated.written(ifPresent: changes.generated ?? nil),
+                    dropExpression.written(ifPresent: changes.generated.flatMap { $0 == nil ? true : nil }),
+                    existingGenerated.written(ifPresent: changes.existingGenerated),
                 ]
             })
     }()

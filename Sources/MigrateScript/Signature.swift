@@ -274,6 +274,20 @@ extension LiteralKind where Value == IdentityGeneration? {
     }
 }
 
+extension LiteralKind where Value == GeneratedColumn {
+    /// `.stored("sql")`, `.virtual("sql")`.
+    static var generatedColumn: LiteralKind {
+        LiteralKind(
+            read: { source, expression in
+                guard let generated = try source.generatedColumn(expression) else {
+                    throw source.notLiteral(expression, expected: "`.stored(\"expression\")` or `.virtual(\"expression\")`")
+                }
+                return generated
+            },
+            write: SwiftMigrationWriter.generatedColumn)
+    }
+}
+
 extension LiteralKind where Value == ForeignKeyMatch {
     static var foreignKeyMatch: LiteralKind {
         LiteralKind(

@@ -428,7 +428,8 @@ package enum SwiftMigrationWriter {
     /// Comment lines to write above some operations, by position: where autogenerate had to
     /// choose, what it chose. An enumeration recreated because values went and others came may
     /// really have had a value renamed, which no comparison can tell; a generated column whose
-    /// expression changed, or that became or stopped being generated, is dropped and added again.
+    /// expression changed, or that became generated, is dropped and added again; one that stops
+    /// being generated keeps its values.
     static func notes(for operations: [MigrateCore.Operation]) -> [Int: [String]] {
         var notes: [Int: [String]] = [:]
         for (index, operation) in operations.enumerated() {
@@ -463,26 +464,28 @@ package enum SwiftMigrationWriter {
             }
             notes[index] = lines
         }
-        // A column dropped and added again because its expression changed, or it became or stopped
-        // being generated: what happens to its values.
+        // A column dropped and added again because its expression changed or it became generated:
+        // its values are computed anew.
         for index in operations.indices.dropLast() {
             guard case .dropColumn(let table, let name, let dropped?) = operations[index],
                 case .addColumn(let addedTable, let added) = operations[index + 1], addedTable == table,
-                added.name == name, dropped.generated != nil || added.generated != nil
+                added.name == name, added.generated != nil
             else { continue }
-            switch (dropped.generated, added.generated) {
-            case (_?, nil):
-                // The values a column held while generated go with the drop: say how to keep them.
-                notes[index] = [
-                    "\(name) stops being generated: it is dropped and added again as a plain column, and loses its values.",
-                    "To keep them on PostgreSQL, replace these two steps with op.execute running "
-                        + "ALTER TABLE \(table) ALTER COLUMN \(name) DROP EXPRESSION.",
+            notes[index] =
+                dropped.generated == nil
+                ? ["\(name) becomes generated: it is dropped and added again, its values computed from the expression."]
+                : ["No engine changes a generated column's expression in place: \(name) is dropped and added again."]
+        }
+        // A column that stops or starts being generated within an alterColumn: what its values become.
+        for (index, operation) in operations.enumerated() {
+            guard case .alterColumn(_, let name, let changes) = operation, let generated = changes.generated else { continue }
+            notes[index] =
+                generated == nil
+                ? ["\(name) stops being generated: it keeps the values it holds, and inserts and updates may set it."]
+                : [
+                    "\(name) becomes generated: it is dropped and added again (SQLite rebuilds the table), "
+                        + "its values computed from the expression."
                 ]
-            case (nil, _?):
-                notes[index] = ["\(name) becomes generated: it is dropped and added again, its values computed from the expression."]
-            default:
-                notes[index] = ["No engine changes a generated column's expression in place: \(name) is dropped and added again."]
-            }
         }
         return notes
     }

@@ -12,16 +12,17 @@ import TestSupport
     /// The base schema every test starts from, applied by one SQL migration.
     static let baseSQL = """
         CREATE TABLE authors (
-            id INTEGER PRIMARY KEY,
+            id INT NOT NULL PRIMARY KEY,
             name VARCHAR(100) NOT NULL,
             bio TEXT,
             CONSTRAINT uq_authors_name UNIQUE (name)
         );
-        CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL);
+        CREATE TABLE books (id INT NOT NULL PRIMARY KEY, author_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL);
         """
 
     /// Model elements of the base schema, one array per table, edited by each case. The SQL
-    /// leaves the integer keys for the inserts to fill on PostgreSQL, which the models say.
+    /// leaves the integer keys for the inserts to fill (`INT`, which SQLite does not number
+    /// either, unlike `INTEGER`), which the models say.
     static let authors = [
         #"Column("id", .integer, primaryKey: true, autoincrement: false)"#,
         #"Column("name", .string(length: 100), nullable: false)"#,

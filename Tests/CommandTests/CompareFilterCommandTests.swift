@@ -73,7 +73,7 @@ import TestSupport
     }
 
     static let filteredSQL = """
-        CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(200), legacy_code TEXT);
+        CREATE TABLE accounts (id INT NOT NULL PRIMARY KEY, email VARCHAR(200), legacy_code TEXT);
         CREATE INDEX ix_tmp_email ON accounts (email);
         CREATE TABLE audit_2024 (id INTEGER PRIMARY KEY);
         """

@@ -140,6 +140,85 @@ import Testing
         #expect(operation.summary == "modify_identity items.id: serial -> identity by default")
     }
 
+    /// SQLite numbers a lone key only when it is the rowid alias, written exactly `INTEGER`: a key
+    /// that says `autoincrement: false` is written `INT`, which has the same affinity and is not.
+    @Test func sqliteWritesAKeyThatDoesNotAutoincrementAsInt() throws {
+        var optedOut = Column("id", .integer, isPrimaryKey: true)
+        optedOut.autoincrement = false
+        let table = Table(items, columns: [optedOut, Column("name", .text)])
+        #expect(try Self.render(.createTable(table), .sqlite) == [
+            """
+            CREATE TABLE "items" (
+                "id" INT NOT NULL,
+                "name" TEXT,
+                PRIMARY KEY ("id")
+            )
+            """,
+        ])
+        #expect(SQLDialect.sqlite.rowidAlias(of: table) == nil)
+        #expect(SQLDialect.sqlite.rowidAlias(of: Table(items, columns: [Column("id", .integer, isPrimaryKey: true)])) == "id")
+        // Neither a composite key, a WITHOUT ROWID table nor a BIGINT key has the alias to avoid.
+        var withoutRowid = table
+        withoutRowid.sqliteOptions.isWithoutRowid = true
+        #expect(try Self.render(.createTable(withoutRowid), .sqlite)[0].contains(#""id" INTEGER NOT NULL"#))
+        var big = table
+        big.columns[0].type = .bigInteger
+        #expect(try Self.render(.createTable(big), .sqlite)[0].contains(#""id" BIGINT NOT NULL"#))
+        var composite = table
+        composite.columns[1].isPrimaryKey = true
+        #expect(try Self.render(.createTable(composite), .sqlite)[0].contains(#""id" INTEGER NOT NULL"#))
+        // PostgreSQL writes the same plain key as it always has.
+        #expect(try Self.render(.createTable(table), .postgresql)[0].contains(#""id" INTEGER NOT NULL"#))
+    }
+
+    /// An identity change on SQLite rebuilds the table into the rowid alias (copying the keys
+    /// into it) or out of it (an `INT` key, rowids copied), and runs nothing where the key
+    /// already is what the change asks.
+    @Test func sqliteIdentityChangesRebuildIntoAndOutOfTheRowidAlias() throws {
+        var plainKey = Column("id", .integer, isPrimaryKey: true)
+        plainKey.autoincrement = false
+        let plain = Table(items, columns: [plainKey, Column("name", .text)])
+        let numbered = Table(items, columns: [Column("id", .integer, isPrimaryKey: true), Column("name", .text)])
+        func alter(_ to: IdentityGeneration?, on table: Table) throws -> [String] {
+            var changes = ColumnChanges()
+            changes.identity = .some(to)
+            changes.existingIdentity = .some(to == nil ? .byDefault : nil)
+            return try Self.render(
+                .alterColumn(items, column: "id", changes: changes), .sqlite,
+                inspector: FixtureInspector([TableRebuildSource(table: table)]))
+        }
+        #expect(try alter(.byDefault, on: plain) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INTEGER PRIMARY KEY,
+                "name" TEXT
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" ("id", "name") SELECT "id", "name" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        #expect(try alter(nil, on: numbered) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INT NOT NULL,
+                "name" TEXT,
+                PRIMARY KEY ("id")
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" (rowid, "id", "name") SELECT rowid, "id", "name" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        #expect(try alter(.byDefault, on: numbered).isEmpty)
+        #expect(try alter(nil, on: plain).isEmpty)
+        // SQLite has no other numbering, and no alias for a key of several columns.
+        #expect(throws: MigrateError.self) { try alter(.always, on: plain) }
+        var composite = plain
+        composite.columns[1].isPrimaryKey = true
+        #expect(throws: MigrateError.self) { try alter(.byDefault, on: composite) }
+    }
+
     // MARK: - Generated columns
 
     static let priced = Table(
@@ -191,22 +270,111 @@ import Testing
             #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity") SELECT "id", "price", "quantity" FROM "items""#))
     }
 
+    /// `total` turning plain, as autogenerate writes it: every `existing…` field filled in.
+    static let totalTurningPlain = ColumnChanges.stopComputing(
+        existingType: .numeric(precision: 10, scale: 2), existingGenerated: .stored("price * quantity"))
+
+    /// PostgreSQL drops the expression in place and keeps the stored values; SQLite rebuilds the
+    /// table and copies the values it reads from the generated column into the plain one.
+    @Test func aGeneratedColumnTurnsPlainKeepingItsValues() throws {
+        let operation = Operation.alterColumn(items, column: "total", changes: Self.totalTurningPlain)
+        #expect(operation.summary == "modify_generated items.total: stored (price * quantity) -> none")
+        #expect(try Self.render(operation, .postgresql) == [#"ALTER TABLE "items" ALTER COLUMN "total" DROP EXPRESSION"#])
+        let inspector = FixtureInspector([TableRebuildSource(table: Self.priced)])
+        #expect(try Self.render(operation, .sqlite, inspector: inspector) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INTEGER PRIMARY KEY,
+                "price" NUMERIC(10, 2) NOT NULL,
+                "quantity" INTEGER NOT NULL,
+                "total" NUMERIC(10, 2)
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity", "total") SELECT "id", "price", "quantity", "total" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        // With other changes, PostgreSQL drops the expression first: they alter a plain column.
+        var withDefault = Self.totalTurningPlain
+        withDefault.defaultValue = .some(.integer(0))
+        #expect(try Self.render(.alterColumn(items, column: "total", changes: withDefault), .postgresql) == [
+            #"ALTER TABLE "items" ALTER COLUMN "total" DROP EXPRESSION"#,
+            #"ALTER TABLE "items" ALTER COLUMN "total" SET DEFAULT 0"#,
+        ])
+    }
+
+    /// The reverse cannot be done in place on either engine: the column is dropped and added
+    /// again with its expression (SQLite rebuilds the table without copying into it).
+    @Test func aPlainColumnTurnsGeneratedByBeingDroppedAndAdded() throws {
+        let operation = try #require(Operation.alterColumn(items, column: "total", changes: Self.totalTurningPlain).reversed)
+        #expect(operation.summary == "modify_generated items.total: none -> stored (price * quantity)")
+        #expect(try Self.render(operation, .postgresql) == [
+            #"ALTER TABLE "items" DROP COLUMN "total""#,
+            #"ALTER TABLE "items" ADD COLUMN "total" NUMERIC(10, 2) GENERATED ALWAYS AS (price * quantity) STORED"#,
+        ])
+        var plain = Self.priced
+        plain.columns[3].generated = nil
+        let inspector = FixtureInspector([TableRebuildSource(table: plain)])
+        #expect(try Self.render(operation, .sqlite, inspector: inspector) == [
+            """
+            CREATE TABLE "_migrate_rebuild_items" (
+                "id" INTEGER PRIMARY KEY,
+                "price" NUMERIC(10, 2) NOT NULL,
+                "quantity" INTEGER NOT NULL,
+                "total" NUMERIC(10, 2) GENERATED ALWAYS AS (price * quantity) STORED
+            )
+            """,
+            #"INSERT INTO "_migrate_rebuild_items" ("id", "price", "quantity") SELECT "id", "price", "quantity" FROM "items""#,
+            #"DROP TABLE "items""#,
+            #"ALTER TABLE "_migrate_rebuild_items" RENAME TO "items""#,
+        ])
+        // The column's type is needed to add it again; a default cannot come with the expression.
+        var untyped = ColumnChanges()
+        untyped.generated = .some(.stored("1"))
+        #expect(throws: MigrateError.self) { try Self.render(.alterColumn(items, column: "total", changes: untyped), .postgresql) }
+        var withDefault = untyped
+        withDefault.existingType = .integer
+        withDefault.defaultValue = .some(.integer(1))
+        #expect(throws: MigrateError.self) { try Self.render(.alterColumn(items, column: "total", changes: withDefault), .postgresql) }
+        #expect(throws: MigrateError.self) {
+            try Self.render(.alterColumn(items, column: "total", changes: withDefault), .sqlite, inspector: inspector)
+        }
+    }
+
     // MARK: - The diff
 
     static func compare(_ declared: Table, _ reflected: Table, _ dialect: SQLDialect) -> [Operation] {
         SchemaDiff.compare(declared: Schema(tables: [declared]), reflected: Schema(tables: [reflected]), dialect: dialect)
     }
 
-    @Test func aPlainKeyIsGivenAnIdentityOnPostgreSQLOnly() {
+    /// A plain key (reflected `autoincrement: false`: PostgreSQL without an identity, SQLite's
+    /// `INT PRIMARY KEY`) is given an identity on PostgreSQL and made the rowid alias on SQLite.
+    @Test func aPlainKeyIsGivenAnIdentity() {
         let declared = Table(items, columns: [Column("id", .integer, isPrimaryKey: true)])
         var reflected = declared
         reflected.columns[0].autoincrement = false
-        let operations = Self.compare(declared, reflected, .postgresql)
-        #expect(operations.map(\.summary) == ["modify_identity items.id: none -> identity by default"])
-        #expect(Self.compare(declared, reflected, .sqlite).isEmpty)
+        for dialect in [SQLDialect.postgresql, .sqlite] {
+            let operations = Self.compare(declared, reflected, dialect)
+            #expect(operations.map(\.summary) == ["modify_identity items.id: none -> identity by default"], "\(dialect.name)")
+            #expect(Self.compare(reflected, declared, dialect).map(\.summary) == [
+                "modify_identity items.id: identity by default -> none",
+            ])
+        }
         var optedOut = declared
         optedOut.columns[0].autoincrement = false
         #expect(Self.compare(optedOut, reflected, .postgresql).isEmpty)
+        #expect(Self.compare(optedOut, reflected, .sqlite).isEmpty)
+        // SQLite numbers neither side of a BIGINT key, nor a key of a WITHOUT ROWID table.
+        var big = declared
+        big.columns[0].type = .bigInteger
+        var bigReflected = big
+        bigReflected.columns[0].autoincrement = false
+        #expect(Self.compare(big, bigReflected, .sqlite).isEmpty)
+        var withoutRowid = declared
+        withoutRowid.sqliteOptions.isWithoutRowid = true
+        var withoutRowidReflected = reflected
+        withoutRowidReflected.sqliteOptions.isWithoutRowid = true
+        #expect(Self.compare(withoutRowid, withoutRowidReflected, .sqlite).isEmpty)
         var numbered = declared
         numbered.columns[0].identity = .byDefault
         #expect(Self.compare(declared, numbered, .postgresql).isEmpty)
@@ -233,5 +401,30 @@ import Testing
         #expect(operations.reversed().compactMap(\.reversed).last == .addColumn(items, reflected.columns[3]))
         reflected.columns[3].generated = .virtual("price * quantity")
         #expect(Self.compare(Self.priced, reflected, .sqlite).count == 2)
+    }
+
+    /// generated → plain is one in-place change on both engines; plain → generated stays a drop
+    /// and an add.
+    @Test func aColumnTurningPlainIsAlteredInPlace() {
+        var declared = Self.priced
+        declared.columns[3].generated = nil
+        for dialect in [SQLDialect.postgresql, .sqlite] {
+            let operations = Self.compare(declared, Self.priced, dialect)
+            #expect(operations == [.alterColumn(items, column: "total", changes: Self.totalTurningPlain)], "\(dialect.name)")
+            #expect(Self.compare(Self.priced, declared, dialect).map(\.summary) == [
+                "remove_column items.total", "add_column items.total",
+            ])
+        }
+    }
+}
+
+extension ColumnChanges {
+    /// A generated column's computation stopped, with what autogenerate fills in about it.
+    static func stopComputing(existingType: ColumnType, existingGenerated: GeneratedColumn) -> ColumnChanges {
+        var changes = ColumnChanges(
+            existingType: existingType, existingNullable: true, existingDefault: .some(nil), existingComment: .some(nil))
+        changes.generated = .some(nil)
+        changes.existingGenerated = .some(existingGenerated)
+        return changes
     }
 }

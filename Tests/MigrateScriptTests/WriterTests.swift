@@ -93,6 +93,18 @@ import Testing
             changes.existingIdentity = .some(.always)
             return changes
         }())),
+        Example(name: "alterColumn, expression dropped", operation: .alterColumn(TableName("items"), column: "total", changes: {
+            var changes = ColumnChanges(existingType: .integer, existingNullable: true)
+            changes.generated = .some(nil)
+            changes.existingGenerated = .some(.stored("price * 2"))
+            return changes
+        }())),
+        Example(name: "alterColumn, made generated", operation: .alterColumn(TableName("items"), column: "label", changes: {
+            var changes = ColumnChanges(existingType: .text)
+            changes.generated = .some(.virtual("'#' || number"))
+            changes.existingGenerated = .some(nil)
+            return changes
+        }())),
         Example(name: "alterTableOptions", operation: .alterTableOptions(
             TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
         Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
@@ -300,20 +312,39 @@ import Testing
         #expect(revision.upgrade == operations)
     }
 
-    /// A column that stops being generated loses its values when dropped and added again: the
-    /// comment says so, and how to keep them; one that becomes generated is computed anew.
-    @Test func aGeneratedColumnTurningPlainWarnsOfItsValues() throws {
+    /// A column that stops being generated is altered in place and keeps its values: the comment
+    /// says so, the file spells it `dropExpression: true`, and it reads back the same, with a
+    /// downgrade that makes it generated again; one that becomes generated is computed anew.
+    @Test func aGeneratedColumnTurningPlainKeepsItsValues() throws {
+        let changes: ColumnChanges = {
+            var changes = ColumnChanges(existingType: .integer, existingNullable: true)
+            changes.generated = .some(nil)
+            changes.existingGenerated = .some(.stored("price * 2"))
+            return changes
+        }()
+        let upgrade = MigrateCore.Operation.alterColumn(TableName("items"), column: "total", changes: changes)
+        let downgrade = try #require(upgrade.reversed)
+        let text = SwiftMigrationWriter.render(
+            revision: "r1", downRevisions: ["r0"], message: "m", upgrade: [upgrade], downgrade: [downgrade])
+        #expect(text.contains(
+            """
+                    // total stops being generated: it keeps the values it holds, and inserts and updates may set it.
+                    op.alterColumn("items", "total", newName: nil, existingType: .integer, existingNullable: true, dropExpression: true, existingGenerated: .stored("price * 2"))
+            """), "\(text)")
+        #expect(text.contains(
+            """
+                    // total becomes generated: it is dropped and added again (SQLite rebuilds the table), its values computed from the expression.
+                    op.alterColumn("items", "total", newName: nil, existingType: .integer, existingNullable: true, generated: .stored("price * 2"), existingGenerated: .some(nil))
+            """), "\(text)")
+        let revision = try SwiftMigrationFile.revision(parsing: text, path: "r1.swift")
+        #expect(revision.upgrade == [upgrade])
+        #expect(revision.downgrade == [downgrade])
+
         var generated = Column("total", .integer)
         generated.generated = .stored("price * 2")
-        let plain = Column("total", .integer)
-        let turningPlain = SwiftMigrationWriter.render(
-            revision: "r1", downRevisions: ["r0"], message: "m",
-            upgrade: [.dropColumn(TableName("items"), column: "total", definition: generated), .addColumn(TableName("items"), plain)])
-        #expect(turningPlain.contains("// total stops being generated: it is dropped and added again as a plain column, and loses its values.\n"))
-        #expect(turningPlain.contains("// To keep them on PostgreSQL, replace these two steps with op.execute running ALTER TABLE items ALTER COLUMN total DROP EXPRESSION.\n"))
         let turningGenerated = SwiftMigrationWriter.render(
             revision: "r1", downRevisions: ["r0"], message: "m",
-            upgrade: [.dropColumn(TableName("items"), column: "total", definition: plain), .addColumn(TableName("items"), generated)])
+            upgrade: [.dropColumn(TableName("items"), column: "total", definition: Column("total", .integer)), .addColumn(TableName("items"), generated)])
         #expect(turningGenerated.contains("// total becomes generated: it is dropped and added again, its values computed from the expression.\n"))
     }
 
@@ -477,6 +508,12 @@ import Testing
                     newName: "kind", type: .dateTime(timezone: false), isNullable: false, defaultValue: .some(nil),
                     comment: .some("c"), existingType: .binary, existingNullable: true,
                     existingDefault: .some(.double(0.5)), existingComment: .some(nil))),
+                .alterColumn(events, column: "g", changes: {
+                    var changes = ColumnChanges(existingType: .integer)
+                    changes.generated = .some(nil)
+                    changes.existingGenerated = .some(.virtual("a + 1"))
+                    return changes
+                }()),
                 .createIndex(Index(name: "ix", table: events, keys: [.expression("lower(k)"), .column("id")], isUnique: true,
                                    predicate: "id > 0")),
                 .dropIndex(name: "ix", table: events, definition: Index(name: "ix", table: events, columns: ["id"])),
@@ -514,7 +551,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v9 f32f25bf92a47da55bb75913ad8af3de2f6a00a0382bfae0c26bb1ca898cf5f1",
+                == "v10 8e7b3a357fdba166d7db172dfd01054d4edfed26aeafe92523a08a3569694674",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

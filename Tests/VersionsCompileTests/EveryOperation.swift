@@ -53,6 +53,8 @@ enum Rev_everything: Migration {
         op.alterColumn("orders", "number", identity: false, existingIdentity: .serial)
         op.alterColumn("events", "name", collation: "BINARY", existingCollation: "NOCASE")
         op.alterColumn("events", "name", dropCollation: true, existingCollation: .some(nil))
+        op.alterColumn("orders", "total", dropExpression: true, existingGenerated: .stored("price * 2"))
+        op.alterColumn("orders", "total", existingType: .integer, generated: .stored("price * 2"), existingGenerated: .some(nil))
         op.createVirtualTable("search", using: "fts5(title, body, tokenize='porter')")
         op.dropTable("search", definition: Table(virtual: "search", using: "fts5(title, body)"))
         op.renameTable("plain", to: "simple")
