@@ -134,11 +134,15 @@ public final class Operations {
     /// change: SQLite's table rebuilds and reverses use them; `existingDefault: .some(nil)`
     /// says the column had no default. `identity` changes how PostgreSQL numbers the column
     /// (`true`, `.always`, `.serial`, or `false` to stop), restarting the new numbering past the
-    /// largest value already there.
+    /// largest value already there. `sequence` sets every option of the sequence behind an
+    /// identity or serial column (an empty one returns them to the defaults); `identity` or
+    /// `existingIdentity` says which kind the column is.
     ///
     /// ```swift
     /// op.alterColumn("accounts", "name", type: .string(length: 100), nullable: false)
     /// op.alterColumn("accounts", "id", identity: true, existingIdentity: .serial)
+    /// op.alterColumn("accounts", "id", existingIdentity: true, sequence: SequenceOptions(start: 100, increment: 5),
+    ///     existingSequence: SequenceOptions())
     /// op.alterColumn("accounts", "created", newName: "created_at", dropDefault: true)
     /// ```
     public func alterColumn(
@@ -147,7 +151,8 @@ public final class Operations {
         dropComment: Bool = false, existingType: ColumnType? = nil, existingNullable: Bool? = nil,
         existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, collation: String? = nil,
         dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil,
-        identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil
+        identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil, sequence: SequenceOptions? = nil,
+        existingSequence: SequenceOptions? = nil
     ) {
         var changes = ColumnChanges(
             newName: newName, type: type, isNullable: nullable,
@@ -159,6 +164,8 @@ public final class Operations {
         changes.existingCollation = existingCollation
         changes.identity = identity.map(\.generation)
         changes.existingIdentity = existingIdentity.map(\.generation)
+        changes.sequence = sequence
+        changes.existingSequence = existingSequence
         record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
     }
 

@@ -127,6 +127,9 @@ struct PostgresCatalogReader {
         var type: ColumnType
         var isNullable: Bool
         var identity: IdentityGeneration?
+        /// The options of the sequence behind an identity or serial column, only those that
+        /// differ from the defaults for the column's type.
+        var sequence: SequenceOptions
         var generated: GeneratedColumn?
         var defaultValue: ServerDefault?
         var comment: String?
@@ -218,11 +221,21 @@ struct PostgresCatalogReader {
             SELECT a.attrelid::text, a.attnum::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
               a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
               d.description, t.typtype, a.atttypid::text, t.typname, tn.nspname,
-              ad.oid IS NOT NULL AND EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS dep
-                JOIN pg_catalog.pg_class AS seq ON seq.oid = dep.objid AND seq.relkind = 'S'
-                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
-                  AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'),
+              CASE WHEN a.attidentity <> '' OR ad.oid IS NOT NULL THEN (
+                SELECT ARRAY[sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache,
+                  sq.seqcycle::integer]::text
+                FROM pg_catalog.pg_depend AS dep
+                JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = dep.objid
+                WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+                  AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
+                  AND dep.refobjsubid = a.attnum
+                  AND dep.deptype = CASE WHEN a.attidentity <> '' THEN 'i' ELSE 'a' END
+                ORDER BY EXISTS (
+                    SELECT 1 FROM pg_catalog.pg_depend AS used
+                    WHERE used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = ad.oid
+                      AND used.refclassid = 'pg_catalog.pg_class'::regclass AND used.refobjid = dep.objid) DESC,
+                  dep.objid
+                LIMIT 1) END,
               CASE WHEN a.attcollation <> t.typcollation THEN coll.collname END
             FROM pg_catalog.pg_attribute AS a
             JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
@@ -252,7 +265,10 @@ struct PostgresCatalogReader {
             } else {
                 type = dialect.columnType(declared: typeText)
             }
-            let ownsSequence = row[13] == "t"
+            // The options of the sequence numbering an identity column, or owned by a column with
+            // a default (a serial's): start, increment, minimum, maximum, cache, cycle.
+            let sequenceRow = row[13].map(PostgresArrayLiteral.integers)
+            let ownsSequence = sequenceRow != nil
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
             var identity: IdentityGeneration? = switch row[6] {
             case "a": .always
@@ -269,9 +285,16 @@ struct PostgresCatalogReader {
                 generated = .stored(Self.generationExpression(sql))
                 defaultValue = nil
             }
+            var sequence = SequenceOptions()
+            if identity != nil, let values = sequenceRow, values.count == 6 {
+                sequence = SequenceOptions(
+                    start: values[0], increment: values[1], minValue: values[2], maxValue: values[3], cache: values[4],
+                    cycle: values[5] == 1
+                ).stated(for: type)
+            }
             tables[oid]?.columns[number] = ColumnRow(
-                name: name, type: type, isNullable: row[4] != "t", identity: identity, generated: generated,
-                defaultValue: defaultValue, comment: row[8], collation: row[14])
+                name: name, type: type, isNullable: row[4] != "t", identity: identity, sequence: sequence,
+                generated: generated, defaultValue: defaultValue, comment: row[8], collation: row[14])
             tables[oid]?.columnOrder.append(number)
         }
 
@@ -413,6 +436,7 @@ struct PostgresCatalogReader {
                         isPrimaryKey: primaryKey.contains(number), defaultValue: column.defaultValue,
                         comment: column.comment)
                     reflected.identity = column.identity
+                    reflected.sequence = column.sequence
                     reflected.generated = column.generated
                     reflected.collation = column.collation
                     return reflected

@@ -683,12 +683,14 @@ enum OperationSignatures {
         let existingCollation = Param.optional("existingCollation", .someOrNil(.string))
         let identity = Param.optional("identity", .identity)
         let existingIdentity = Param.optional("existingIdentity", .identity)
+        let sequence = Param.optional("sequence", .sequenceOptions)
+        let existingSequence = Param.optional("existingSequence", .sequenceOptions)
         return Signature(
             "op.alterColumn",
             [
                 table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
                 existingNullable, existingDefault, existingComment, collation, dropCollation, existingCollation, schema,
-                identity, existingIdentity,
+                identity, existingIdentity, sequence, existingSequence,
             ],
             read: { a in
                 let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
@@ -705,6 +707,8 @@ enum OperationSignatures {
                 changes.existingCollation = try a.optional(existingCollation)
                 changes.identity = try a.optional(identity)
                 changes.existingIdentity = try a.optional(existingIdentity)
+                changes.sequence = try a.optional(sequence)
+                changes.existingSequence = try a.optional(existingSequence)
                 return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
             },
             write: { operation in
@@ -725,6 +729,8 @@ enum OperationSignatures {
                     dropCollation.written(ifPresent: changes.collation.flatMap { $0 == nil ? true : nil }),
                     existingCollation.written(ifPresent: changes.existingCollation), schema.written(ifPresent: name.schema),
                     identity.written(ifPresent: changes.identity), existingIdentity.written(ifPresent: changes.existingIdentity),
+                    sequence.written(ifPresent: changes.sequence),
+                    existingSequence.written(ifPresent: changes.existingSequence),
                 ]
             })
     }()
