@@ -223,7 +223,7 @@ struct PostgresCatalogReader {
               d.description, t.typtype, a.atttypid::text, t.typname, tn.nspname,
               CASE WHEN a.attidentity <> '' OR ad.oid IS NOT NULL THEN (
                 SELECT ARRAY[sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache,
-                  sq.seqcycle::integer]::text
+                  sq.seqcycle::integer, sq.seqtypid::bigint]::text
                 FROM pg_catalog.pg_depend AS dep
                 JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = dep.objid
                 WHERE dep.classid = 'pg_catalog.pg_class'::regclass
@@ -266,7 +266,8 @@ struct PostgresCatalogReader {
                 type = dialect.columnType(declared: typeText)
             }
             // The options of the sequence numbering an identity column, or owned by a column with
-            // a default (a serial's): start, increment, minimum, maximum, cache, cycle.
+            // a default (a serial's): start, increment, minimum, maximum, cache, cycle, and the type
+            // of the sequence.
             let sequenceRow = row[13].map(PostgresArrayLiteral.integers)
             let ownsSequence = sequenceRow != nil
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
@@ -286,11 +287,18 @@ struct PostgresCatalogReader {
                 defaultValue = nil
             }
             var sequence = SequenceOptions()
-            if identity != nil, let values = sequenceRow, values.count == 6 {
+            if identity != nil, let values = sequenceRow, values.count == 7 {
+                // Its bounds are the defaults of its own type, which PostgreSQL gives a column's
+                // sequence, but a sequence made by hand for a serial may not have.
+                let sequenceType: ColumnType = switch values[6] {
+                case 21: .smallInteger
+                case 23: .integer
+                default: .bigInteger
+                }
                 sequence = SequenceOptions(
                     start: values[0], increment: values[1], minValue: values[2], maxValue: values[3], cache: values[4],
                     cycle: values[5] == 1
-                ).stated(for: type)
+                ).stated(for: sequenceType)
             }
             tables[oid]?.columns[number] = ColumnRow(
                 name: name, type: type, isNullable: row[4] != "t", identity: identity, sequence: sequence,

@@ -477,6 +477,13 @@ import Testing
                     newName: "kind", type: .dateTime(timezone: false), isNullable: false, defaultValue: .some(nil),
                     comment: .some("c"), existingType: .binary, existingNullable: true,
                     existingDefault: .some(.double(0.5)), existingComment: .some(nil))),
+                .alterColumn(events, column: "id", changes: {
+                    var changes = ColumnChanges()
+                    changes.existingIdentity = .some(.always)
+                    changes.sequence = SequenceOptions(start: 100, increment: -5, minValue: -9, maxValue: 200, cache: 3, cycle: true)
+                    changes.existingSequence = SequenceOptions()
+                    return changes
+                }()),
                 .createIndex(Index(name: "ix", table: events, keys: [.expression("lower(k)"), .column("id")], isUnique: true,
                                    predicate: "id > 0")),
                 .dropIndex(name: "ix", table: events, definition: Index(name: "ix", table: events, columns: ["id"])),
@@ -514,7 +521,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v9 f32f25bf92a47da55bb75913ad8af3de2f6a00a0382bfae0c26bb1ca898cf5f1",
+                == "v10 7dc78ff36b086b76e3ffb27c080269b1b36ccb80e6673f16d83c816f5d24570b",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 
