@@ -93,6 +93,37 @@ import Testing
             changes.existingIdentity = .some(.always)
             return changes
         }())),
+        Example(name: "createTable, identity and serial sequence options", operation: .createTable({
+            var table = Table(TableName("orders"), columns: [
+                Column("id", .bigInteger, isPrimaryKey: true), Column("number", .integer, isNullable: false),
+            ])
+            table.columns[0].identity = .always
+            table.columns[0].sequence = SequenceOptions(start: 1000, increment: 10)
+            table.columns[1].identity = .serial
+            table.columns[1].sequence = SequenceOptions(increment: -1, minValue: -500, maxValue: 0, cache: 20, cycle: true)
+            return table
+        }())),
+        Example(name: "addColumn, identity with sequence options", operation: .addColumn(TableName("orders"), {
+            var column = Column("seq", .integer, isNullable: false)
+            column.identity = .byDefault
+            column.sequence = SequenceOptions(start: 5)
+            return column
+        }())),
+        Example(name: "alterColumn, sequence options", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.existingIdentity = .some(.byDefault)
+            changes.sequence = SequenceOptions(start: 100, increment: 5)
+            changes.existingSequence = SequenceOptions()
+            return changes
+        }())),
+        Example(name: "alterColumn, identity and sequence options", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(.serial)
+            changes.existingIdentity = .some(nil)
+            changes.sequence = SequenceOptions(cache: 50)
+            changes.existingSequence = SequenceOptions()
+            return changes
+        }())),
         Example(name: "alterTableOptions", operation: .alterTableOptions(
             TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
         Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
