@@ -370,12 +370,14 @@ extension SQLDialect {
     }
 
     /// A serial column's sequence options, set on the sequence its `SERIAL` type made (identity
-    /// columns state theirs in their definition).
+    /// columns state theirs in their definition). `RESTART` makes the new sequence give its
+    /// start first, as an identity created with the same options does; rows already in a table
+    /// the column is added to were numbered from 1 before.
     private func serialSequenceOptionStatements(_ columns: [Column], of table: TableName) throws -> [String] {
         try columns.compactMap { column in
             let clauses = sequenceOptionClauses(column.sequence.stated(for: column.type))
             guard column.identity == .serial, !clauses.isEmpty else { return nil }
-            return try serialSequenceOptionsStatement(table, column.name, clauses: clauses)
+            return try serialSequenceOptionsStatement(table, column.name, clauses: clauses + ["RESTART"])
         }
     }
 

@@ -76,7 +76,7 @@ import Testing
         let alter = """
             DO $migrate$
             BEGIN
-                EXECUTE 'ALTER SEQUENCE ' || pg_catalog.pg_get_serial_sequence('"items"', 'n') || ' INCREMENT BY 5 START WITH 100';
+                EXECUTE 'ALTER SEQUENCE ' || pg_catalog.pg_get_serial_sequence('"items"', 'n') || ' INCREMENT BY 5 START WITH 100 RESTART';
             END
             $migrate$
             """
