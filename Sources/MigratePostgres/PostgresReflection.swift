@@ -221,21 +221,8 @@ struct PostgresCatalogReader {
             SELECT a.attrelid::text, a.attnum::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
               a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
               d.description, t.typtype, a.atttypid::text, t.typname, tn.nspname,
-              CASE WHEN a.attidentity <> '' OR ad.oid IS NOT NULL THEN (
-                SELECT ARRAY[sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache,
-                  sq.seqcycle::integer, sq.seqtypid::bigint]::text
-                FROM pg_catalog.pg_depend AS dep
-                JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = dep.objid
-                WHERE dep.classid = 'pg_catalog.pg_class'::regclass
-                  AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
-                  AND dep.refobjsubid = a.attnum
-                  AND dep.deptype = CASE WHEN a.attidentity <> '' THEN 'i' ELSE 'a' END
-                ORDER BY EXISTS (
-                    SELECT 1 FROM pg_catalog.pg_depend AS used
-                    WHERE used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = ad.oid
-                      AND used.refclassid = 'pg_catalog.pg_class'::regclass AND used.refobjid = dep.objid) DESC,
-                  dep.objid
-                LIMIT 1) END,
+              CASE WHEN sq.seqrelid IS NOT NULL THEN ARRAY[sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax,
+                sq.seqcache, sq.seqcycle::integer, sq.seqtypid::bigint]::text END,
               CASE WHEN a.attcollation <> t.typcollation THEN coll.collname END
             FROM pg_catalog.pg_attribute AS a
             JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
@@ -244,6 +231,15 @@ struct PostgresCatalogReader {
             LEFT JOIN pg_catalog.pg_description AS d
               ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
             LEFT JOIN pg_catalog.pg_collation AS coll ON coll.oid = a.attcollation
+            LEFT JOIN (pg_catalog.pg_depend AS dep
+                JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = dep.objid)
+              ON dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('i', 'a')
+                AND dep.deptype = CASE WHEN a.attidentity <> '' THEN 'i' WHEN ad.oid IS NOT NULL THEN 'a' END
+                AND (dep.deptype = 'i' OR EXISTS (
+                  SELECT 1 FROM pg_catalog.pg_depend AS used
+                  WHERE used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = ad.oid
+                    AND used.refclassid = 'pg_catalog.pg_class'::regclass AND used.refobjid = dep.objid))
             WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
             """,
@@ -256,6 +252,8 @@ struct PostgresCatalogReader {
         for row in columnRows {
             guard let oid = row[0], let number = row[1].flatMap({ Int($0) }), let name = row[2], let typeText = row[3]
             else { continue }
+            // A default using two sequences the column owns joins twice; the first says enough.
+            guard tables[oid]?.columns[number] == nil else { continue }
             let type: ColumnType
             if row[9] == "e", let typeOID = row[10], let typeName = row[11], let typeSchema = row[12] {
                 // Declarations name an enumeration in the table's own schema (or the default one) bare.
@@ -265,9 +263,10 @@ struct PostgresCatalogReader {
             } else {
                 type = dialect.columnType(declared: typeText)
             }
-            // The options of the sequence numbering an identity column, or owned by a column with
-            // a default (a serial's): start, increment, minimum, maximum, cache, cycle, and the type
-            // of the sequence.
+            // The options of the sequence numbering an identity column, or of the sequence a
+            // column's default uses and the column owns (a serial's): start, increment, minimum,
+            // maximum, cache, cycle, and the type of the sequence. Found by a join that only
+            // matches such columns, so a table of plain columns costs nothing more.
             let sequenceRow = row[13].map(PostgresArrayLiteral.integers)
             let ownsSequence = sequenceRow != nil
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
