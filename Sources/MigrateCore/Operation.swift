@@ -396,6 +396,8 @@ extension Operation {
                 guard let existing = changes.existingIdentity else { return nil }
                 back.identity = .some(existing)
                 back.existingIdentity = .some(newIdentity)
+                // A serial's new sequence is made of the column's type, which this change kept.
+                if changes.type == nil, back.existingType == nil { back.existingType = changes.existingType }
             }
             if let newSequence = changes.sequence {
                 guard let existing = changes.existingSequence else { return nil }

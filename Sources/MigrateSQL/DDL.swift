@@ -275,11 +275,12 @@ extension SQLDialect {
 
     /// The steps that change how PostgreSQL numbers `column` from `existing` to `identity`, each
     /// said plainly: an identity's kind is set in place; otherwise the old numbering goes (`DROP
-    /// IDENTITY`, or a serial's default and owned sequence) and the new one comes, restarted past
-    /// the largest value already in the column so that no existing row is numbered again.
+    /// IDENTITY`, or a serial's default and owned sequence) and the new one comes, with `options`,
+    /// restarted past the largest value already in the column (the smallest, descending) so that
+    /// no existing row is numbered again, and at its start at the earliest.
     func identityChangeStatements(
         _ table: TableName, _ column: String, from existing: IdentityGeneration?, to identity: IdentityGeneration?,
-        type: ColumnType?
+        type: ColumnType?, options: SequenceOptions = SequenceOptions()
     ) throws -> [String] {
         guard existing != identity else { return [] }
         let target = "ALTER TABLE \(qualified(table)) ALTER COLUMN \(quoteIdentifier(column))"
@@ -307,17 +308,28 @@ extension SQLDialect {
         case nil:
             break
         }
-        let restart = "SELECT pg_catalog.setval(\(ownedSequence), COALESCE(MAX(\(quoteIdentifier(column))), 0) + 1, false) "
-            + "FROM \(qualified(table))"
+        let clauses = sequenceOptionClauses(options)
+        let quotedColumn = quoteIdentifier(column)
+        var next = "COALESCE(MAX(\(quotedColumn)), 0) + 1"
+        if !clauses.isEmpty {
+            let start = options.effective(for: type ?? .bigInteger)
+            next = (start.increment ?? 1) > 0
+                ? "GREATEST(COALESCE(MAX(\(quotedColumn)), 0) + 1, \(start.start ?? 1))"
+                : "LEAST(COALESCE(MIN(\(quotedColumn)), 0) - 1, \(start.start ?? -1))"
+        }
+        let restart = "SELECT pg_catalog.setval(\(ownedSequence), \(next), false) FROM \(qualified(table))"
         switch identity {
         case .byDefault?, .always?:
-            statements.append("\(target) ADD GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY")
+            statements.append(
+                "\(target) ADD GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
+                    + (clauses.isEmpty ? "" : " (\(clauses.joined(separator: " ")))"))
             statements.append(restart)
         case .serial?:
             let sequence = quoteQualified("\(table.name)_\(column)_seq", schema: table.schema)
             let sequenceType = type.map { $0 == .bigInteger ? " AS BIGINT" : $0 == .smallInteger ? " AS SMALLINT" : " AS INTEGER" } ?? ""
             statements.append(
-                "CREATE SEQUENCE \(sequence)\(sequenceType) OWNED BY \(qualified(table)).\(quoteIdentifier(column))")
+                "CREATE SEQUENCE \(sequence)\(sequenceType)" + clauses.map { " \($0)" }.joined()
+                    + " OWNED BY \(qualified(table)).\(quotedColumn)")
             statements.append("\(target) SET DEFAULT nextval(\(quoteString(sequence))::regclass)")
             statements.append(restart)
         case nil:
@@ -394,9 +406,17 @@ extension SQLDialect {
             """)
     }
 
+    /// Whether `changes` makes the column a new sequence: any identity change other than between
+    /// the two identity kinds (``identityChangeStatements``), which keeps the sequence.
+    static func identityChangeMakesASequence(_ changes: ColumnChanges) -> Bool {
+        func isIdentity(_ generation: IdentityGeneration?) -> Bool { generation == .byDefault || generation == .always }
+        guard let identity = changes.identity, identity != nil, identity != changes.existingIdentity ?? nil else { return false }
+        return !(isIdentity(identity) && isIdentity(changes.existingIdentity ?? nil))
+    }
+
     /// The statements that set the options of a numbered column's sequence to `changes.sequence`:
     /// `ALTER COLUMN … SET …` for an identity, `ALTER SEQUENCE` for a serial. An identity change
-    /// that makes a new sequence (see ``identityChangeStatements``) starts from the defaults.
+    /// that makes a new sequence states the options there instead.
     func sequenceOptionChangeStatements(_ table: TableName, _ column: String, _ changes: ColumnChanges) throws -> [String] {
         guard let options = changes.sequence else { return [] }
         guard supportsSequences else {
@@ -422,14 +442,9 @@ extension SQLDialect {
             }
             return []
         }
-        func isIdentity(_ generation: IdentityGeneration?) -> Bool { generation == .byDefault || generation == .always }
-        var previous = changes.existingSequence
-        if let identity = changes.identity, identity != changes.existingIdentity ?? nil,
-            !(isIdentity(identity) && isIdentity(changes.existingIdentity ?? nil))
-        {
-            previous = SequenceOptions()
-        }
-        let clauses = sequenceOptionChangeClauses(to: options, from: previous)
+        // A numbering that makes a new sequence is given the options as it is made.
+        if Self.identityChangeMakesASequence(changes) { return [] }
+        let clauses = sequenceOptionChangeClauses(to: options, from: changes.existingSequence)
         guard !clauses.isEmpty else { return [] }
         if numbering == .serial {
             return [try serialSequenceOptionsStatement(table, column, clauses: clauses)]

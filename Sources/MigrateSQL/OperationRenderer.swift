@@ -469,7 +469,7 @@ extension SQLDialect {
         if let identity = changes.identity {
             statements += try identityChangeStatements(
                 name, changes.newName ?? column, from: changes.existingIdentity ?? nil, to: identity,
-                type: changes.type ?? changes.existingType)
+                type: changes.type ?? changes.existingType, options: changes.sequence ?? SequenceOptions())
         }
         statements += try sequenceOptionChangeStatements(name, changes.newName ?? column, changes)
         if let comment = changes.comment {

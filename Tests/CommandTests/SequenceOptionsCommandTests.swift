@@ -127,6 +127,41 @@ import TestSupport
         #expect(try Self.sequence(database, "orders", "number") == "500,1,1,2147483647,20,f")
     }
 
+    /// A serial holding rows becomes an identity with options: the new sequence is made with them
+    /// and starts past the rows (or at its start, past them); the downgrade makes it a serial again.
+    @Test(.enabled(if: TestEngine.enabled.contains(.postgresql)))
+    func aSerialWithRowsBecomesAnIdentityWithOptions() throws {
+        let env = try TableDetailRoundTripTests.environment(
+            .postgresql,
+            tables: [("items", [
+                #"Column("id", .integer, primaryKey: true, identity: .always, sequence: SequenceOptions(increment: 10, minValue: 100))"#,
+                #"Column("name", .text)"#,
+            ])])
+        try env.migration(
+            "base01", message: "serial key",
+            upgrade: "CREATE TABLE items (id serial PRIMARY KEY, name text); INSERT INTO items (name) VALUES ('a'), ('b'), ('c')")
+        #expect(try env.run("upgrade", "head").status == 0)
+        let drifted = try env.run("check")
+        #expect(
+            drifted.stdout.contains(
+                "modify_column items.id: modify_identity serial -> identity always, modify_identity_options default -> increment 10, minvalue 100"),
+            "\(drifted)")
+        #expect(try env.run("revision", "--autogenerate", "-m", "identity", "--rev-id", "fix01").status == 0)
+        let up = try env.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)")
+        #expect(try env.run("check").status == 0)
+        let database = try env.database()
+        #expect(try Self.sequence(database, "items", "id") == "100,10,100,2147483647,1,f")
+        try database.execute("INSERT INTO items (name) VALUES ('d'), ('e')")
+        #expect(try database.column("SELECT id FROM items WHERE name IN ('d', 'e') ORDER BY id") == ["100", "110"])
+        let down = try env.run("downgrade", "base01")
+        #expect(down.status == 0, "\(down)")
+        let restored = try Self.sequence(database, "items", "id")
+        #expect(restored == "1,1,1,2147483647,1,f")
+        try database.execute("INSERT INTO items (name) VALUES ('f')")
+        #expect(try database.scalar("SELECT id FROM items WHERE name = 'f'") == "111")
+    }
+
     /// `inspect` writes the options that differ from the defaults, and nothing for a sequence left
     /// as PostgreSQL made it; `check` finds the written models clean, and they create the same
     /// sequences on an empty database.
