@@ -130,6 +130,11 @@ public struct ColumnChanges: Sendable, Hashable, Codable {
     /// (no engine computes an existing column in place), its values computed anew.
     public var generated: GeneratedColumn?? = nil
     public var existingGenerated: GeneratedColumn?? = nil
+    /// The options of the sequence numbering the column, stated in full (an empty value returns
+    /// them to the database's defaults). Rendering needs to know whether the column is an
+    /// identity or serial: `identity` or `existingIdentity` says so.
+    public var sequence: SequenceOptions? = nil
+    public var existingSequence: SequenceOptions? = nil
 
     public init(
         newName: String? = nil, type: ColumnType? = nil, isNullable: Bool? = nil,
@@ -201,6 +206,10 @@ extension Operation {
                 parts.append(
                     "modify_generated \(GeneratedColumn.summaryText(changes.existingGenerated ?? nil)) -> "
                         + GeneratedColumn.summaryText(generated))
+            }
+            if let sequence = changes.sequence {
+                parts.append(
+                    "modify_identity_options \(changes.existingSequence.map(\.summaryText) ?? "?") -> \(sequence.summaryText)")
             }
             let kind = parts.count == 1 ? String(parts[0].prefix { $0 != " " }) : "modify_column"
             let details = parts.count == 1 ? String(parts[0].drop { $0 != " " }.dropFirst()) : parts.joined(separator: ", ")
@@ -397,6 +406,15 @@ extension Operation {
                 guard let existing = changes.existingIdentity else { return nil }
                 back.identity = .some(existing)
                 back.existingIdentity = .some(newIdentity)
+                // A serial's new sequence is made of the column's type, which this change kept.
+                if changes.type == nil, back.existingType == nil { back.existingType = changes.existingType }
+            }
+            if let newSequence = changes.sequence {
+                guard let existing = changes.existingSequence else { return nil }
+                back.sequence = existing
+                back.existingSequence = newSequence
+                // Rendering needs the numbering, which an identity change above already gives.
+                if changes.identity == nil { back.existingIdentity = changes.existingIdentity }
             }
             if let newGenerated = changes.generated {
                 guard let existing = changes.existingGenerated else { return nil }
@@ -486,6 +504,21 @@ extension Operation {
         case .execute, .bulkInsert, .swiftCode, .backfill:
             return nil
         }
+    }
+}
+
+extension SequenceOptions {
+    /// How `revision --autogenerate` names a sequence's options: `default`, or those stated, e.g.
+    /// `start 100, increment 5, cycle`.
+    package var summaryText: String {
+        var parts: [String] = []
+        if let start { parts.append("start \(start)") }
+        if let increment { parts.append("increment \(increment)") }
+        if let minValue { parts.append("minvalue \(minValue)") }
+        if let maxValue { parts.append("maxvalue \(maxValue)") }
+        if let cache { parts.append("cache \(cache)") }
+        if cycles { parts.append("cycle") }
+        return parts.isEmpty ? "default" : parts.joined(separator: ", ")
     }
 }
 

@@ -83,17 +83,89 @@ public struct ObjectDependency: Sendable, Hashable, Codable {
     }
 }
 
-/// A PostgreSQL sequence with its options; nil options are the database's defaults.
+/// The options of a PostgreSQL sequence: where it starts, its step, its bounds, how many values a
+/// session takes at once and whether it wraps round. Nil options are the database's defaults.
 ///
-/// Called `DatabaseSequence`, not `Sequence`, so that it never hides Swift's own protocol.
-public struct DatabaseSequence: Sendable, Hashable, Codable {
-    public var name: TableName
+/// Standalone sequences (``DatabaseSequence``) and the sequences behind identity and serial
+/// columns (``Column/sequence``) share it, as Alembic's `Sequence` and `Identity` share their
+/// options:
+///
+/// ```swift
+/// Column("id", .bigInteger, primaryKey: true, identity: .always, sequence: SequenceOptions(start: 1000, increment: 10))
+/// ```
+public struct SequenceOptions: Sendable, Hashable, Codable {
     public var start: Int?
     public var increment: Int?
     public var minValue: Int?
     public var maxValue: Int?
     public var cache: Int?
+    /// Whether the sequence wraps round past its bound (`CYCLE`) rather than failing.
     public var cycles: Bool
+
+    public init(
+        start: Int? = nil, increment: Int? = nil, minValue: Int? = nil, maxValue: Int? = nil, cache: Int? = nil,
+        cycle: Bool = false
+    ) {
+        self.start = start
+        self.increment = increment
+        self.minValue = minValue
+        self.maxValue = maxValue
+        self.cache = cache
+        self.cycles = cycle
+    }
+
+    /// Whether every option is left to the database.
+    public var isEmpty: Bool { self == SequenceOptions() }
+
+    /// The options with PostgreSQL's defaults filled in for a sequence of `type`'s values (its
+    /// bounds are the type's for an ascending sequence), so that a declaration leaving them out
+    /// equals the database's explicit values.
+    public func effective(for type: ColumnType) -> SequenceOptions {
+        let bounds = Self.bounds(of: type)
+        var options = self
+        let step = increment ?? 1
+        options.increment = step
+        options.minValue = minValue ?? (step > 0 ? 1 : bounds.lowerBound)
+        options.maxValue = maxValue ?? (step > 0 ? bounds.upperBound : -1)
+        options.start = start ?? (step > 0 ? options.minValue : options.maxValue)
+        options.cache = cache ?? 1
+        return options
+    }
+
+    /// Only the options that differ from PostgreSQL's defaults for a sequence of `type`'s values:
+    /// how reflection states them and how two declarations compare, so `start: 1` says nothing.
+    public func stated(for type: ColumnType) -> SequenceOptions {
+        let explicit = effective(for: type)
+        let defaults = SequenceOptions(increment: explicit.increment).effective(for: type)
+        return SequenceOptions(
+            start: explicit.start == explicit.defaultStart ? nil : explicit.start,
+            increment: explicit.increment == 1 ? nil : explicit.increment,
+            minValue: explicit.minValue == defaults.minValue ? nil : explicit.minValue,
+            maxValue: explicit.maxValue == defaults.maxValue ? nil : explicit.maxValue,
+            cache: explicit.cache == 1 ? nil : explicit.cache, cycle: cycles)
+    }
+
+    /// Where a sequence with these bounds starts when it does not say: its minimum ascending, its
+    /// maximum descending.
+    private var defaultStart: Int? { (increment ?? 1) > 0 ? minValue : maxValue }
+
+    /// The values a sequence of `type` can give: the type's range for the integer types, `bigint`'s
+    /// otherwise (a standalone sequence's type).
+    private static func bounds(of type: ColumnType) -> ClosedRange<Int> {
+        switch type {
+        case .smallInteger: Int(Int16.min)...Int(Int16.max)
+        case .integer: Int(Int32.min)...Int(Int32.max)
+        default: Int(Int64.min)...Int(Int64.max)
+        }
+    }
+}
+
+/// A PostgreSQL sequence with its options; nil options are the database's defaults.
+///
+/// Called `DatabaseSequence`, not `Sequence`, so that it never hides Swift's own protocol.
+public struct DatabaseSequence: Sendable, Hashable, Codable {
+    public var name: TableName
+    public var options: SequenceOptions
     /// The column that owns the sequence (`OWNED BY table.column`): dropping the column or its
     /// table drops the sequence.
     public var ownerTable: TableName?
@@ -104,26 +176,47 @@ public struct DatabaseSequence: Sendable, Hashable, Codable {
         cache: Int? = nil, cycles: Bool = false, ownerTable: TableName? = nil, ownerColumn: String? = nil
     ) {
         self.name = name
-        self.start = start
-        self.increment = increment
-        self.minValue = minValue
-        self.maxValue = maxValue
-        self.cache = cache
-        self.cycles = cycles
+        self.options = SequenceOptions(
+            start: start, increment: increment, minValue: minValue, maxValue: maxValue, cache: cache, cycle: cycles)
         self.ownerTable = ownerTable
         self.ownerColumn = ownerColumn
+    }
+
+    public var start: Int? {
+        get { options.start }
+        set { options.start = newValue }
+    }
+
+    public var increment: Int? {
+        get { options.increment }
+        set { options.increment = newValue }
+    }
+
+    public var minValue: Int? {
+        get { options.minValue }
+        set { options.minValue = newValue }
+    }
+
+    public var maxValue: Int? {
+        get { options.maxValue }
+        set { options.maxValue = newValue }
+    }
+
+    public var cache: Int? {
+        get { options.cache }
+        set { options.cache = newValue }
+    }
+
+    public var cycles: Bool {
+        get { options.cycles }
+        set { options.cycles = newValue }
     }
 
     /// The options with PostgreSQL's defaults filled in (for a `bigint` sequence), so that a
     /// declaration leaving them out equals the database's explicit values.
     public var effective: DatabaseSequence {
         var sequence = self
-        let step = increment ?? 1
-        sequence.increment = step
-        sequence.minValue = minValue ?? (step > 0 ? 1 : Int(Int64.min))
-        sequence.maxValue = maxValue ?? (step > 0 ? Int(Int64.max) : -1)
-        sequence.start = start ?? (step > 0 ? sequence.minValue : sequence.maxValue)
-        sequence.cache = cache ?? 1
+        sequence.options = options.effective(for: .bigInteger)
         return sequence
     }
 

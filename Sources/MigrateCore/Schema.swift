@@ -101,6 +101,9 @@ public struct Column: Sendable, Hashable, Codable {
     public var isPrimaryKey: Bool
     /// How the database numbers the column's values; nil when it does not.
     public var identity: IdentityGeneration?
+    /// The options of the sequence behind an identity or serial column (PostgreSQL); empty for
+    /// the database's defaults, which are all a column that is not numbered can have.
+    public var sequence = SequenceOptions()
     public var defaultValue: ServerDefault?
     public var comment: String?
     /// The collating sequence text comparisons use (`COLLATE NOCASE` on SQLite); nil is the

@@ -138,12 +138,16 @@ public final class Operations {
     /// in place: it keeps the values it holds, and inserts may set it from then on
     /// (`existingGenerated:` says what it was computed from, for the reverse). `generated:`
     /// makes a column generated, which no engine does in place: the column is dropped and added
-    /// again (SQLite rebuilds the table), its values computed from the expression.
+    /// again (SQLite rebuilds the table), its values computed from the expression. `sequence`
+    /// sets every option of the sequence behind an identity or serial column (an empty one returns
+    /// them to the defaults); `identity` or `existingIdentity` says which kind the column is.
     ///
     /// ```swift
     /// op.alterColumn("accounts", "name", type: .string(length: 100), nullable: false)
     /// op.alterColumn("accounts", "id", identity: true, existingIdentity: .serial)
     /// op.alterColumn("items", "total", dropExpression: true, existingGenerated: .stored("price * quantity"))
+    /// op.alterColumn("accounts", "id", existingIdentity: true, sequence: SequenceOptions(start: 100, increment: 5),
+    ///     existingSequence: SequenceOptions())
     /// op.alterColumn("accounts", "created", newName: "created_at", dropDefault: true)
     /// ```
     public func alterColumn(
@@ -153,7 +157,8 @@ public final class Operations {
         existingDefault: ServerDefault?? = nil, existingComment: String?? = nil, collation: String? = nil,
         dropCollation: Bool = false, existingCollation: String?? = nil, schema: String? = nil,
         identity: ColumnIdentity? = nil, existingIdentity: ColumnIdentity? = nil, generated: GeneratedColumn? = nil,
-        dropExpression: Bool = false, existingGenerated: GeneratedColumn?? = nil
+        dropExpression: Bool = false, existingGenerated: GeneratedColumn?? = nil, sequence: SequenceOptions? = nil,
+        existingSequence: SequenceOptions? = nil
     ) {
         var changes = ColumnChanges(
             newName: newName, type: type, isNullable: nullable,
@@ -167,6 +172,8 @@ public final class Operations {
         changes.existingIdentity = existingIdentity.map(\.generation)
         changes.generated = dropExpression ? .some(nil) : generated.map { .some($0) }
         changes.existingGenerated = existingGenerated
+        changes.sequence = sequence
+        changes.existingSequence = existingSequence
         record(.alterColumn(TableName(table, schema: schema), column: column, changes: changes))
     }
 

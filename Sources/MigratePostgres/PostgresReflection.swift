@@ -204,6 +204,9 @@ struct PostgresCatalogReader {
         var type: ColumnType
         var isNullable: Bool
         var identity: IdentityGeneration?
+        /// The options of the sequence behind an identity or serial column, only those that
+        /// differ from the defaults for the column's type.
+        var sequence: SequenceOptions
         var generated: GeneratedColumn?
         var defaultValue: ServerDefault?
         var comment: String?
@@ -373,11 +376,8 @@ struct PostgresCatalogReader {
               a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
               d.description, t.typtype, CASE WHEN t.typtype = 'e' THEN a.atttypid::text END,
               CASE WHEN t.typtype = 'e' THEN t.typname END, CASE WHEN t.typtype = 'e' THEN tn.nspname END,
-              ad.oid IS NOT NULL AND EXISTS (
-                SELECT 1 FROM pg_catalog.pg_depend AS dep
-                JOIN pg_catalog.pg_class AS seq ON seq.oid = dep.objid AND seq.relkind = 'S'
-                WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid
-                  AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'),
+              CASE WHEN sq.seqrelid IS NOT NULL THEN ARRAY[sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax,
+                sq.seqcache, sq.seqcycle::integer, sq.seqtypid::bigint]::text END,
               CASE WHEN a.attcollation <> t.typcollation THEN coll.collname END
             FROM pg_catalog.pg_attribute AS a
             JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
@@ -386,6 +386,15 @@ struct PostgresCatalogReader {
             LEFT JOIN pg_catalog.pg_description AS d
               ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
             LEFT JOIN pg_catalog.pg_collation AS coll ON coll.oid = a.attcollation
+            LEFT JOIN (pg_catalog.pg_depend AS dep
+                JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = dep.objid)
+              ON dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('i', 'a')
+                AND dep.deptype = CASE WHEN a.attidentity <> '' THEN 'i' WHEN ad.oid IS NOT NULL THEN 'a' END
+                AND (dep.deptype = 'i' OR EXISTS (
+                  SELECT 1 FROM pg_catalog.pg_depend AS used
+                  WHERE used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = ad.oid
+                    AND used.refclassid = 'pg_catalog.pg_class'::regclass AND used.refobjid = dep.objid))
             WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
             """,
@@ -401,6 +410,8 @@ struct PostgresCatalogReader {
             guard let oid = row[0], let position = positions[oid], let number = row[1].flatMap({ Int($0) }),
                 let name = row[2], let typeText = row[3]
             else { continue }
+            // A default using two sequences the column owns joins twice; the first says enough.
+            guard tables[position].columns[number] == nil else { continue }
             let type: ColumnType
             if row[9] == "e", let typeOID = row[10], let typeName = row[11], let typeSchema = row[12] {
                 // Declarations name an enumeration in the table's own schema (or the default one) bare.
@@ -413,7 +424,12 @@ struct PostgresCatalogReader {
                 type = dialect.columnType(declared: typeText)
                 declaredTypes[typeText] = type
             }
-            let ownsSequence = row[13] == "t"
+            // The options of the sequence numbering an identity column, or of the sequence a
+            // column's default uses and the column owns (a serial's): start, increment, minimum,
+            // maximum, cache, cycle, and the type of the sequence. Found by a join that only
+            // matches such columns, so a table of plain columns costs nothing more.
+            let sequenceRow = row[13].map(PostgresArrayLiteral.integers)
+            let ownsSequence = sequenceRow != nil
             var defaultValue = row[5].flatMap { Self.serverDefault($0, dialect: dialect) }
             var identity: IdentityGeneration? = switch row[6] {
             case "a": .always
@@ -430,9 +446,23 @@ struct PostgresCatalogReader {
                 generated = .stored(Self.generationExpression(sql))
                 defaultValue = nil
             }
+            var sequence = SequenceOptions()
+            if identity != nil, let values = sequenceRow, values.count == 7 {
+                // Its bounds are the defaults of its own type, which PostgreSQL gives a column's
+                // sequence, but a sequence made by hand for a serial may not have.
+                let sequenceType: ColumnType = switch values[6] {
+                case 21: .smallInteger
+                case 23: .integer
+                default: .bigInteger
+                }
+                sequence = SequenceOptions(
+                    start: values[0], increment: values[1], minValue: values[2], maxValue: values[3], cache: values[4],
+                    cycle: values[5] == 1
+                ).stated(for: sequenceType)
+            }
             tables[position].columns[number] = ColumnRow(
-                name: name, type: type, isNullable: row[4] != "t", identity: identity, generated: generated,
-                defaultValue: defaultValue, comment: row[8], collation: row[14])
+                name: name, type: type, isNullable: row[4] != "t", identity: identity, sequence: sequence,
+                generated: generated, defaultValue: defaultValue, comment: row[8], collation: row[14])
             tables[position].columnOrder.append(number)
         }
 
@@ -518,6 +548,7 @@ struct PostgresCatalogReader {
                         isPrimaryKey: primaryKey.contains(number), defaultValue: column.defaultValue,
                         comment: column.comment)
                     reflected.identity = column.identity
+                    reflected.sequence = column.sequence
                     reflected.generated = column.generated
                     reflected.collation = column.collation
                     return reflected

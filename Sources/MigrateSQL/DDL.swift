@@ -147,6 +147,7 @@ extension SQLDialect {
                     hint: "Use identity: true on \(name).")
             }
         }
+        try checkSequenceOptions(column)
         if let generated = column.generated {
             if column.identity != nil || column.defaultValue != nil {
                 throw MigrateError(
@@ -180,7 +181,10 @@ extension SQLDialect {
             if !typeText.isEmpty { parts.append(typeText) }
             if let collation = column.collation { parts.append("COLLATE \(quoteIdentifier(collation))") }
             if identityStyle == .generatedByDefault, let identity = column.identity, identity != .serial {
-                parts.append("GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY")
+                let options = sequenceOptionClauses(column.sequence.stated(for: column.type))
+                parts.append(
+                    "GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
+                        + (options.isEmpty ? "" : " (\(options.joined(separator: " ")))"))
             }
             if let generated = column.generated {
                 parts.append("GENERATED ALWAYS AS (\(generated.expression)) \(generated.isStored ? "STORED" : "VIRTUAL")")
@@ -298,11 +302,12 @@ extension SQLDialect {
 
     /// The steps that change how PostgreSQL numbers `column` from `existing` to `identity`, each
     /// said plainly: an identity's kind is set in place; otherwise the old numbering goes (`DROP
-    /// IDENTITY`, or a serial's default and owned sequence) and the new one comes, restarted past
-    /// the largest value already in the column so that no existing row is numbered again.
+    /// IDENTITY`, or a serial's default and owned sequence) and the new one comes, with `options`,
+    /// restarted past the largest value already in the column (the smallest, descending) so that
+    /// no existing row is numbered again, and at its start at the earliest.
     func identityChangeStatements(
         _ table: TableName, _ column: String, from existing: IdentityGeneration?, to identity: IdentityGeneration?,
-        type: ColumnType?
+        type: ColumnType?, options: SequenceOptions = SequenceOptions()
     ) throws -> [String] {
         guard existing != identity else { return [] }
         let target = "ALTER TABLE \(qualified(table)) ALTER COLUMN \(quoteIdentifier(column))"
@@ -330,23 +335,151 @@ extension SQLDialect {
         case nil:
             break
         }
-        let restart = "SELECT pg_catalog.setval(\(ownedSequence), COALESCE(MAX(\(quoteIdentifier(column))), 0) + 1, false) "
-            + "FROM \(qualified(table))"
+        let clauses = sequenceOptionClauses(options)
+        let quotedColumn = quoteIdentifier(column)
+        var next = "COALESCE(MAX(\(quotedColumn)), 0) + 1"
+        if !clauses.isEmpty {
+            let start = options.effective(for: type ?? .bigInteger)
+            next = (start.increment ?? 1) > 0
+                ? "GREATEST(COALESCE(MAX(\(quotedColumn)), 0) + 1, \(start.start ?? 1))"
+                : "LEAST(COALESCE(MIN(\(quotedColumn)), 0) - 1, \(start.start ?? -1))"
+        }
+        let restart = "SELECT pg_catalog.setval(\(ownedSequence), \(next), false) FROM \(qualified(table))"
         switch identity {
         case .byDefault?, .always?:
-            statements.append("\(target) ADD GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY")
+            statements.append(
+                "\(target) ADD GENERATED \(identity == .always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
+                    + (clauses.isEmpty ? "" : " (\(clauses.joined(separator: " ")))"))
             statements.append(restart)
         case .serial?:
             let sequence = quoteQualified("\(table.name)_\(column)_seq", schema: table.schema)
             let sequenceType = type.map { $0 == .bigInteger ? " AS BIGINT" : $0 == .smallInteger ? " AS SMALLINT" : " AS INTEGER" } ?? ""
             statements.append(
-                "CREATE SEQUENCE \(sequence)\(sequenceType) OWNED BY \(qualified(table)).\(quoteIdentifier(column))")
+                "CREATE SEQUENCE \(sequence)\(sequenceType)" + clauses.map { " \($0)" }.joined()
+                    + " OWNED BY \(qualified(table)).\(quotedColumn)")
             statements.append("\(target) SET DEFAULT nextval(\(quoteString(sequence))::regclass)")
             statements.append(restart)
         case nil:
             break
         }
         return statements
+    }
+
+    // MARK: - Sequence options
+
+    /// Fails when `column` states sequence options it cannot have: on an engine whose identity is
+    /// the rowid (no sequence behind it), or on a column the database does not number.
+    func checkSequenceOptions(_ column: Column) throws {
+        let options = column.sequence.stated(for: column.type)
+        guard !options.isEmpty else { return }
+        guard supportsSequences else {
+            throw MigrateError(
+                .script,
+                "\(name) numbers \(column.name) without a sequence, so its sequence options (\(options.summaryText)) cannot be set",
+                hint: "Leave sequence: out on \(name); sequence options work on PostgreSQL.")
+        }
+        guard column.identity != nil else {
+            throw MigrateError(
+                .script, "column \(column.name) has sequence options (\(options.summaryText)) but the database does not number it",
+                hint: "Give \(column.name) identity: true, .always or .serial, or remove sequence:.")
+        }
+    }
+
+    /// The clauses that create a sequence with `options`, only those stated, in the order of
+    /// PostgreSQL's `CREATE SEQUENCE`.
+    func sequenceOptionClauses(_ options: SequenceOptions) -> [String] {
+        var clauses: [String] = []
+        if let increment = options.increment { clauses.append("INCREMENT BY \(increment)") }
+        if let minimum = options.minValue { clauses.append("MINVALUE \(minimum)") }
+        if let maximum = options.maxValue { clauses.append("MAXVALUE \(maximum)") }
+        if let start = options.start { clauses.append("START WITH \(start)") }
+        if let cache = options.cache { clauses.append("CACHE \(cache)") }
+        if options.cycles { clauses.append("CYCLE") }
+        return clauses
+    }
+
+    /// The clauses that take a sequence from `previous` to `options`: those whose value changes,
+    /// or every one when `previous` is unknown or the direction turns (a bound left to the
+    /// default then means another value). A nil bound is `NO MINVALUE`/`NO MAXVALUE`, the type's.
+    func sequenceOptionChangeClauses(to options: SequenceOptions, from previous: SequenceOptions?) -> [String] {
+        func clauses(_ options: SequenceOptions) -> [String] {
+            let increment = options.increment ?? 1
+            return [
+                "INCREMENT BY \(increment)",
+                options.minValue.map { "MINVALUE \($0)" } ?? "NO MINVALUE",
+                options.maxValue.map { "MAXVALUE \($0)" } ?? "NO MAXVALUE",
+                // PostgreSQL's default start: 1 ascending, -1 descending, unless a bound says otherwise.
+                "START WITH \(options.start ?? (increment > 0 ? options.minValue ?? 1 : options.maxValue ?? -1))",
+                "CACHE \(options.cache ?? 1)",
+                options.cycles ? "CYCLE" : "NO CYCLE",
+            ]
+        }
+        let wanted = clauses(options)
+        guard let previous, ((previous.increment ?? 1) > 0) == ((options.increment ?? 1) > 0) else { return wanted }
+        return zip(wanted, clauses(previous)).filter { $0 != $1 }.map(\.0)
+    }
+
+    /// Sets options of the sequence a serial column owns, found by `pg_get_serial_sequence` when
+    /// the statement runs: PostgreSQL names it (shortened and made unique as it must), and a
+    /// rename keeps it.
+    func serialSequenceOptionsStatement(_ table: TableName, _ column: String, clauses: [String]) throws -> String {
+        let ownedSequence = "pg_catalog.pg_get_serial_sequence(\(quoteString(qualified(table)))"
+            + ", \(quoteString(column)))"
+        return try dollarQuotedBlock(
+            """
+            BEGIN
+                EXECUTE 'ALTER SEQUENCE ' || \(ownedSequence) || \(quoteString(" " + clauses.joined(separator: " ")));
+            END
+            """)
+    }
+
+    /// Whether `changes` makes the column a new sequence: any identity change other than between
+    /// the two identity kinds (``identityChangeStatements``), which keeps the sequence.
+    static func identityChangeMakesASequence(_ changes: ColumnChanges) -> Bool {
+        func isIdentity(_ generation: IdentityGeneration?) -> Bool { generation == .byDefault || generation == .always }
+        guard let identity = changes.identity, identity != nil, identity != changes.existingIdentity ?? nil else { return false }
+        return !(isIdentity(identity) && isIdentity(changes.existingIdentity ?? nil))
+    }
+
+    /// The statements that set the options of a numbered column's sequence to `changes.sequence`:
+    /// `ALTER COLUMN … SET …` for an identity, `ALTER SEQUENCE` for a serial. An identity change
+    /// that makes a new sequence states the options there instead.
+    func sequenceOptionChangeStatements(_ table: TableName, _ column: String, _ changes: ColumnChanges) throws -> [String] {
+        guard let options = changes.sequence else { return [] }
+        guard supportsSequences else {
+            guard options.isEmpty else {
+                throw MigrateError(
+                    .script,
+                    "\(name) numbers \(column) without a sequence, so its sequence options (\(options.summaryText)) cannot be set",
+                    hint: "Leave sequence: out of this alterColumn on \(name); sequence options work on PostgreSQL.")
+            }
+            return []
+        }
+        guard let numbering = changes.identity ?? changes.existingIdentity else {
+            throw MigrateError(
+                .script, "setting the sequence options of \(column) needs to know how the column is numbered",
+                hint: "Give existingIdentity: (true, .always or .serial) with sequence:.")
+        }
+        guard let numbering else {
+            // A column that stops being numbered loses its sequence, options and all.
+            guard options.isEmpty else {
+                throw MigrateError(
+                    .script, "column \(column) has sequence options (\(options.summaryText)) but is not numbered",
+                    hint: "Give identity: true, .always or .serial with sequence:, or leave sequence: out.")
+            }
+            return []
+        }
+        // A numbering that makes a new sequence is given the options as it is made.
+        if Self.identityChangeMakesASequence(changes) { return [] }
+        let clauses = sequenceOptionChangeClauses(to: options, from: changes.existingSequence)
+        guard !clauses.isEmpty else { return [] }
+        if numbering == .serial {
+            return [try serialSequenceOptionsStatement(table, column, clauses: clauses)]
+        }
+        return [
+            "ALTER TABLE \(qualified(table)) ALTER COLUMN \(quoteIdentifier(column)) "
+                + clauses.map { "SET \($0)" }.joined(separator: " ")
+        ]
     }
 
     // MARK: - Enumeration types

@@ -55,13 +55,7 @@ extension SQLDialect {
 extension SQLDialect {
     func createSequenceStatements(_ sequence: DatabaseSequence) throws -> [String] {
         try requireSequences(sequence.name)
-        var clauses: [String] = []
-        if let increment = sequence.increment { clauses.append("INCREMENT BY \(increment)") }
-        if let minimum = sequence.minValue { clauses.append("MINVALUE \(minimum)") }
-        if let maximum = sequence.maxValue { clauses.append("MAXVALUE \(maximum)") }
-        if let start = sequence.start { clauses.append("START WITH \(start)") }
-        if let cache = sequence.cache { clauses.append("CACHE \(cache)") }
-        if sequence.cycles { clauses.append("CYCLE") }
+        let clauses = sequenceOptionClauses(sequence.options)
         var statements = [(["CREATE SEQUENCE \(qualified(sequence.name))"] + clauses).joined(separator: " ")]
         if let owner = try ownerClause(sequence), sequence.ownerTable != nil {
             statements.append("ALTER SEQUENCE \(qualified(sequence.name)) \(owner)")

@@ -262,6 +262,7 @@ extension SQLDialect {
         } else {
             statements.append(try createTableSQL(table) + (try partitionKeySQL(table)))
         }
+        statements += try serialSequenceOptionStatements(numbered(table).columns, of: table.name)
         for index in table.indexes {
             try checkSchema(index.table)
             statements.append(try createIndexSQL(index))
@@ -360,11 +361,24 @@ extension SQLDialect {
             definition += " PRIMARY KEY"
         }
         statements.append("ALTER TABLE \(qualified(name)) ADD COLUMN \(definition)")
+        statements += try serialSequenceOptionStatements([column], of: name)
         if let comment = column.comment {
             statements.append(
                 "COMMENT ON COLUMN \(qualified(name)).\(quoteIdentifier(column.name)) IS \(quoteString(comment))")
         }
         return statements
+    }
+
+    /// A serial column's sequence options, set on the sequence its `SERIAL` type made (identity
+    /// columns state theirs in their definition). `RESTART` makes the new sequence give its
+    /// start first, as an identity created with the same options does; rows already in a table
+    /// the column is added to were numbered from 1 before.
+    private func serialSequenceOptionStatements(_ columns: [Column], of table: TableName) throws -> [String] {
+        try columns.compactMap { column in
+            let clauses = sequenceOptionClauses(column.sequence.stated(for: column.type))
+            guard column.identity == .serial, !clauses.isEmpty else { return nil }
+            return try serialSequenceOptionsStatement(table, column.name, clauses: clauses + ["RESTART"])
+        }
     }
 
     private func dropColumnStatements(
@@ -403,6 +417,8 @@ extension SQLDialect {
         let altersDefinition = changes.type != nil || changes.isNullable != nil || changes.defaultValue != nil
             || changes.collation != nil || changes.generated != nil
         guard supportsAlterColumn else {
+            // Throws for options a rowid cannot have; an empty set is the rowid's own numbering.
+            _ = try sequenceOptionChangeStatements(name, column, changes)
             var rebuilds = altersDefinition
             if let identity = changes.identity {
                 rebuilds = try rowidAliasChangeRebuilds(name, column, identity, inspector: inspector) || rebuilds
@@ -461,8 +477,9 @@ extension SQLDialect {
         if let identity = changes.identity {
             statements += try identityChangeStatements(
                 name, changes.newName ?? column, from: changes.existingIdentity ?? nil, to: identity,
-                type: changes.type ?? changes.existingType)
+                type: changes.type ?? changes.existingType, options: changes.sequence ?? SequenceOptions())
         }
+        statements += try sequenceOptionChangeStatements(name, changes.newName ?? column, changes)
         if let comment = changes.comment {
             statements.append(
                 "COMMENT ON COLUMN \(qualified(name)).\(quoteIdentifier(changes.newName ?? column)) IS "

@@ -451,6 +451,19 @@ struct Comparison {
             changes.existingIdentity = .some(rowidAlias.reflected ? .byDefault : nil)
             changed = true
         }
+        // The options of the sequence behind the numbering, those that differ from the defaults
+        // for each side's type; a column not numbered has none. PostgreSQL only, as identity is.
+        if dialect.identityStyle == .generatedByDefault {
+            func stated(_ column: Column) -> SequenceOptions {
+                column.identity == nil ? SequenceOptions() : column.sequence.stated(for: column.type)
+            }
+            if stated(column) != stated(existing) {
+                changes.sequence = stated(column)
+                changes.existingSequence = stated(existing)
+                if changes.identity == nil { changes.existingIdentity = .some(existing.identity) }
+                changed = true
+            }
+        }
         // An identity column's values come from the database, whatever its default says.
         if options.compareServerDefaults, !column.isIdentity, !existing.isIdentity,
             dialect.comparableDefault(column.defaultValue) != dialect.comparableDefault(existing.defaultValue)

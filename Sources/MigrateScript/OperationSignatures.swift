@@ -686,12 +686,14 @@ enum OperationSignatures {
         let generated = Param.optional("generated", .generatedColumn)
         let dropExpression = Param.optional("dropExpression", .bool)
         let existingGenerated = Param.optional("existingGenerated", .someOrNil(.generatedColumn))
+        let sequence = Param.optional("sequence", .sequenceOptions)
+        let existingSequence = Param.optional("existingSequence", .sequenceOptions)
         return Signature(
             "op.alterColumn",
             [
                 table, column, newName, type, nullable, defaultValue, dropDefault, comment, dropComment, existingType,
                 existingNullable, existingDefault, existingComment, collation, dropCollation, existingCollation, schema,
-                identity, existingIdentity, generated, dropExpression, existingGenerated,
+                identity, existingIdentity, generated, dropExpression, existingGenerated, sequence, existingSequence,
             ],
             read: { a in
                 let drops = (default: try a.optional(dropDefault) ?? false, comment: try a.optional(dropComment) ?? false)
@@ -711,6 +713,8 @@ enum OperationSignatures {
                 let newGenerated = try a.optional(generated)
                 changes.generated = try a.optional(dropExpression) == true ? .some(nil) : newGenerated.map { .some($0) }
                 changes.existingGenerated = try a.optional(existingGenerated)
+                changes.sequence = try a.optional(sequence)
+                changes.existingSequence = try a.optional(existingSequence)
                 return .alterColumn(try tableName(a, table), column: try a(column), changes: changes)
             },
             write: { operation in
@@ -734,6 +738,8 @@ enum OperationSignatures {
                     generated.written(ifPresent: changes.generated ?? nil),
                     dropExpression.written(ifPresent: changes.generated.flatMap { $0 == nil ? true : nil }),
                     existingGenerated.written(ifPresent: changes.existingGenerated),
+                    sequence.written(ifPresent: changes.sequence),
+                    existingSequence.written(ifPresent: changes.existingSequence),
                 ]
             })
     }()

@@ -13,7 +13,7 @@ import MigrateCore
 package enum RevisionCoding {
     /// Bumped whenever the encoding or the interpreter's output changes; a test pins the
     /// encoding of every operation, so a change to the model that would be misread fails it.
-    package static let formatVersion = 10
+    package static let formatVersion = 11
 
     /// The revision without its path and checksum (the file's, supplied again when decoding):
     /// an entry stands for any file with the same text. Always whole, operations included, so

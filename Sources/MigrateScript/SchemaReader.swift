@@ -235,7 +235,7 @@ extension ScriptSource {
     // MARK: Initializers
 
     static let columnParameters = Parameter.list(
-        "_name _type primaryKey? nullable? identity? default? comment? collation? generated? autoincrement?")
+        "_name _type primaryKey? nullable? identity? sequence? default? comment? collation? generated? autoincrement?")
 
     func column(_ expression: ExprSyntax) throws -> Column {
         guard let construct = try initializer(expression, typeNames: ["Column"]) else {
@@ -253,6 +253,7 @@ extension ScriptSource {
             defaultValue: try optionalServerDefault(arguments["default"]),
             comment: try optionalString(arguments["comment"]))
         column.identity = try arguments["identity"].flatMap(identityGeneration)
+        column.sequence = try arguments["sequence"].map(sequenceOptions) ?? SequenceOptions()
         column.collation = try optionalString(arguments["collation"])
         column.generated = try arguments["generated"].flatMap(generatedColumn)
         column.autoincrement = try optionalBool(arguments["autoincrement"]) ?? true
@@ -382,6 +383,22 @@ extension ScriptSource {
             cycles: try optionalBool(bound["cycle"]) ?? false,
             ownerTable: try optionalString(bound["ownedByTable"]).map { TableName($0, schema: schema) },
             ownerColumn: try optionalString(bound["ownedByColumn"]))
+    }
+
+    static let sequenceOptionParameters = Parameter.list("start? increment? minValue? maxValue? cache? cycle?")
+
+    /// `SequenceOptions(start:, increment:, minValue:, maxValue:, cache:, cycle:)`, the options of
+    /// an identity or serial column's sequence.
+    func sequenceOptions(_ expression: ExprSyntax) throws -> SequenceOptions {
+        guard let construct = try initializer(expression, typeNames: ["SequenceOptions"]) else {
+            throw notLiteral(expression, expected: "sequence options, `SequenceOptions(start: …, increment: …)`")
+        }
+        let bound = try bind(
+            construct.arguments!, to: Self.sequenceOptionParameters, callee: "SequenceOptions", anchor: construct.node)
+        return SequenceOptions(
+            start: try optionalInteger(bound["start"]), increment: try optionalInteger(bound["increment"]),
+            minValue: try optionalInteger(bound["minValue"]), maxValue: try optionalInteger(bound["maxValue"]),
+            cache: try optionalInteger(bound["cache"]), cycle: try optionalBool(bound["cycle"]) ?? false)
     }
 
     static let extensionParameters = Parameter.list("_name schema? version?")

@@ -226,6 +226,13 @@ extension LiteralKind where Value == DatabaseSequence {
     }
 }
 
+extension LiteralKind where Value == SequenceOptions {
+    /// `SequenceOptions(start:, increment:, …)`.
+    static var sequenceOptions: LiteralKind {
+        LiteralKind(read: { try $0.sequenceOptions($1) }, write: SwiftMigrationWriter.sequenceOptions)
+    }
+}
+
 extension LiteralKind where Value == Domain {
     /// `Domain("name", .type, nullable:, default:, checks: […])`.
     static var domain: LiteralKind {

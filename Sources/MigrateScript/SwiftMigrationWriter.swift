@@ -186,6 +186,7 @@ package enum SwiftMigrationWriter {
             // column that is neither says only when it is NOT NULL.
             arg("nullable", column.isPrimaryKey ? (column.isNullable ? bool(true) : nil) : (column.isNullable ? nil : bool(false))),
             arg("identity", column.identity.map(identity)),
+            arg("sequence", column.sequence.isEmpty ? nil : sequenceOptions(column.sequence)),
             arg("default", column.defaultValue.map(serverDefault)),
             arg("comment", column.comment.map(literal)),
             arg("collation", column.collation.map(literal)),
@@ -210,14 +211,28 @@ package enum SwiftMigrationWriter {
 
     /// `DatabaseSequence("name", schema:, start:, …)`, only the options that are set.
     static func sequence(_ sequence: DatabaseSequence) -> SwiftExpression {
-        call("DatabaseSequence", [
-            arg(literal(sequence.name.name)), arg("schema", sequence.name.schema.map(literal)),
-            arg("start", sequence.start.map(integer)), arg("increment", sequence.increment.map(integer)),
-            arg("minValue", sequence.minValue.map(integer)), arg("maxValue", sequence.maxValue.map(integer)),
-            arg("cache", sequence.cache.map(integer)), arg("cycle", sequence.cycles ? bool(true) : nil),
-            arg("ownedByTable", sequence.ownerTable.map { literal($0.name) }),
-            arg("ownedByColumn", sequence.ownerColumn.map(literal)),
-        ]).expression
+        call(
+            "DatabaseSequence",
+            [arg(literal(sequence.name.name)), arg("schema", sequence.name.schema.map(literal))]
+                + sequenceOptionArguments(sequence.options)
+                + [
+                    arg("ownedByTable", sequence.ownerTable.map { literal($0.name) }),
+                    arg("ownedByColumn", sequence.ownerColumn.map(literal)),
+                ]
+        ).expression
+    }
+
+    /// `SequenceOptions(start:, increment:, …)`, only the options that are set.
+    static func sequenceOptions(_ options: SequenceOptions) -> SwiftExpression {
+        call("SequenceOptions", sequenceOptionArguments(options)).expression
+    }
+
+    private static func sequenceOptionArguments(_ options: SequenceOptions) -> [Argument] {
+        [
+            arg("start", options.start.map(integer)), arg("increment", options.increment.map(integer)),
+            arg("minValue", options.minValue.map(integer)), arg("maxValue", options.maxValue.map(integer)),
+            arg("cache", options.cache.map(integer)), arg("cycle", options.cycles ? bool(true) : nil),
+        ]
     }
 
     /// `Domain("name", .type, schema:, nullable:, default:, checks: […])`.

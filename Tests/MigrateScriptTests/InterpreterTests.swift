@@ -316,7 +316,7 @@ func readError(_ text: String) -> MigrateError? {
         Unsupported(
             name: "unknown label", body: "op.addColumn(\"t\", Column(\"c\", .text, nulable: false))", line: 8, column: 46,
             message: "Column(…) has no argument `nulable:`",
-            hint: "did you mean `nullable:`? Column takes (_ name, _ type, primaryKey:, nullable:, identity:, default:, comment:, collation:, generated:, autoincrement:)"),
+            hint: "did you mean `nullable:`? Column takes (_ name, _ type, primaryKey:, nullable:, identity:, sequence:, default:, comment:, collation:, generated:, autoincrement:)"),
         Unsupported(
             name: "out of order", body: "op.createIndex(\"ix\", columns: [\"a\"], on: \"t\")", line: 8, column: 46,
             message: "argument `on:` is out of order in op.createIndex(…)",

@@ -100,6 +100,27 @@ func modelsFile(_ body: String) -> String {
         #expect(error.hint?.contains("did you mean `nullable:`?") == true)
     }
 
+    @Test func readsTheSequenceOptionsOfANumberedColumn() throws {
+        let tables = try ModelFile.tables(parsing: modelsFile("""
+            Table("orders",
+                    Column("id", .bigInteger, primaryKey: true, identity: .always, sequence: SequenceOptions(start: 1000, increment: 10)),
+                    Column("n", .integer, nullable: false, identity: .serial,
+                        sequence: SequenceOptions(increment: -1, minValue: -9, maxValue: 0, cache: 5, cycle: true)),
+                    Column("plain", .integer)),
+            """), path: "models/App.swift")
+        let columns = try #require(tables.first?.columns)
+        #expect(columns[0].sequence == SequenceOptions(start: 1000, increment: 10))
+        #expect(columns[1].sequence == SequenceOptions(increment: -1, minValue: -9, maxValue: 0, cache: 5, cycle: true))
+        #expect(columns[2].sequence.isEmpty)
+        let error = try #require(modelError(modelsFile(
+            #"Table("a", Column("id", .integer, identity: true, sequence: SequenceOptions(begin: 5))),"#)))
+        #expect(error.location?.line == 5)
+        #expect(error.hint?.contains("SequenceOptions takes (start:, increment:, minValue:, maxValue:, cache:, cycle:)") == true, "\(error)")
+        let notOptions = try #require(modelError(modelsFile(
+            #"Table("a", Column("id", .integer, identity: true, sequence: 5)),"#)))
+        #expect(notOptions.message.contains("SequenceOptions(start: …, increment: …)"), "\(notOptions)")
+    }
+
     @Test func topLevelCodeIsRefused() throws {
         let error = try #require(modelError("import MigrateKit\n\nlet accounts = Table(\"accounts\")\n"))
         #expect(error.location == SourceLocation(path: "models/App.swift", line: 3, column: 1))

@@ -105,6 +105,37 @@ import Testing
             changes.existingGenerated = .some(nil)
             return changes
         }())),
+        Example(name: "createTable, identity and serial sequence options", operation: .createTable({
+            var table = Table(TableName("orders"), columns: [
+                Column("id", .bigInteger, isPrimaryKey: true), Column("number", .integer, isNullable: false),
+            ])
+            table.columns[0].identity = .always
+            table.columns[0].sequence = SequenceOptions(start: 1000, increment: 10)
+            table.columns[1].identity = .serial
+            table.columns[1].sequence = SequenceOptions(increment: -1, minValue: -500, maxValue: 0, cache: 20, cycle: true)
+            return table
+        }())),
+        Example(name: "addColumn, identity with sequence options", operation: .addColumn(TableName("orders"), {
+            var column = Column("seq", .integer, isNullable: false)
+            column.identity = .byDefault
+            column.sequence = SequenceOptions(start: 5)
+            return column
+        }())),
+        Example(name: "alterColumn, sequence options", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.existingIdentity = .some(.byDefault)
+            changes.sequence = SequenceOptions(start: 100, increment: 5)
+            changes.existingSequence = SequenceOptions()
+            return changes
+        }())),
+        Example(name: "alterColumn, identity and sequence options", operation: .alterColumn(TableName("orders"), column: "id", changes: {
+            var changes = ColumnChanges()
+            changes.identity = .some(.serial)
+            changes.existingIdentity = .some(nil)
+            changes.sequence = SequenceOptions(cache: 50)
+            changes.existingSequence = SequenceOptions()
+            return changes
+        }())),
         Example(name: "alterTableOptions", operation: .alterTableOptions(
             TableName("events"), SQLiteTableOptions(isStrict: true, isWithoutRowid: false, autoincrement: true))),
         Example(name: "alterTableOptions, none", operation: .alterTableOptions(TableName("events"), SQLiteTableOptions())),
@@ -514,6 +545,13 @@ import Testing
                     changes.existingGenerated = .some(.virtual("a + 1"))
                     return changes
                 }()),
+                .alterColumn(events, column: "id", changes: {
+                    var changes = ColumnChanges()
+                    changes.existingIdentity = .some(.always)
+                    changes.sequence = SequenceOptions(start: 100, increment: -5, minValue: -9, maxValue: 200, cache: 3, cycle: true)
+                    changes.existingSequence = SequenceOptions()
+                    return changes
+                }()),
                 .createIndex(Index(name: "ix", table: events, keys: [.expression("lower(k)"), .column("id")], isUnique: true,
                                    predicate: "id > 0")),
                 .dropIndex(name: "ix", table: events, definition: Index(name: "ix", table: events, columns: ["id"])),
@@ -551,7 +589,7 @@ import Testing
         let digest = SHA256.hex(RevisionCoding.encode(withLines))
         #expect(
             "v\(RevisionCoding.formatVersion) \(digest)"
-                == "v10 8e7b3a357fdba166d7db172dfd01054d4edfed26aeafe92523a08a3569694674",
+                == "v11 a9e4214d8c6c605aedb9d204ea92d0198762ea159849c8c6ea79f08ccb91e1b1",
             "the parse cache's encoding changed: bump RevisionCoding.formatVersion, then record the new digest here")
     }
 

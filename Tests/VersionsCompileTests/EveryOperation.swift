@@ -46,11 +46,15 @@ enum Rev_everything: Migration {
             Column("name", .text, collation: "NOCASE"), strict: true, autoincrement: true)
         op.alterTableOptions("events", withoutRowid: false, autoincrement: true)
         op.createTable("orders", Column("id", .bigInteger, primaryKey: true, identity: .always),
-            Column("number", .integer, nullable: false, identity: .serial), Column("price", .integer),
+            Column("number", .integer, nullable: false, identity: .serial, sequence: SequenceOptions(increment: 10, cycle: true)),
+            Column("price", .integer),
             Column("total", .integer, generated: .stored("price * 2")), Column("label", .text, generated: .virtual("'#' || number")))
         op.createTable("codes", Column("id", .integer, primaryKey: true, autoincrement: false))
         op.alterColumn("orders", "id", identity: true, existingIdentity: .always)
         op.alterColumn("orders", "number", identity: false, existingIdentity: .serial)
+        op.alterColumn(
+            "orders", "id", existingIdentity: true, sequence: SequenceOptions(start: 100, increment: 5),
+            existingSequence: SequenceOptions())
         op.alterColumn("events", "name", collation: "BINARY", existingCollation: "NOCASE")
         op.alterColumn("events", "name", dropCollation: true, existingCollation: .some(nil))
         op.alterColumn("orders", "total", dropExpression: true, existingGenerated: .stored("price * 2"))
