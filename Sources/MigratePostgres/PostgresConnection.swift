@@ -31,9 +31,8 @@ package final class PostgresConnection: DatabaseConnection {
 
     let handle: OpaquePointer
 
-    /// The connection string, for the side connections that look up who holds a lock and that
-    /// read part of the catalogs while this one reads the rest.
-    let url: String
+    /// The connection string, for the side connection that looks up who holds a lock.
+    private let url: String
 
     /// The advisory lock key this connection holds, so a release unlocks exactly what was locked.
     private var heldLockKey: Int64?
@@ -313,13 +312,6 @@ package final class PostgresConnection: DatabaseConnection {
     }
 
     // MARK: - Transactions
-
-    /// Whether no transaction is open on this connection (and none failed unfinished).
-    var isIdle: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
-
-    /// Whether the last ``reflectSchema(includeSchemas:excluding:)`` read constraints and indexes
-    /// through a side connection (see ``PostgresSideQueries``), as diagnostics and tests ask.
-    package internal(set) var reflectedWithSideConnection = false
 
     package func beginTransaction() throws {
         try execute("BEGIN")

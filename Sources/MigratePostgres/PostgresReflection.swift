@@ -48,24 +48,14 @@ extension PostgresConnection {
         // 300-table reflection that otherwise runs in 5. The session's own setting comes back after.
         // One round trip reads it and turns JIT off: the materialized CTE is read before the
         // outer select list calls set_config.
-        // The same round trip says whether a side connection could read as this session does:
-        // not inside a transaction (it would not see what the transaction changed), and not
-        // under another role than the one the URL logs in as.
-        let session = try query(
+        let jit = try query(
             """
             WITH previous AS MATERIALIZED (SELECT pg_catalog.current_setting('jit') AS jit)
-            SELECT previous.jit, pg_catalog.set_config('jit', 'off', false),
-              pg_catalog.current_setting('search_path'), current_user = session_user
-            FROM previous
+            SELECT previous.jit, pg_catalog.set_config('jit', 'off', false) FROM previous
             """, parameters: []
-        ).first ?? []
-        let jit = session.first ?? nil
+        ).first?.first ?? nil
         defer { _ = try? query("SELECT pg_catalog.set_config('jit', $1, false)", parameters: [jit ?? "on"]) }
-        reflectedWithSideConnection = false
         var reader = PostgresCatalogReader(connection: self)
-        if session.count == 4, let searchPath = session[2], session[3] == "t", isIdle {
-            reader.sideSearchPath = searchPath
-        }
         return try reader.read(includeSchemas: includeSchemas, excluding: excludedTables)
     }
 }
@@ -190,9 +180,6 @@ extension PostgresConnection {
 struct PostgresCatalogReader {
     let connection: PostgresConnection
     var queryCount = 0
-    /// The reflecting session's `search_path` when a side connection may read part of the
-    /// catalogs (see ``PostgresSideQueries``); nil when it may not.
-    var sideSearchPath: String?
 
     init(connection: PostgresConnection) {
         self.connection = connection
@@ -235,70 +222,6 @@ struct PostgresCatalogReader {
         queryCount += 1
         return try connection.query(sql, parameters: parameters)
     }
-
-    /// The constraints of the tables whose oids are `$1`. Foreign keys' referenced columns are
-    /// looked up key by key through pg_attribute's index.
-    static let constraintsSQL = """
-        SELECT con.conrelid::text, con.conname, con.contype, con.conkey::text, fn.nspname, fc.relname,
-          CASE WHEN con.contype = 'f' THEN ARRAY(
-            SELECT (SELECT fa.attname FROM pg_catalog.pg_attribute AS fa
-                    WHERE fa.attrelid = con.confrelid AND fa.attnum = k.attnum)
-            FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
-            ORDER BY k.position)::text END,
-          con.confupdtype, con.confdeltype,
-          CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
-          con.condeferrable, con.condeferred, con.confmatchtype
-        FROM pg_catalog.pg_constraint AS con
-        LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
-        LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
-        WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0
-          AND (con.coninhcount = 0 OR NOT EXISTS (
-            SELECT 1 FROM pg_catalog.pg_class AS pc WHERE pc.oid = con.conrelid AND pc.relispartition))
-        ORDER BY con.conrelid, con.conname
-        """
-
-    /// Per key: the expression (expression keys only), the operator class when it is not the
-    /// type's default, the collation when it is not the column's, and the ordering flags
-    /// (indoption bit 1 DESC, bit 2 NULLS FIRST). Columns past indnkeyatts are INCLUDE columns.
-    /// The collation is looked up key by key through the catalogs' own indexes: joined as sets,
-    /// the planner scanned every column of the table for each index.
-    static let indexesSQL = """
-        SELECT i.indrelid::text, ic.relname, i.indisunique, i.indkey::text,
-          ARRAY(
-            SELECT CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END
-            FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n) ORDER BY k.n)::text,
-          pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
-          CASE WHEN am.amname <> 'btree' THEN am.amname END, i.indnkeyatts::text,
-          ARRAY(
-            SELECT CASE WHEN opc.opcdefault THEN NULL
-              WHEN opcn.nspname = 'pg_catalog' OR opcn.nspname = pg_catalog.current_schema() THEN opc.opcname
-              ELSE opcn.nspname || '.' || opc.opcname END
-            FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
-            JOIN pg_catalog.pg_opclass AS opc ON opc.oid = i.indclass[k.n - 1]
-            JOIN pg_catalog.pg_namespace AS opcn ON opcn.oid = opc.opcnamespace
-            ORDER BY k.n)::text,
-          ARRAY(
-            SELECT CASE WHEN i.indcollation[k.n - 1] = 0 OR i.indcollation[k.n - 1] = COALESCE(
-                (SELECT ta.attcollation FROM pg_catalog.pg_attribute AS ta
-                 WHERE ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k.n - 1] AND i.indkey[k.n - 1] <> 0),
-                (SELECT xt.typcollation FROM pg_catalog.pg_attribute AS ia
-                 JOIN pg_catalog.pg_type AS xt ON xt.oid = ia.atttypid
-                 WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.n))
-              THEN NULL
-              ELSE (SELECT coll.collname FROM pg_catalog.pg_collation AS coll WHERE coll.oid = i.indcollation[k.n - 1])
-              END
-            FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
-            ORDER BY k.n)::text,
-          i.indoption::text
-        FROM pg_catalog.pg_index AS i
-        JOIN pg_catalog.pg_class AS ic ON ic.oid = i.indexrelid
-        JOIN pg_catalog.pg_am AS am ON am.oid = ic.relam
-        WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary AND NOT ic.relispartition
-          AND NOT EXISTS (
-            SELECT 1 FROM pg_catalog.pg_constraint AS con
-            WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
-        ORDER BY i.indrelid, ic.relname
-        """
 
     mutating func read(includeSchemas: SchemaSelection, excluding excludedTables: [TableName]) throws -> SchemaReflection {
         let tableRows = try query(
@@ -360,13 +283,6 @@ struct PostgresCatalogReader {
             return SchemaReflection(schema: schema, defaultSchema: defaultSchema, queryCount: queryCount)
         }
         let oids = "{" + order.joined(separator: ",") + "}"
-        let side = sideSearchPath.flatMap { searchPath in
-            order.count < PostgresSideQueries.minimumTables
-                ? nil
-                : PostgresSideQueries(
-                    url: connection.url, searchPath: searchPath,
-                    queries: [(Self.constraintsSQL, [oids]), (Self.indexesSQL, [oids])])
-        }
 
         // Per column: the type's oid, name and schema only for enumerations, which are declared by
         // name; every other type is read from format_type's text.
@@ -466,12 +382,27 @@ struct PostgresCatalogReader {
             tables[position].columnOrder.append(number)
         }
 
-        let sideRows = side?.rows()
-        if sideRows != nil {
-            queryCount += 2
-            connection.reflectedWithSideConnection = true
-        }
-        let constraintRows = try sideRows?[0] ?? query(Self.constraintsSQL, [oids])
+        // Foreign keys' referenced columns are looked up key by key through pg_attribute's index.
+        let constraintRows = try query(
+            """
+            SELECT con.conrelid::text, con.conname, con.contype, con.conkey::text, fn.nspname, fc.relname,
+              CASE WHEN con.contype = 'f' THEN ARRAY(
+                SELECT (SELECT fa.attname FROM pg_catalog.pg_attribute AS fa
+                        WHERE fa.attrelid = con.confrelid AND fa.attnum = k.attnum)
+                FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+                ORDER BY k.position)::text END,
+              con.confupdtype, con.confdeltype,
+              CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
+              con.condeferrable, con.condeferred, con.confmatchtype
+            FROM pg_catalog.pg_constraint AS con
+            LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
+            LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
+            WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0
+              AND (con.coninhcount = 0 OR NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_class AS pc WHERE pc.oid = con.conrelid AND pc.relispartition))
+            ORDER BY con.conrelid, con.conname
+            """,
+            [oids])
         for row in constraintRows {
             guard let oid = row[0], let name = row[1], let kind = row[2], let position = positions[oid] else { continue }
             let numbers = PostgresArrayLiteral.integers(row[3] ?? "{}")
@@ -500,7 +431,50 @@ struct PostgresCatalogReader {
             }
         }
 
-        let indexRows = try sideRows?[1] ?? query(Self.indexesSQL, [oids])
+        // Per key: the expression (expression keys only), the operator class when it is not the
+        // type's default, the collation when it is not the column's, and the ordering flags
+        // (indoption bit 1 DESC, bit 2 NULLS FIRST). Columns past indnkeyatts are INCLUDE columns.
+        // The collation is looked up key by key through the catalogs' own indexes: joined as sets,
+        // the planner scanned every column of the table for each index.
+        let indexRows = try query(
+            """
+            SELECT i.indrelid::text, ic.relname, i.indisunique, i.indkey::text,
+              ARRAY(
+                SELECT CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n) ORDER BY k.n)::text,
+              pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
+              CASE WHEN am.amname <> 'btree' THEN am.amname END, i.indnkeyatts::text,
+              ARRAY(
+                SELECT CASE WHEN opc.opcdefault THEN NULL
+                  WHEN opcn.nspname = 'pg_catalog' OR opcn.nspname = pg_catalog.current_schema() THEN opc.opcname
+                  ELSE opcn.nspname || '.' || opc.opcname END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
+                JOIN pg_catalog.pg_opclass AS opc ON opc.oid = i.indclass[k.n - 1]
+                JOIN pg_catalog.pg_namespace AS opcn ON opcn.oid = opc.opcnamespace
+                ORDER BY k.n)::text,
+              ARRAY(
+                SELECT CASE WHEN i.indcollation[k.n - 1] = 0 OR i.indcollation[k.n - 1] = COALESCE(
+                    (SELECT ta.attcollation FROM pg_catalog.pg_attribute AS ta
+                     WHERE ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k.n - 1] AND i.indkey[k.n - 1] <> 0),
+                    (SELECT xt.typcollation FROM pg_catalog.pg_attribute AS ia
+                     JOIN pg_catalog.pg_type AS xt ON xt.oid = ia.atttypid
+                     WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.n))
+                  THEN NULL
+                  ELSE (SELECT coll.collname FROM pg_catalog.pg_collation AS coll WHERE coll.oid = i.indcollation[k.n - 1])
+                  END
+                FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
+                ORDER BY k.n)::text,
+              i.indoption::text
+            FROM pg_catalog.pg_index AS i
+            JOIN pg_catalog.pg_class AS ic ON ic.oid = i.indexrelid
+            JOIN pg_catalog.pg_am AS am ON am.oid = ic.relam
+            WHERE i.indrelid = ANY($1::oid[]) AND NOT i.indisprimary AND NOT ic.relispartition
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_constraint AS con
+                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+            ORDER BY i.indrelid, ic.relname
+            """,
+            [oids])
         for row in indexRows {
             guard let oid = row[0], let name = row[1], let tablePosition = positions[oid] else { continue }
             let numbers = (row[3] ?? "").split(separator: " ").compactMap { Int($0) }

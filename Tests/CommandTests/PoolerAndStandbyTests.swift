@@ -20,30 +20,6 @@ import TestSupport
         try env.migration("p2", parent: "p1", message: "labels", upgrade: "CREATE TABLE labels (id INTEGER PRIMARY KEY);")
     }
 
-    /// `check` on a schema large enough to read constraints and indexes on a second connection,
-    /// through a pooler with a single server session: in session pooling the second connection
-    /// never gets one while the first holds it, in transaction pooling the two take turns. Either
-    /// way `check` finishes, clean, with no wait on a session that cannot come.
-    @Test(.enabled(if: poolerTestsEnabled), arguments: ["session", "transaction"])
-    func checkOnALargeSchemaThroughASingleSessionPool(poolMode: String) throws {
-        let pooler = try PgBouncerFixture(poolMode: poolMode, poolSize: 1)
-        defer { pooler.stop() }
-        let env = try Environment(.postgresql)
-        let tables = (0..<320).map { number in
-            "CREATE TABLE t\(number) (id integer PRIMARY KEY, code text NOT NULL UNIQUE, "
-                + (number == 0 ? "parent integer" : "parent integer REFERENCES t\(number - 1) (id)")
-                + ", CHECK (length(code) > 0)); CREATE INDEX ix_t\(number)_parent ON t\(number) (parent)"
-        }
-        try env.database().execute(tables.joined(separator: ";\n"))
-        try env.write("migrate.json", #"{"url": "\#(env.url)", "models": ["Models"]}"#)
-        let inspect = try env.run("inspect", "--output", "Models/Schema.swift")
-        #expect(inspect.status == 0, "\(inspect)")
-        let started = ContinuousClock.now
-        let check = try env.run("check", "--url", pooler.url(database: Self.databaseName(env.url)))
-        #expect(check.status == 0, "\(check)")
-        #expect(ContinuousClock.now - started < .seconds(30), "check waited on the pool")
-    }
-
     /// In session pooling each client keeps its server session: migrations run, one database
     /// or a fleet of schemas, with as many workers as the pool has sessions.
     @Test(.enabled(if: poolerTestsEnabled))

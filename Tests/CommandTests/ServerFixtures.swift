@@ -108,9 +108,8 @@ final class PgBouncerFixture {
     let folder: String
     let port: Int
 
-    /// Starts PgBouncer with `poolMode` (`session` or `transaction`), keeping at most `poolSize`
-    /// server sessions per database and user.
-    init(poolMode: String, poolSize: Int = 4) throws {
+    /// Starts PgBouncer with `poolMode` (`session` or `transaction`).
+    init(poolMode: String) throws {
         let environment = ServerFixtures.environment
         folder = try ServerFixtures.serverFolder()
         port = try ServerFixtures.freePort()
@@ -128,7 +127,7 @@ final class PgBouncerFixture {
             auth_type = trust
             auth_file = \(folder)/userlist.txt
             pool_mode = \(poolMode)
-            default_pool_size = \(poolSize)
+            default_pool_size = 4
             max_client_conn = 200
             logfile = \(folder)/pgbouncer.log
             pidfile = \(folder)/pgbouncer.pid

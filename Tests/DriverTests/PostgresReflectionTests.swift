@@ -441,8 +441,6 @@ import TestSupport
             let reflection = try connection.reflectSchema()
             #expect(reflection.schema.tables.count == size)
             #expect(reflection.schema.tables.allSatisfy { $0.columns.count == 10 && $0.indexes.count == 2 })
-            // Constraints and indexes of the large schema are read on a second connection meanwhile.
-            #expect(connection.reflectedWithSideConnection == (size >= 300))
             counts.append(reflection.queryCount)
             let options = SchemaComparisonOptions(compareServerDefaults: true, defaultSchema: reflection.defaultSchema)
             let differences = SchemaDiff.compare(
@@ -450,62 +448,6 @@ import TestSupport
             #expect(differences == [])
         }
         #expect(counts == [10, 10])
-    }
-
-    /// The side connection reads as the reflecting session does: with its `search_path`, which
-    /// decides how printed expressions name a function of the tenant schema, so the schema read
-    /// with it equals the one read without it (inside a transaction, where it is not used).
-    @Test func aSideConnectionReadsWithTheSessionsSearchPath() throws {
-        let connection = try PostgresConnection(url: try TestPostgres.freshDatabase())
-        try connection.execute(
-            """
-            CREATE SCHEMA tenant;
-            CREATE FUNCTION tenant.doubled(value integer) RETURNS integer
-              LANGUAGE sql IMMUTABLE RETURN value * 2;
-            SET search_path TO tenant
-            """)
-        try apply(creation(of: SampleSchemas.realistic(tables: 300)), to: connection)
-        try connection.execute(
-            """
-            CREATE INDEX ix_t001_doubled ON t001 (doubled(id));
-            ALTER TABLE t002 ADD CONSTRAINT ck_t002_doubled CHECK (doubled(id) > 0)
-            """)
-        let withSide = try connection.reflectSchema()
-        #expect(connection.reflectedWithSideConnection)
-        #expect(withSide.defaultSchema == "tenant")
-        let index = try #require(withSide.schema.table(TableName("t001"))?.indexes.first { $0.name == "ix_t001_doubled" })
-        #expect(index.keys.map(\.base) == [.expression("doubled(id)")])
-        let check = try #require(
-            withSide.schema.table(TableName("t002"))?.checkConstraints.first { $0.name == "ck_t002_doubled" })
-        #expect(check.expression == "doubled(id) > 0")
-
-        try connection.beginTransaction()
-        let alone = try connection.reflectSchema()
-        try connection.rollback()
-        #expect(!connection.reflectedWithSideConnection)
-        #expect(alone.schema == withSide.schema)
-        #expect(alone.queryCount == withSide.queryCount)
-    }
-
-    /// When no second connection can be had (the role may hold one), the reflecting connection
-    /// reads everything itself, with the same result.
-    @Test func reflectionReadsAloneWhenNoSideConnectionCanBeHad() throws {
-        let url = try TestPostgres.freshDatabase()
-        let owner = try PostgresConnection(url: url)
-        let declared = SampleSchemas.realistic(tables: 300)
-        try apply(creation(of: declared), to: owner)
-        let role = "migrate_one_connection_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        try owner.execute("CREATE ROLE \(role) LOGIN CONNECTION LIMIT 1")
-        defer { _ = try? owner.execute("DROP OWNED BY \(role); DROP ROLE \(role)") }
-        // A URI's query parameters win over its user part.
-        let connection = try PostgresConnection(url: url + (url.contains("?") ? "&" : "?") + "user=\(role)")
-        let reflection = try connection.reflectSchema()
-        #expect(!connection.reflectedWithSideConnection)
-        #expect(reflection.queryCount == 10)
-        let differences = SchemaDiff.compare(
-            declared: declared, reflected: reflection.schema, dialect: .postgresql,
-            options: SchemaComparisonOptions(compareServerDefaults: true, defaultSchema: reflection.defaultSchema))
-        #expect(differences == [])
     }
 
     @Test func detectsChangesMadeOutsideTheDeclaration() throws {
