@@ -28,6 +28,26 @@ struct Environment {
         try write("migrate.json", #"{"url": "\#(url)"}"#)
     }
 
+    /// A fresh database of `engine` built from a models file's `text` by `revision
+    /// --autogenerate` and `upgrade head`, with `check` clean afterwards: what adopting a
+    /// database promises of the models `inspect` writes.
+    static func built(
+        fromModels text: String, _ engine: TestEngine, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Environment {
+        let fresh = try Environment(engine)
+        try FileManager.default.createDirectory(
+            at: fresh.directory.appendingPathComponent("Models"), withIntermediateDirectories: true)
+        try fresh.write("Models/Schema.swift", text)
+        try fresh.write("migrate.json", #"{"url": "\#(fresh.url)", "models": ["Models"]}"#)
+        let revision = try fresh.run("revision", "--autogenerate", "-m", "adopted")
+        #expect(revision.status == 0, "\(revision)", sourceLocation: sourceLocation)
+        let up = try fresh.run("upgrade", "head")
+        #expect(up.status == 0, "\(up)", sourceLocation: sourceLocation)
+        let check = try fresh.run("check")
+        #expect(check.status == 0, "\(check)", sourceLocation: sourceLocation)
+        return fresh
+    }
+
     /// The built `migrate` executable, next to the test bundle.
     static let executable: URL = {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

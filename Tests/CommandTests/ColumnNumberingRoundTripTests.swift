@@ -231,16 +231,7 @@ import TestSupport
         #expect(check.status == 0, "\(check)")
 
         // The same models on an empty database, through autogenerate, give the same columns.
-        let fresh = try Environment(engine)
-        try FileManager.default.createDirectory(
-            at: fresh.directory.appendingPathComponent("Models"), withIntermediateDirectories: true)
-        try fresh.write("Models/Schema.swift", text)
-        try fresh.write("migrate.json", #"{"url": "\#(fresh.url)", "models": ["Models"]}"#)
-        #expect(try fresh.run("revision", "--autogenerate", "-m", "adopted").status == 0)
-        let up = try fresh.run("upgrade", "head")
-        #expect(up.status == 0, "\(up)")
-        let again = try fresh.run("check")
-        #expect(again.status == 0, "\(again)")
+        _ = try Environment.built(fromModels: text, engine)
     }
 
     /// Expressions are compared in PostgreSQL's own words: `status IN ('a', 'b')` is stored as
