@@ -384,7 +384,8 @@ struct Comparison {
     mutating func compareColumns(_ declared: Table, _ reflected: Table) {
         let name = declared.name
         // SQLite numbers only the rowid alias: whether the lone key is it, on both sides alike.
-        let sameRowidTable = !declared.sqliteOptions.isWithoutRowid && !reflected.sqliteOptions.isWithoutRowid
+        let sameRowidTable = dialect.identityStyle == .rowidAlias
+            && !declared.sqliteOptions.isWithoutRowid && !reflected.sqliteOptions.isWithoutRowid
             && declared.primaryKey.count == 1 && declared.primaryKey == reflected.primaryKey
         let aliases = sameRowidTable ? (dialect.rowidAlias(of: declared), dialect.rowidAlias(of: reflected)) : (nil, nil)
         for column in declared.columns {
@@ -409,7 +410,7 @@ struct Comparison {
                 alterColumns.append(.addColumn(name, added))
                 continue
             }
-            let numbering = dialect.identityStyle == .rowidAlias && sameRowidTable && column.isPrimaryKey
+            let numbering = sameRowidTable && column.isPrimaryKey
                 ? (declared: aliases.0 == column.name, reflected: aliases.1 == column.name) : nil
             if let changes = changes(from: existing, to: column, rowidAlias: numbering) {
                 alterColumns.append(.alterColumn(name, column: column.name, changes: changes))
