@@ -53,9 +53,9 @@ extension Commands {
     /// text and a condition changed under the same name shows. False when the engine could not
     /// say; conditions are then not compared.
     static func alignCheckConditions(
-        _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
+        _ declared: inout Schema, reflected: Schema, reflectedPosition: (TableName) -> Int?,
+        connection: DatabaseConnection
     ) -> Bool {
-        let reflectedPosition = tablePositions(reflected, defaultSchema: defaultSchema)
         var pairs: [(table: Int, check: Int, reflected: TableName, existing: String)] = []
         for (tableIndex, table) in declared.tables.enumerated() where !table.checkConstraints.isEmpty {
             guard let position = reflectedPosition(table.name) else { continue }
@@ -72,7 +72,7 @@ extension Commands {
         }
         guard let normalized = connection.normalizedCheckConditions(requests) else { return false }
         for (pair, condition) in zip(pairs, normalized)
-        where SQLExpressionText.comparable(condition) == SQLExpressionText.comparable(pair.existing) {
+        where condition.map(SQLExpressionText.comparable) == SQLExpressionText.comparable(pair.existing) {
             declared.tables[pair.table].checkConstraints[pair.check].expression = pair.existing
         }
         return true
@@ -83,9 +83,9 @@ extension Commands {
     /// as `status = ANY (ARRAY['a'::text, 'b'::text])`): without it such a column would be
     /// reported changed, and dropped and added again, on every run.
     static func alignGenerationExpressions(
-        _ declared: inout Schema, reflected: Schema, defaultSchema: String?, connection: DatabaseConnection
+        _ declared: inout Schema, reflected: Schema, reflectedPosition: (TableName) -> Int?,
+        connection: DatabaseConnection
     ) {
-        let reflectedPosition = tablePositions(reflected, defaultSchema: defaultSchema)
         var pairs: [(table: Int, column: Int, reflectedTable: TableName, existing: String)] = []
         for (tableIndex, table) in declared.tables.enumerated() {
             guard table.columns.contains(where: { $0.generated?.isStored == true }),
@@ -191,10 +191,11 @@ extension Commands {
         for schema in [versionTable.schema, history.schema].compactMap({ $0 }) where !declared.schemas.contains(schema) {
             declared.schemas.append(schema)
         }
+        let reflectedPosition = tablePositions(reflection.schema, defaultSchema: reflection.defaultSchema)
         let comparesChecks = alignCheckConditions(
-            &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
+            &declared, reflected: reflection.schema, reflectedPosition: reflectedPosition, connection: connection)
         alignGenerationExpressions(
-            &declared, reflected: reflection.schema, defaultSchema: reflection.defaultSchema, connection: connection)
+            &declared, reflected: reflection.schema, reflectedPosition: reflectedPosition, connection: connection)
         let options = SchemaComparisonOptions(
             compareTypes: configuration.compare.types, compareServerDefaults: configuration.compare.serverDefaults,
             includeSchemas: schemas, excludeTables: configuration.compare.excludeTables,

@@ -62,117 +62,96 @@ extension PostgresConnection {
 
 extension PostgresConnection {
     /// Each condition as `pg_get_constraintdef` prints it once applied to a scratch copy of its
-    /// table, in four round trips (begin, the script, the read, rollback) whatever the number of
-    /// checks; nil when any fails to apply.
+    /// table: nil for one that cannot apply, and nil for all when none could be read back (a
+    /// read-only standby refuses temporary tables), and then conditions are not compared.
     ///
     /// PostgreSQL keeps a check as a parsed tree and prints it back in its own words
     /// (`price > 0` becomes `price > 0::numeric`), so comparing a declared condition with a
-    /// reflected one as text would see changes everywhere. Applying the declared text to a
-    /// temporary `LIKE` copy of the table (same columns, types and collations) inside a
-    /// transaction that is rolled back makes both sides the server's own spelling. Call it outside
-    /// a transaction: it opens and rolls back its own.
-    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
+    /// reflected one as text would see changes everywhere. Call it outside a transaction.
+    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String?]? {
         guard !checks.isEmpty else { return [] }
-        let dialect = self.dialect
-        var script: [String] = []
-        for (offset, check) in checks.enumerated() {
-            let scratch = dialect.quoteIdentifier("migrate_check_\(offset)")
-            script.append("CREATE TEMPORARY TABLE \(scratch) (LIKE \(dialect.quoteQualified(check.table.name, schema: check.table.schema)))")
-            script.append("ALTER TABLE \(scratch) ADD CONSTRAINT \(scratch) CHECK (\(check.condition)) NOT VALID")
-        }
-        do {
-            try beginTransaction()
-        } catch {
-            return nil
-        }
-        defer { try? rollback() }
-        do {
-            try execute(script.joined(separator: ";\n"))
-            let rows = try query(
-                """
-                SELECT c.conname, pg_catalog.pg_get_constraintdef(c.oid, true)
+        let conditions = readBackInScratchCopies(
+            checks.map { check in
+                (check.table, { scratch in "ALTER TABLE \(scratch) ADD CONSTRAINT \(scratch) CHECK (\(check.condition)) NOT VALID" })
+            },
+            read: """
+                SELECT t.relname, pg_catalog.pg_get_constraintdef(c.oid, true)
                 FROM pg_catalog.pg_constraint AS c
                 JOIN pg_catalog.pg_class AS t ON t.oid = c.conrelid AND t.relpersistence = 't'
-                WHERE c.contype = 'c' AND c.conname LIKE 'migrate\\_check\\_%'
+                WHERE c.contype = 'c' AND t.relname LIKE 'migrate\\_scratch\\_%'
                   AND t.relnamespace = pg_catalog.pg_my_temp_schema()
-                """, parameters: [])
-            var byName: [String: String] = [:]
-            for row in rows {
-                if let name = row[0], let definition = row[1] { byName[name] = definition }
-            }
-            var conditions: [String] = []
-            for offset in checks.indices {
-                guard let definition = byName["migrate_check_\(offset)"] else { return nil }
-                conditions.append(PostgresCatalogReader.checkExpression(definition))
-            }
-            return conditions
-        } catch {
-            return nil
-        }
+                """)
+        return conditions.map { $0.map { $0.map(PostgresCatalogReader.checkExpression) } }
     }
-}
 
-extension PostgresConnection {
     /// Each stored generation expression as `pg_get_expr` prints it once added, as a column of
-    /// its type, to a scratch copy of its table in a transaction that is rolled back.
+    /// its type, to a scratch copy of its table; nil for one that cannot apply.
     ///
-    /// PostgreSQL prints an expression back with its casts and parentheses (`lower(email)` on a
-    /// varchar column becomes `lower((email)::text)`), so comparing the declared text with the
-    /// reflected one would report the column changed, and drop and add it, on every run. All
-    /// expressions are tried in one script; when that fails, each is tried alone behind a
-    /// savepoint, so one that cannot apply (it names a column still to be added) leaves the others
-    /// compared by the server's words. Call it outside a transaction: it opens and rolls back its own.
+    /// PostgreSQL prints an expression back with its casts and rewrites (`status IN ('a', 'b')`
+    /// is stored as `status = ANY (ARRAY[…])`), so comparing the declared text with the reflected
+    /// one would report the column changed, and drop and add it, on every run. Call it outside a
+    /// transaction.
     package func normalizedGenerationExpressions(
         _ columns: [(table: TableName, type: ColumnType, expression: String)]
     ) -> [String?] {
-        guard !columns.isEmpty else { return [] }
         let dialect = self.dialect
-        let scripts: [String?] = columns.enumerated().map { offset, column in
-            guard let type = try? dialect.typeSQL(column.type, schema: column.table.schema) else { return nil }
-            let scratch = dialect.quoteIdentifier("migrate_generated_\(offset)")
-            return "CREATE TEMPORARY TABLE \(scratch) (LIKE \(dialect.quoteQualified(column.table.name, schema: column.table.schema)));\n"
-                + "ALTER TABLE \(scratch) ADD COLUMN \(dialect.quoteIdentifier("migrate_generated")) \(type) "
-                + "GENERATED ALWAYS AS (\(column.expression)) STORED"
-        }
-        do {
-            try beginTransaction()
-        } catch {
-            return columns.map { _ in nil }
-        }
-        defer { try? rollback() }
-        do {
-            try execute(scripts.compactMap { $0 }.joined(separator: ";\n"))
-        } catch {
-            // One failed, and the transaction with it: start again, each behind its savepoint.
-            try? rollback()
-            guard (try? beginTransaction()) != nil else { return columns.map { _ in nil } }
-            for script in scripts.compactMap({ $0 }) {
-                guard (try? execute("SAVEPOINT migrate_generated")) != nil else { return columns.map { _ in nil } }
-                if (try? execute(script)) == nil {
-                    guard (try? execute("ROLLBACK TO SAVEPOINT migrate_generated")) != nil else {
-                        return columns.map { _ in nil }
-                    }
-                }
-            }
-        }
-        guard
-            let rows = try? query(
-                """
+        let expressions = readBackInScratchCopies(
+            columns.map { column in
+                guard let type = try? dialect.typeSQL(column.type, schema: column.table.schema) else { return nil }
+                return (column.table, { scratch in
+                    "ALTER TABLE \(scratch) ADD COLUMN \(dialect.quoteIdentifier("migrate_generated")) \(type) "
+                        + "GENERATED ALWAYS AS (\(column.expression)) STORED"
+                })
+            },
+            read: """
                 SELECT t.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)
                 FROM pg_catalog.pg_attrdef AS d
                 JOIN pg_catalog.pg_class AS t ON t.oid = d.adrelid AND t.relpersistence = 't'
                 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-                WHERE a.attname = 'migrate_generated' AND t.relname LIKE 'migrate\\_generated\\_%'
+                WHERE a.attname = 'migrate_generated' AND t.relname LIKE 'migrate\\_scratch\\_%'
                   AND t.relnamespace = pg_catalog.pg_my_temp_schema()
-                """, parameters: [])
-        else { return columns.map { _ in nil } }
+                """)
+        return expressions?.map { $0.map(PostgresCatalogReader.generationExpression) } ?? columns.map { _ in nil }
+    }
+
+    /// Applies each of `alterations` to a temporary `LIKE` copy of its table (same columns,
+    /// types and collations), named `migrate_scratch_<offset>` and given quoted to the closure,
+    /// inside a transaction that is rolled back; then `read` (rows of a copy's name and a text)
+    /// says what the server made of each. Nil for an alteration that is nil or cannot apply; nil
+    /// for all when none could be read back.
+    ///
+    /// All are tried in one script, four round trips whatever their number. When that fails,
+    /// each is tried alone behind a savepoint, so one that cannot apply (it names a column still
+    /// to be added) leaves the others read back in the server's words.
+    private func readBackInScratchCopies(
+        _ alterations: [(table: TableName, alter: (String) -> String)?], read: String
+    ) -> [String?]? {
+        let scripts: [String?] = alterations.enumerated().map { offset, alteration in
+            guard let alteration else { return nil }
+            let scratch = dialect.quoteIdentifier("migrate_scratch_\(offset)")
+            let table = dialect.quoteQualified(alteration.table.name, schema: alteration.table.schema)
+            return "CREATE TEMPORARY TABLE \(scratch) (LIKE \(table));\n" + alteration.alter(scratch)
+        }
+        guard scripts.contains(where: { $0 != nil }), (try? beginTransaction()) != nil else { return nil }
+        defer { try? rollback() }
+        if (try? execute(scripts.compactMap { $0 }.joined(separator: ";\n"))) == nil {
+            // One failed, and the transaction with it: start again, each behind its savepoint.
+            try? rollback()
+            guard (try? beginTransaction()) != nil else { return nil }
+            for script in scripts.compactMap({ $0 }) {
+                guard (try? execute("SAVEPOINT migrate_scratch")) != nil else { return nil }
+                if (try? execute(script)) == nil {
+                    guard (try? execute("ROLLBACK TO SAVEPOINT migrate_scratch")) != nil else { return nil }
+                }
+            }
+        }
+        guard let rows = try? query(read, parameters: []) else { return nil }
         var byTable: [String: String] = [:]
         for row in rows {
-            if let table = row[0], let expression = row[1] { byTable[table] = expression }
+            if let table = row[0], let text = row[1] { byTable[table] = text }
         }
-        return columns.indices.map { offset in
-            byTable["migrate_generated_\(offset)"].map(PostgresCatalogReader.generationExpression)
-        }
+        guard !byTable.isEmpty else { return nil }
+        return alterations.indices.map { byTable["migrate_scratch_\($0)"] }
     }
 }
 

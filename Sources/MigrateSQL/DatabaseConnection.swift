@@ -109,8 +109,9 @@ package protocol DatabaseConnection: AnyObject {
 
     /// The conditions of `checks` as this engine prints a check it stores, so a declared
     /// condition compares with a reflected one whatever its spelling (SQLite keeps the text as
-    /// written); nil when the engine could not say, and then conditions are not compared.
-    func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]?
+    /// written): nil for one the engine could not read back, which then differs; nil for all
+    /// when the engine could not say, and then conditions are not compared.
+    func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String?]?
 
     /// The expressions of stored generated columns as this engine prints one it stores (each
     /// computed in the context of its table, as a column of `type`), so a declared expression
@@ -128,7 +129,7 @@ extension DatabaseConnection {
     package func leftoverObjects() throws -> Set<LeftoverObject> { [] }
     package func checkForLeftovers(before statement: String) throws {}
     /// As written: an engine that keeps a check's text prints it back unchanged.
-    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String]? {
+    package func normalizedCheckConditions(_ checks: [(table: TableName, condition: String)]) -> [String?]? {
         checks.map(\.condition)
     }
 

@@ -220,4 +220,37 @@ import TestSupport
         let stamp = try #require(try database.scalar("SELECT at FROM events"))
         #expect(stamp.hasPrefix("20"), "\(stamp)")
     }
+
+    /// Checks compare in PostgreSQL's own words, each on its own: a declared condition that
+    /// cannot be read back (it names a column still to be added) is reported, and does not stop
+    /// the others from being compared, so a condition changed beside it still shows.
+    @Test(.enabled(if: TestEngine.enabled.contains(.postgresql)))
+    func checkConditionsCompareOneByOne() throws {
+        func tables(price: String, quantity: String, extra: [String] = []) -> [(String, [String])] {
+            [("items", [
+                #"Column("id", .integer, primaryKey: true)"#,
+                #"Column("status", .string(length: 10), nullable: false)"#,
+                #"Column("price", .numeric(precision: 10, scale: 2), nullable: false)"#,
+                #"Column("quantity", .integer, nullable: false)"#,
+                #"CheckConstraint("status IN ('a', 'b')", name: "ck_items_status")"#,
+                #"CheckConstraint("\#(price)", name: "ck_items_price")"#,
+                #"CheckConstraint("\#(quantity)", name: "ck_items_quantity")"#,
+            ] + extra)]
+        }
+        let env = try Self.environment(.postgresql, tables: tables(price: "price > 0", quantity: "quantity > 0"))
+        #expect(try env.run("revision", "--autogenerate", "-m", "initial").status == 0)
+        #expect(try env.run("upgrade", "head").status == 0)
+        let clean = try env.run("check")
+        #expect(clean.status == 0, "\(clean)")
+
+        try env.write(
+            "models/App.swift",
+            AutogenerateCommandTests.modelsFile(
+                tables(price: "price > 10", quantity: "spare > 0", extra: [#"Column("spare", .integer)"#])))
+        let changed = try env.run("check")
+        #expect(changed.status == 1, "\(changed)")
+        #expect(changed.stdout.contains("add_check_constraint ck_items_price"), "\(changed)")
+        #expect(changed.stdout.contains("add_check_constraint ck_items_quantity"), "\(changed)")
+        #expect(!changed.stdout.contains("ck_items_status"), "\(changed)")
+    }
 }
