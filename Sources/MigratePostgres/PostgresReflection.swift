@@ -137,13 +137,7 @@ extension PostgresConnection {
         if (try? execute(scripts.compactMap { $0 }.joined(separator: ";\n"))) == nil {
             // One failed, and the transaction with it: start again, each behind its savepoint.
             try? rollback()
-            guard (try? beginTransaction()) != nil else { return nil }
-            for script in scripts.compactMap({ $0 }) {
-                guard (try? execute("SAVEPOINT migrate_scratch")) != nil else { return nil }
-                if (try? execute(script)) == nil {
-                    guard (try? execute("ROLLBACK TO SAVEPOINT migrate_scratch")) != nil else { return nil }
-                }
-            }
+            guard (try? beginTransaction()) != nil, (try? createEach(scripts)) != nil else { return nil }
         }
         guard let rows = try? query(read, parameters: []) else { return nil }
         var byTable: [String: String] = [:]
